@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration object. Every part reads its settings from here, parsed once,
+ * so a bad variable stops the process at start with its name instead of failing later.
+ * `.env.example` documents each variable; keep the two in step.
+ */
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const EnvSchema = z.object({
+  /** External PostgreSQL/TimescaleDB. Unset: an embedded PostgreSQL under DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** External MQTT broker for ingest. Unset: the in-process aedes broker. */
+  MQTT_URL: z.url({ protocol: /^(mqtt|mqtts|ws|wss|tcp)$/ }).optional(),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  /** Client id of this ingest worker on the external broker; stable so its session persists. */
+  INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('ingest-1'),
+  /** Shared-subscription group; ingest workers in one group split the load. Empty: plain subscription. */
+  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]*$/).default('ingest'),
+
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: int(3000).pipe(z.number().max(65535)),
+  MQTT_HOST: z.string().default('127.0.0.1'),
+  /** Embedded broker TCP port (1883 is left to a system broker). */
+  MQTT_PORT: int(1884).pipe(z.number().max(65535)),
+  /** Embedded broker MQTT-over-WebSocket port, path /mqtt. 0 disables it. */
+  MQTT_WS_PORT: int(8884).pipe(z.number().max(65535)),
+
+  DATA_DIR: z.string().default('./data'),
+  EMBEDDED_PG_PORT: int(54329).pipe(z.number().max(65535)),
+
+  /** Simulated trackers started with the platform; 0 for none. */
+  DEMO_FLEET: int(12),
+  /** Seconds between demo readings (real trackers use 300–900 s; the demo runs faster). */
+  DEMO_INTERVAL_S: z.coerce.number().positive().default(2),
+
+  /** Ingest flushes when this many readings are buffered… */
+  INGEST_BATCH_MAX: int(2000).pipe(z.number().min(1)),
+  /** …or this many milliseconds after the first buffered one. */
+  INGEST_FLUSH_MS: int(10),
+  /** Readings held unacknowledged before ingest stops taking more (back-pressure). */
+  INGEST_MAX_PENDING: int(50000).pipe(z.number().min(1)),
+  /** Raw payload bytes kept with a dead letter. */
+  DEAD_LETTER_MAX_BYTES: int(16384),
+
+  /** Base URL of the dashboard, used for links in alerts. */
+  PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Pretty logs are for people; JSON logs for machines. */
+  LOG_PRETTY: bool(false),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws one ConfigError naming every bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // An empty string means "unset" in .env files and shells alike.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}

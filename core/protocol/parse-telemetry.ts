@@ -1,0 +1,126 @@
+import {
+  KNOWN_READING_FIELDS,
+  MAX_BATCH_READINGS,
+  MAX_FUTURE_MS,
+  MAX_PAYLOAD_BYTES,
+  ReadingSchema,
+  type Reading,
+} from './tracker-protocol.ts';
+
+/** Why something a tracker sent was kept aside instead of stored. Stable codes. */
+export type RejectReason =
+  | 'payload_too_large'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'batch_too_large'
+  | 'invalid_reading'
+  | 'ts_in_future';
+
+export interface Rejected {
+  reason: RejectReason;
+  detail: string;
+  seq?: number;
+  /** The offending part of the payload (the reading, or the whole payload). */
+  raw: string;
+}
+
+export interface ParsedTelemetry {
+  readings: Reading[];
+  rejected: Rejected[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const known = new Set<string>(KNOWN_READING_FIELDS);
+
+/**
+ * Turns one telemetry payload (a reading, or `{"readings": [...]}`) into valid readings
+ * and rejections. Pure: the caller stores both. One bad reading never costs the others
+ * of its batch (protocol: "the valid readings of the batch are still stored").
+ */
+export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt: number): ParsedTelemetry {
+  const whole = (reason: RejectReason, detail: string, raw?: string): ParsedTelemetry => ({
+    readings: [],
+    rejected: [{ reason, detail, raw: raw ?? Buffer.from(payload).toString('latin1') }],
+  });
+
+  if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+    return whole('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    return whole('invalid_utf8', 'payload is not valid UTF-8');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    return whole('invalid_json', (err as Error).message, text);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return whole('not_an_object', 'payload must be a reading object or {"readings": [...]}', text);
+  }
+
+  const batch = (body as { readings?: unknown }).readings;
+  let items: unknown[];
+  if (batch === undefined) {
+    items = [body];
+  } else if (!Array.isArray(batch)) {
+    return whole('not_an_object', '"readings" must be an array', text);
+  } else if (batch.length > MAX_BATCH_READINGS) {
+    return whole('batch_too_large', `batch holds ${batch.length} readings; the limit is ${MAX_BATCH_READINGS}`, text);
+  } else {
+    items = batch;
+  }
+
+  const readings: Reading[] = [];
+  const rejected: Rejected[] = [];
+  const seen = new Set<number>();
+  for (const item of items) {
+    const result = validateReading(deviceId, item, receivedAt);
+    if ('reason' in result) {
+      rejected.push(result);
+    } else if (!seen.has(result.seq)) {
+      // A batch repeating a seq is a resend inside one upload: keep the first, like the table would.
+      seen.add(result.seq);
+      readings.push(result);
+    }
+  }
+  return { readings, rejected };
+}
+
+export function validateReading(deviceId: string, item: unknown, receivedAt: number): Reading | Rejected {
+  const parsed = ReadingSchema.safeParse(item);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'reading'}: ${i.message}`)
+      .join('; ');
+    const seq = (item as { seq?: unknown } | null)?.seq;
+    return {
+      reason: 'invalid_reading',
+      detail,
+      raw: JSON.stringify(item) ?? String(item),
+      ...(Number.isInteger(seq) ? { seq: seq as number } : {}),
+    };
+  }
+  const r = parsed.data;
+  if (r.ts > receivedAt + MAX_FUTURE_MS) {
+    return {
+      reason: 'ts_in_future',
+      detail: `ts ${new Date(r.ts).toISOString()} is more than 24 h after receipt`,
+      seq: r.seq,
+      raw: JSON.stringify(item),
+    };
+  }
+  const reading: Reading = { deviceId, seq: r.seq, ts: r.ts, receivedAt };
+  let extra: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(r)) {
+    if (key === 'seq' || key === 'ts') continue;
+    if (known.has(key)) (reading as unknown as Record<string, unknown>)[key] = value;
+    else (extra ??= {})[key] = value;
+  }
+  if (extra) reading.extra = extra;
+  return reading;
+}
