@@ -27,9 +27,9 @@ export const EnvSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: int(3000).pipe(z.number().max(65535)),
   MQTT_HOST: z.string().default('127.0.0.1'),
-  /** Embedded broker TCP port (1883 is left to a system broker). */
+  /** Embedded broker TCP port (1883 is left to a system broker; 0 for any port). */
   MQTT_PORT: int(1884).pipe(z.number().max(65535)),
-  /** Embedded broker MQTT-over-WebSocket port, path /mqtt. 0 disables it. */
+  /** Embedded broker MQTT-over-WebSocket port, path /mqtt. (0 for any port: tests.) */
   MQTT_WS_PORT: int(8884).pipe(z.number().max(65535)),
 
   DATA_DIR: z.string().default('./data'),

@@ -1,0 +1,53 @@
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Metrics } from '../core/observability/metrics.ts';
+import type { Services } from '../core/services/index.ts';
+import type { RouteBook } from './http/route.ts';
+import type { LiveHub } from './live-hub.ts';
+import { buildOpenApi } from './openapi.ts';
+import { registerDashboard } from './plugins/dashboard.ts';
+import { registerErrorHandler } from './plugins/error-handler.ts';
+import deadLetterRoutes from './routes/api/dead-letters/index.ts';
+import deviceRoutes from './routes/api/devices/index.ts';
+import liveRoutes from './routes/api/live/index.ts';
+import parcelRoutes from './routes/api/parcels/index.ts';
+import sampleRoutes from './routes/api/samples/index.ts';
+import healthRoutes from './routes/health.ts';
+
+export type ReadinessCheck = { ok: boolean; detail?: string };
+
+export interface ApiDeps {
+  services: Services;
+  live: LiveHub;
+  metrics: Metrics;
+  routes: RouteBook;
+  readiness: () => Promise<Record<string, ReadinessCheck>>;
+}
+
+export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built dashboard at / (default true). */
+  dashboard?: boolean;
+}
+
+/** Builds the HTTP API. No socket is opened here; `listen` belongs to the caller (main). */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    // Deeply nested or huge JSON is refused by the parser instead of exhausting memory.
+    return503OnClosing: true,
+  });
+  const deps: ApiDeps = { ...opts, routes: [] };
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, deadLetterRoutes, liveRoutes, healthRoutes]) {
+    register(app, deps);
+  }
+  const openapi = buildOpenApi(deps.routes, { version: '1' });
+  app.get('/openapi.json', async () => openapi);
+
+  const dashboard = opts.dashboard !== false && (await registerDashboard(app));
+  registerErrorHandler(app, { spaFallback: dashboard });
+  return app;
+}

@@ -1,0 +1,74 @@
+import type { WebSocket } from 'ws';
+import type { Logger } from '../core/observability/logger.ts';
+import type { Metrics } from '../core/observability/metrics.ts';
+import type { ChangeListener } from '../core/storage/change-listener.ts';
+import type { Parcel } from '../core/storage/repositories/parcel.repository.ts';
+
+export type LiveMessage = { type: 'hello' } | { type: 'parcels'; parcels: Parcel[] } | { type: 'resync' };
+
+/**
+ * Fans parcel changes out to every /api/live socket. Changes are coalesced for
+ * `intervalMs`, so a parcel reporting ten times in that window is sent once, and one
+ * query serves every client. A slow client is skipped rather than buffered without
+ * bound; it catches up with the next message, which carries full parcel states.
+ */
+export class LiveHub {
+  private readonly sockets = new Set<WebSocket>();
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly o: {
+      listener: ChangeListener;
+      load: (ids: string[]) => Promise<Parcel[]>;
+      metrics: Metrics;
+      log: Logger;
+      intervalMs?: number;
+    },
+  ) {
+    o.listener.on('changed', (ids) => {
+      for (const id of ids) this.dirty.add(id);
+      this.timer ??= setTimeout(() => void this.flush(), o.intervalMs ?? 100);
+    });
+    // Announcements made while the listening connection was down are lost: tell clients to refetch.
+    o.listener.on('connected', () => this.broadcast({ type: 'resync' }));
+    o.listener.on('error', (err) => o.log.warn({ err: err.message }, 'live listener lost its connection'));
+  }
+
+  add(socket: WebSocket): void {
+    this.sockets.add(socket);
+    this.o.metrics.wsClients.set(this.sockets.size);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.o.metrics.wsClients.set(this.sockets.size);
+    });
+    socket.on('error', () => socket.terminate());
+    socket.send(JSON.stringify({ type: 'hello' } satisfies LiveMessage));
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    if (ids.length === 0 || this.sockets.size === 0) return;
+    try {
+      const parcels = await this.o.load(ids);
+      if (parcels.length) this.broadcast({ type: 'parcels', parcels });
+    } catch (err) {
+      this.o.log.error({ err }, 'live update failed; clients will get the next one');
+    }
+  }
+
+  private broadcast(msg: LiveMessage): void {
+    const text = JSON.stringify(msg);
+    for (const s of this.sockets) {
+      // 1 = OPEN. Skip sockets with a large unsent backlog instead of buffering without bound.
+      if (s.readyState === 1 && s.bufferedAmount < 8 * 1024 * 1024) s.send(text);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    for (const s of this.sockets) s.close(1001, 'server shutting down');
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { RouteBook } from './http/route.ts';
+import { ErrorSchema } from './http/schemas.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Builds the OpenAPI 3.1 document from the zod schemas the routes validate with. */
+export function buildOpenApi(routes: RouteBook, info: { version: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const toSchema = (s: z.ZodType, io: 'input' | 'output'): JsonSchema =>
+    z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+
+  for (const r of routes) {
+    const path = r.url.replace(/:(\w+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+      if (!schema) continue;
+      const js = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+      for (const [name, prop] of Object.entries(js.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: prop });
+      }
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, schema] of Object.entries(r.responses)) {
+      responses[status] = {
+        description: status === '101' ? 'Switching protocols (WebSocket)' : 'OK',
+        ...(schema ? { content: { 'application/json': { schema: toSchema(schema, 'output') } } } : {}),
+      };
+    }
+    const errorContent = { content: { 'application/json': { schema: toSchema(ErrorSchema, 'output') } } };
+    if (r.params || r.query || r.body) responses['400'] = { description: 'Invalid request (VALIDATION_FAILED, INVALID_JSON)', ...errorContent };
+    for (const code of r.errors) {
+      const status = code === 'NOT_FOUND' ? '404' : code === 'VALIDATION_FAILED' ? '400' : '409';
+      const prev = responses[status] as { description?: string } | undefined;
+      responses[status] = { description: [prev?.description, code].filter(Boolean).join(', '), ...errorContent };
+    }
+    paths[path] ??= {};
+    paths[path][r.method.toLowerCase()] = {
+      summary: r.summary,
+      tags: r.tags,
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Sampletrack API', version: info.version, description: 'Product samples sent to creators, with live parcel condition monitoring.' },
+    paths,
+  };
+}

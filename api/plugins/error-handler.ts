@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
+import { DomainError, type DomainErrorCode } from '../../core/domain/errors.ts';
+
+/** The one error shape every route answers with: a stable code, a message, details. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const STATUS: Record<DomainErrorCode, number> = {
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  VALIDATION_FAILED: 400,
+  INVALID_TRANSITION: 409,
+  DEVICE_IN_USE: 409,
+  DEVICE_DISABLED: 409,
+  CONFLICT: 409,
+};
+
+// Fastify's own client errors, given stable codes of ours.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+};
+
+/**
+ * Maps domain and validation errors to 4xx with a stable code, and hides the details
+ * of anything else behind a 500 (logged in full, never sent).
+ */
+export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: boolean }): void {
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (err instanceof ZodError) {
+      return reply.status(400).send(body('VALIDATION_FAILED', 'request is invalid', err.issues.map((i) => ({
+        path: i.path.join('.'), message: i.message,
+      }))));
+    }
+    if (err instanceof DomainError) {
+      return reply.status(STATUS[err.code]).send(body(err.code, err.message, err.details));
+    }
+    const fe = err as FastifyError;
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const code = (fe.code && FASTIFY_CODES[fe.code]) ?? (fe instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST');
+      return reply.status(fe.statusCode).send(body(code, fe.message));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(body('INTERNAL', 'internal error'));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    // A dashboard page reloaded at its own URL gets the single-page app; API paths and
+    // missing files keep a JSON 404.
+    if (opts.spaFallback && req.method === 'GET' && !path.startsWith('/api/') && !/\.\w+$/.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send(body('ROUTE_NOT_FOUND', `no route ${req.method} ${path}`));
+  });
+}
+
+function body(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}

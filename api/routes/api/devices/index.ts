@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
+import { route } from '../../../http/route.ts';
+import { DeviceSchema, ProvisionedDeviceSchema } from '../../../http/schemas.ts';
+import type { ApiDeps } from '../../../app.ts';
+
+const ProvisionBody = z.object({
+  id: DeviceIdSchema.optional().describe('Omit to have the next trk-NNNNNN assigned'),
+  label: z.string().max(200).optional(),
+}).strict();
+
+export default function deviceRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'POST', url: '/api/devices', tags: ['devices'],
+    summary: 'Provision a tracker; the secret is returned this once',
+    body: ProvisionBody,
+    responses: { 201: ProvisionedDeviceSchema },
+    errors: ['VALIDATION_FAILED', 'ALREADY_EXISTS'],
+    handler: async ({ body, reply }) => {
+      const device = await services.devices.provision(body);
+      return reply.status(201).send(device);
+    },
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/devices', tags: ['devices'],
+    summary: 'List trackers with their last status',
+    responses: { 200: z.object({ devices: z.array(DeviceSchema) }) },
+    handler: async () => ({ devices: await services.devices.list() }),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/devices/:id', tags: ['devices'],
+    summary: 'One tracker',
+    params: z.object({ id: DeviceIdSchema }),
+    responses: { 200: DeviceSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params }) => services.devices.get(params.id),
+  });
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
+import { route } from '../../../http/route.ts';
+import { PageQuery, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
+import type { ApiDeps } from '../../../app.ts';
+
+const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const CreateSampleBody = z.object({
+  creator: text(200).describe('Creator handle'),
+  sku: text(100),
+  campaign: text(200).optional(),
+}).strict();
+
+/** `300`, `300s`, `5m`, `1h`, `1d` → seconds. */
+const Bucket = z.string().regex(/^\d+[smhd]?$/, 'bucket is seconds or a number with s, m, h or d').transform((v) => {
+  const n = Number.parseInt(v, 10);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[v.slice(-1)] ?? 1;
+  return n * unit;
+}).pipe(z.number().int().min(1).max(31 * 86400));
+
+const TelemetryQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  bucket: Bucket.optional().describe('Aggregate into buckets of this width (e.g. 5m, 1h); omit for raw readings'),
+  limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
+}).refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+export default function sampleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'POST', url: '/api/samples', tags: ['samples'],
+    summary: 'Create a sample request; its id (SMP-yy-NNNNNN) is assigned here',
+    body: CreateSampleBody,
+    responses: { 201: SampleSchema },
+    errors: ['VALIDATION_FAILED'],
+    handler: async ({ body, reply }) => reply.status(201).send(await services.samples.create(body)),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/samples', tags: ['samples'],
+    summary: 'List samples, newest first',
+    query: PageQuery.extend({ status: z.string().max(50).optional(), creator: z.string().max(200).optional() }),
+    responses: { 200: z.object({ samples: z.array(SampleSchema) }) },
+    handler: async ({ query }) => ({ samples: await services.samples.list(query) }),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/samples/:id', tags: ['samples'],
+    summary: 'One sample',
+    params: SampleId,
+    responses: { 200: SampleSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params }) => services.samples.get(params.id),
+  });
+
+  route(app, routes, {
+    method: 'PUT', url: '/api/samples/:id/tracker', tags: ['samples'],
+    summary: "Pack a tracker into the sample's shipment",
+    params: SampleId,
+    body: z.object({ deviceId: DeviceIdSchema }).strict(),
+    responses: { 200: SampleSchema },
+    errors: ['NOT_FOUND', 'DEVICE_IN_USE', 'DEVICE_DISABLED'],
+    handler: ({ params, body }) => services.samples.attachTracker(params.id, body.deviceId),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/samples/:id/telemetry', tags: ['samples'],
+    summary: "The sample's telemetry over a time range, raw or time-bucketed (by event time)",
+    params: SampleId,
+    query: TelemetryQuery,
+    responses: {
+      200: z.object({ sampleId: z.string(), series: z.array(z.object({ deviceId: z.string(), points: z.array(TelemetryPointSchema) })) }),
+    },
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: async ({ params, query }) => ({
+      sampleId: params.id,
+      series: await services.samples.telemetry(params.id, {
+        ...(query.from ? { from: new Date(query.from) } : {}),
+        ...(query.to ? { to: new Date(query.to) } : {}),
+        ...(query.bucket ? { bucketS: query.bucket } : {}),
+        limit: query.limit,
+      }),
+    }),
+  });
+}

@@ -1,0 +1,29 @@
+import type { Client, PublishPacket } from 'aedes';
+import { MAX_PAYLOAD_BYTES } from '../../core/protocol/tracker-protocol.ts';
+import type { BrokerContext } from '../broker-context.ts';
+
+/**
+ * A device may publish only to its own telemetry and status topics
+ * (tracker protocol: "A device may publish only to its own trackers/{id}/… topics").
+ * Its config topic is written by the platform, never by the device.
+ * Publishes from inside the platform (client null) are always allowed.
+ */
+export function authorizePublishHook(ctx: BrokerContext) {
+  return function authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
+    if (!client) return done(null);
+    const own = `trackers/${client.id}/`;
+    const topic = packet.topic;
+    if (topic !== `${own}telemetry` && topic !== `${own}status`) {
+      ctx.refuse('publish', client.id, `may not publish to ${topic}`);
+      // An error here makes aedes close the connection: [MQTT-3.3.5-2] lets a 3.1.1 server
+      // do so for a publish it will not authorize, and the device learns it at once.
+      return done(new Error(`publish to ${topic} not authorized`));
+    }
+    const size = Buffer.isBuffer(packet.payload) ? packet.payload.byteLength : Buffer.byteLength(String(packet.payload));
+    if (size > MAX_PAYLOAD_BYTES) {
+      ctx.refuse('publish', client.id, `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+      return done(new Error('payload too large'));
+    }
+    done(null);
+  };
+}

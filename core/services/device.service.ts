@@ -1,0 +1,58 @@
+import { DEVICE_ID_PATTERN, type TrackerStatus } from '../protocol/tracker-protocol.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
+import { hashSecret, newDeviceSecret, verifySecret } from '../domain/device-secret.ts';
+import type { DeviceRepository, DeviceRow } from '../storage/repositories/device.repository.ts';
+
+export type AuthResult = { ok: true } | { ok: false; reason: 'unknown_device' | 'bad_secret' | 'disabled' | 'bad_id' };
+
+export class DeviceService {
+  constructor(private readonly devices: DeviceRepository) {}
+
+  /** Provisions a tracker. The secret is returned here once and stored only as a hash. */
+  async provision(input: { id?: string; label?: string }): Promise<{ id: string; secret: string }> {
+    const secret = newDeviceSecret();
+    const hash = await hashSecret(secret);
+    if (input.id !== undefined) {
+      if (!DEVICE_ID_PATTERN.test(input.id)) {
+        throw new DomainError('VALIDATION_FAILED', 'device id must match ^[a-z0-9][a-z0-9-]{2,63}$', { id: input.id });
+      }
+      if (!(await this.devices.insert(input.id, hash, input.label ?? null))) {
+        throw new DomainError('ALREADY_EXISTS', `device ${input.id} is already provisioned`, { id: input.id });
+      }
+      return { id: input.id, secret };
+    }
+    // Generated ids may race with a concurrent provisioning: take the next one and retry.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const id = await this.devices.nextFreeId();
+      if (await this.devices.insert(id, hash, input.label ?? null)) return { id, secret };
+    }
+    throw new DomainError('CONFLICT', 'could not allocate a device id; try again');
+  }
+
+  async authenticate(id: string, secret: string): Promise<AuthResult> {
+    if (!DEVICE_ID_PATTERN.test(id)) return { ok: false, reason: 'bad_id' };
+    const creds = await this.devices.credentials(id);
+    if (!creds) return { ok: false, reason: 'unknown_device' };
+    if (creds.disabled) return { ok: false, reason: 'disabled' };
+    return (await verifySecret(secret, creds.secretHash)) ? { ok: true } : { ok: false, reason: 'bad_secret' };
+  }
+
+  async get(id: string): Promise<DeviceRow> {
+    const device = await this.devices.get(id);
+    if (!device) throw notFound('device', id);
+    return device;
+  }
+
+  list(): Promise<DeviceRow[]> {
+    return this.devices.list();
+  }
+
+  applyStatus(id: string, status: TrackerStatus, receivedAt: number): Promise<void> {
+    return this.devices.applyStatus(id, {
+      online: status.state === 'online',
+      ...(status.fw !== undefined ? { fw: status.fw } : {}),
+      ...(status.batteryPct !== undefined ? { batteryPct: status.batteryPct } : {}),
+      at: new Date(receivedAt),
+    });
+  }
+}

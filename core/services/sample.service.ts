@@ -1,0 +1,73 @@
+import { DomainError, notFound } from '../domain/errors.ts';
+import type { DeviceRepository } from '../storage/repositories/device.repository.ts';
+import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
+import type { TelemetryPoint, TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
+
+export interface TelemetryQuery {
+  from?: Date;
+  to?: Date;
+  /** Seconds per bucket; absent for raw readings. */
+  bucketS?: number;
+  limit: number;
+}
+
+export class SampleService {
+  constructor(
+    private readonly samples: SampleRepository,
+    private readonly devices: DeviceRepository,
+    private readonly series: TelemetryRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  create(input: { creator: string; sku: string; campaign?: string }): Promise<SampleRow> {
+    return this.samples.create({ creator: input.creator, sku: input.sku, campaign: input.campaign ?? null, at: this.now() });
+  }
+
+  async get(id: string): Promise<SampleRow> {
+    const sample = await this.samples.get(id);
+    if (!sample) throw notFound('sample', id);
+    return sample;
+  }
+
+  list(filter: { status?: string; creator?: string; limit: number; offset: number }): Promise<SampleRow[]> {
+    return this.samples.list(filter);
+  }
+
+  /** Packs a tracker into the sample's shipment; a tracker rides in one shipment at a time. */
+  async attachTracker(sampleId: string, deviceId: string): Promise<SampleRow> {
+    const sample = await this.get(sampleId);
+    const device = await this.devices.get(deviceId);
+    if (!device) throw notFound('device', deviceId);
+    if (device.disabledAt) throw new DomainError('DEVICE_DISABLED', `device ${deviceId} is disabled`, { deviceId });
+    if (sample.deviceId === deviceId) return sample;
+    const current = await this.samples.activeSampleOfDevice(deviceId);
+    if (current) {
+      throw new DomainError('DEVICE_IN_USE', `device ${deviceId} is already in the shipment of ${current}`, {
+        deviceId,
+        sampleId: current,
+      });
+    }
+    await this.samples.attachTracker(sampleId, deviceId, this.now());
+    return this.get(sampleId);
+  }
+
+  /**
+   * The sample's telemetry: readings of the tracker(s) that rode with it, limited to the
+   * span each belongs to the sample, by event time.
+   */
+  async telemetry(sampleId: string, q: TelemetryQuery): Promise<{ deviceId: string; points: TelemetryPoint[] }[]> {
+    await this.get(sampleId);
+    const windows = await this.samples.trackerWindows(sampleId);
+    const out: { deviceId: string; points: TelemetryPoint[] }[] = [];
+    for (const w of windows) {
+      const from = new Date(Math.max(w.from?.getTime() ?? 0, q.from?.getTime() ?? 0));
+      const to = new Date(Math.min(w.to?.getTime() ?? Infinity, q.to?.getTime() ?? this.now().getTime() + 86_400_000));
+      if (from >= to) continue;
+      const points = q.bucketS
+        ? await this.series.bucketed(w.deviceId, from, to, q.bucketS)
+        : await this.series.raw(w.deviceId, from, to, q.limit);
+      out.push({ deviceId: w.deviceId, points });
+    }
+    return out;
+  }
+}

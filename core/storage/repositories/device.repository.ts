@@ -1,0 +1,72 @@
+import type { Sql } from '../sql.ts';
+
+export interface DeviceRow {
+  id: string;
+  label: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+  online: boolean;
+  fw: string | null;
+  batteryPct: number | null;
+  statusAt: Date | null;
+}
+
+const COLUMNS = `id, label, disabled_at as "disabledAt", created_at as "createdAt", online, fw,
+  battery_pct as "batteryPct", status_at as "statusAt"`;
+
+export class DeviceRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** Inserts a device; false when the id is taken. */
+  async insert(id: string, secretHash: string, label: string | null): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      'insert into devices (id, secret_hash, label) values ($1, $2, $3) on conflict (id) do nothing',
+      [id, secretHash, label],
+    );
+    return rowCount === 1;
+  }
+
+  async nextFreeId(): Promise<string> {
+    const { rows } = await this.sql.query<{ n: number }>(
+      `select coalesce(max(substring(id from '^trk-(\\d{6,})$')::bigint), 0) + 1 as n from devices`,
+    );
+    return `trk-${String(rows[0]?.n ?? 1).padStart(6, '0')}`;
+  }
+
+  /** Which of these ids are provisioned devices. */
+  async existing(ids: ReadonlySet<string>): Promise<Set<string>> {
+    if (ids.size === 0) return new Set();
+    const { rows } = await this.sql.query<{ id: string }>('select id from devices where id = any($1)', [[...ids]]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async credentials(id: string): Promise<{ secretHash: string; disabled: boolean } | undefined> {
+    const { rows } = await this.sql.query<{ secretHash: string; disabled: boolean }>(
+      'select secret_hash as "secretHash", disabled_at is not null as disabled from devices where id = $1',
+      [id],
+    );
+    return rows[0];
+  }
+
+  async get(id: string): Promise<DeviceRow | undefined> {
+    const { rows } = await this.sql.query<DeviceRow>(`select ${COLUMNS} from devices where id = $1`, [id]);
+    return rows[0];
+  }
+
+  async list(): Promise<DeviceRow[]> {
+    const { rows } = await this.sql.query<DeviceRow>(`select ${COLUMNS} from devices order by id`);
+    return rows;
+  }
+
+  /**
+   * Applies a status message. Status is retained and may be replayed after a reconnect,
+   * so an older message (by receipt time) never overwrites a newer one.
+   */
+  async applyStatus(id: string, s: { online: boolean; fw?: string; batteryPct?: number; at: Date }): Promise<void> {
+    await this.sql.query(
+      `update devices set online = $2, fw = coalesce($3, fw), battery_pct = coalesce($4, battery_pct), status_at = $5
+       where id = $1 and (status_at is null or status_at <= $5)`,
+      [id, s.online, s.fw ?? null, s.batteryPct ?? null, s.at],
+    );
+  }
+}

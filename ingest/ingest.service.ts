@@ -1,0 +1,139 @@
+import { EventEmitter } from 'node:events';
+import { parseTelemetry } from '../core/protocol/parse-telemetry.ts';
+import { StatusSchema, parseTopic, type Reading } from '../core/protocol/tracker-protocol.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import type { Metrics } from '../core/observability/metrics.ts';
+import type { DeviceService } from '../core/services/device.service.ts';
+import type { DeadLetter } from '../core/storage/repositories/telemetry.repository.ts';
+import { BatchWriter, type Batch, type FlushResult } from './batch-writer.ts';
+
+/** One MQTT message as any source delivers it. */
+export interface IncomingMessage {
+  topic: string;
+  payload: Buffer;
+  receivedAt: number;
+}
+
+/** Calls back when the message is durably handled (then its PUBACK may go out). */
+export type Ack = (err?: Error) => void;
+
+export interface IngestEvents {
+  stored: [readings: Reading[]];
+}
+
+export interface IngestOptions {
+  store: (batch: Batch) => Promise<FlushResult>;
+  devices: DeviceService;
+  metrics: Metrics;
+  log: Logger;
+  maxBatch: number;
+  lingerMs: number;
+  deadLetterMaxBytes: number;
+}
+
+/**
+ * The ingest pipeline after the source: whatever delivered the message (the embedded
+ * broker's hook or an MQTT client on an external broker), it comes through `handle`.
+ * Invalid input never throws out of here: it becomes a dead letter with its reason.
+ */
+export class IngestService extends EventEmitter<IngestEvents> {
+  readonly writer: BatchWriter;
+
+  constructor(private readonly o: IngestOptions) {
+    super();
+    this.writer = new BatchWriter({
+      store: o.store,
+      maxBatch: o.maxBatch,
+      lingerMs: o.lingerMs,
+      onFlushed: (result, batch, ms) => {
+        o.metrics.readingsIngested.inc(result.stored.length);
+        o.metrics.readingsDuplicate.inc(result.duplicates);
+        if (result.unknown) o.metrics.readingsRejected.inc({ reason: 'unknown_device' }, result.unknown);
+        o.metrics.flushSeconds.observe(ms / 1000);
+        o.metrics.flushSize.observe(batch.readings.length);
+        this.updateGauges();
+        if (result.stored.length) this.emit('stored', result.stored);
+      },
+      onFlushError: (err, attempt) => {
+        o.metrics.flushFailures.inc();
+        o.log.error({ err, attempt, pending: this.writer.pending }, 'ingest write failed; holding acks and retrying');
+      },
+    });
+  }
+
+  handle(msg: IncomingMessage, ack: Ack): void {
+    const route = parseTopic(msg.topic);
+    if (route?.kind === 'telemetry') return this.telemetry(route.deviceId, msg, ack);
+    if (route?.kind === 'status') return void this.status(route.deviceId, msg, ack);
+    // Not ours to store (e.g. the platform's own config messages): acknowledge and move on.
+    ack();
+  }
+
+  private telemetry(deviceId: string, msg: IncomingMessage, ack: Ack): void {
+    const { readings, rejected } = parseTelemetry(deviceId, msg.payload, msg.receivedAt);
+    const deadLetters = rejected.map((r) => {
+      this.o.metrics.readingsRejected.inc({ reason: r.reason });
+      return this.deadLetter(deviceId, msg, r.reason, r.detail, r.raw, r.seq);
+    });
+    if (rejected.length) {
+      this.o.log.warn({ deviceId, rejected: rejected.map((r) => ({ reason: r.reason, detail: r.detail, seq: r.seq })) },
+        'telemetry refused');
+    }
+    this.writer.add(readings, deadLetters, ack, msg.receivedAt);
+    this.updateGauges();
+  }
+
+  private async status(deviceId: string, msg: IncomingMessage, ack: Ack): Promise<void> {
+    let parsed: ReturnType<typeof StatusSchema.safeParse> | undefined;
+    try {
+      parsed = StatusSchema.safeParse(JSON.parse(msg.payload.toString('utf8')));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) {
+      const detail = parsed ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON';
+      this.o.metrics.readingsRejected.inc({ reason: 'invalid_status' });
+      this.writer.add([], [this.deadLetter(deviceId, msg, 'invalid_status', detail, msg.payload.toString('latin1'))], ack, msg.receivedAt);
+      return;
+    }
+    try {
+      await this.o.devices.applyStatus(deviceId, parsed.data, msg.receivedAt);
+      this.o.metrics.statusMessages.inc();
+      ack();
+    } catch (err) {
+      // Not acknowledged: the broker redelivers the status after the database is back.
+      this.o.log.error({ err, deviceId }, 'status update failed');
+      ack(err as Error);
+    }
+  }
+
+  private deadLetter(deviceId: string, msg: IncomingMessage, reason: string, detail: string, raw: string, seq?: number): DeadLetter {
+    const max = this.o.deadLetterMaxBytes;
+    return {
+      deviceId,
+      topic: msg.topic,
+      reason,
+      detail: detail.slice(0, 2000),
+      raw: raw.length > max ? raw.slice(0, max) : raw,
+      rawBytes: msg.payload.byteLength,
+      receivedAt: msg.receivedAt,
+      ...(seq !== undefined ? { seq } : {}),
+    };
+  }
+
+  private updateGauges(): void {
+    this.o.metrics.pendingReadings.set(this.writer.pending);
+    const oldest = this.writer.oldestPendingAt;
+    this.o.metrics.ingestLagSeconds.set(oldest ? (Date.now() - oldest) / 1000 : 0);
+  }
+
+  /** Lag for readiness: how long the oldest unstored message has waited. */
+  lagMs(): number {
+    const oldest = this.writer.oldestPendingAt;
+    return oldest ? Date.now() - oldest : 0;
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+}

@@ -1,0 +1,62 @@
+import type { Reading } from '../core/protocol/tracker-protocol.ts';
+import type { Pool } from '../core/storage/database.ts';
+import { DeviceRepository } from '../core/storage/repositories/device.repository.ts';
+import { ParcelRepository } from '../core/storage/repositories/parcel.repository.ts';
+import { TelemetryRepository, readingJson, type DeadLetter } from '../core/storage/repositories/telemetry.repository.ts';
+import type { Batch, FlushResult } from './batch-writer.ts';
+
+/**
+ * Writes one ingest batch in one transaction: the readings (duplicates skipped by
+ * (device, seq)), the dead letters, each parcel's latest state, and a notice to live
+ * listeners that goes out only when all of it is committed.
+ */
+export function createTelemetryStore(pool: Pool) {
+  return async function store(batch: Batch): Promise<FlushResult> {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const telemetry = new TelemetryRepository(client);
+      // Behind an external broker anyone the broker lets in can publish: readings of a
+      // tracker we never provisioned are kept aside, not stored (one query per batch).
+      const known = await new DeviceRepository(client).existing(new Set(batch.readings.map((r) => r.deviceId)));
+      const readings = batch.readings.filter((r) => known.has(r.deviceId));
+      const unknown = batch.readings.filter((r) => !known.has(r.deviceId)).map(unknownDeviceLetter);
+      const inserted = await telemetry.insertReadings(readings);
+      await telemetry.insertDeadLetters([...batch.deadLetters, ...unknown]);
+      const stored = readings.filter((r) => inserted.has(`${r.deviceId}\u0000${r.seq}`));
+      const latest = latestPerDevice(readings);
+      await telemetry.upsertParcelStates(latest);
+      if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((r) => r.deviceId));
+      await client.query('commit');
+      return { stored, duplicates: readings.length - stored.length, unknown: unknown.length };
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
+}
+
+/** The newest reading (by event time) of each device in a batch; a late batch's too, since it moves last_seen. */
+export function latestPerDevice(readings: readonly Reading[]): Reading[] {
+  const latest = new Map<string, Reading>();
+  for (const r of readings) {
+    const cur = latest.get(r.deviceId);
+    if (!cur || r.ts > cur.ts || (r.ts === cur.ts && r.seq > cur.seq)) latest.set(r.deviceId, r);
+  }
+  return [...latest.values()];
+}
+
+function unknownDeviceLetter(r: Reading): DeadLetter {
+  return {
+    deviceId: r.deviceId,
+    topic: `trackers/${r.deviceId}/telemetry`,
+    reason: 'unknown_device',
+    detail: `device ${r.deviceId} is not provisioned`,
+    seq: r.seq,
+    raw: JSON.stringify(readingJson(r)),
+    rawBytes: 0,
+    receivedAt: r.receivedAt,
+  };
+}

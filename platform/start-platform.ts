@@ -1,0 +1,173 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Aedes } from 'aedes';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app.ts';
+import { LiveHub } from '../api/live-hub.ts';
+import { closeBroker, createBroker } from '../broker/broker.ts';
+import { loadEnv, type Env } from '../core/config/env.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { createServices, type Services } from '../core/services/index.ts';
+import { ChangeListener } from '../core/storage/change-listener.ts';
+import { createPool, type Pool } from '../core/storage/database.ts';
+import { migrate } from '../core/storage/migrate.ts';
+import { PARCEL_CHANNEL } from '../core/storage/repositories/parcel.repository.ts';
+import { IngestService } from '../ingest/ingest.service.ts';
+import { embeddedBrokerSource } from '../ingest/sources/embedded-broker.source.ts';
+import { startMqttClientSource } from '../ingest/sources/mqtt-client.source.ts';
+import { createTelemetryStore } from '../ingest/telemetry-store.ts';
+import { openDatabase } from './database.ts';
+import { createLogger } from './logger.ts';
+
+export interface Platform {
+  env: Env;
+  httpUrl: string;
+  /** Where trackers connect: the embedded broker, or MQTT_URL when external. */
+  mqttUrl: string;
+  /** MQTT over WebSocket on the embedded broker, if enabled. */
+  mqttWsUrl: string | undefined;
+  databaseUrl: string;
+  pool: Pool;
+  services: Services;
+  ingest: IngestService;
+  metrics: Metrics;
+  log: Logger;
+  app: FastifyInstance;
+  broker: Aedes | undefined;
+  provisionDevice(id?: string): Promise<{ id: string; secret: string }>;
+  /** Graceful: stops taking input, stores every accepted reading, then closes. */
+  stop(): Promise<void>;
+}
+
+const listenTcp = (srv: TcpServer | HttpServer, port: number, host: string) =>
+  new Promise<number>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(port, host, () => resolve((srv.address() as AddressInfo).port));
+  });
+const closeServer = (srv: TcpServer | HttpServer) => new Promise<void>((r) => srv.close(() => r()));
+
+/**
+ * Composes the whole platform in one process: database (embedded or external), migrations,
+ * ingest, the broker (embedded aedes, or an MQTT client on MQTT_URL), the live feed and
+ * the HTTP API with the dashboard. Used by platform/main.ts and by the tests.
+ */
+export async function startPlatform(opts: { env?: Record<string, string | undefined>; log?: Logger } = {}): Promise<Platform> {
+  const env = loadEnv(opts.env ?? process.env);
+  const log = opts.log ?? createLogger(env);
+  const metrics = createMetrics();
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+  };
+
+  try {
+    const db = await openDatabase(env, log);
+    cleanups.push(db.stop);
+    const pool = createPool(db.url, 20);
+    cleanups.push(() => pool.end());
+    const { applied } = await migrate(pool);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+
+    const services = createServices(pool);
+    const ingest = new IngestService({
+      store: createTelemetryStore(pool),
+      devices: services.devices,
+      metrics,
+      log: log.child({ part: 'ingest' }),
+      maxBatch: env.INGEST_BATCH_MAX,
+      lingerMs: env.INGEST_FLUSH_MS,
+      deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES,
+    });
+
+    let broker: Aedes | undefined;
+    let mqttUrl: string;
+    let mqttWsUrl: string | undefined;
+    let brokerReady: () => boolean;
+    if (env.MQTT_URL) {
+      const source = await startMqttClientSource(ingest, {
+        url: env.MQTT_URL,
+        clientId: env.INGEST_CLIENT_ID,
+        shareGroup: env.INGEST_SHARE_GROUP,
+        log: log.child({ part: 'mqtt-source' }),
+        ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
+        ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+      });
+      cleanups.push(() => source.stop());
+      cleanups.push(() => ingest.close());
+      mqttUrl = env.MQTT_URL;
+      brokerReady = () => source.client.connected;
+    } else {
+      const brokerLog = log.child({ part: 'broker' });
+      broker = await createBroker({
+        ctx: {
+          devices: services.devices,
+          log: brokerLog,
+          metrics,
+          refuse: (kind, deviceId, reason) => {
+            metrics.authFailures.inc({ kind });
+            brokerLog.warn({ deviceId, kind, reason }, 'broker refused');
+          },
+        },
+        published: embeddedBrokerSource(ingest),
+      });
+      const b = broker;
+      const tcp = createTcpServer(b.handle);
+      const port = await listenTcp(tcp, env.MQTT_PORT, env.MQTT_HOST);
+      cleanups.push(() => closeServer(tcp));
+      mqttUrl = `mqtt://${env.MQTT_HOST}:${port}`;
+      const http = createHttpServer();
+      const wss = new WebSocketServer({ server: http, path: '/mqtt' });
+      wss.on('connection', (ws, req) => b.handle(createWebSocketStream(ws), req));
+      const wsPort = await listenTcp(http, env.MQTT_WS_PORT, env.MQTT_HOST);
+      cleanups.push(async () => {
+        wss.close();
+        await closeServer(http);
+      });
+      mqttWsUrl = `ws://${env.MQTT_HOST}:${wsPort}/mqtt`;
+      // Cleanups run in reverse: ingest stores what it accepted while the devices'
+      // connections are still open to carry the PUBACKs, then the broker disconnects
+      // them, and only then can the listening servers finish closing.
+      cleanups.push(() => closeBroker(b));
+      cleanups.push(() => ingest.close());
+      brokerReady = () => !b.closed;
+    }
+
+    const listener = new ChangeListener(db.url, PARCEL_CHANNEL);
+    await listener.start();
+    cleanups.push(() => listener.stop());
+    const live = new LiveHub({ listener, load: (ids) => services.parcels.list(ids), metrics, log });
+
+    const app = await buildApp({
+      services,
+      live,
+      metrics,
+      logger: false,
+      readiness: async () => ({
+        database: await pool.query('select 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, detail: e.message })),
+        broker: brokerReady() ? { ok: true } : { ok: false, detail: 'not connected' },
+        ingest: ingest.writer.healthy && ingest.lagMs() < 30_000
+          ? { ok: true, detail: `lag ${ingest.lagMs()} ms` }
+          : { ok: false, detail: `lag ${ingest.lagMs()} ms, writes ${ingest.writer.healthy ? 'ok' : 'failing'}` },
+        live: listener.connected ? { ok: true } : { ok: false, detail: 'change listener reconnecting' },
+      }),
+    });
+    cleanups.push(async () => {
+      live.close();
+      await app.close();
+    });
+    await app.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
+    const httpPort = (app.server.address() as AddressInfo).port;
+    const httpUrl = `http://${env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.HTTP_HOST}:${httpPort}`;
+
+    return {
+      env, httpUrl, mqttUrl, mqttWsUrl, databaseUrl: db.url, pool, services, ingest, metrics, log, app, broker,
+      provisionDevice: (id) => services.devices.provision(id ? { id } : {}),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
