@@ -7,6 +7,15 @@ export interface BrokerContext {
   devices: DeviceService;
   log: Logger;
   metrics: Metrics;
+  /**
+   * Stores an authorized device publish before the broker acknowledges it (the in-process
+   * ingest). aedes writes a QoS 1 PUBACK before it runs its `published` hook, so durability
+   * has to be reached inside authorizePublish, which runs before the PUBACK. Absent: publishes
+   * are only routed.
+   */
+  persist?: PersistHook;
   /** Logs and counts a refusal with the device id and the reason. */
   refuse(kind: 'connect' | 'publish' | 'subscribe', deviceId: string, reason: string): void;
 }
+
+export type PersistHook = (deviceId: string, topic: string, payload: Buffer, done: (err?: Error) => void) => void;

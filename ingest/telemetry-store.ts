@@ -2,7 +2,7 @@ import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import type { Pool } from '../core/storage/database.ts';
 import { DeviceRepository } from '../core/storage/repositories/device.repository.ts';
 import { ParcelRepository } from '../core/storage/repositories/parcel.repository.ts';
-import { TelemetryRepository, readingJson, type DeadLetter } from '../core/storage/repositories/telemetry.repository.ts';
+import { TelemetryRepository, readingJson, type DeadLetter, type ParcelUpdate } from '../core/storage/repositories/telemetry.repository.ts';
 import type { Batch, FlushResult } from './batch-writer.ts';
 
 /**
@@ -26,7 +26,7 @@ export function createTelemetryStore(pool: Pool) {
       const stored = readings.filter((r) => inserted.has(`${r.deviceId}\u0000${r.seq}`));
       const latest = latestPerDevice(readings);
       await telemetry.upsertParcelStates(latest);
-      if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((r) => r.deviceId));
+      if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((u) => u.reading.deviceId));
       await client.query('commit');
       return { stored, duplicates: readings.length - stored.length, unknown: unknown.length };
     } catch (err) {
@@ -38,12 +38,20 @@ export function createTelemetryStore(pool: Pool) {
   };
 }
 
-/** The newest reading (by event time) of each device in a batch; a late batch's too, since it moves last_seen. */
-export function latestPerDevice(readings: readonly Reading[]): Reading[] {
-  const latest = new Map<string, Reading>();
+/**
+ * Per device in a batch: the newest reading by event time, and the last time anything
+ * arrived from it (a late batch says nothing new about position but does say the tracker
+ * is alive).
+ */
+export function latestPerDevice(readings: readonly Reading[]): ParcelUpdate[] {
+  const latest = new Map<string, ParcelUpdate>();
   for (const r of readings) {
     const cur = latest.get(r.deviceId);
-    if (!cur || r.ts > cur.ts || (r.ts === cur.ts && r.seq > cur.seq)) latest.set(r.deviceId, r);
+    if (!cur) latest.set(r.deviceId, { reading: r, lastSeenAt: r.receivedAt });
+    else {
+      if (r.ts > cur.reading.ts || (r.ts === cur.reading.ts && r.seq > cur.reading.seq)) cur.reading = r;
+      cur.lastSeenAt = Math.max(cur.lastSeenAt, r.receivedAt);
+    }
   }
   return [...latest.values()];
 }

@@ -109,8 +109,8 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
             metrics.authFailures.inc({ kind });
             brokerLog.warn({ deviceId, kind, reason }, 'broker refused');
           },
+          persist: embeddedBrokerSource(ingest),
         },
-        published: embeddedBrokerSource(ingest),
       });
       const b = broker;
       const tcp = createTcpServer(b.handle);

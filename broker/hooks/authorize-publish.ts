@@ -7,6 +7,7 @@ import type { BrokerContext } from '../broker-context.ts';
  * (tracker protocol: "A device may publish only to its own trackers/{id}/… topics").
  * Its config topic is written by the platform, never by the device.
  * Publishes from inside the platform (client null) are always allowed.
+ * An authorized device publish is then persisted (ctx.persist) before the PUBACK.
  */
 export function authorizePublishHook(ctx: BrokerContext) {
   return function authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
@@ -24,6 +25,11 @@ export function authorizePublishHook(ctx: BrokerContext) {
       ctx.refuse('publish', client.id, `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
       return done(new Error('payload too large'));
     }
-    done(null);
+    if (!ctx.persist) return done(null);
+    // [MQTT-4.3.2-2]: the PUBACK means the receiver has taken ownership of the message, so
+    // it goes out only after the reading is committed. An error here closes the connection
+    // without a PUBACK, and the device resends the message on its persistent session.
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    ctx.persist(client.id, topic, payload, (err) => done(err ?? null));
   };
 }

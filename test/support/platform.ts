@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -18,6 +19,9 @@ export interface TestPlatform extends Platform {
 export async function startTestPlatform(extraEnv: Record<string, string> = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
   const external = process.env.TEST_MQTT_URL;
+  // Own ingest client id and share group per test platform: a shared broker must not hand
+  // this platform's messages to another test's (or an old run's) persistent session.
+  const ingestId = `ingest-${randomBytes(6).toString('hex')}`;
   const platform = await startPlatform({
     env: {
       DATABASE_URL: db.url,
@@ -26,7 +30,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       MQTT_WS_PORT: '0',
       DEMO_FLEET: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ...(external ? { MQTT_URL: external, INGEST_CLIENT_ID: `ingest-${db.url.split('/').pop()}`.slice(0, 60), INGEST_SHARE_GROUP: '' } : {}),
+      ...(external ? { MQTT_URL: external, INGEST_CLIENT_ID: ingestId, INGEST_SHARE_GROUP: `g${ingestId}` } : {}),
       ...extraEnv,
     },
   });
@@ -53,6 +57,11 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
       await platform.stop();
       await db.drop();
+      if (external) {
+        // Ends the persistent session on the shared broker (3.1.1: connect once with clean session).
+        const c = await mqtt.connectAsync(external, { clientId: ingestId, clean: true, reconnectPeriod: 0 });
+        await c.endAsync();
+      }
     },
   });
 }

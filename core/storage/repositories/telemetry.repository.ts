@@ -12,6 +12,12 @@ export interface DeadLetter {
   receivedAt: number;
 }
 
+/** A parcel's newest reading in a batch, and when the tracker was last heard from. */
+export interface ParcelUpdate {
+  reading: Reading;
+  lastSeenAt: number;
+}
+
 export interface TelemetryPoint {
   ts: string;
   seq?: number;
@@ -100,13 +106,14 @@ export class TelemetryRepository {
    * batch updates last_seen_at but never replaces a newer reading; a reading without a fix
    * keeps the last known position.
    */
-  async upsertParcelStates(latest: readonly Reading[]): Promise<void> {
+  async upsertParcelStates(updates: readonly ParcelUpdate[]): Promise<void> {
+    const latest = updates.map((u) => u.reading);
     if (latest.length === 0) return;
     await this.sql.query(
       `insert into parcel_state as p (device_id, seq, ts, received_at, lat, lon, position_ts, reading, last_seen_at)
-       select d, s, t, r, la, lo, case when la is null then null else t end, rd, r
-       from unnest($1::text[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[], $7::jsonb[])
-         as u(d, s, t, r, la, lo, rd)
+       select d, s, t, r, la, lo, case when la is null then null else t end, rd, seen
+       from unnest($1::text[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[], $7::jsonb[],
+         $8::timestamptz[]) as u(d, s, t, r, la, lo, rd, seen)
        on conflict (device_id) do update set
          seq = case when excluded.ts >= p.ts then excluded.seq else p.seq end,
          reading = case when excluded.ts >= p.ts then excluded.reading else p.reading end,
@@ -124,6 +131,7 @@ export class TelemetryRepository {
         latest.map((r) => num(r.lat)),
         latest.map((r) => num(r.lon)),
         latest.map((r) => JSON.stringify(readingJson(r))),
+        updates.map((u) => new Date(u.lastSeenAt).toISOString()),
       ],
     );
   }
