@@ -153,7 +153,7 @@ export class TelemetryRepository {
    */
   async bucketed(deviceId: string, from: Date, to: Date, bucketSeconds: number): Promise<TelemetryPoint[]> {
     const { rows } = await this.sql.query<TelemetryPoint>(
-      `select date_bin(make_interval(secs => $4), ts, timestamptz '2000-01-01') as ts,
+      `select date_bin(make_interval(secs => $4), ts, timestamptz '2000-01-01 00:00:00+00') as ts,
          avg(lat) as lat, avg(lon) as lon, avg(temp_c) as "tempC", avg(humidity_pct) as "humidityPct",
          max(shock_g) as "shockG", max(tilt_deg) as "tiltDeg", max(light_lux) as "lightLux",
          min(battery_pct) as "batteryPct", count(*)::int as count
