@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Reading } from '../core/protocol/tracker-protocol.ts';
+import { BatchWriter, type Batch } from './batch-writer.ts';
+
+const reading = (seq: number): Reading => ({ deviceId: 'trk-1', seq, ts: seq, receivedAt: seq });
+const ok = (b: Batch) => Promise.resolve({ stored: b.readings, duplicates: 0, unknown: 0 });
+
+describe('BatchWriter', () => {
+  it('acknowledges a message only after its batch is stored', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = new BatchWriter({ store: async (b) => { await gate; return ok(b); }, maxBatch: 10, lingerMs: 0 });
+    const acked: number[] = [];
+    w.add([reading(1)], [], () => acked.push(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(acked).toEqual([]);
+    release();
+    await w.drain();
+    expect(acked).toEqual([1]);
+  });
+
+  it('batches whole messages up to maxBatch readings and keeps arrival order of acks', async () => {
+    const sizes: number[] = [];
+    const w = new BatchWriter({ store: (b) => { sizes.push(b.readings.length); return ok(b); }, maxBatch: 4, lingerMs: 5 });
+    const acked: number[] = [];
+    for (let i = 0; i < 5; i++) w.add([reading(i * 2), reading(i * 2 + 1)], [], () => acked.push(i));
+    await w.drain();
+    expect(sizes.reduce((a, b) => a + b)).toBe(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
+    expect(acked).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('keeps a failed batch, retries it, and acknowledges nothing until it is stored', async () => {
+    let calls = 0;
+    const errors: number[] = [];
+    const ackedAtError: number[] = [];
+    const acked: number[] = [];
+    const w = new BatchWriter({
+      store: (b) => (++calls < 3 ? Promise.reject(new Error('db down')) : ok(b)),
+      maxBatch: 10, lingerMs: 0, maxBackoffMs: 10,
+      onFlushError: (_e, attempt) => { errors.push(attempt); ackedAtError.push(acked.length); },
+    });
+    w.add([reading(1)], [], () => acked.push(1));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(w.healthy).toBe(false);
+    await w.drain();
+    expect(ackedAtError).toEqual([0, 0]);
+    expect(errors).toEqual([1, 2]);
+    expect(acked).toEqual([1]);
+    expect(w.healthy).toBe(true);
+    expect(w.pending).toBe(0);
+  });
+
+  it('refuses input after close but stores what it had accepted', async () => {
+    const stored: number[] = [];
+    const w = new BatchWriter({ store: (b) => { stored.push(...b.readings.map((r) => r.seq)); return ok(b); }, maxBatch: 10, lingerMs: 1000 });
+    w.add([reading(1)], [], () => {});
+    await w.close();
+    expect(stored).toEqual([1]);
+    let refused: Error | undefined;
+    w.add([reading(2)], [], (err) => (refused = err));
+    expect(refused?.message).toMatch(/shutting down/);
+  });
+});
