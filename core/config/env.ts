@@ -6,12 +6,6 @@ import { z } from 'zod';
  * `.env.example` documents each variable; keep the two in step.
  */
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
-const bool = (def: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default(def ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 export const EnvSchema = z.object({
   /** External PostgreSQL/TimescaleDB. Unset: an embedded PostgreSQL under DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -44,16 +38,12 @@ export const EnvSchema = z.object({
   INGEST_BATCH_MAX: int(2000).pipe(z.number().min(1)),
   /** …or this many milliseconds after the first buffered one. */
   INGEST_FLUSH_MS: int(10),
-  /** Readings held unacknowledged before ingest stops taking more (back-pressure). */
-  INGEST_MAX_PENDING: int(50000).pipe(z.number().min(1)),
   /** Raw payload bytes kept with a dead letter. */
   DEAD_LETTER_MAX_BYTES: int(16384),
 
   /** Base URL of the dashboard, used for links in alerts. */
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Pretty logs are for people; JSON logs for machines. */
-  LOG_PRETTY: bool(false),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
