@@ -4,6 +4,8 @@ import type { Metrics } from '../core/observability/metrics.ts';
 import type { ChangeListener } from '../core/storage/change-listener.ts';
 import type { Parcel } from '../core/storage/repositories/parcel.repository.ts';
 
+const MAX_PARCELS_PER_MESSAGE = 500;
+
 export type LiveMessage = { type: 'hello' } | { type: 'parcels'; parcels: Parcel[] } | { type: 'resync' };
 
 /**
@@ -53,7 +55,11 @@ export class LiveHub {
     if (ids.length === 0 || this.sockets.size === 0) return;
     try {
       const parcels = await this.o.load(ids);
-      if (parcels.length) this.broadcast({ type: 'parcels', parcels });
+      // Several small messages rather than one huge one: a browser spends over 100 ms just
+      // receiving a 1 MB frame, and the client merges them anyway.
+      for (let i = 0; i < parcels.length; i += MAX_PARCELS_PER_MESSAGE) {
+        this.broadcast({ type: 'parcels', parcels: parcels.slice(i, i + MAX_PARCELS_PER_MESSAGE) });
+      }
     } catch (err) {
       this.o.log.error({ err }, 'live update failed; clients will get the next one');
     }

@@ -1,0 +1,50 @@
+/** Display formats for the ops tables: short, fixed precision, one placeholder for "none". */
+
+export const NONE = '—';
+
+/** A number with fixed decimals, or the placeholder when the tracker did not measure it. */
+export function formatNumber(value: number | null | undefined, decimals: number): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? NONE : value.toFixed(decimals);
+}
+
+/** "12 s ago", "5 min ago", "3 h 20 min ago", "4 d ago". A future time (clock skew) reads as now. */
+export function formatAgo(ageMs: number): string {
+  const s = Math.max(0, Math.floor(ageMs / 1000));
+  if (s < 60) return `${s} s ago`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 10) return min % 60 ? `${h} h ${min % 60} min ago` : `${h} h ago`;
+  if (h < 48) return `${h} h ago`;
+  return `${Math.floor(h / 24)} d ago`;
+}
+
+// Formatters are costly to build and this runs for thousands of rows: build them once.
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+});
+
+/** An event time: the time of day when it is from today, the date and time otherwise. */
+export function formatEventTime(ms: number | null, nowMs: number): string {
+  if (ms === null) return NONE;
+  const then = new Date(ms);
+  const now = new Date(nowMs);
+  const sameDay =
+    then.getFullYear() === now.getFullYear() && then.getMonth() === now.getMonth() && then.getDate() === now.getDate();
+  return sameDay ? timeOfDay.format(then) : dayAndTime.format(then);
+}
+
+/**
+ * Latitude and longitude to 3 decimals (about 100 m): enough to see where a parcel is,
+ * narrow enough for the table. The cell's title has the full fix.
+ */
+export function formatPosition(lat: number | null, lon: number | null): string {
+  if (lat === null || lon === null) return NONE;
+  return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
+}
+
+/** A full timestamp for tooltips, in the reader's zone. */
+export function formatFullTime(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toString();
+}
