@@ -30,6 +30,25 @@ describe('BatchWriter', () => {
     expect(acked).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('writes two batches at once but acknowledges in arrival order when the second finishes first', async () => {
+    const gates: (() => void)[] = [];
+    const w = new BatchWriter({
+      store: async (b) => { await new Promise<void>((r) => gates.push(r)); return ok(b); },
+      maxBatch: 1, lingerMs: 0, maxInFlight: 2,
+    });
+    const acked: number[] = [];
+    w.add([reading(1)], [], () => acked.push(1));
+    w.add([reading(2)], [], () => acked.push(2));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(gates).toHaveLength(2);
+    gates[1]!();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(acked).toEqual([]);
+    gates[0]!();
+    await w.drain();
+    expect(acked).toEqual([1, 2]);
+  });
+
   it('keeps a failed batch, retries it, and acknowledges nothing until it is stored', async () => {
     let calls = 0;
     const errors: number[] = [];

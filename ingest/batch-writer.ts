@@ -25,6 +25,8 @@ export interface BatchWriterOptions {
   onFlushError?: (err: unknown, attempt: number) => void;
   /** Retry back-off after a failed write: 100 ms doubling to this cap. */
   maxBackoffMs?: number;
+  /** Batches written at once (default 2); acknowledgements stay in arrival order. */
+  maxInFlight?: number;
 }
 
 interface Entry {
@@ -34,23 +36,33 @@ interface Entry {
   receivedAt: number;
 }
 
+/** One batch being written; its acknowledgements wait for every earlier batch's. */
+interface Flight {
+  entries: Entry[];
+  batch: Batch;
+  started: number;
+  result?: FlushResult;
+}
+
 /**
- * Buffers what ingest accepted and writes it in batches, one flush at a time.
+ * Buffers what ingest accepted and writes it in batches.
  *
  * The acknowledgement of each message (its MQTT PUBACK) is called only after the
  * transaction holding its readings committed, so a crash anywhere before that makes
  * the tracker send the message again, and (device, seq) idempotency absorbs the resend.
- * One flush at a time keeps acknowledgements in arrival order, as MQTT requires
- * ([MQTT-4.6.0-2]: PUBACKs in the order the PUBLISH packets were received).
  *
- * A failed write keeps its batch and retries with back-off; meanwhile nothing is
- * acknowledged, so the brokers stop sending (QoS 1 in-flight windows) and memory stays
- * bounded.
+ * Up to `maxInFlight` batches are written at once (the database works on one while this
+ * process parses the next), but acknowledgements are released strictly in arrival order,
+ * as MQTT requires ([MQTT-4.6.0-2]: PUBACKs in the order the PUBLISH packets were received).
+ *
+ * A failed write keeps its batch and retries with back-off; meanwhile nothing after it is
+ * acknowledged, so brokers stop sending (QoS 1 in-flight windows) and memory stays bounded.
  */
 export class BatchWriter {
   private queue: Entry[] = [];
   private queuedReadings = 0;
-  private flushing = false;
+  private flights: Flight[] = [];
+  private flightReadings = 0;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private closed = false;
@@ -58,14 +70,14 @@ export class BatchWriter {
 
   constructor(private readonly opts: BatchWriterOptions) {}
 
-  /** Readings accepted but not yet stored. */
+  /** Readings accepted but not yet acknowledged. */
   get pending(): number {
-    return this.queuedReadings;
+    return this.queuedReadings + this.flightReadings;
   }
 
-  /** Receipt time of the oldest entry not yet stored, if any. */
+  /** Receipt time of the oldest message not yet acknowledged, if any. */
   get oldestPendingAt(): number | undefined {
-    return this.queue[0]?.receivedAt;
+    return this.flights[0]?.entries[0]?.receivedAt ?? this.queue[0]?.receivedAt;
   }
 
   get healthy(): boolean {
@@ -82,17 +94,37 @@ export class BatchWriter {
     this.schedule();
   }
 
+  private get canFly(): boolean {
+    return this.flights.length < (this.opts.maxInFlight ?? 2) && this.failures === 0;
+  }
+
   private schedule(): void {
-    if (this.flushing || this.queue.length === 0) return;
-    if (this.queuedReadings >= this.opts.maxBatch) {
+    if (this.queue.length === 0) return;
+    if (this.queuedReadings >= this.opts.maxBatch || this.closed) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      void this.flush();
+      this.launch();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        void this.flush();
+        this.launch();
       }, this.opts.lingerMs);
+    }
+  }
+
+  /** Starts writing the queue's head, as many batches as may be in flight. */
+  private launch(): void {
+    while (this.queue.length > 0 && (this.canFly || this.flights.length === 0)) {
+      const entries = this.take();
+      const batch: Batch = {
+        readings: entries.flatMap((e) => e.readings),
+        deadLetters: entries.flatMap((e) => e.deadLetters),
+      };
+      this.queuedReadings -= batch.readings.length;
+      this.flightReadings += batch.readings.length;
+      const flight: Flight = { entries, batch, started: performance.now() };
+      this.flights.push(flight);
+      void this.write(flight);
     }
   }
 
@@ -104,56 +136,54 @@ export class BatchWriter {
       count += this.queue[n]!.readings.length;
       n++;
     }
-    return this.queue.slice(0, n);
+    return this.queue.splice(0, n);
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
-    const entries = this.take();
-    const batch: Batch = {
-      readings: entries.flatMap((e) => e.readings),
-      deadLetters: entries.flatMap((e) => e.deadLetters),
-    };
-    const started = performance.now();
-    try {
-      const result = await this.opts.store(batch);
-      this.failures = 0;
-      this.queue.splice(0, entries.length);
-      this.queuedReadings -= batch.readings.length;
-      for (const e of entries) e.ack();
-      this.opts.onFlushed?.(result, batch, performance.now() - started);
-    } catch (err) {
-      this.failures++;
-      this.opts.onFlushError?.(err, this.failures);
-      const backoff = Math.min(100 * 2 ** (this.failures - 1), this.opts.maxBackoffMs ?? 5000);
-      await new Promise((r) => setTimeout(r, backoff));
-    } finally {
-      this.flushing = false;
+  /** Writes one batch, retrying with back-off until it is stored. */
+  private async write(flight: Flight): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        flight.result = await this.opts.store(flight.batch);
+        break;
+      } catch (err) {
+        this.failures++;
+        this.opts.onFlushError?.(err, attempt);
+        const backoff = Math.min(100 * 2 ** (attempt - 1), this.opts.maxBackoffMs ?? 5000);
+        await new Promise((r) => setTimeout(r, backoff));
+      }
     }
-    if (this.queue.length === 0) {
-      for (const w of this.idleWaiters.splice(0)) w();
-    } else if (this.failures > 0 || this.queuedReadings >= this.opts.maxBatch) {
-      void this.flush();
-    } else {
-      this.schedule();
+    if (this.failures > 0 && this.flights.every((f) => f === flight || f.result)) this.failures = 0;
+    this.release();
+    if (this.queue.length) this.schedule();
+    else if (this.flights.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Acknowledges finished batches from the oldest on, stopping at the first unfinished. */
+  private release(): void {
+    while (this.flights[0]?.result) {
+      const f = this.flights.shift()!;
+      this.flightReadings -= f.batch.readings.length;
+      for (const e of f.entries) e.ack();
+      this.opts.onFlushed?.(f.result!, f.batch, performance.now() - f.started);
     }
   }
 
-  /** Resolves once everything accepted so far is stored. */
+  /** Resolves once everything accepted so far is stored and acknowledged. */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && !this.flushing) return Promise.resolve();
+    if (this.queue.length === 0 && this.flights.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);
-      if (!this.flushing && !this.timer) void this.flush();
+      if (this.queue.length) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.launch();
+      }
     });
   }
 
-  /** Stops taking new input and flushes what was accepted (graceful shutdown). */
+  /** Stops taking new input and stores what was accepted (graceful shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
     await this.drain();
   }
 }

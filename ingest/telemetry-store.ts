@@ -11,6 +11,8 @@ import type { Batch, FlushResult } from './batch-writer.ts';
  * listeners that goes out only when all of it is committed.
  */
 export function createTelemetryStore(pool: Pool) {
+  // Provisioned devices seen so far: a device is never deleted, so a hit needs no query.
+  const provisioned = new Set<string>();
   return async function store(batch: Batch): Promise<FlushResult> {
     const client = await pool.connect();
     try {
@@ -18,7 +20,9 @@ export function createTelemetryStore(pool: Pool) {
       const telemetry = new TelemetryRepository(client);
       // Behind an external broker anyone the broker lets in can publish: readings of a
       // tracker we never provisioned are kept aside, not stored (one query per batch).
-      const known = await new DeviceRepository(client).existing(new Set(batch.readings.map((r) => r.deviceId)));
+      const unseen = new Set(batch.readings.map((r) => r.deviceId).filter((id) => !provisioned.has(id)));
+      for (const id of await new DeviceRepository(client).existing(unseen)) provisioned.add(id);
+      const known = provisioned;
       const readings = batch.readings.filter((r) => known.has(r.deviceId));
       const unknown = batch.readings.filter((r) => !known.has(r.deviceId)).map(unknownDeviceLetter);
       const inserted = await telemetry.insertReadings(readings);
