@@ -1,0 +1,124 @@
+/**
+ * The record a sample carries through its life (domain brief, "The record a sample must
+ * carry"). Times are epoch milliseconds, as everywhere in the domain; money is integer
+ * minor units (cents) of the program currency, so sums are exact.
+ */
+
+export const SAMPLE_STATUSES = [
+  'requested',
+  'approved',
+  'rejected',
+  'cancelled',
+  'label_created',
+  'dispatched',
+  'in_transit',
+  'delivery_exception',
+  'returned_to_sender',
+  'lost',
+  'delivered',
+  'content_due',
+  'damaged',
+  'posted',
+  'no_post',
+  'outcome_recorded',
+  'reshipped',
+] as const;
+export type SampleStatus = (typeof SAMPLE_STATUSES)[number];
+
+/** Who or what caused a change. `id` names the person, policy rule, carrier, tracker or job. */
+export const ACTOR_KINDS = ['user', 'policy', 'carrier', 'tracker', 'scheduler'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+export interface Actor {
+  kind: ActorKind;
+  id: string;
+}
+
+export const REQUEST_SOURCES = ['form', 'dm', 'email', 'tiktok_affiliate', 'invitation'] as const;
+export type RequestSource = (typeof REQUEST_SOURCES)[number];
+
+/** One sample is one SKU (variant, quantity) to one creator, as the `samples` table has it. */
+export interface SampleRequest {
+  creatorId: string;
+  campaignId: string;
+  skuId: string;
+  /** Size, flavour, shade. */
+  variant?: string;
+  quantity: number;
+  source: RequestSource;
+  requestedBy: string;
+  /** Set on a reship: the sample it replaces. */
+  reshipOf?: string;
+}
+
+export type DeliveryEvidence = 'courier' | 'tracker' | 'creator';
+export type OutcomeClassification = 'converted' | 'content_only' | 'no_result';
+export type ExceptionKind = 'delivery_exception' | 'returned_to_sender' | 'lost' | 'damaged';
+
+export interface ApprovalRecord {
+  decision: 'approved' | 'rejected';
+  /** The policy rule that decided, or `named_approver` for a person. */
+  rule: string;
+  reasons: string[];
+  decidedBy: Actor;
+  /** A recorded override of a refusal (restricted creator). */
+  override?: { by: string; reason: string };
+}
+
+export interface ExceptionRecord {
+  kind: ExceptionKind;
+  at: number;
+  detail?: string;
+  /** Damage only: photo links; transit/packaging cause flags ops review, never the creator. */
+  photoUrls?: string[];
+  suspectedCause?: 'transit' | 'packaging' | 'unknown';
+}
+
+/**
+ * Content clock (domain brief: due dates count from the actual delivery). Runs from
+ * `delivery.receivedAt`; a damage report pauses it until the damage is resolved, so a
+ * creator is never chased for content they could not make.
+ */
+export interface ContentClock {
+  extensionGranted: boolean;
+  /** Total time spent paused (damage), added to the due date. */
+  pausedMs: number;
+  /** Set while paused. */
+  pausedSince?: number;
+}
+
+export interface SampleState {
+  id: string;
+  request: SampleRequest;
+  status: SampleStatus;
+  /** When the current status was entered. */
+  statusSince: number;
+  /** First time each status was entered; follow-ups and KPIs read their dates here. */
+  firstEnteredAt: Partial<Record<SampleStatus, number>>;
+  approval?: ApprovalRecord;
+  shipment?: { carrier: string; serviceLevel: string; trackingId: string; trackerId?: string };
+  dispatch?: { packedItems: { skuId: string; variant?: string; quantity: number }[]; warehouseConfirmation: string };
+  /** When the parcel left our hands: the first of dispatched / carrier scan / delivered. */
+  shippedAt?: number;
+  delivery?: { receivedAt: number; evidence: DeliveryEvidence; note?: string };
+  contentClock: ContentClock;
+  exceptions: ExceptionRecord[];
+  post?: { postUrl: string; publishedAt: number; usableForAds: boolean };
+  outcome?: { orders: number; gmvCents: number; classification: OutcomeClassification };
+  /** Set on an original that was replaced: the reship's sample id. */
+  reshippedAs?: string;
+  /** Newest carrier webhook event taken into account; older or repeated ones are stale. */
+  lastCarrierEvent?: { event: string; at: number };
+}
+
+/** One entry of the sample's history: timestamped, attributed, with the validated event data. */
+export interface Transition {
+  sampleId: string;
+  /** `request` for the creation of the sample, otherwise a lifecycle event name. */
+  event: string;
+  from: SampleStatus | null;
+  to: SampleStatus;
+  at: number;
+  actor: Actor;
+  reason?: string;
+  data: Record<string, unknown>;
+}
