@@ -1,14 +1,15 @@
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Metrics } from '../core/observability/metrics.ts';
 import type { Services } from '../core/services/index.ts';
 import type { RouteBook } from './http/route.ts';
 import type { LiveHub } from './live-hub.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerDashboard } from './plugins/dashboard.ts';
-import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerErrorHandler, registerNotFoundHandler } from './plugins/error-handler.ts';
 import deadLetterRoutes from './routes/api/dead-letters/index.ts';
 import deviceRoutes from './routes/api/devices/index.ts';
+import exceptionRoutes from './routes/api/exceptions/index.ts';
 import liveRoutes from './routes/api/live/index.ts';
 import parcelRoutes from './routes/api/parcels/index.ts';
 import sampleRoutes from './routes/api/samples/index.ts';
@@ -25,7 +26,8 @@ export interface ApiDeps {
 }
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
-  logger?: FastifyServerOptions['logger'];
+  /** Where 5xx errors are logged (in full; clients see only a code). */
+  logger?: FastifyBaseLogger;
   /** Serve the built dashboard at / (default true). */
   dashboard?: boolean;
 }
@@ -33,21 +35,22 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
 /** Builds the HTTP API. No socket is opened here; `listen` belongs to the caller (main). */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
-    // Deeply nested or huge JSON is refused by the parser instead of exhausting memory.
     return503OnClosing: true,
   });
   const deps: ApiDeps = { ...opts, routes: [] };
+  registerErrorHandler(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, deadLetterRoutes, liveRoutes, healthRoutes]) {
+  for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, deadLetterRoutes, liveRoutes, healthRoutes]) {
     register(app, deps);
   }
   const openapi = buildOpenApi(deps.routes, { version: '1' });
   app.get('/openapi.json', async () => openapi);
 
   const dashboard = opts.dashboard !== false && (await registerDashboard(app));
-  registerErrorHandler(app, { spaFallback: dashboard });
+  registerNotFoundHandler(app, { spaFallback: dashboard });
   return app;
 }

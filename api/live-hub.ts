@@ -2,11 +2,16 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../core/observability/logger.ts';
 import type { Metrics } from '../core/observability/metrics.ts';
 import type { ChangeListener } from '../core/storage/change-listener.ts';
+import { EXCEPTION_CHANNEL, type ConditionException } from '../core/storage/repositories/exception.repository.ts';
 import type { Parcel } from '../core/storage/repositories/parcel.repository.ts';
 
 const MAX_PARCELS_PER_MESSAGE = 500;
 
-export type LiveMessage = { type: 'hello' } | { type: 'parcels'; parcels: Parcel[] } | { type: 'resync' };
+export type LiveMessage =
+  | { type: 'hello' }
+  | { type: 'parcels'; parcels: Parcel[] }
+  | { type: 'exceptions'; exceptions: ConditionException[] }
+  | { type: 'resync' };
 
 /**
  * Fans parcel changes out to every /api/live socket. Changes are coalesced for
@@ -17,19 +22,22 @@ export type LiveMessage = { type: 'hello' } | { type: 'parcels'; parcels: Parcel
 export class LiveHub {
   private readonly sockets = new Set<WebSocket>();
   private readonly dirty = new Set<string>();
+  private readonly dirtyExceptions = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly o: {
       listener: ChangeListener;
       load: (ids: string[]) => Promise<Parcel[]>;
+      loadExceptions: (ids: number[]) => Promise<ConditionException[]>;
       metrics: Metrics;
       log: Logger;
       intervalMs?: number;
     },
   ) {
-    o.listener.on('changed', (ids) => {
-      for (const id of ids) this.dirty.add(id);
+    o.listener.on('changed', (channel, ids) => {
+      if (channel === EXCEPTION_CHANNEL) for (const id of ids) this.dirtyExceptions.add(Number(id));
+      else for (const id of ids) this.dirty.add(id);
       this.timer ??= setTimeout(() => void this.flush(), o.intervalMs ?? 100);
     });
     // Announcements made while the listening connection was down are lost: tell clients to refetch.
@@ -51,9 +59,14 @@ export class LiveHub {
   private async flush(): Promise<void> {
     this.timer = undefined;
     const ids = [...this.dirty];
+    const exceptionIds = [...this.dirtyExceptions];
     this.dirty.clear();
-    if (ids.length === 0 || this.sockets.size === 0) return;
+    this.dirtyExceptions.clear();
+    if (this.sockets.size === 0) return;
     try {
+      // Exceptions first: a parcel's card counts its open exceptions.
+      if (exceptionIds.length) this.broadcast({ type: 'exceptions', exceptions: await this.o.loadExceptions(exceptionIds) });
+      if (ids.length === 0) return;
       const parcels = await this.o.load(ids);
       // Several small messages rather than one huge one: a browser spends over 100 ms just
       // receiving a 1 MB frame, and the client merges them anyway.

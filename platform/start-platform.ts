@@ -13,7 +13,9 @@ import { createServices, type Services } from '../core/services/index.ts';
 import { ChangeListener } from '../core/storage/change-listener.ts';
 import { createPool, type Pool } from '../core/storage/database.ts';
 import { migrate } from '../core/storage/migrate.ts';
+import { EXCEPTION_CHANNEL } from '../core/storage/repositories/exception.repository.ts';
 import { PARCEL_CHANNEL } from '../core/storage/repositories/parcel.repository.ts';
+import { ConditionMonitor } from '../ingest/condition-monitor.ts';
 import { IngestService } from '../ingest/ingest.service.ts';
 import { embeddedBrokerSource } from '../ingest/sources/embedded-broker.source.ts';
 import { startMqttClientSource } from '../ingest/sources/mqtt-client.source.ts';
@@ -53,9 +55,10 @@ const closeServer = (srv: TcpServer | HttpServer) => new Promise<void>((r) => sr
  * ingest, the broker (embedded aedes, or an MQTT client on MQTT_URL), the live feed and
  * the HTTP API with the dashboard. Used by platform/main.ts and by the tests.
  */
-export async function startPlatform(opts: { env?: Record<string, string | undefined>; log?: Logger } = {}): Promise<Platform> {
+export async function startPlatform(opts: { env?: Record<string, string | undefined> } = {}): Promise<Platform> {
   const env = loadEnv(opts.env ?? process.env);
-  const log = opts.log ?? createLogger(env);
+  const pinoLog = createLogger(env);
+  const log: Logger = pinoLog;
   const metrics = createMetrics();
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -79,6 +82,15 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       maxBatch: env.INGEST_BATCH_MAX,
       lingerMs: env.INGEST_FLUSH_MS,
       deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES,
+    });
+
+    // Rules judge what was stored, in commit order; the silence rule also runs on a clock.
+    const monitor = new ConditionMonitor({ pool, log: log.child({ part: 'conditions' }) });
+    ingest.on('stored', (readings) => void monitor.judge(readings));
+    const ticker = setInterval(() => void monitor.tick(), 30_000);
+    cleanups.push(async () => {
+      clearInterval(ticker);
+      await monitor.drain();
     });
 
     let broker: Aedes | undefined;
@@ -134,16 +146,20 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       brokerReady = () => !b.closed;
     }
 
-    const listener = new ChangeListener(db.url, PARCEL_CHANNEL);
+    const listener = new ChangeListener(db.url, [PARCEL_CHANNEL, EXCEPTION_CHANNEL]);
     await listener.start();
     cleanups.push(() => listener.stop());
-    const live = new LiveHub({ listener, load: (ids) => services.parcels.list(ids), metrics, log });
+    const live = new LiveHub({
+      listener, metrics, log,
+      load: (ids) => services.parcels.list(ids),
+      loadExceptions: (ids) => services.exceptions.byIds(ids),
+    });
 
     const app = await buildApp({
       services,
       live,
       metrics,
-      logger: false,
+      logger: pinoLog.child({ part: 'api' }),
       readiness: async () => ({
         database: await pool.query('select 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, detail: e.message })),
         broker: brokerReady() ? { ok: true } : { ok: false, detail: 'not connected' },

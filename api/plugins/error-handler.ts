@@ -30,7 +30,8 @@ const FASTIFY_CODES: Record<string, string> = {
  * Maps domain and validation errors to 4xx with a stable code, and hides the details
  * of anything else behind a 500 (logged in full, never sent).
  */
-export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: boolean }): void {
+export function registerErrorHandler(app: FastifyInstance): void {
+  // Fastify binds a route to the error handler in force when the route is declared: set it first.
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof ZodError) {
       return reply.status(400).send(body('VALIDATION_FAILED', 'request is invalid', err.issues.map((i) => ({
@@ -48,7 +49,10 @@ export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: 
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL', 'internal error'));
   });
+}
 
+/** JSON 404s for unknown routes; page paths get the dashboard's index.html when it is served. */
+export function registerNotFoundHandler(app: FastifyInstance, opts: { spaFallback: boolean }): void {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // A dashboard page reloaded at its own URL gets the single-page app; API paths and

@@ -1,10 +1,12 @@
 import type { Pool } from '../storage/database.ts';
 import { DeadLetterRepository } from '../storage/repositories/dead-letter.repository.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
+import { ExceptionRepository } from '../storage/repositories/exception.repository.ts';
 import { ParcelRepository } from '../storage/repositories/parcel.repository.ts';
 import { SampleRepository } from '../storage/repositories/sample.repository.ts';
 import { TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
 import { DeviceService } from './device.service.ts';
+import { ExceptionService } from './exception.service.ts';
 import { DeadLetterService, ParcelService } from './parcel.service.ts';
 import { SampleService } from './sample.service.ts';
 
@@ -16,6 +18,7 @@ export function createServices(pool: Pool) {
     samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool)),
     parcels: new ParcelService(new ParcelRepository(pool)),
     deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
+    exceptions: new ExceptionService(new ExceptionRepository(pool)),
   };
 }
 

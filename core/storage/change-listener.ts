@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 
 export interface ChangeListenerEvents {
-  changed: [ids: string[]];
+  changed: [channel: string, ids: string[]];
   /** The listening connection was (re)established; anything announced meanwhile was missed. */
   connected: [];
   error: [err: Error];
 }
 
 /**
- * LISTENs on a Postgres channel with a connection of its own and emits the ids each
+ * LISTENs on Postgres channels with a connection of its own and emits the ids each
  * NOTIFY carries. Reconnects with back-off; after a reconnect it emits `connected` so
  * consumers can resynchronise what they may have missed.
  */
@@ -19,7 +19,7 @@ export class ChangeListener extends EventEmitter<ChangeListenerEvents> {
   private retry: NodeJS.Timeout | undefined;
   private attempt = 0;
 
-  constructor(private readonly url: string, private readonly channel: string) {
+  constructor(private readonly url: string, private readonly channels: readonly string[]) {
     super();
   }
 
@@ -30,12 +30,12 @@ export class ChangeListener extends EventEmitter<ChangeListenerEvents> {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: 'sampletrack-listen' });
     client.on('notification', (n) => {
-      if (n.channel === this.channel && n.payload) this.emit('changed', n.payload.split(','));
+      if (this.channels.includes(n.channel) && n.payload) this.emit('changed', n.channel, n.payload.split(','));
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('listen connection ended')));
     await client.connect();
-    await client.query(`listen "${this.channel}"`);
+    for (const channel of this.channels) await client.query(`listen "${channel}"`);
     this.client = client;
     this.attempt = 0;
     this.emit('connected');

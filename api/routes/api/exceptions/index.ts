@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { route } from '../../../http/route.ts';
+import { ConditionExceptionSchema, PageQuery } from '../../../http/schemas.ts';
+import type { ApiDeps } from '../../../app.ts';
+
+const Id = z.object({ id: z.coerce.number().int().positive() });
+const Status = z.enum(['open', 'acknowledged', 'resolved', 'retracted']);
+const Actor = z.string().trim().min(1).max(200).describe('Who acts (until sign-in exists, named in the request)');
+
+export default function exceptionRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'GET', url: '/api/exceptions', tags: ['exceptions'],
+    summary: 'Condition exceptions, open first by severity and age (the fulfilment inbox)',
+    query: PageQuery.extend({
+      status: z.union([Status, z.array(Status)]).optional().transform((s) => (s === undefined ? undefined : [s].flat())),
+      sampleId: z.string().max(40).optional(),
+      severity: z.enum(['info', 'warning', 'critical']).optional(),
+    }),
+    responses: { 200: z.object({ exceptions: z.array(ConditionExceptionSchema) }) },
+    handler: async ({ query }) => ({ exceptions: await services.exceptions.list(query) }),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/exceptions/:id', tags: ['exceptions'],
+    summary: 'One exception with every step of its workflow',
+    params: Id,
+    responses: { 200: ConditionExceptionSchema.extend({ events: z.array(z.object({ kind: z.string(), actor: z.string(), at: z.string(), detail: z.unknown() })) }) },
+    errors: ['NOT_FOUND'],
+    handler: ({ params }) => services.exceptions.get(params.id),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/exceptions/:id/acknowledge', tags: ['exceptions'],
+    summary: 'Acknowledge an open exception',
+    params: Id,
+    body: z.object({ by: Actor }).strict(),
+    responses: { 200: ConditionExceptionSchema },
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    handler: ({ params, body }) => services.exceptions.acknowledge(params.id, body.by),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/exceptions/:id/resolve', tags: ['exceptions'],
+    summary: 'Resolve an exception with a disposition',
+    params: Id,
+    body: z.object({
+      by: Actor,
+      disposition: z.enum(['accept', 'reship', 'write_off', 'carrier_claim']),
+      note: z.string().max(2000).optional(),
+    }).strict(),
+    responses: { 200: ConditionExceptionSchema },
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    handler: ({ params, body }) => services.exceptions.resolve(params.id, body.by, body.disposition, body.note),
+  });
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { distanceM, stageByGeofence } from './geofence.ts';
+
+const LA = { lat: 34.0522, lon: -118.2437 };
+const NYC = { lat: 40.7128, lon: -74.006 };
+const r = (lat?: number, lon?: number, accM?: number) => ({ deviceId: 'trk-1', seq: 1, ts: 0, receivedAt: 0, lat, lon, accM });
+
+describe('geofences', () => {
+  it('measures great-circle distance (LA–NYC ≈ 3,936 km)', () => {
+    expect(distanceM(LA, NYC) / 1000).toBeCloseTo(3936, -1);
+  });
+
+  it('puts a reading at origin, destination or in transit', () => {
+    const stage = stageByGeofence({ origin: LA, destination: NYC, radiusM: 300 });
+    expect(stage(r(34.0530, -118.2437))).toBe('origin'); // ~90 m away
+    expect(stage(r(40.7150, -74.006))).toBe('destination'); // ~245 m away
+    expect(stage(r(39.0, -95.0))).toBe('in_transit');
+    expect(stage(r())).toBe('in_transit');
+  });
+
+  it("widens the circle by the fix's accuracy, up to the radius", () => {
+    const stage = stageByGeofence({ origin: null, destination: NYC, radiusM: 300 });
+    expect(stage(r(40.7175, -74.006))).toBe('in_transit'); // ~520 m
+    expect(stage(r(40.7175, -74.006, 250))).toBe('destination');
+  });
+});

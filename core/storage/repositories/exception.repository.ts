@@ -1,0 +1,190 @@
+import type { Episode, EpisodeChanges } from '../../domain/condition/index.ts';
+import type { Sql } from '../sql.ts';
+
+export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved' | 'retracted';
+export type Disposition = 'accept' | 'reship' | 'write_off' | 'carrier_claim';
+
+/** A condition exception as ops see it: the episode, the sample it is raised against, its workflow. */
+export interface ConditionException {
+  id: number;
+  sampleId: string;
+  deviceId: string;
+  creator: string;
+  sku: string;
+  rule: string;
+  type: string;
+  severity: 'info' | 'warning' | 'critical';
+  startedAt: string;
+  endedAt: string | null;
+  endedBy: string | null;
+  peak: number;
+  limit: number;
+  durationMs: number;
+  stage: string | null;
+  lat: number | null;
+  lon: number | null;
+  evidence: number[];
+  status: ExceptionStatus;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  disposition: Disposition | null;
+  resolutionNote: string | null;
+  openedAt: string;
+  updatedAt: string;
+}
+
+const iso = (col: string) => `to_json(${col})#>>'{}'`;
+const SELECT = `select e.id, e.sample_id as "sampleId", e.device_id as "deviceId", s.creator, s.sku, e.rule, e.type,
+  e.severity, ${iso('e.started_at')} as "startedAt", ${iso('e.ended_at')} as "endedAt", e.ended_by as "endedBy",
+  e.peak, e.limit_value as "limit", e.duration_ms as "durationMs", e.stage, e.lat, e.lon, e.evidence, e.status,
+  e.acknowledged_by as "acknowledgedBy", ${iso('e.acknowledged_at')} as "acknowledgedAt",
+  e.resolved_by as "resolvedBy", ${iso('e.resolved_at')} as "resolvedAt", e.disposition,
+  e.resolution_note as "resolutionNote", ${iso('e.opened_at')} as "openedAt", ${iso('e.updated_at')} as "updatedAt"
+  from condition_exceptions e join samples s on s.id = e.sample_id`;
+
+// Open first, most severe first, oldest first: the order fulfilment works through them.
+const INBOX_ORDER = `order by case e.status when 'open' then 0 when 'acknowledged' then 1 else 2 end,
+  case e.severity when 'critical' then 0 when 'warning' then 1 else 2 end, e.started_at, e.id`;
+
+/** Channel on which changed exceptions are announced to live listeners. */
+export const EXCEPTION_CHANNEL = 'exception_updates';
+
+export class ExceptionRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async list(f: { status?: ExceptionStatus[]; sampleId?: string; severity?: string; limit: number; offset: number }): Promise<ConditionException[]> {
+    const { rows } = await this.sql.query<ConditionException>(
+      `${SELECT} where ($1::text[] is null or e.status = any($1)) and ($2::text is null or e.sample_id = $2)
+         and ($3::text is null or e.severity = $3)
+       ${INBOX_ORDER} limit $4 offset $5`,
+      [f.status ?? null, f.sampleId ?? null, f.severity ?? null, f.limit, f.offset],
+    );
+    return rows;
+  }
+
+  async byIds(ids: readonly number[]): Promise<ConditionException[]> {
+    const { rows } = await this.sql.query<ConditionException>(`${SELECT} where e.id = any($1) ${INBOX_ORDER}`, [ids]);
+    return rows;
+  }
+
+  async get(id: number): Promise<ConditionException | undefined> {
+    return (await this.byIds([id]))[0];
+  }
+
+  /** Episodes already raised for this trip, so a restarted evaluator keeps their ids. */
+  async knownEpisodes(sampleId: string, deviceId: string): Promise<Episode[]> {
+    const { rows } = await this.sql.query<{
+      episodeId: string; rule: Episode['rule']; type: Episode['type']; severity: Episode['severity']; start: Date; end: Date | null;
+      endedBy: Episode['endedBy']; peak: number; limit: number; durationMs: number; startSeq: number | null; evidence: number[]; stage: Episode['stage'];
+    }>(
+      `select episode_id as "episodeId", rule, type, severity, started_at as start, ended_at as "end", ended_by as "endedBy",
+         peak, limit_value as "limit", duration_ms as "durationMs", start_seq as "startSeq", evidence, stage
+       from condition_exceptions where sample_id = $1 and device_id = $2 and status <> 'retracted'`,
+      [sampleId, deviceId],
+    );
+    return rows.map((r) => ({
+      id: r.episodeId, rule: r.rule, type: r.type, severity: r.severity, start: r.start.getTime(),
+      end: r.end ? r.end.getTime() : null, endedBy: r.endedBy, peak: r.peak, limit: r.limit, durationMs: Number(r.durationMs),
+      startSeq: r.startSeq, evidence: r.evidence, stage: r.stage,
+    }));
+  }
+
+  /**
+   * Applies what the condition engine found. Idempotent per episode id: an episode
+   * re-reported after a restart updates its row instead of opening another. Returns the
+   * ids of the rows that changed.
+   */
+  async applyChanges(sampleId: string, deviceId: string, changes: EpisodeChanges): Promise<number[]> {
+    const touched: number[] = [];
+    const closedIds = new Set(changes.closed.map((e) => e.id));
+    for (const e of changes.opened) {
+      const { rows } = await this.sql.query<{ id: number; inserted: boolean }>(
+        `insert into condition_exceptions (sample_id, device_id, episode_id, rule, type, severity, started_at, ended_at,
+           ended_by, peak, limit_value, duration_ms, stage, start_seq, lat, lon, evidence)
+         select $1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11, $12, $13, $14,
+           t.lat, t.lon, $15
+         from (select 1) one left join lateral (
+           select lat, lon from telemetry where device_id = $2 and seq = $14 and lat is not null limit 1) t on true
+         on conflict (sample_id, episode_id) do update set ended_at = excluded.ended_at, ended_by = excluded.ended_by,
+           peak = excluded.peak, duration_ms = excluded.duration_ms, evidence = excluded.evidence,
+           status = case when condition_exceptions.status = 'retracted' then 'open' else condition_exceptions.status end,
+           updated_at = now()
+         returning id, (xmax = 0) as inserted`,
+        [sampleId, deviceId, e.id, e.rule, e.type, e.severity, e.start, e.end, e.endedBy, e.peak, e.limit, e.durationMs,
+          e.stage, e.startSeq, e.evidence],
+      );
+      const row = rows[0]!;
+      if (row.inserted) await this.event(row.id, 'opened', 'rule:' + e.rule, episodeDetail(e));
+      if (closedIds.has(e.id)) await this.event(row.id, 'ended', 'rule:' + e.rule, episodeDetail(e));
+      touched.push(row.id);
+    }
+    const openedIds = new Set(changes.opened.map((e) => e.id));
+    for (const [kind, list] of [['updated', changes.updated], ['ended', changes.closed]] as const) {
+      for (const e of list) {
+        if (openedIds.has(e.id)) continue;
+        const { rows } = await this.sql.query<{ id: number }>(
+          `update condition_exceptions set ended_at = to_timestamp($3 / 1000.0), ended_by = $4, peak = $5,
+             duration_ms = $6, evidence = $7, started_at = to_timestamp($8 / 1000.0), updated_at = now()
+           where sample_id = $1 and episode_id = $2 returning id`,
+          [sampleId, e.id, e.end, e.endedBy, e.peak, e.durationMs, e.evidence, e.start],
+        );
+        if (rows[0]) {
+          await this.event(rows[0].id, kind, 'rule:' + e.rule, episodeDetail(e));
+          touched.push(rows[0].id);
+        }
+      }
+    }
+    for (const e of changes.retracted) {
+      const { rows } = await this.sql.query<{ id: number }>(
+        `update condition_exceptions set status = 'retracted', updated_at = now()
+         where sample_id = $1 and episode_id = $2 and status <> 'retracted' returning id`,
+        [sampleId, e.id],
+      );
+      if (rows[0]) {
+        await this.event(rows[0].id, 'retracted', 'rule:' + e.rule, { reason: 'later readings showed no excursion' });
+        touched.push(rows[0].id);
+      }
+    }
+    return touched;
+  }
+
+  async acknowledge(id: number, by: string, at: Date): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `update condition_exceptions set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3, updated_at = $3
+       where id = $1 and status = 'open'`, [id, by, at]);
+    if (rowCount) await this.event(id, 'acknowledged', by, null, at);
+    return rowCount === 1;
+  }
+
+  async resolve(id: number, by: string, disposition: Disposition, note: string | null, at: Date): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `update condition_exceptions set status = 'resolved', resolved_by = $2, disposition = $3, resolution_note = $4,
+         resolved_at = $5, updated_at = $5,
+         acknowledged_by = coalesce(acknowledged_by, $2), acknowledged_at = coalesce(acknowledged_at, $5)
+       where id = $1 and status in ('open', 'acknowledged')`, [id, by, disposition, note, at]);
+    if (rowCount) await this.event(id, 'resolved', by, { disposition, note }, at);
+    return rowCount === 1;
+  }
+
+  async events(id: number): Promise<{ kind: string; actor: string; at: string; detail: unknown }[]> {
+    const { rows } = await this.sql.query<{ kind: string; actor: string; at: string; detail: unknown }>(
+      `select kind, actor, ${iso('at')} as at, detail from condition_exception_events where exception_id = $1 order by id`, [id]);
+    return rows;
+  }
+
+  async notifyChanged(ids: readonly number[]): Promise<void> {
+    if (ids.length) await this.sql.query('select pg_notify($1, $2)', [EXCEPTION_CHANNEL, [...new Set(ids)].join(',')]);
+  }
+
+  private async event(id: number, kind: string, actor: string, detail: unknown, at?: Date): Promise<void> {
+    await this.sql.query(
+      'insert into condition_exception_events (exception_id, kind, actor, at, detail) values ($1, $2, $3, coalesce($4, now()), $5)',
+      [id, kind, actor, at ?? null, detail === null ? null : JSON.stringify(detail)]);
+  }
+}
+
+function episodeDetail(e: Episode) {
+  return { start: new Date(e.start).toISOString(), end: e.end === null ? null : new Date(e.end).toISOString(), peak: e.peak, limit: e.limit, durationMs: e.durationMs };
+}

@@ -1,0 +1,152 @@
+import { ConditionProfileSchema, TripEvaluator, resolveProfile, type ConditionProfile, type ConditionProfileOverride, type EpisodeChanges } from '../core/domain/condition/index.ts';
+import { stageByGeofence } from '../core/domain/geofence.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import type { Reading } from '../core/protocol/tracker-protocol.ts';
+import type { Pool } from '../core/storage/database.ts';
+import { ExceptionRepository } from '../core/storage/repositories/exception.repository.ts';
+import { TripRepository, type ActiveTrip } from '../core/storage/repositories/trip.repository.ts';
+
+interface MonitoredTrip {
+  trip: ActiveTrip;
+  evaluator: TripEvaluator;
+  /** After this, the device's sample is looked up again (a tracker may be re-packed). */
+  checkAfter: number;
+}
+
+/** How long a device's sample (or its absence) is trusted before it is looked up again. */
+const RECHECK_MS = 15_000;
+
+const DEFAULT_PROFILE = ConditionProfileSchema.parse({});
+
+/**
+ * Judges every stored reading against its sample's condition profile and raises
+ * exceptions against the sample. Rule state lives in memory per trip (one engine step per
+ * live reading); the database is the record: a trip seen for the first time since start
+ * is rebuilt from its stored readings and the exceptions already raised, so a restart
+ * neither misses nor repeats an episode. Work is serialised, so the evaluators see batches
+ * in the order they were committed.
+ */
+export class ConditionMonitor {
+  private readonly trips = new Map<string, MonitoredTrip | { none: true; checkAfter: number }>();
+  private chain: Promise<void> = Promise.resolve();
+  private readonly tripsRepo: TripRepository;
+
+  constructor(private readonly o: { pool: Pool; log: Logger; now?: () => number; onChanged?: (exceptionIds: number[]) => void }) {
+    this.tripsRepo = new TripRepository(o.pool);
+  }
+
+  /** Queues stored readings for judgement; returns when they have been judged. */
+  judge(readings: readonly Reading[]): Promise<void> {
+    this.chain = this.chain.then(() => this.process(readings)).catch((err: unknown) => {
+      this.o.log.error({ err }, 'condition rules failed for a batch; the trip is re-judged from storage next time');
+      for (const id of new Set(readings.map((r) => r.deviceId))) this.trips.delete(id);
+    });
+    return this.chain;
+  }
+
+  /** Resolves once everything queued so far has been judged. */
+  drain(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Re-checks the silence rule of every trip in memory (no readings needed for that). */
+  tick(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      const now = this.now();
+      for (const t of this.trips.values()) {
+        if ('none' in t) continue;
+        await this.persist(t.trip, t.evaluator.tick(now));
+      }
+    }).catch((err: unknown) => this.o.log.error({ err }, 'condition tick failed'));
+    return this.chain;
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  private async process(readings: readonly Reading[]): Promise<void> {
+    const byDevice = new Map<string, Reading[]>();
+    for (const r of readings) {
+      const list = byDevice.get(r.deviceId);
+      if (list) list.push(r);
+      else byDevice.set(r.deviceId, [r]);
+    }
+    const now = this.now();
+    const stale = [...byDevice.keys()].filter((id) => (this.trips.get(id)?.checkAfter ?? 0) <= now);
+    if (stale.length) await this.refresh(stale, now);
+    for (const [deviceId, list] of byDevice) {
+      const t = this.trips.get(deviceId);
+      if (!t || 'none' in t) continue;
+      await this.persist(t.trip, t.evaluator.add(list, now));
+    }
+  }
+
+  /** Looks up the devices' current trips; a new or changed trip gets an evaluator rebuilt from storage. */
+  private async refresh(deviceIds: string[], now: number): Promise<void> {
+    const active = new Map((await this.tripsRepo.active(deviceIds)).map((t) => [t.deviceId, t]));
+    for (const id of deviceIds) {
+      const trip = active.get(id);
+      const current = this.trips.get(id);
+      if (!trip) {
+        this.trips.set(id, { none: true, checkAfter: now + RECHECK_MS });
+        continue;
+      }
+      if (current && !('none' in current) && sameTrip(current.trip, trip)) {
+        current.checkAfter = now + RECHECK_MS;
+        continue;
+      }
+      const evaluator = await this.rebuild(trip, now);
+      this.trips.set(id, { trip, evaluator, checkAfter: now + RECHECK_MS });
+    }
+  }
+
+  private async rebuild(trip: ActiveTrip, now: number): Promise<TripEvaluator> {
+    const exceptions = new ExceptionRepository(this.o.pool);
+    const [stored, known] = await Promise.all([
+      this.tripsRepo.readings(trip.deviceId, trip.since),
+      exceptions.knownEpisodes(trip.sampleId, trip.deviceId),
+    ]);
+    const evaluator = new TripEvaluator(profileOf(trip, this.o.log), {
+      // The tracker is switched on when the parcel is packed: its first reading of the trip.
+      ...(stored[0] ? { startedAt: stored[0].ts } : {}),
+      stageAt: stageByGeofence({ origin: trip.origin, destination: trip.destination, radiusM: trip.radiusM }),
+    }, { known });
+    // Differences against what was raised before (e.g. readings stored just before a crash) come out here.
+    await this.persist(trip, evaluator.add(stored, now));
+    return evaluator;
+  }
+
+  private async persist(trip: ActiveTrip, changes: EpisodeChanges): Promise<void> {
+    if (!changes.opened.length && !changes.updated.length && !changes.closed.length && !changes.retracted.length) return;
+    const client = await this.o.pool.connect();
+    try {
+      await client.query('begin');
+      const repo = new ExceptionRepository(client);
+      const ids = await repo.applyChanges(trip.sampleId, trip.deviceId, changes);
+      await repo.notifyChanged(ids);
+      await client.query('commit');
+      this.o.onChanged?.(ids);
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function sameTrip(a: ActiveTrip, b: ActiveTrip): boolean {
+  return a.sampleId === b.sampleId && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The sample's override applied to its product's profile; a bad stored profile falls back to the defaults, loudly. */
+function profileOf(trip: ActiveTrip, log: Logger): ConditionProfile {
+  try {
+    const base = trip.productProfile ? ConditionProfileSchema.parse(trip.productProfile) : DEFAULT_PROFILE;
+    return trip.sampleProfile ? resolveProfile(base, trip.sampleProfile as ConditionProfileOverride) : base;
+  } catch (err) {
+    log.error({ err, sampleId: trip.sampleId, sku: trip.sku }, 'invalid condition profile; judging with the defaults');
+    return DEFAULT_PROFILE;
+  }
+}
