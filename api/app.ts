@@ -7,11 +7,17 @@ import type { LiveHub } from './live-hub.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerDashboard } from './plugins/dashboard.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './plugins/error-handler.ts';
+import carrierEventRoutes from './routes/api/carrier-events/index.ts';
+import creatorRoutes from './routes/api/creators/index.ts';
 import deadLetterRoutes from './routes/api/dead-letters/index.ts';
 import deviceRoutes from './routes/api/devices/index.ts';
+import alertRoutes from './routes/api/alerts/index.ts';
 import exceptionRoutes from './routes/api/exceptions/index.ts';
+import webhookRoutes from './routes/api/webhook-subscriptions/index.ts';
+import kpiRoutes from './routes/api/kpis/index.ts';
 import liveRoutes from './routes/api/live/index.ts';
 import parcelRoutes from './routes/api/parcels/index.ts';
+import productRoutes from './routes/api/products/index.ts';
 import sampleRoutes from './routes/api/samples/index.ts';
 import healthRoutes from './routes/health.ts';
 
@@ -36,7 +42,6 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
-    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   });
@@ -44,7 +49,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerErrorHandler(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, deadLetterRoutes, liveRoutes, healthRoutes]) {
+  for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, alertRoutes, webhookRoutes, deadLetterRoutes, liveRoutes, healthRoutes,
+    creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes]) {
     register(app, deps);
   }
   const openapi = buildOpenApi(deps.routes, { version: '1' });

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../core/observability/logger.ts';
 import type { Metrics } from '../core/observability/metrics.ts';
 import type { ChangeListener } from '../core/storage/change-listener.ts';
+import { ALERT_CHANNEL, type Alert } from '../core/storage/repositories/alert.repository.ts';
 import { EXCEPTION_CHANNEL, type ConditionException } from '../core/storage/repositories/exception.repository.ts';
 import type { Parcel } from '../core/storage/repositories/parcel.repository.ts';
 
@@ -11,6 +12,7 @@ export type LiveMessage =
   | { type: 'hello' }
   | { type: 'parcels'; parcels: Parcel[] }
   | { type: 'exceptions'; exceptions: ConditionException[] }
+  | { type: 'alerts'; alerts: Alert[] }
   | { type: 'resync' };
 
 /**
@@ -23,6 +25,7 @@ export class LiveHub {
   private readonly sockets = new Set<WebSocket>();
   private readonly dirty = new Set<string>();
   private readonly dirtyExceptions = new Set<number>();
+  private readonly newAlerts = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -30,6 +33,7 @@ export class LiveHub {
       listener: ChangeListener;
       load: (ids: string[]) => Promise<Parcel[]>;
       loadExceptions: (ids: number[]) => Promise<ConditionException[]>;
+      loadAlerts: (ids: number[]) => Promise<Alert[]>;
       metrics: Metrics;
       log: Logger;
       intervalMs?: number;
@@ -37,6 +41,7 @@ export class LiveHub {
   ) {
     o.listener.on('changed', (channel, ids) => {
       if (channel === EXCEPTION_CHANNEL) for (const id of ids) this.dirtyExceptions.add(Number(id));
+      else if (channel === ALERT_CHANNEL) for (const id of ids) this.newAlerts.add(Number(id));
       else for (const id of ids) this.dirty.add(id);
       this.timer ??= setTimeout(() => void this.flush(), o.intervalMs ?? 100);
     });
@@ -60,12 +65,15 @@ export class LiveHub {
     this.timer = undefined;
     const ids = [...this.dirty];
     const exceptionIds = [...this.dirtyExceptions];
+    const alertIds = [...this.newAlerts];
     this.dirty.clear();
     this.dirtyExceptions.clear();
+    this.newAlerts.clear();
     if (this.sockets.size === 0) return;
     try {
       // Exceptions first: a parcel's card counts its open exceptions.
       if (exceptionIds.length) this.broadcast({ type: 'exceptions', exceptions: await this.o.loadExceptions(exceptionIds) });
+      if (alertIds.length) this.broadcast({ type: 'alerts', alerts: await this.o.loadAlerts(alertIds) });
       if (ids.length === 0) return;
       const parcels = await this.o.load(ids);
       // Several small messages rather than one huge one: a browser spends over 100 ms just

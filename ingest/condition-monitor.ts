@@ -3,6 +3,8 @@ import { stageByGeofence } from '../core/domain/geofence.ts';
 import type { Logger } from '../core/observability/logger.ts';
 import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import type { Pool } from '../core/storage/database.ts';
+import { raiseAlerts } from '../core/services/alert.service.ts';
+import { withTransaction } from '../core/storage/transaction.ts';
 import { ExceptionRepository } from '../core/storage/repositories/exception.repository.ts';
 import { TripRepository, type ActiveTrip } from '../core/storage/repositories/trip.repository.ts';
 
@@ -31,7 +33,7 @@ export class ConditionMonitor {
   private chain: Promise<void> = Promise.resolve();
   private readonly tripsRepo: TripRepository;
 
-  constructor(private readonly o: { pool: Pool; log: Logger; now?: () => number; onChanged?: (exceptionIds: number[]) => void }) {
+  constructor(private readonly o: { pool: Pool; log: Logger; publicUrl: string; now?: () => number }) {
     this.tripsRepo = new TripRepository(o.pool);
   }
 
@@ -119,20 +121,13 @@ export class ConditionMonitor {
 
   private async persist(trip: ActiveTrip, changes: EpisodeChanges): Promise<void> {
     if (!changes.opened.length && !changes.updated.length && !changes.closed.length && !changes.retracted.length) return;
-    const client = await this.o.pool.connect();
-    try {
-      await client.query('begin');
-      const repo = new ExceptionRepository(client);
-      const ids = await repo.applyChanges(trip.sampleId, trip.deviceId, changes);
-      await repo.notifyChanged(ids);
-      await client.query('commit');
-      this.o.onChanged?.(ids);
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    // The exception rows, their alerts and webhook deliveries commit together.
+    await withTransaction(this.o.pool, async (sql) => {
+      const repo = new ExceptionRepository(sql);
+      const { touched, events } = await repo.applyChanges(trip.sampleId, trip.deviceId, changes);
+      await repo.notifyChanged(touched);
+      await raiseAlerts(sql, events, this.o.publicUrl);
+    });
   }
 }
 

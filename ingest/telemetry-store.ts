@@ -1,5 +1,6 @@
 import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import type { Pool } from '../core/storage/database.ts';
+import { withTransaction } from '../core/storage/transaction.ts';
 import { DeviceRepository } from '../core/storage/repositories/device.repository.ts';
 import { ParcelRepository } from '../core/storage/repositories/parcel.repository.ts';
 import { TelemetryRepository, readingJson, type DeadLetter, type ParcelUpdate } from '../core/storage/repositories/telemetry.repository.ts';
@@ -13,32 +14,23 @@ import type { Batch, FlushResult } from './batch-writer.ts';
 export function createTelemetryStore(pool: Pool) {
   // Provisioned devices seen so far: a device is never deleted, so a hit needs no query.
   const provisioned = new Set<string>();
-  return async function store(batch: Batch): Promise<FlushResult> {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+  return function store(batch: Batch): Promise<FlushResult> {
+    return withTransaction(pool, async (client) => {
       const telemetry = new TelemetryRepository(client);
       // Behind an external broker anyone the broker lets in can publish: readings of a
       // tracker we never provisioned are kept aside, not stored (one query per batch).
       const unseen = new Set(batch.readings.map((r) => r.deviceId).filter((id) => !provisioned.has(id)));
       for (const id of await new DeviceRepository(client).existing(unseen)) provisioned.add(id);
-      const known = provisioned;
-      const readings = batch.readings.filter((r) => known.has(r.deviceId));
-      const unknown = batch.readings.filter((r) => !known.has(r.deviceId)).map(unknownDeviceLetter);
+      const readings = batch.readings.filter((r) => provisioned.has(r.deviceId));
+      const unknown = batch.readings.filter((r) => !provisioned.has(r.deviceId)).map(unknownDeviceLetter);
       const inserted = await telemetry.insertReadings(readings);
       await telemetry.insertDeadLetters([...batch.deadLetters, ...unknown]);
       const stored = readings.filter((r) => inserted.has(`${r.deviceId}\u0000${r.seq}`));
       const latest = latestPerDevice(readings);
       await telemetry.upsertParcelStates(latest);
       if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((u) => u.reading.deviceId));
-      await client.query('commit');
       return { stored, duplicates: readings.length - stored.length, unknown: unknown.length };
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   };
 }
 

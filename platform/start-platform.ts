@@ -10,9 +10,12 @@ import { loadEnv, type Env } from '../core/config/env.ts';
 import type { Logger } from '../core/observability/logger.ts';
 import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
 import { createServices, type Services } from '../core/services/index.ts';
+import { startFollowUpScheduler } from '../core/services/follow-up.scheduler.ts';
+import { WebhookDispatcher } from '../core/services/webhook-dispatcher.ts';
 import { ChangeListener } from '../core/storage/change-listener.ts';
 import { createPool, type Pool } from '../core/storage/database.ts';
 import { migrate } from '../core/storage/migrate.ts';
+import { ALERT_CHANNEL } from '../core/storage/repositories/alert.repository.ts';
 import { EXCEPTION_CHANNEL } from '../core/storage/repositories/exception.repository.ts';
 import { PARCEL_CHANNEL } from '../core/storage/repositories/parcel.repository.ts';
 import { ConditionMonitor } from '../ingest/condition-monitor.ts';
@@ -73,7 +76,10 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const { applied } = await migrate(pool);
     if (applied.length) log.info({ applied }, 'migrations applied');
 
-    const services = createServices(pool);
+    const services = createServices(pool, undefined, {
+      publicUrl: env.PUBLIC_URL,
+      escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000,
+    });
     const ingest = new IngestService({
       store: createTelemetryStore(pool),
       devices: services.devices,
@@ -85,13 +91,26 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     });
 
     // Rules judge what was stored, in commit order; the silence rule also runs on a clock.
-    const monitor = new ConditionMonitor({ pool, log: log.child({ part: 'conditions' }) });
+    const monitor = new ConditionMonitor({ pool, log: log.child({ part: 'conditions' }), publicUrl: env.PUBLIC_URL });
     ingest.on('stored', (readings) => void monitor.judge(readings));
-    const ticker = setInterval(() => void monitor.tick(), 30_000);
+    const ticker = setInterval(() => {
+      void monitor.tick();
+      services.alerts.escalate().catch((err: unknown) => log.error({ err }, 'escalation check failed'));
+    }, 30_000);
+    const dispatcher = new WebhookDispatcher({
+      pool, log: log.child({ part: 'webhooks' }), retryBaseMs: env.WEBHOOK_RETRY_BASE_MS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    });
+    dispatcher.start(env.WEBHOOK_POLL_MS);
     cleanups.push(async () => {
       clearInterval(ticker);
       await monitor.drain();
+      await dispatcher.stop();
     });
+
+    if (env.FOLLOW_UP_INTERVAL_S > 0) {
+      const followUps = startFollowUpScheduler({ pool, log: log.child({ part: 'follow-ups' }), intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000 });
+      cleanups.push(() => followUps.stop());
+    }
 
     let broker: Aedes | undefined;
     let mqttUrl: string;
@@ -146,20 +165,22 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       brokerReady = () => !b.closed;
     }
 
-    const listener = new ChangeListener(db.url, [PARCEL_CHANNEL, EXCEPTION_CHANNEL]);
+    const listener = new ChangeListener(db.url, [PARCEL_CHANNEL, EXCEPTION_CHANNEL, ALERT_CHANNEL]);
     await listener.start();
     cleanups.push(() => listener.stop());
     const live = new LiveHub({
       listener, metrics, log,
       load: (ids) => services.parcels.list(ids),
       loadExceptions: (ids) => services.exceptions.byIds(ids),
+      loadAlerts: (ids) => services.alerts.byIds(ids),
     });
 
     const app = await buildApp({
       services,
       live,
       metrics,
-      logger: pinoLog.child({ part: 'api' }),
+      // Requests are logged at info; the API logs only what goes wrong (5xx in full).
+      logger: pinoLog.child({ part: 'api' }, { level: 'warn' }),
       readiness: async () => ({
         database: await pool.query('select 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, detail: e.message })),
         broker: brokerReady() ? { ok: true } : { ok: false, detail: 'not connected' },

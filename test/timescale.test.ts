@@ -131,14 +131,13 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
   });
 
   it('applies every migration file with the extension on, none skipped; a second run is a no-op', async () => {
-    const files = (await loadMigrations()).map((m) => m.name);
-    expect(files).toEqual(['001_devices_samples_telemetry.sql', '002_timescale.sql', '003_timescale_hourly.sql']);
+    const all = await loadMigrations();
+    const files = all.map((m) => m.name);
+    expect(files.slice(0, 3)).toEqual(['001_devices_samples_telemetry.sql', '002_timescale.sql', '003_timescale_hourly.sql']);
     expect(result).toEqual({ applied: files, skipped: [] });
-    expect(await rows(sql, 'select version, skipped from schema_migrations order by version')).toEqual([
-      { version: 1, skipped: false },
-      { version: 2, skipped: false },
-      { version: 3, skipped: false },
-    ]);
+    expect(await rows(sql, 'select version, skipped from schema_migrations order by version')).toEqual(
+      all.map((m) => ({ version: m.version, skipped: false })),
+    );
     expect(await migrate(sql, await loadMigrations())).toEqual({ applied: [], skipped: [] });
     const [ext] = await rows<{ extversion: string }>(sql, "select extversion from pg_extension where extname = 'timescaledb'");
     expect(ext?.extversion).toMatch(/^2\.23\./);
@@ -502,7 +501,7 @@ describe('TimescaleDB installed on the server but not preloaded', () => {
     // The lock was released and the session is usable: once the extension exists, the rest applies.
     await sql.query('create extension timescaledb');
     expect(await migrate(sql, await loadMigrations())).toEqual({
-      applied: ['002_timescale.sql', '003_timescale_hourly.sql'],
+      applied: (await loadMigrations()).map((m) => m.name).filter((n) => !n.startsWith('001_')),
       skipped: [],
     });
   });

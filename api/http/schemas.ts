@@ -34,7 +34,117 @@ export const SampleSchema = z.object({
   createdAt: isoDate,
   updatedAt: isoDate,
   deviceId: z.string().nullable().describe('The tracker packed in this sample\'s shipment, if any'),
+  creatorId: z.string().nullable(),
+  variant: z.string().nullable(),
+  quantity: z.number().int(),
+  source: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  reshipOf: z.string().nullable(),
+  reshippedAs: z.string().nullable(),
+  policyDecision: z.record(z.string(), z.unknown()).nullable().describe('The approval policy\'s decision: rule, reasons, override'),
+  approvedAt: isoDate.nullable(),
+  carrier: z.string().nullable(),
+  serviceLevel: z.string().nullable(),
+  trackingId: z.string().nullable(),
+  trackerId: z.string().nullable(),
+  packaging: z.string().nullable(),
+  shippedAt: isoDate.nullable(),
+  dispatchedAt: isoDate.nullable(),
+  receivedAt: isoDate.nullable(),
+  postUrl: z.string().nullable(),
+  publishedAt: isoDate.nullable(),
+  usableForAds: z.boolean().nullable(),
+  orders: z.number().int().nullable(),
+  gmvCents: z.number().int().nullable(),
+  classification: z.string().nullable(),
+  damagedAt: isoDate.nullable(),
+  productCostCents: z.number().int(),
+  shippingCostCents: z.number().int(),
+  trackerCostShareCents: z.number().int(),
 }).meta({ id: 'Sample' });
+
+export const TransitionSchema = z.object({
+  id: z.number().int(),
+  sampleId: z.string(),
+  event: z.string(),
+  from: z.string().nullable(),
+  to: z.string(),
+  actor: z.object({ kind: z.string(), id: z.string() }),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  at: isoDate.describe('When it happened, per its source'),
+  recordedAt: isoDate,
+}).meta({ id: 'Transition' });
+
+export const ApprovalDecisionSchema = z.object({
+  decision: z.enum(['approved', 'rejected', 'needs_approver']),
+  rule: z.string(),
+  reasons: z.array(z.string()),
+  decidedBy: z.string(),
+  override: z.object({ by: z.string(), reason: z.string() }).optional(),
+}).meta({ id: 'ApprovalDecision' });
+
+export const SampleRequestResultSchema = z.object({
+  sample: SampleSchema,
+  decision: ApprovalDecisionSchema,
+  transitions: z.array(TransitionSchema),
+}).meta({ id: 'SampleRequestResult' });
+
+const CreatorContactSchema = z.object({ email: z.string().optional(), phone: z.string().optional(), dm: z.string().optional() });
+const CreatorAddressSchema = z.object({
+  name: z.string().optional(), line1: z.string(), line2: z.string().optional(), city: z.string(),
+  region: z.string().optional(), postalCode: z.string(), country: z.string(),
+});
+
+export const CreatorSummarySchema = z.object({
+  id: z.string(),
+  handle: z.string(),
+  otherHandles: z.array(z.string()),
+  displayName: z.string().nullable(),
+  contact: CreatorContactSchema.describe('PII: kept on the creator record only'),
+  addresses: z.array(CreatorAddressSchema).describe('PII: kept on the creator record only'),
+  notes: z.string().nullable(),
+  standing: z.enum(['active', 'watch', 'restricted']),
+  standingReason: z.string().nullable(),
+  standingChangedAt: isoDate.nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+}).meta({ id: 'CreatorSummary' });
+
+export const SkuHistorySchema = z.object({
+  sku: z.string(),
+  samples: z.number().int(),
+  lastRequestedAt: isoDate,
+  lastShippedAt: isoDate.nullable(),
+  lastStatus: z.string(),
+}).meta({ id: 'SkuHistory' });
+
+export const CreatorSchema = CreatorSummarySchema.extend({
+  history: z.object({
+    samplesRequested: z.number().int(),
+    samplesSent: z.number().int(),
+    samplesReceived: z.number().int(),
+    posted: z.number().int(),
+    postedOnTime: z.number().int(),
+    noPosts: z.number().int(),
+    damagedInTransit: z.number().int(),
+    gmvCents: z.number().int(),
+  }),
+  alreadySampled: z.boolean(),
+  skus: z.array(SkuHistorySchema),
+}).meta({ id: 'Creator' });
+
+export const ProductSchema = z.object({
+  sku: z.string(),
+  name: z.string(),
+  variant: z.string().nullable(),
+  unitCostCents: z.number().int(),
+  limited: z.boolean(),
+  inventoryOnHand: z.number().int(),
+  conditionProfile: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+}).meta({ id: 'Product' });
 
 export const ParcelSchema = z.object({
   deviceId: z.string(),
@@ -112,3 +222,27 @@ export const ConditionExceptionSchema = z.object({
   openedAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'ConditionException' });
+
+export const AlertSchema = z.object({
+  id: z.number().int(),
+  exceptionId: z.number().int(),
+  kind: z.enum(['opened', 'escalated', 'ended', 'resolved', 'retracted']),
+  severity: z.string(),
+  sampleId: z.string(),
+  title: z.string(),
+  body: z.string().describe('What, how much, how long, where, which sample/creator/SKU, what next'),
+  link: z.string(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+  readBy: z.string().nullable(),
+}).meta({ id: 'Alert' });
+
+export const WebhookSubscriptionSchema = z.object({
+  id: z.number().int(),
+  url: z.string(),
+  eventKinds: z.array(z.string()),
+  minSeverity: z.enum(['info', 'warning', 'critical']),
+  active: z.boolean(),
+  description: z.string().nullable(),
+  createdAt: z.string(),
+}).meta({ id: 'WebhookSubscription' });

@@ -41,6 +41,18 @@ export const EnvSchema = z.object({
   /** Raw payload bytes kept with a dead letter. */
   DEAD_LETTER_MAX_BYTES: int(16384),
 
+  /** How often the follow-up scheduler looks for due reminders, nudges and downgrades, seconds; 0 turns it off. */
+  FOLLOW_UP_INTERVAL_S: int(60),
+
+  /** An unacknowledged critical exception escalates (a second alert) after this many minutes. */
+  ALERT_ESCALATE_AFTER_MIN: z.coerce.number().positive().default(15),
+  /** First webhook retry after this many ms; doubles per failed attempt up to 10 minutes. */
+  WEBHOOK_RETRY_BASE_MS: int(1000).pipe(z.number().min(1)),
+  /** Failed attempts after which a webhook delivery is given up (kept as dead). */
+  WEBHOOK_MAX_ATTEMPTS: int(25).pipe(z.number().min(1)),
+  /** How often the webhook dispatcher looks for due deliveries, ms. */
+  WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
+
   /** Base URL of the dashboard, used for links in alerts. */
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,8 +1,15 @@
 import { DomainError, notFound } from '../domain/errors.ts';
-import type { ConditionException, Disposition, ExceptionRepository, ExceptionStatus } from '../storage/repositories/exception.repository.ts';
+import type { Pool } from '../storage/database.ts';
+import { withTransaction } from '../storage/transaction.ts';
+import { ExceptionRepository, type ConditionException, type Disposition, type ExceptionStatus } from '../storage/repositories/exception.repository.ts';
+import { raiseAlerts } from './alert.service.ts';
 
 export class ExceptionService {
-  constructor(private readonly exceptions: ExceptionRepository, private readonly now: () => Date = () => new Date()) {}
+  private readonly exceptions: ExceptionRepository;
+
+  constructor(private readonly pool: Pool, private readonly publicUrl: string, private readonly now: () => Date = () => new Date()) {
+    this.exceptions = new ExceptionRepository(pool);
+  }
 
   list(f: { status?: ExceptionStatus[]; sampleId?: string; severity?: string; limit: number; offset: number }): Promise<ConditionException[]> {
     return this.exceptions.list(f);
@@ -27,10 +34,14 @@ export class ExceptionService {
 
   /** open / acknowledged → resolved with a disposition (accept, reship, write off, claim with carrier). */
   async resolve(id: number, by: string, disposition: Disposition, note?: string): Promise<ConditionException> {
-    if (!(await this.exceptions.resolve(id, by, disposition, note ?? null, this.now()))) {
-      await this.refuse(id, 'resolve', ['open', 'acknowledged']);
-    }
-    await this.exceptions.notifyChanged([id]);
+    const done = await withTransaction(this.pool, async (sql) => {
+      const repo = new ExceptionRepository(sql);
+      if (!(await repo.resolve(id, by, disposition, note ?? null, this.now()))) return false;
+      await repo.notifyChanged([id]);
+      await raiseAlerts(sql, [{ id, kind: 'resolved' }], this.publicUrl);
+      return true;
+    });
+    if (!done) await this.refuse(id, 'resolve', ['open', 'acknowledged']);
     return (await this.exceptions.get(id))!;
   }
 

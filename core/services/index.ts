@@ -1,24 +1,50 @@
 import type { Pool } from '../storage/database.ts';
 import { DeadLetterRepository } from '../storage/repositories/dead-letter.repository.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
-import { ExceptionRepository } from '../storage/repositories/exception.repository.ts';
 import { ParcelRepository } from '../storage/repositories/parcel.repository.ts';
 import { SampleRepository } from '../storage/repositories/sample.repository.ts';
 import { TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
 import { DeviceService } from './device.service.ts';
+import { AlertService, type AlertingConfig } from './alert.service.ts';
 import { ExceptionService } from './exception.service.ts';
 import { DeadLetterService, ParcelService } from './parcel.service.ts';
 import { SampleService } from './sample.service.ts';
+import { CreatorRepository } from '../storage/repositories/creator.repository.ts';
+import { ProductRepository } from '../storage/repositories/product.repository.ts';
+import { CarrierEventService } from './carrier-event.service.ts';
+import { CreatorService } from './creator.service.ts';
+import { ProductService } from './product.service.ts';
+import { SampleLifecycleService } from './sample-lifecycle.service.ts';
+import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
+import { FollowUpRepository } from '../storage/repositories/follow-up.repository.ts';
+import { KpiRepository } from '../storage/repositories/kpi.repository.ts';
+import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
+import { FollowUpService } from './follow-up.service.ts';
+import { KpiService } from './kpi.service.ts';
+import { SampleImportService } from './sample-import.service.ts';
 
 /** Wires every service to its repositories over one pool. */
-export function createServices(pool: Pool) {
+export function createServices(
+  pool: Pool,
+  program: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
+  alerting: AlertingConfig = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
+) {
   const devices = new DeviceRepository(pool);
+  const lifecycle = new SampleLifecycleService(pool, program);
   return {
     devices: new DeviceService(devices),
-    samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool)),
+    samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool), lifecycle, program.trackerCostShareCents),
+    lifecycle,
+    creators: new CreatorService(new CreatorRepository(pool), program),
+    products: new ProductService(new ProductRepository(pool)),
+    carrierEvents: new CarrierEventService(pool),
+    sampleImport: new SampleImportService(pool, lifecycle),
+    followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool)),
+    kpis: new KpiService(new KpiRepository(pool)),
     parcels: new ParcelService(new ParcelRepository(pool)),
     deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
-    exceptions: new ExceptionService(new ExceptionRepository(pool)),
+    exceptions: new ExceptionService(pool, alerting.publicUrl),
+    alerts: new AlertService(pool, alerting),
   };
 }
 

@@ -1,7 +1,16 @@
+import { toCsv } from '../domain/csv.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { DeviceRepository } from '../storage/repositories/device.repository.ts';
 import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
 import type { TelemetryPoint, TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
+import type { SampleLifecycleService } from './sample-lifecycle.service.ts';
+
+const EXPORT_COLUMNS = [
+  'id', 'creator', 'creatorId', 'sku', 'variant', 'quantity', 'campaign', 'source', 'requestedBy', 'status', 'createdAt',
+  'approvedAt', 'carrier', 'serviceLevel', 'trackingId', 'trackerId', 'packaging', 'shippedAt', 'receivedAt', 'postUrl',
+  'publishedAt', 'usableForAds', 'orders', 'gmvCents', 'classification', 'damagedAt', 'reshipOf', 'reshippedAs',
+  'productCostCents', 'shippingCostCents', 'trackerCostShareCents',
+] as const satisfies readonly (keyof SampleRow)[];
 
 export interface TelemetryQuery {
   from?: Date;
@@ -16,11 +25,14 @@ export class SampleService {
     private readonly samples: SampleRepository,
     private readonly devices: DeviceRepository,
     private readonly series: TelemetryRepository,
+    private readonly lifecycle: SampleLifecycleService,
+    private readonly trackerCostShareCents: number,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** A bare sample record without the approval policy (see SampleLifecycleService.record). */
   create(input: { creator: string; sku: string; campaign?: string }): Promise<SampleRow> {
-    return this.samples.create({ creator: input.creator, sku: input.sku, campaign: input.campaign ?? null, at: this.now() });
+    return this.lifecycle.record({ creator: input.creator, sku: input.sku, campaign: input.campaign ?? null });
   }
 
   async get(id: string): Promise<SampleRow> {
@@ -31,6 +43,12 @@ export class SampleService {
 
   list(filter: { status?: string; creator?: string; limit: number; offset: number }): Promise<SampleRow[]> {
     return this.samples.list(filter);
+  }
+
+  /** Samples created in [from, to) as CSV. No creator PII: the creator is named by handle and id. */
+  async exportCsv(range: { from?: Date; to?: Date }): Promise<string> {
+    const rows = await this.samples.listCreatedBetween(range.from ?? null, range.to ?? null);
+    return toCsv(EXPORT_COLUMNS, rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])));
   }
 
   /** Packs a tracker into the sample's shipment; a tracker rides in one shipment at a time. */
@@ -47,7 +65,7 @@ export class SampleService {
         sampleId: current,
       });
     }
-    await this.samples.attachTracker(sampleId, deviceId, this.now());
+    await this.samples.attachTracker(sampleId, deviceId, this.now(), this.trackerCostShareCents);
     return this.get(sampleId);
   }
 

@@ -29,6 +29,8 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       MQTT_PORT: '0',
       MQTT_WS_PORT: '0',
       DEMO_FLEET: '0',
+      // Tests drive the follow-up scheduler themselves (runOnce with an explicit now).
+      FOLLOW_UP_INTERVAL_S: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...(external ? { MQTT_URL: external, INGEST_CLIENT_ID: ingestId, INGEST_SHARE_GROUP: `g${ingestId}` } : {}),
       ...extraEnv,

@@ -64,7 +64,7 @@ create index condition_exceptions_sample_idx on condition_exceptions (sample_id)
 create table condition_exception_events (
   id            bigserial primary key,
   exception_id  bigint not null references condition_exceptions(id),
-  kind          text not null check (kind in ('opened', 'updated', 'ended', 'retracted', 'acknowledged', 'resolved')),
+  kind          text not null check (kind in ('opened', 'updated', 'ended', 'retracted', 'acknowledged', 'resolved', 'escalated')),
   actor         text not null,
   at            timestamptz not null default now(),
   detail        jsonb

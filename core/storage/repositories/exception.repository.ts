@@ -48,6 +48,12 @@ const SELECT = `select e.id, e.sample_id as "sampleId", e.device_id as "deviceId
 const INBOX_ORDER = `order by case e.status when 'open' then 0 when 'acknowledged' then 1 else 2 end,
   case e.severity when 'critical' then 0 when 'warning' then 1 else 2 end, e.started_at, e.id`;
 
+/** A step of an exception's life that people are told about. */
+export interface ExceptionEvent {
+  id: number;
+  kind: 'opened' | 'ended' | 'retracted' | 'escalated' | 'resolved';
+}
+
 /** Channel on which changed exceptions are announced to live listeners. */
 export const EXCEPTION_CHANNEL = 'exception_updates';
 
@@ -94,10 +100,11 @@ export class ExceptionRepository {
   /**
    * Applies what the condition engine found. Idempotent per episode id: an episode
    * re-reported after a restart updates its row instead of opening another. Returns the
-   * ids of the rows that changed.
+   * ids of the rows that changed and the workflow events recorded (for alerts).
    */
-  async applyChanges(sampleId: string, deviceId: string, changes: EpisodeChanges): Promise<number[]> {
+  async applyChanges(sampleId: string, deviceId: string, changes: EpisodeChanges): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
     const touched: number[] = [];
+    const events: ExceptionEvent[] = [];
     const closedIds = new Set(changes.closed.map((e) => e.id));
     for (const e of changes.opened) {
       const { rows } = await this.sql.query<{ id: number; inserted: boolean }>(
@@ -116,8 +123,14 @@ export class ExceptionRepository {
           e.stage, e.startSeq, e.evidence],
       );
       const row = rows[0]!;
-      if (row.inserted) await this.event(row.id, 'opened', 'rule:' + e.rule, episodeDetail(e));
-      if (closedIds.has(e.id)) await this.event(row.id, 'ended', 'rule:' + e.rule, episodeDetail(e));
+      if (row.inserted) {
+        await this.event(row.id, 'opened', 'rule:' + e.rule, episodeDetail(e));
+        events.push({ id: row.id, kind: 'opened' });
+      }
+      if (closedIds.has(e.id)) {
+        await this.event(row.id, 'ended', 'rule:' + e.rule, episodeDetail(e));
+        events.push({ id: row.id, kind: 'ended' });
+      }
       touched.push(row.id);
     }
     const openedIds = new Set(changes.opened.map((e) => e.id));
@@ -132,6 +145,7 @@ export class ExceptionRepository {
         );
         if (rows[0]) {
           await this.event(rows[0].id, kind, 'rule:' + e.rule, episodeDetail(e));
+          if (kind === 'ended') events.push({ id: rows[0].id, kind });
           touched.push(rows[0].id);
         }
       }
@@ -144,10 +158,11 @@ export class ExceptionRepository {
       );
       if (rows[0]) {
         await this.event(rows[0].id, 'retracted', 'rule:' + e.rule, { reason: 'later readings showed no excursion' });
+        events.push({ id: rows[0].id, kind: 'retracted' });
         touched.push(rows[0].id);
       }
     }
-    return touched;
+    return { touched, events };
   }
 
   async acknowledge(id: number, by: string, at: Date): Promise<boolean> {
@@ -166,6 +181,19 @@ export class ExceptionRepository {
        where id = $1 and status in ('open', 'acknowledged')`, [id, by, disposition, note, at]);
     if (rowCount) await this.event(id, 'resolved', by, { disposition, note }, at);
     return rowCount === 1;
+  }
+
+  /**
+   * Marks critical exceptions still open (unacknowledged) since before `olderThan` as
+   * escalated, once each; returns their ids.
+   */
+  async escalateUnacknowledged(olderThan: Date, at: Date): Promise<number[]> {
+    const { rows } = await this.sql.query<{ id: number }>(
+      `update condition_exceptions set escalated_at = $2, updated_at = $2
+       where status = 'open' and severity = 'critical' and escalated_at is null and opened_at <= $1
+       returning id`, [olderThan, at]);
+    for (const r of rows) await this.event(r.id, 'escalated', 'policy:escalation', { unacknowledgedSince: olderThan.toISOString() }, at);
+    return rows.map((r) => r.id);
   }
 
   async events(id: number): Promise<{ kind: string; actor: string; at: string; detail: unknown }[]> {

@@ -1,3 +1,4 @@
+import type { SampleState } from '../../domain/sample/sample-state.ts';
 import type { Sql } from '../sql.ts';
 
 export interface SampleRow {
@@ -9,30 +10,186 @@ export interface SampleRow {
   createdAt: Date;
   updatedAt: Date;
   deviceId: string | null;
+  creatorId: string | null;
+  variant: string | null;
+  quantity: number;
+  source: string | null;
+  requestedBy: string | null;
+  reshipOf: string | null;
+  reshippedAs: string | null;
+  /** The approval policy's last decision, including `needs_approver` (which no transition records). */
+  policyDecision: Record<string, unknown> | null;
+  approvedAt: Date | null;
+  carrier: string | null;
+  serviceLevel: string | null;
+  trackingId: string | null;
+  trackerId: string | null;
+  packaging: string | null;
+  shippedAt: Date | null;
+  dispatchedAt: Date | null;
+  receivedAt: Date | null;
+  postUrl: string | null;
+  publishedAt: Date | null;
+  usableForAds: boolean | null;
+  orders: number | null;
+  gmvCents: number | null;
+  classification: string | null;
+  damagedAt: Date | null;
+  productCostCents: number;
+  shippingCostCents: number;
+  trackerCostShareCents: number;
 }
 
 const SELECT = `select s.id, s.creator, s.sku, s.campaign, s.status, s.created_at as "createdAt",
-  s.updated_at as "updatedAt", st.device_id as "deviceId"
+  s.updated_at as "updatedAt", st.device_id as "deviceId", s.creator_id as "creatorId", s.variant, s.quantity,
+  s.source, s.requested_by as "requestedBy", s.reship_of as "reshipOf", s.reshipped_as as "reshippedAs",
+  s.policy_decision as "policyDecision", s.approved_at as "approvedAt", s.carrier, s.service_level as "serviceLevel",
+  s.tracking_id as "trackingId", s.tracker_id as "trackerId", s.packaging, s.shipped_at as "shippedAt",
+  s.dispatched_at as "dispatchedAt", s.received_at as "receivedAt", s.post_url as "postUrl",
+  s.published_at as "publishedAt", s.usable_for_ads as "usableForAds", s.orders, s.gmv_cents as "gmvCents",
+  s.classification, s.damaged_at as "damagedAt", s.product_cost_cents as "productCostCents",
+  s.shipping_cost_cents as "shippingCostCents", s.tracker_cost_share_cents as "trackerCostShareCents"
   from samples s left join shipment_trackers st on st.sample_id = s.id and st.detached_at is null`;
+
+/** A stored sample as the domain needs it: the state, and the row fields the state does not carry. */
+export interface StoredSample {
+  state: SampleState | null;
+  row: SampleRow;
+}
+
+/** Columns outside the domain state: costs and packaging come from the SKU, the label and the fleet. */
+export interface SampleExtras {
+  packaging?: string;
+  shippingCostCents?: number;
+  trackerCostShareCents?: number;
+}
+
+const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
 export class SampleRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Creates a sample with the next human-friendly id, SMP-<yy>-<000123>. */
-  async create(input: { creator: string; sku: string; campaign: string | null; at: Date }): Promise<SampleRow> {
-    const yy = String(input.at.getUTCFullYear() % 100).padStart(2, '0');
+  /** The next human-friendly id, SMP-<yy>-<000123>, printed on the label. */
+  async nextId(at: Date): Promise<string> {
+    const yy = String(at.getUTCFullYear() % 100).padStart(2, '0');
     const { rows } = await this.sql.query<{ id: string }>(
-      `insert into samples (id, creator, sku, campaign, created_at, updated_at)
-       values ('SMP-' || $1 || '-' || lpad(nextval('sample_number_seq')::text, 6, '0'), $2, $3, $4, $5, $5)
-       returning id`,
-      [yy, input.creator, input.sku, input.campaign, input.at],
+      `select 'SMP-' || $1 || '-' || lpad(nextval('sample_number_seq')::text, 6, '0') as id`,
+      [yy],
     );
-    return (await this.get(rows[0]!.id))!;
+    return rows[0]!.id;
+  }
+
+  /** Inserts a new sample from its initial state. */
+  async insert(
+    state: SampleState,
+    input: { creator: string; creatorId: string; campaign: string | null; productCostCents: number; at: Date },
+  ): Promise<void> {
+    const r = state.request;
+    await this.sql.query(
+      `insert into samples (id, creator, creator_id, sku, campaign, variant, quantity, source, requested_by, reship_of,
+         status, state, status_since, product_cost_cents, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
+      [state.id, input.creator, input.creatorId, r.skuId, input.campaign, r.variant ?? null, r.quantity, r.source,
+        r.requestedBy, r.reshipOf ?? null, state.status, JSON.stringify(state), date(state.statusSince),
+        input.productCostCents, input.at],
+    );
   }
 
   async get(id: string): Promise<SampleRow | undefined> {
     const { rows } = await this.sql.query<SampleRow>(`${SELECT} where s.id = $1`, [id]);
     return rows[0];
+  }
+
+  /** The sample with its domain state, locked for the rest of the transaction when asked. */
+  async load(id: string, opts: { forUpdate?: boolean; skipLocked?: boolean } = {}): Promise<StoredSample | undefined> {
+    // skipLocked: another worker holds the sample and will handle it; undefined is returned.
+    const lock = opts.forUpdate ? ` for update of s${opts.skipLocked ? ' skip locked' : ''}` : '';
+    const { rows } = await this.sql.query<SampleRow & { state: SampleState | null }>(
+      `${SELECT.replace('select s.id,', 'select s.state, s.id,')} where s.id = $1${lock}`,
+      [id],
+    );
+    const found = rows[0];
+    if (!found) return undefined;
+    const { state, ...row } = found;
+    return { state, row };
+  }
+
+  /**
+   * Samples whose status can still call for a follow-up (dueFollowUps decides which), and
+   * closed ones whose post was not logged yet.
+   */
+  async followUpCandidates(): Promise<string[]> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `select id from samples where status not in ('requested', 'rejected', 'cancelled', 'reshipped', 'outcome_recorded')
+         or (status = 'outcome_recorded' and not exists (select 1 from follow_ups f where f.key = samples.id || ':log_post'))
+       order by id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async idByTrackingId(trackingId: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ id: string }>('select id from samples where tracking_id = $1', [trackingId]);
+    return rows[0]?.id;
+  }
+
+  /**
+   * Stores a new state and the columns derived from it (the queryable copy the KPIs,
+   * lookups and the follow-up scan read), plus the extras the state does not carry.
+   */
+  async saveState(state: SampleState, at: Date, extras: SampleExtras = {}): Promise<void> {
+    const first = state.firstEnteredAt;
+    await this.sql.query(
+      `update samples set status = $2, state = $3, status_since = $4, approved_at = $5, carrier = $6, service_level = $7,
+         tracking_id = $8, tracker_id = $9, shipped_at = $10, dispatched_at = $11, received_at = $12,
+         delivery_evidence = $13, post_url = $14, published_at = $15, usable_for_ads = $16, orders = $17,
+         gmv_cents = $18, classification = $19, damaged_at = $20, no_post_at = $21, reshipped_as = $22,
+         packaging = coalesce($23, packaging), shipping_cost_cents = coalesce($24, shipping_cost_cents),
+         tracker_cost_share_cents = coalesce($25, tracker_cost_share_cents), updated_at = $26
+       where id = $1`,
+      [state.id, state.status, JSON.stringify(state), date(state.statusSince), date(first.approved),
+        state.shipment?.carrier ?? null, state.shipment?.serviceLevel ?? null, state.shipment?.trackingId ?? null,
+        state.shipment?.trackerId ?? null, date(state.shippedAt), date(first.dispatched), date(state.delivery?.receivedAt),
+        state.delivery?.evidence ?? null, state.post?.postUrl ?? null, date(state.post?.publishedAt),
+        state.post?.usableForAds ?? null, state.outcome?.orders ?? null, state.outcome?.gmvCents ?? null,
+        state.outcome?.classification ?? null, date(first.damaged), date(first.no_post), state.reshippedAs ?? null,
+        extras.packaging ?? null, extras.shippingCostCents ?? null, extras.trackerCostShareCents ?? null, at],
+    );
+  }
+
+  async setPolicyDecision(id: string, decision: object): Promise<void> {
+    await this.sql.query('update samples set policy_decision = $2 where id = $1', [id, JSON.stringify(decision)]);
+  }
+
+  /**
+   * Approved sends to this creator in the campaign (the campaign is the period the limit
+   * counts over), excluding `exceptId`, reships and sends cancelled after approval.
+   */
+  async sendsInCampaign(creatorId: string, campaign: string, exceptId: string): Promise<number> {
+    const { rows } = await this.sql.query<{ n: number }>(
+      `select count(*)::int as n from samples where creator_id = $1 and campaign = $2 and id <> $3
+         and approved_at is not null and reship_of is null and status <> 'cancelled'`,
+      [creatorId, campaign, exceptId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Request time of the newest other approved, not cancelled, send of this SKU to this creator. */
+  async lastSendOfSku(creatorId: string, sku: string, exceptId: string): Promise<Date | undefined> {
+    const { rows } = await this.sql.query<{ at: Date | null }>(
+      `select max(created_at) as at from samples where creator_id = $1 and sku = $2 and id <> $3
+         and approved_at is not null and status <> 'cancelled'`,
+      [creatorId, sku, exceptId],
+    );
+    return rows[0]?.at ?? undefined;
+  }
+
+  /** Samples of this creator that ended without a post, `exceptId` excluded. */
+  async noPostsOfCreator(creatorId: string, exceptId: string): Promise<number> {
+    const { rows } = await this.sql.query<{ n: number }>(
+      'select count(*)::int as n from samples where creator_id = $1 and id <> $2 and no_post_at is not null',
+      [creatorId, exceptId],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   async list(filter: { status?: string; creator?: string; limit: number; offset: number }): Promise<SampleRow[]> {
@@ -44,11 +201,21 @@ export class SampleRepository {
     return rows;
   }
 
+  /** Every sample created in [from, to), oldest first, for the CSV export. */
+  async listCreatedBetween(from: Date | null, to: Date | null): Promise<SampleRow[]> {
+    const { rows } = await this.sql.query<SampleRow>(
+      `${SELECT} where ($1::timestamptz is null or s.created_at >= $1) and ($2::timestamptz is null or s.created_at < $2)
+       order by s.created_at, s.id`,
+      [from, to],
+    );
+    return rows;
+  }
+
   /**
    * Packs a tracker into the sample's shipment. The partial unique indexes refuse a
    * device already in another active shipment; the caller maps that to DEVICE_IN_USE.
    */
-  async attachTracker(sampleId: string, deviceId: string, at: Date): Promise<void> {
+  async attachTracker(sampleId: string, deviceId: string, at: Date, trackerCostShareCents: number): Promise<void> {
     await this.sql.query('update shipment_trackers set detached_at = $2 where sample_id = $1 and detached_at is null', [
       sampleId,
       at,
@@ -58,6 +225,11 @@ export class SampleRepository {
       deviceId,
       at,
     ]);
+    // The trip's share of the tracker's cost, for cost per post (kept if already set).
+    await this.sql.query(
+      'update samples set tracker_cost_share_cents = $2 where id = $1 and tracker_cost_share_cents = 0',
+      [sampleId, trackerCostShareCents],
+    );
   }
 
   async activeSampleOfDevice(deviceId: string): Promise<string | undefined> {

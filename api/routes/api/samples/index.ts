@@ -4,6 +4,7 @@ import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
 import { PageQuery, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -28,7 +29,13 @@ const TelemetryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
 }).refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
-export default function sampleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { services, routes } = deps;
+  sampleLifecycleRoutes(app, deps);
+  sampleExportRoutes(app, deps);
+  sampleImportRoutes(app, deps);
+  followUpRoutes(app, deps);
+
   route(app, routes, {
     method: 'POST', url: '/api/samples', tags: ['samples'],
     summary: 'Create a sample request; its id (SMP-yy-NNNNNN) is assigned here',

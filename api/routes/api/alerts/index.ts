@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { route } from '../../../http/route.ts';
+import { AlertSchema, PageQuery } from '../../../http/schemas.ts';
+import type { ApiDeps } from '../../../app.ts';
+
+export default function alertRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'GET', url: '/api/alerts', tags: ['alerts'],
+    summary: 'The in-app alert inbox, newest first (also pushed live on /api/live)',
+    query: PageQuery.extend({ unread: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+    responses: { 200: z.object({ alerts: z.array(AlertSchema) }) },
+    handler: async ({ query }) => ({ alerts: await services.alerts.list({ unreadOnly: query.unread, limit: query.limit, offset: query.offset }) }),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/alerts/:id/read', tags: ['alerts'],
+    summary: 'Mark an alert read',
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    body: z.object({ by: z.string().trim().min(1).max(200) }).strict(),
+    responses: { 200: AlertSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, body }) => services.alerts.markRead(params.id, body.by),
+  });
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { route } from '../../../http/route.ts';
+import { CreatorSchema, CreatorSummarySchema, PageQuery, SkuHistorySchema } from '../../../http/schemas.ts';
+import type { ApiDeps } from '../../../app.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const Standing = z.enum(['active', 'watch', 'restricted']);
+
+const Contact = z.object({ email: z.email().optional(), phone: text(40).optional(), dm: text(200).optional() }).strict();
+const Address = z.object({
+  name: text(200).optional(),
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  region: text(100).optional(),
+  postalCode: text(20),
+  country: z.string().regex(/^[A-Z]{2}$/, 'country is an ISO 3166-1 alpha-2 code'),
+}).strict();
+
+const CreatorFields = {
+  handle: text(100).describe('Main handle, e.g. @ava.cooks (unique, case-insensitive)'),
+  otherHandles: z.array(text(100)).max(20),
+  displayName: text(200).nullable(),
+  contact: Contact.describe('PII: stays on the creator record'),
+  addresses: z.array(Address).max(10).describe('PII: stays on the creator record'),
+  notes: z.string().max(5000).nullable(),
+  standing: Standing,
+};
+
+const CreateCreator = z.object({
+  ...CreatorFields,
+  otherHandles: CreatorFields.otherHandles.optional(),
+  displayName: CreatorFields.displayName.optional(),
+  contact: CreatorFields.contact.optional(),
+  addresses: CreatorFields.addresses.optional(),
+  notes: CreatorFields.notes.optional(),
+  standing: CreatorFields.standing.optional(),
+}).strict();
+
+const PatchCreator = z.object({
+  ...z.object(CreatorFields).partial().shape,
+  standingReason: text(500).optional().describe('Why the standing changed (recorded)'),
+}).strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
+
+const CreatorRef = z.object({ id: text(200).describe('Creator id (CRT-000001) or handle') });
+
+export default function creatorRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'POST', url: '/api/creators', tags: ['creators'],
+    summary: 'Create a creator record',
+    body: CreateCreator,
+    responses: { 201: CreatorSchema },
+    errors: ['ALREADY_EXISTS'],
+    handler: async ({ body, reply }) => reply.status(201).send(await services.creators.create(body)),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/creators', tags: ['creators'],
+    summary: 'List creators by handle',
+    query: PageQuery.extend({ standing: Standing.optional(), q: text(100).optional().describe('Part of a handle') }),
+    responses: { 200: z.object({ creators: z.array(CreatorSummarySchema) }) },
+    handler: async ({ query }) => ({ creators: await services.creators.list(query) }),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/creators/:id', tags: ['creators'],
+    summary: 'A creator with derived history, "already sampled?" and per-SKU history',
+    params: CreatorRef,
+    responses: { 200: CreatorSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params }) => services.creators.get(params.id),
+  });
+
+  route(app, routes, {
+    method: 'PATCH', url: '/api/creators/:id', tags: ['creators'],
+    summary: 'Change a creator (standing changes are timestamped with their reason)',
+    params: CreatorRef,
+    body: PatchCreator,
+    responses: { 200: CreatorSchema },
+    errors: ['NOT_FOUND', 'ALREADY_EXISTS'],
+    handler: ({ params, body }) => services.creators.update(params.id, body),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/creators/:id/sampled', tags: ['creators'],
+    summary: 'Has this creator already been sampled (with this SKU)?',
+    params: CreatorRef,
+    query: z.object({ sku: text(100).optional() }),
+    responses: {
+      200: z.object({ creatorId: z.string(), sku: z.string().nullable(), alreadySampled: z.boolean(), skus: z.array(SkuHistorySchema) }),
+    },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, query }) => services.creators.sampled(params.id, query.sku),
+  });
+}

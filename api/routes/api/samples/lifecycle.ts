@@ -1,0 +1,145 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../../../core/domain/sample/lifecycle-events.ts';
+import { REQUEST_SOURCES } from '../../../../core/domain/sample/sample-state.ts';
+import { route } from '../../../http/route.ts';
+import { PageQuery, SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
+import type { ApiDeps } from '../../../app.ts';
+
+const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
+const text = (max: number) => z.string().trim().min(1).max(max);
+const Person = z.object({ by: text(200), reason: text(1000) }).strict();
+
+export const SampleRequestBody = z.object({
+  creator: text(200).describe('Creator id (CRT-000001) or handle; the creator must exist'),
+  sku: text(100),
+  campaign: text(200),
+  variant: text(100).optional().describe("Size, flavour, shade; the product's variant when absent"),
+  quantity: z.number().int().min(1).max(100).default(1),
+  source: z.enum(REQUEST_SOURCES),
+  requestedBy: text(200),
+  override: Person.optional().describe('Lifts the restricted-creator refusal (recorded); a named approver still decides'),
+}).strict();
+
+// Policy and scheduler decisions are made inside the platform; through the API a person,
+// a carrier or a tracker acts.
+const EventBody = z.object({
+  type: z.enum(EVENT_TYPES as [string, ...string[]]).pipe(z.enum(EVENT_TYPES)),
+  actor: z.object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) }).strict()
+    .default({ kind: 'user', id: 'api' }),
+  reason: text(1000).optional(),
+  at: z.iso.datetime({ offset: true }).optional().describe('When it happened; now when absent'),
+  data: z.record(z.string(), z.unknown()).default({}).describe('The event\'s data, per the lifecycle table (see core/domain/sample/README.md)'),
+}).strict();
+
+export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'POST', url: '/api/sample-requests', tags: ['samples'],
+    summary: 'Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver)',
+    body: SampleRequestBody,
+    responses: { 201: SampleRequestResultSchema },
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: async ({ body, reply }) => reply.status(201).send(await services.lifecycle.request(body)),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/samples/:id/events', tags: ['samples'],
+    summary: 'Apply a lifecycle event; 409 INVALID_TRANSITION names the current state and the allowed events',
+    params: SampleId,
+    body: EventBody,
+    responses: { 200: z.object({ sample: SampleSchema, transitions: z.array(TransitionSchema) }) },
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_TRANSITION', 'CONFLICT', 'ALREADY_EXISTS'],
+    handler: ({ params, body }) => services.lifecycle.applyEvent(params.id, {
+      type: body.type, actor: body.actor, data: body.data,
+      ...(body.reason ? { reason: body.reason } : {}),
+      ...(body.at ? { at: new Date(body.at) } : {}),
+    }),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'],
+    summary: 'Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval',
+    params: SampleId,
+    body: z.object({ requestedBy: text(200) }).strict(),
+    responses: { 201: SampleRequestResultSchema },
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    handler: async ({ params, body, reply }) => reply.status(201).send(await services.lifecycle.reship(params.id, body)),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'],
+    summary: 'Every status change of the sample, timestamped and attributed, and the events allowed now',
+    params: SampleId,
+    responses: {
+      200: z.object({ sampleId: z.string(), status: z.string(), allowedEvents: z.array(z.string()), transitions: z.array(TransitionSchema) }),
+    },
+    errors: ['NOT_FOUND'],
+    handler: ({ params }) => services.lifecycle.timeline(params.id),
+  });
+}
+
+const ExportQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional().describe('Created at or after'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Created before'),
+});
+
+export function sampleExportRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'GET', url: '/api/samples.csv', tags: ['samples'],
+    summary: 'Samples as CSV (no creator contact or address)',
+    query: ExportQuery,
+    responses: { 200: null },
+    handler: async ({ query, reply }) => reply.type('text/csv; charset=utf-8').send(await services.samples.exportCsv({
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+    })),
+  });
+}
+
+const ImportReport = z.object({
+  created: z.number().int(),
+  rows: z.array(z.object({ line: z.number().int(), sampleId: z.string(), status: z.string(), decision: z.string(), rule: z.string() })),
+});
+
+export function sampleImportRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  // CSV arrives as text; the 1 MiB body limit of the API still applies (about 10,000 rows).
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  route(app, routes, {
+    method: 'POST', url: '/api/samples/import', tags: ['samples'],
+    summary: 'Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). ' +
+      'All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors)',
+    body: z.string().describe('CSV text'),
+    responses: { 200: ImportReport },
+    errors: ['VALIDATION_FAILED'],
+    handler: ({ body }) => services.sampleImport.import(body),
+  });
+}
+
+export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  route(app, routes, {
+    method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'],
+    summary: 'Follow-ups that fired for the sample (each once, under its idempotency key)',
+    params: SampleId,
+    responses: {
+      200: z.object({ followUps: z.array(z.object({
+        key: z.string(), sampleId: z.string(), action: z.string(), audience: z.string(), dueAt: z.string(), firedAt: z.string(),
+        data: z.record(z.string(), z.unknown()),
+      })) }),
+    },
+    handler: async ({ params }) => ({ followUps: await services.followUps.ofSample(params.id) }),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/outbox', tags: ['samples'],
+    summary: 'Outgoing messages queued by the follow-ups, with their delivery state',
+    query: PageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), sampleId: SampleId.shape.id.optional() }),
+    responses: {
+      200: z.object({ messages: z.array(z.object({
+        id: z.number().int(), idempotencyKey: z.string(), kind: z.string(), recipient: z.string(), sampleId: z.string().nullable(),
+        payload: z.record(z.string(), z.unknown()), status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string(),
+        lastError: z.string().nullable(), createdAt: z.string(), deliveredAt: z.string().nullable(),
+      })) }),
+    },
+    handler: async ({ query }) => ({ messages: await services.followUps.messages(query) }),
+  });
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { alertMessage, subscriptionMatches } from '../domain/alerts/alert-message.ts';
+import { notFound } from '../domain/errors.ts';
+import type { Pool } from '../storage/database.ts';
+import type { Sql } from '../storage/sql.ts';
+import { AlertRepository, type Alert, type WebhookSubscription } from '../storage/repositories/alert.repository.ts';
+import { ExceptionRepository, type ExceptionEvent } from '../storage/repositories/exception.repository.ts';
+import { withTransaction } from '../storage/transaction.ts';
+
+/**
+ * Raises alerts inside the caller's transaction: one inbox row per (exception, kind) and
+ * one durable delivery per matching webhook subscription. The exception change, its alert
+ * and its deliveries commit together or not at all.
+ */
+export async function raiseAlerts(sql: Sql, events: readonly ExceptionEvent[], publicUrl: string): Promise<number[]> {
+  if (events.length === 0) return [];
+  const repo = new AlertRepository(sql);
+  const subs = await repo.activeSubscriptions();
+  const created: number[] = [];
+  for (const ev of events) {
+    const facts = await repo.facts(ev.id);
+    if (!facts) continue;
+    // "info" exceptions (a box opened at the destination) are evidence, not alarms.
+    if (facts.severity === 'info' && ev.kind !== 'resolved') continue;
+    const alertId = await repo.insert(ev.id, ev.kind, facts.severity, facts.sampleId, alertMessage({ ...facts, kind: ev.kind }, publicUrl));
+    if (alertId === undefined) continue;
+    created.push(alertId);
+    for (const s of subs) if (subscriptionMatches(s, { kind: ev.kind, severity: facts.severity })) await repo.enqueueDelivery(alertId, s.id);
+  }
+  await repo.notifyCreated(created);
+  return created;
+}
+
+export interface AlertingConfig {
+  /** Dashboard base URL, for the link in every alert. */
+  publicUrl: string;
+  /** An unacknowledged critical exception escalates after this long. */
+  escalateAfterMs: number;
+  now?: () => Date;
+}
+
+export class AlertService {
+  private readonly alerts: AlertRepository;
+
+  constructor(private readonly pool: Pool, private readonly o: AlertingConfig) {
+    this.alerts = new AlertRepository(pool);
+  }
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  list(q: { unreadOnly: boolean; limit: number; offset: number }): Promise<Alert[]> {
+    return this.alerts.list(q);
+  }
+
+  byIds(ids: readonly number[]): Promise<Alert[]> {
+    return this.alerts.byIds(ids);
+  }
+
+  async markRead(id: number, by: string): Promise<Alert> {
+    if (!(await this.alerts.markRead(id, by, this.now()))) throw notFound('alert', String(id));
+    return (await this.alerts.byIds([id]))[0]!;
+  }
+
+  /** A new subscription; its signing secret is returned this once. */
+  async subscribe(s: { url: string; eventKinds?: string[]; minSeverity?: string; description?: string }): Promise<WebhookSubscription & { secret: string }> {
+    const secret = randomBytes(24).toString('base64url');
+    return { ...(await this.alerts.createSubscription({ ...s, secret })), secret };
+  }
+
+  subscriptions(): Promise<WebhookSubscription[]> {
+    return this.alerts.listSubscriptions();
+  }
+
+  async unsubscribe(id: number): Promise<void> {
+    if (!(await this.alerts.deactivateSubscription(id))) throw notFound('webhook subscription', String(id));
+  }
+
+  /** Critical exceptions nobody acknowledged in time escalate, once each. */
+  async escalate(): Promise<number[]> {
+    const now = this.now();
+    return withTransaction(this.pool, async (sql) => {
+      const ids = await new ExceptionRepository(sql).escalateUnacknowledged(new Date(now.getTime() - this.o.escalateAfterMs), now);
+      await new ExceptionRepository(sql).notifyChanged(ids);
+      return raiseAlerts(sql, ids.map((id) => ({ id, kind: 'escalated' as const })), this.o.publicUrl);
+    });
+  }
+
+  backlog(): Promise<number> {
+    return this.alerts.backlog();
+  }
+}

@@ -1,0 +1,46 @@
+import { DomainError } from '../domain/errors.ts';
+import { applyCarrierEvent, carrierEventKey, type CarrierEvent } from '../domain/sample/carrier-event.ts';
+import type { Pool } from '../storage/database.ts';
+import { CarrierEventRepository } from '../storage/repositories/carrier-event.repository.ts';
+import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
+import { withTransaction } from '../storage/transaction.ts';
+import { lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
+
+export interface CarrierEventOutcome {
+  sampleId: string;
+  effect: 'transition' | 'no_op' | 'stale';
+  transition: TransitionRow | null;
+  reason: string | null;
+}
+
+/**
+ * The carrier webhook: finds the sample by tracking id and drives its lifecycle through
+ * `applyCarrierEvent`, which is idempotent (a repeat is `stale`). The raw event is kept
+ * under its key in the same transaction.
+ */
+export class CarrierEventService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  receive(event: CarrierEvent, raw: unknown): Promise<CarrierEventOutcome> {
+    return withTransaction(this.pool, async (tx) => {
+      const r = lifecycleRepos(tx);
+      const sampleId = await r.samples.idByTrackingId(event.trackingId);
+      if (!sampleId) {
+        throw new DomainError('NOT_FOUND', `no sample has tracking id ${event.trackingId}`, { trackingId: event.trackingId });
+      }
+      const { state } = await loadForUpdate(r, sampleId);
+      const result = applyCarrierEvent(state, event);
+      let transition: TransitionRow | null = null;
+      if (result.effect !== 'stale') await r.samples.saveState(result.next, this.now());
+      if (result.effect === 'transition') transition = await r.transitions.append(result.transition);
+      await new CarrierEventRepository(tx).insert({
+        key: carrierEventKey(event), trackingId: event.trackingId, sampleId, event: event.event,
+        at: new Date(event.at), effect: result.effect, payload: raw,
+      });
+      return { sampleId, effect: result.effect, transition, reason: result.effect === 'transition' ? null : result.reason };
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { DomainError, notFound } from '../domain/errors.ts';
+import type {
+  CreatorFields,
+  CreatorHistory,
+  CreatorRepository,
+  CreatorRow,
+  SkuHistory,
+} from '../storage/repositories/creator.repository.ts';
+import { isUniqueViolation } from '../storage/transaction.ts';
+import type { SampleProgramConfig } from './sample-program.config.ts';
+
+export type CreatorInput = Partial<CreatorFields> & { handle: string };
+
+export interface CreatorRecord extends CreatorRow {
+  history: CreatorHistory;
+  /** Has this creator been sent (or approved to be sent) any sample? */
+  alreadySampled: boolean;
+  skus: SkuHistory[];
+}
+
+const CREATOR_ID = /^CRT-\d{6,}$/;
+
+export class CreatorService {
+  constructor(
+    private readonly creators: CreatorRepository,
+    private readonly config: SampleProgramConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(input: CreatorInput): Promise<CreatorRecord> {
+    try {
+      const row = await this.creators.insert(withDefaults(input), this.now());
+      return this.record(row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `creator ${input.handle} exists`, { handle: input.handle });
+      throw err;
+    }
+  }
+
+  /** By id (CRT-000001) or handle. */
+  async get(ref: string): Promise<CreatorRecord> {
+    return this.record(await this.find(ref));
+  }
+
+  list(filter: { standing?: string; q?: string; limit: number; offset: number }): Promise<CreatorRow[]> {
+    return this.creators.list(filter);
+  }
+
+  /** Changes the given fields; a standing change is timestamped with its reason. */
+  async update(ref: string, patch: Partial<CreatorFields> & { standingReason?: string }): Promise<CreatorRecord> {
+    const current = await this.find(ref);
+    const { standingReason, ...fields } = patch;
+    const merged: CreatorFields = { ...current, ...fields };
+    try {
+      const row = await this.creators.update(current.id, merged, this.now(), standingReason ?? 'changed by a person');
+      return this.record(row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `creator ${merged.handle} exists`, { handle: merged.handle });
+      throw err;
+    }
+  }
+
+  /** "Has this creator already been sampled?", for one SKU or any. */
+  async sampled(ref: string, sku?: string): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
+    const creator = await this.find(ref);
+    const skus = await this.creators.skuHistory(creator.id, sku);
+    return { creatorId: creator.id, sku: sku ?? null, alreadySampled: skus.length > 0, skus };
+  }
+
+  private async find(ref: string): Promise<CreatorRow> {
+    const row = CREATOR_ID.test(ref) ? await this.creators.get(ref) : await this.creators.byHandle(ref);
+    if (!row) throw notFound('creator', ref);
+    return row;
+  }
+
+  private async record(row: CreatorRow): Promise<CreatorRecord> {
+    const [history, skus] = await Promise.all([
+      this.creators.history(row.id, this.config.followUp),
+      this.creators.skuHistory(row.id),
+    ]);
+    return { ...row, history, alreadySampled: skus.length > 0, skus };
+  }
+}
+
+function withDefaults(input: CreatorInput): CreatorFields {
+  return {
+    handle: input.handle,
+    otherHandles: input.otherHandles ?? [],
+    displayName: input.displayName ?? null,
+    contact: input.contact ?? {},
+    addresses: input.addresses ?? [],
+    notes: input.notes ?? null,
+    standing: input.standing ?? 'active',
+  };
+}

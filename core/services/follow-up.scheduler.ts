@@ -1,0 +1,117 @@
+import { dueFollowUps, type FollowUp } from '../domain/sample/follow-up.ts';
+import { applyEvent } from '../domain/sample/lifecycle.ts';
+import type { SampleState } from '../domain/sample/sample-state.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Pool } from '../storage/database.ts';
+import { FollowUpRepository } from '../storage/repositories/follow-up.repository.ts';
+import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
+import type { SampleRow } from '../storage/repositories/sample.repository.ts';
+import type { Sql } from '../storage/sql.ts';
+import { withTransaction } from '../storage/transaction.ts';
+import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
+import { lifecycleRepos, type LifecycleRepos } from './sample-state.store.ts';
+
+const SCHEDULER = { kind: 'scheduler', id: 'follow-up' } as const;
+// Follow-ups that change records instead of sending a message.
+const STATE_ACTIONS = new Set(['mark_no_post', 'downgrade_creator', 'mark_creator_pending_shipment', 'log_post']);
+// A state change can make another follow-up due at once (no post → downgrade).
+const MAX_ROUNDS = 4;
+
+/**
+ * Runs the follow-up table (dueFollowUps) against the database. Durable and exactly-once
+ * per key: each sample is handled in one transaction that records the follow-up under its
+ * key (ON CONFLICT DO NOTHING), applies its effect (a `mark_no_post` transition, a creator
+ * downgrade) and enqueues its outbox message. A key that exists already did all of that,
+ * so a restart, a rerun with the same `now` or a second scheduler fires nothing again;
+ * a sample another scheduler holds is skipped (it is being handled).
+ */
+export class FollowUpScheduler {
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
+  ) {}
+
+  async runOnce(now: Date): Promise<{ fired: FollowUp[] }> {
+    const ids = await lifecycleRepos(this.pool).samples.followUpCandidates();
+    const fired: FollowUp[] = [];
+    for (const id of ids) fired.push(...(await withTransaction(this.pool, (tx) => this.handle(tx, id, now))));
+    return { fired };
+  }
+
+  private async handle(tx: Sql, id: string, now: Date): Promise<FollowUp[]> {
+    const r = lifecycleRepos(tx);
+    const stored = await r.samples.load(id, { forUpdate: true, skipLocked: true });
+    if (!stored?.state) return [];
+    const followUps = new FollowUpRepository(tx);
+    const outbox = new OutboxRepository(tx);
+    const fired: FollowUp[] = [];
+    let state = stored.state;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const priorNoPosts = stored.row.creatorId ? await r.samples.noPostsOfCreator(stored.row.creatorId, id) : 0;
+      let changed = false;
+      for (const f of dueFollowUps(state, this.config.followUp, now.getTime(), { priorNoPosts })) {
+        if (!(await followUps.insert(f, now))) continue;
+        fired.push(f);
+        const next = await this.effect(r, state, stored.row, f, now);
+        if (next !== state) [state, changed] = [next, true];
+        if (!STATE_ACTIONS.has(f.action)) await outbox.enqueue(message(stored.row, f, now));
+      }
+      if (!changed) break;
+    }
+    return fired;
+  }
+
+  /** The follow-up's effect on records; returns the new state when the sample changed. */
+  private async effect(r: LifecycleRepos, state: SampleState, row: SampleRow, f: FollowUp, now: Date): Promise<SampleState> {
+    if (f.action === 'mark_no_post') {
+      const { next, transition } = applyEvent(state, {
+        type: 'mark_no_post', at: now.getTime(), actor: SCHEDULER, reason: 'no post after the final reminder', data: {},
+      });
+      await r.samples.saveState(next, now);
+      await r.transitions.append(transition);
+      return next;
+    }
+    if (f.action === 'downgrade_creator' && row.creatorId) {
+      const to = f.data?.toStanding === 'restricted' ? 'restricted' : 'watch';
+      await r.creators.downgrade(row.creatorId, to, `no post for ${row.id} (${String(f.data?.misses)} missed)`, now);
+    }
+    return state;
+  }
+}
+
+/** The outbox message of a follow-up. Creators are addressed by id: their contact (PII) stays on their record. */
+function message(row: SampleRow, f: FollowUp, at: Date) {
+  const recipient = f.audience === 'creator' ? `creator:${row.creatorId ?? row.creator}` : f.audience;
+  return {
+    idempotencyKey: f.key, kind: f.action, recipient, sampleId: row.id, at,
+    payload: { sampleId: row.id, creatorId: row.creatorId, sku: row.sku, campaign: row.campaign, dueAt: new Date(f.dueAt).toISOString(), ...f.data },
+  };
+}
+
+/** Runs the scheduler every `intervalMs` (runs never overlap) until stopped. */
+export function startFollowUpScheduler(opts: {
+  pool: Pool;
+  log: Logger;
+  intervalMs?: number;
+  config?: SampleProgramConfig;
+}): { stop(): Promise<void> } {
+  const scheduler = new FollowUpScheduler(opts.pool, opts.config);
+  const intervalMs = opts.intervalMs ?? 60_000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running = scheduler.runOnce(new Date()).then(
+      ({ fired }) => { if (fired.length) opts.log.info({ fired: fired.length }, 'follow-ups fired'); },
+      (err: Error) => opts.log.error({ err: err.message }, 'follow-up run failed'),
+    ).finally(() => { if (!stopped) timer = setTimeout(tick, intervalMs); });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { DomainError, notFound } from '../domain/errors.ts';
+import type { ProductFields, ProductRepository, ProductRow } from '../storage/repositories/product.repository.ts';
+
+export class ProductService {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(sku: string, fields: ProductFields): Promise<ProductRow> {
+    const row = await this.products.insert(sku, fields, this.now());
+    if (!row) throw new DomainError('ALREADY_EXISTS', `product ${sku} exists`, { sku });
+    return row;
+  }
+
+  async get(sku: string): Promise<ProductRow> {
+    const row = await this.products.get(sku);
+    if (!row) throw notFound('product', sku);
+    return row;
+  }
+
+  list(filter: { limit: number; offset: number }): Promise<ProductRow[]> {
+    return this.products.list(filter);
+  }
+
+  async update(sku: string, patch: Partial<ProductFields>): Promise<ProductRow> {
+    const current = await this.get(sku);
+    const row = await this.products.update(sku, { ...current, ...patch }, this.now());
+    if (!row) throw notFound('product', sku);
+    return row;
+  }
+}

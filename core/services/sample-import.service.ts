@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { parseCsv } from '../domain/csv.ts';
+import { DomainError } from '../domain/errors.ts';
+import { REQUEST_SOURCES } from '../domain/sample/sample-state.ts';
+import type { Pool } from '../storage/database.ts';
+import { withTransaction } from '../storage/transaction.ts';
+import type { SampleLifecycleService, SampleRequestInput } from './sample-lifecycle.service.ts';
+
+export const IMPORT_COLUMNS = ['creator', 'sku', 'campaign', 'source', 'requested_by', 'variant', 'quantity'] as const;
+const REQUIRED = ['creator', 'sku', 'campaign', 'source', 'requested_by'] as const;
+export const MAX_IMPORT_ROWS = 5000;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const Row = z.object({
+  creator: text(200),
+  sku: text(100),
+  campaign: text(200),
+  source: z.enum(REQUEST_SOURCES),
+  requested_by: text(200),
+  variant: z.string().trim().max(100).transform((v) => v || undefined).optional(),
+  quantity: z.string().trim().transform((v) => Number(v || '1')).pipe(z.number().int().min(1).max(100)).optional(),
+});
+
+export interface ImportedRow {
+  line: number;
+  sampleId: string;
+  status: string;
+  decision: string;
+  rule: string;
+}
+
+export interface RefusedRow {
+  line: number;
+  errors: string[];
+}
+
+/**
+ * Bulk entry of sample requests from CSV. All or nothing: every row is checked first
+ * (shape, creator and SKU exist); one bad row refuses the whole file with a report of
+ * every bad row (VALIDATION_FAILED, details.refusedRows) and nothing is created. A clean
+ * file is created in one transaction, each row through the approval policy in file order;
+ * a request the policy rejects is created as rejected (it is a decision, not a bad row).
+ */
+export class SampleImportService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly lifecycle: SampleLifecycleService,
+  ) {}
+
+  async import(csv: string): Promise<{ created: number; rows: ImportedRow[] }> {
+    const requests = await this.validate(csv);
+    return withTransaction(this.pool, async (tx) => {
+      const rows: ImportedRow[] = [];
+      for (const { line, input } of requests) {
+        try {
+          const { sample, decision } = await this.lifecycle.requestWithin(tx, input);
+          rows.push({ line, sampleId: sample.id, status: sample.status, decision: decision.decision, rule: decision.rule });
+        } catch (err) {
+          // Changed since validation (a concurrent edit): the file is refused as a whole.
+          if (err instanceof DomainError) throw refused([{ line, errors: [err.message] }], requests.length);
+          throw err;
+        }
+      }
+      return { created: rows.length, rows };
+    });
+  }
+
+  private async validate(csv: string): Promise<{ line: number; input: SampleRequestInput }[]> {
+    const [head, ...records] = parseCsv(csv);
+    const header = head?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+    const missing = REQUIRED.filter((c) => !header.includes(c));
+    if (missing.length) {
+      throw new DomainError('VALIDATION_FAILED', `CSV header lacks: ${missing.join(', ')}`, {
+        expected: IMPORT_COLUMNS, missing, refusedRows: [],
+      });
+    }
+    if (records.length === 0) throw new DomainError('VALIDATION_FAILED', 'CSV has no rows', { refusedRows: [] });
+    if (records.length > MAX_IMPORT_ROWS) {
+      throw new DomainError('VALIDATION_FAILED', `CSV has ${records.length} rows; at most ${MAX_IMPORT_ROWS}`, { refusedRows: [] });
+    }
+
+    const bad: RefusedRow[] = [];
+    const good: { line: number; input: SampleRequestInput }[] = [];
+    for (const { line, fields } of records) {
+      if (fields.length !== header.length) {
+        bad.push({ line, errors: [`${fields.length} fields, header has ${header.length}`] });
+        continue;
+      }
+      const parsed = Row.safeParse(Object.fromEntries(header.map((h, i) => [h, fields[i]])));
+      if (!parsed.success) {
+        bad.push({ line, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        continue;
+      }
+      const r = parsed.data;
+      good.push({
+        line,
+        input: {
+          creator: r.creator, sku: r.sku, campaign: r.campaign, source: r.source, requestedBy: r.requested_by,
+          quantity: r.quantity ?? 1, ...(r.variant ? { variant: r.variant } : {}),
+        },
+      });
+    }
+    bad.push(...(await this.unknownReferences(good)));
+    if (bad.length) throw refused(bad.sort((a, b) => a.line - b.line), records.length);
+    return good;
+  }
+
+  /** Rows naming a creator or SKU the platform does not know. */
+  private async unknownReferences(rows: { line: number; input: SampleRequestInput }[]): Promise<RefusedRow[]> {
+    const creators = [...new Set(rows.map((r) => r.input.creator))];
+    const skus = [...new Set(rows.map((r) => r.input.sku))];
+    const [knownCreators, knownSkus] = await Promise.all([
+      this.pool.query<{ ref: string }>(
+        `select ref from unnest($1::text[]) ref where exists (select 1 from creators c
+           where c.id = ref or lower(c.handle) = lower(ref) or lower(ref) = any(select lower(h) from unnest(c.other_handles) h))`,
+        [creators],
+      ),
+      this.pool.query<{ sku: string }>('select sku from products where sku = any($1)', [skus]),
+    ]);
+    const creatorSet = new Set(knownCreators.rows.map((r) => r.ref));
+    const skuSet = new Set(knownSkus.rows.map((r) => r.sku));
+    return rows.flatMap(({ line, input }) => {
+      const errors = [
+        ...(creatorSet.has(input.creator) ? [] : [`creator: ${input.creator} does not exist`]),
+        ...(skuSet.has(input.sku) ? [] : [`sku: ${input.sku} does not exist`]),
+      ];
+      return errors.length ? [{ line, errors }] : [];
+    });
+  }
+}
+
+function refused(rows: RefusedRow[], total: number): DomainError {
+  return new DomainError(
+    'VALIDATION_FAILED',
+    `${rows.length} of ${total} rows refused; nothing was imported (fix them and send the file again)`,
+    { refusedRows: rows },
+  );
+}

@@ -1,0 +1,287 @@
+import { z } from 'zod';
+import { DomainError, notFound } from '../domain/errors.ts';
+import { decideApproval, policyDecisionEvent, type ApprovalDecision } from '../domain/sample/approval-policy.ts';
+import { applyEvent, allowedEvents, requestReship, requestSample } from '../domain/sample/lifecycle.ts';
+import type { EventType, SampleEvent } from '../domain/sample/lifecycle-events.ts';
+import type { Actor, RequestSource, SampleState } from '../domain/sample/sample-state.ts';
+import type { Pool } from '../storage/database.ts';
+import type { Sql } from '../storage/sql.ts';
+import type { CreatorRow } from '../storage/repositories/creator.repository.ts';
+import type { ProductRow } from '../storage/repositories/product.repository.ts';
+import type { SampleExtras, SampleRow } from '../storage/repositories/sample.repository.ts';
+import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
+import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
+import type { SampleProgramConfig } from './sample-program.config.ts';
+import { lifecycleRepos, loadForUpdate, type LifecycleRepos } from './sample-state.store.ts';
+
+export interface SampleRequestInput {
+  /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
+  creator: string;
+  sku: string;
+  campaign: string;
+  variant?: string;
+  quantity: number;
+  source: RequestSource;
+  requestedBy: string;
+  /** A named person lifting a restricted-creator refusal; recorded on the decision. */
+  override?: { by: string; reason: string };
+}
+
+export interface EventInput {
+  type: EventType;
+  actor: Actor;
+  reason?: string;
+  data: Record<string, unknown>;
+  /** When it happened; now when absent. */
+  at?: Date;
+}
+
+export interface RequestResult {
+  sample: SampleRow;
+  decision: ApprovalDecision;
+  transitions: TransitionRow[];
+}
+
+/** Data a label carries beyond the lifecycle's: what the KPIs cost the send at. */
+const LabelExtras = z.object({
+  shippingCostCents: z.number().int().nonnegative().optional(),
+  packaging: z.string().trim().min(1).max(100).optional(),
+});
+
+// Event times may be written as RFC 3339 in the API; the domain wants epoch ms.
+const TIME_FIELDS = ['receivedAt', 'publishedAt'] as const;
+
+/**
+ * The sample lifecycle, persisted: every change loads and locks the sample, runs the pure
+ * rules (`applyEvent`, `decideApproval`), and stores the new state with its transition in
+ * one transaction. Side effects of approval (stock reserved, the original of a reship
+ * closed) happen in the same transaction, so a refused step leaves nothing behind.
+ */
+export class SampleLifecycleService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: SampleProgramConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A sample request from the program: validated, then decided by the approval policy. */
+  request(input: SampleRequestInput): Promise<RequestResult> {
+    return withTransaction(this.pool, (tx) => this.requestWithin(tx, input));
+  }
+
+  /** `request` inside the caller's transaction (bulk import: all rows or none). */
+  async requestWithin(tx: Sql, input: SampleRequestInput): Promise<RequestResult> {
+    const r = lifecycleRepos(tx);
+    const at = this.now();
+    const creator = await findCreator(r, input.creator);
+    const product = await r.products.get(input.sku, { forUpdate: true });
+    if (!product) throw notFound('product', input.sku);
+    const id = await r.samples.nextId(at);
+    const actor: Actor = { kind: 'user', id: input.requestedBy };
+    const { state, transition } = requestSample({
+      id, at: at.getTime(), actor,
+      request: {
+        creatorId: creator.id, campaignId: input.campaign, skuId: product.sku, quantity: input.quantity,
+        source: input.source, requestedBy: input.requestedBy,
+        ...(input.variant ?? product.variant ? { variant: input.variant ?? product.variant ?? undefined } : {}),
+      },
+    });
+    await r.samples.insert(state, {
+      creator: creator.handle, creatorId: creator.id, campaign: input.campaign,
+      productCostCents: product.unitCostCents * input.quantity, at,
+    });
+    const first = await r.transitions.append(transition);
+    return this.decide(r, state, creator, product, input.override, at, [first]);
+  }
+
+  /**
+   * A bare sample record (creator handle, SKU, campaign): no policy, stays `requested`.
+   * A new handle creates its creator. Kept for quick entry and the demo fleet.
+   */
+  record(input: { creator: string; sku: string; campaign: string | null }): Promise<SampleRow> {
+    return withTransaction(this.pool, async (tx) => {
+      const r = lifecycleRepos(tx);
+      const at = this.now();
+      const creator = await r.creators.ensureHandle(input.creator, at);
+      const product = await r.products.get(input.sku);
+      const id = await r.samples.nextId(at);
+      const { state, transition } = requestSample({
+        id, at: at.getTime(), actor: { kind: 'user', id: 'api' },
+        request: {
+          creatorId: creator.id, campaignId: input.campaign ?? 'unassigned', skuId: input.sku, source: 'form',
+          requestedBy: 'api',
+        },
+      });
+      await r.samples.insert(state, {
+        creator: input.creator, creatorId: creator.id, campaign: input.campaign,
+        productCostCents: product?.unitCostCents ?? 0, at,
+      });
+      await r.transitions.append(transition);
+      return (await r.samples.get(id))!;
+    });
+  }
+
+  /** Applies one lifecycle event (a person, or any source through the API). */
+  applyEvent(sampleId: string, input: EventInput): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
+    return withTransaction(this.pool, async (tx) => {
+      const r = lifecycleRepos(tx);
+      const { state, row } = await loadForUpdate(r, sampleId);
+      const at = input.at ?? this.now();
+      const data = withEpochTimes(input.data);
+      if ((input.type === 'approve' || input.type === 'reject') && input.actor.kind === 'user') {
+        // A named approver's decision; an override the policy recorded stays on it.
+        const pending = row.policyDecision as { override?: unknown } | null;
+        data.rule ??= 'named_approver';
+        data.reasons ??= [input.reason ?? `${input.type === 'approve' ? 'approved' : 'rejected'} by ${input.actor.id}`];
+        if (pending?.override && data.override === undefined) data.override = pending.override;
+      }
+      const event = { type: input.type, at: at.getTime(), actor: input.actor, reason: input.reason, data } as SampleEvent;
+      const extras = input.type === 'create_label' ? this.labelExtras(input.data) : {};
+      const transitions = await this.apply(r, state, event, this.now(), extras);
+      return { sample: (await r.samples.get(sampleId))!, transitions };
+    });
+  }
+
+  /** A reship of a damaged, lost or returned sample: a new sample with its own approval. */
+  reship(originalId: string, input: { requestedBy: string }): Promise<RequestResult> {
+    return withTransaction(this.pool, async (tx) => {
+      const r = lifecycleRepos(tx);
+      const at = this.now();
+      const original = await loadForUpdate(r, originalId);
+      const creator = await r.creators.get(original.row.creatorId ?? '', { forUpdate: true });
+      if (!creator) throw notFound('creator', original.row.creator);
+      const product = await r.products.get(original.row.sku, { forUpdate: true });
+      if (!product) throw notFound('product', original.row.sku);
+      const id = await r.samples.nextId(at);
+      const { state, transition } = requestReship(original.state, {
+        id, at: at.getTime(), actor: { kind: 'user', id: input.requestedBy },
+      });
+      await r.samples.insert(state, {
+        creator: creator.handle, creatorId: creator.id, campaign: original.row.campaign,
+        productCostCents: product.unitCostCents * state.request.quantity, at,
+      });
+      const first = await r.transitions.append(transition);
+      return this.decide(r, state, creator, product, undefined, at, [first]);
+    });
+  }
+
+  async timeline(sampleId: string): Promise<{ sampleId: string; status: string; allowedEvents: string[]; transitions: TransitionRow[] }> {
+    const r = lifecycleRepos(this.pool);
+    const stored = await r.samples.load(sampleId);
+    if (!stored) throw notFound('sample', sampleId);
+    const status = stored.state?.status ?? (stored.row.status as SampleState['status']);
+    return { sampleId, status, allowedEvents: allowedEvents(status), transitions: await r.transitions.ofSample(sampleId) };
+  }
+
+  /** Runs the approval policy on a new request with facts gathered by SQL, and records its decision. */
+  private async decide(
+    r: LifecycleRepos,
+    state: SampleState,
+    creator: CreatorRow,
+    product: ProductRow,
+    override: SampleRequestInput['override'],
+    at: Date,
+    transitions: TransitionRow[],
+  ): Promise<RequestResult> {
+    const req = state.request;
+    const lastSend = await r.samples.lastSendOfSku(creator.id, req.skuId, state.id);
+    const decision = decideApproval(
+      { quantity: req.quantity, requestedAt: at.getTime(), ...(req.reshipOf ? { reshipOf: req.reshipOf } : {}) },
+      {
+        creator: { standing: creator.standing },
+        sku: { unitCostCents: product.unitCostCents, limited: product.limited, onHand: product.inventoryOnHand },
+        sentToCreatorInPeriod: await r.samples.sendsInCampaign(creator.id, req.campaignId, state.id),
+        ...(lastSend ? { lastSendOfSameSku: lastSend.getTime() } : {}),
+        ...(override ? { override } : {}),
+      },
+      this.config.approval,
+    );
+    await r.samples.setPolicyDecision(state.id, decision);
+    const event = policyDecisionEvent(decision, at.getTime());
+    if (event) transitions.push(...(await this.apply(r, state, event, at)));
+    return { sample: (await r.samples.get(state.id))!, decision, transitions };
+  }
+
+  /** Applies an event with its side effects; returns the transitions written. */
+  private async apply(
+    r: LifecycleRepos,
+    current: SampleState,
+    event: SampleEvent,
+    at: Date,
+    extras: SampleExtras = {},
+  ): Promise<TransitionRow[]> {
+    const { next, transition } = applyEvent(current, event);
+    if (event.type === 'approve') await reserveStock(r, next);
+    // Stock reserved on approval goes back when the send is called off before it left.
+    if (event.type === 'cancel' && current.firstEnteredAt.approved !== undefined) {
+      await r.products.release(next.request.skuId, next.request.quantity);
+    }
+    if (event.type === 'create_label' && next.shipment?.trackerId) {
+      extras = { trackerCostShareCents: this.config.trackerCostShareCents, ...extras };
+    }
+    try {
+      await r.samples.saveState(next, at, extras);
+    } catch (err) {
+      if (isUniqueViolation(err, 'samples_tracking_id_key')) {
+        throw new DomainError('ALREADY_EXISTS', `tracking id ${next.shipment?.trackingId} is on another sample`, {
+          trackingId: next.shipment?.trackingId,
+        });
+      }
+      throw err;
+    }
+    const written = [await r.transitions.append(transition)];
+    if (event.type === 'approve' && next.request.reshipOf) {
+      written.push(...(await this.closeOriginal(r, next, event.actor, at)));
+    }
+    return written;
+  }
+
+  /** Once a reship is approved, the original closes as `reshipped` (a person's event). */
+  private async closeOriginal(r: LifecycleRepos, reship: SampleState, approver: Actor, at: Date): Promise<TransitionRow[]> {
+    const original = await loadForUpdate(r, reship.request.reshipOf!);
+    const actor: Actor = approver.kind === 'user' ? approver : { kind: 'user', id: reship.request.requestedBy };
+    return this.apply(r, original.state, {
+      type: 'reship', at: at.getTime(), actor, reason: `replaced by reship ${reship.id}`,
+      data: { reshipSampleId: reship.id },
+    }, at);
+  }
+
+  private labelExtras(raw: unknown): SampleExtras {
+    const parsed = LabelExtras.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      throw new DomainError('VALIDATION_FAILED', `invalid label data: ${issues.join('; ')}`, { issues });
+    }
+    return parsed.data;
+  }
+}
+
+/** Resolves a creator reference (id or handle) and locks the creator, serialising its requests. */
+async function findCreator(r: LifecycleRepos, ref: string): Promise<CreatorRow> {
+  const id = /^CRT-\d{6,}$/.test(ref) ? ref : (await r.creators.byHandle(ref))?.id;
+  const creator = id ? await r.creators.get(id, { forUpdate: true }) : undefined;
+  if (!creator) throw notFound('creator', ref);
+  return creator;
+}
+
+/** Approval reserves the stock; none left refuses the approval (a SKU not in the catalogue has no stock to keep). */
+async function reserveStock(r: LifecycleRepos, s: SampleState): Promise<void> {
+  const product = await r.products.get(s.request.skuId, { forUpdate: true });
+  if (!product) return;
+  if (!(await r.products.reserve(product.sku, s.request.quantity))) {
+    throw new DomainError(
+      'CONFLICT',
+      `out of stock: ${product.inventoryOnHand} of ${product.sku} on hand, ${s.request.quantity} needed`,
+      { reason: 'out_of_stock', sku: product.sku, onHand: product.inventoryOnHand, quantity: s.request.quantity },
+    );
+  }
+}
+
+function withEpochTimes(data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  for (const key of TIME_FIELDS) {
+    const v = out[key];
+    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) out[key] = Date.parse(v);
+  }
+  return out;
+}

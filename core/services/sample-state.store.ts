@@ -1,0 +1,49 @@
+import { notFound } from '../domain/errors.ts';
+import type { SampleState, SampleStatus } from '../domain/sample/sample-state.ts';
+import type { Sql } from '../storage/sql.ts';
+import { CreatorRepository } from '../storage/repositories/creator.repository.ts';
+import { ProductRepository } from '../storage/repositories/product.repository.ts';
+import { SampleRepository, type SampleRow } from '../storage/repositories/sample.repository.ts';
+import { SampleTransitionRepository } from '../storage/repositories/sample-transition.repository.ts';
+
+/** The repositories a lifecycle change touches, over one transaction. */
+export function lifecycleRepos(sql: Sql) {
+  return {
+    samples: new SampleRepository(sql),
+    transitions: new SampleTransitionRepository(sql),
+    creators: new CreatorRepository(sql),
+    products: new ProductRepository(sql),
+  };
+}
+export type LifecycleRepos = ReturnType<typeof lifecycleRepos>;
+
+/** Loads and locks a sample with its domain state, for the rest of the transaction. */
+export async function loadForUpdate(r: LifecycleRepos, id: string): Promise<{ state: SampleState; row: SampleRow }> {
+  const stored = await r.samples.load(id, { forUpdate: true });
+  if (!stored) throw notFound('sample', id);
+  return { state: stored.state ?? legacyState(stored.row), row: stored.row };
+}
+
+/**
+ * Samples recorded before the lifecycle was persisted (migration 005) have no state:
+ * rebuild the little that is known, so events can still be applied to them.
+ */
+function legacyState(row: SampleRow): SampleState {
+  const status = row.status as SampleStatus;
+  return {
+    id: row.id,
+    request: {
+      creatorId: row.creatorId ?? row.creator,
+      campaignId: row.campaign ?? 'unassigned',
+      skuId: row.sku,
+      quantity: row.quantity,
+      source: 'form',
+      requestedBy: row.requestedBy ?? 'unknown',
+    },
+    status,
+    statusSince: row.updatedAt.getTime(),
+    firstEnteredAt: { requested: row.createdAt.getTime(), [status]: row.updatedAt.getTime() },
+    contentClock: { extensionGranted: false, pausedMs: 0 },
+    exceptions: [],
+  };
+}
