@@ -1,5 +1,8 @@
 import { ConditionProfileSchema, TripEvaluator, resolveProfile, type ConditionProfile, type ConditionProfileOverride, type EpisodeChanges } from '../core/domain/condition/index.ts';
+import type { Stage } from '../core/domain/condition/types.ts';
+import { DomainError } from '../core/domain/errors.ts';
 import { stageByGeofence } from '../core/domain/geofence.ts';
+import type { EventInput, SampleLifecycleService } from '../core/services/sample-lifecycle.service.ts';
 import type { Logger } from '../core/observability/logger.ts';
 import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import type { Pool } from '../core/storage/database.ts';
@@ -7,10 +10,14 @@ import { raiseAlerts } from '../core/services/alert.service.ts';
 import { withTransaction } from '../core/storage/transaction.ts';
 import { ExceptionRepository } from '../core/storage/repositories/exception.repository.ts';
 import { TripRepository, type ActiveTrip } from '../core/storage/repositories/trip.repository.ts';
+import { lifecycleEvidence } from './tracker-evidence.ts';
 
 interface MonitoredTrip {
   trip: ActiveTrip;
   evaluator: TripEvaluator;
+  stageAt: (r: Reading) => Stage;
+  /** Whether leaving the origin geofence was already reported to the lifecycle. */
+  leftOrigin: boolean;
   /** After this, the device's sample is looked up again (a tracker may be re-packed). */
   checkAfter: number;
 }
@@ -33,7 +40,14 @@ export class ConditionMonitor {
   private chain: Promise<void> = Promise.resolve();
   private readonly tripsRepo: TripRepository;
 
-  constructor(private readonly o: { pool: Pool; log: Logger; publicUrl: string; now?: () => number }) {
+  constructor(private readonly o: {
+    pool: Pool;
+    log: Logger;
+    publicUrl: string;
+    /** Where tracker evidence (transit damage, receipt, departure) moves the sample's lifecycle. */
+    lifecycle?: Pick<SampleLifecycleService, 'applyEvent'>;
+    now?: () => number;
+  }) {
     this.tripsRepo = new TripRepository(o.pool);
   }
 
@@ -81,6 +95,7 @@ export class ConditionMonitor {
       const t = this.trips.get(deviceId);
       if (!t || 'none' in t) continue;
       await this.persist(t.trip, t.evaluator.add(list, now));
+      await this.noteDeparture(t, list);
     }
   }
 
@@ -98,12 +113,13 @@ export class ConditionMonitor {
         current.checkAfter = now + RECHECK_MS;
         continue;
       }
-      const evaluator = await this.rebuild(trip, now);
-      this.trips.set(id, { trip, evaluator, checkAfter: now + RECHECK_MS });
+      const stageAt = stageByGeofence({ origin: trip.origin, destination: trip.destination, radiusM: trip.radiusM });
+      const evaluator = await this.rebuild(trip, stageAt, now);
+      this.trips.set(id, { trip, evaluator, stageAt, leftOrigin: false, checkAfter: now + RECHECK_MS });
     }
   }
 
-  private async rebuild(trip: ActiveTrip, now: number): Promise<TripEvaluator> {
+  private async rebuild(trip: ActiveTrip, stageAt: (r: Reading) => Stage, now: number): Promise<TripEvaluator> {
     const exceptions = new ExceptionRepository(this.o.pool);
     const [stored, known] = await Promise.all([
       this.tripsRepo.readings(trip.deviceId, trip.since),
@@ -112,7 +128,7 @@ export class ConditionMonitor {
     const evaluator = new TripEvaluator(profileOf(trip, this.o.log), {
       // The tracker is switched on when the parcel is packed: its first reading of the trip.
       ...(stored[0] ? { startedAt: stored[0].ts } : {}),
-      stageAt: stageByGeofence({ origin: trip.origin, destination: trip.destination, radiusM: trip.radiusM }),
+      stageAt,
     }, { known });
     // Differences against what was raised before (e.g. readings stored just before a crash) come out here.
     await this.persist(trip, evaluator.add(stored, now));
@@ -128,6 +144,38 @@ export class ConditionMonitor {
       await repo.notifyChanged(touched);
       await raiseAlerts(sql, events, this.o.publicUrl);
     });
+    if (!this.o.lifecycle) return;
+    // Re-reported episodes (after a restart) meet a lifecycle that has moved on and refuses them.
+    for (const episode of changes.opened) {
+      const place = episode.startSeq === null ? undefined : await this.tripsRepo.position(trip.deviceId, episode.startSeq);
+      const evidence = lifecycleEvidence(episode, place ?? { lat: null, lon: null }, trip.deviceId);
+      if (evidence) await this.toLifecycle(trip, evidence);
+    }
+  }
+
+  /** The first fix outside the origin warehouse after packing: the parcel has left. */
+  private async noteDeparture(t: MonitoredTrip, readings: readonly Reading[]): Promise<void> {
+    if (t.leftOrigin || !t.trip.origin || !this.o.lifecycle) return;
+    const out = readings.filter((r) => r.lat !== undefined && t.stageAt(r) !== 'origin').sort((a, b) => a.ts - b.ts)[0];
+    if (!out) return;
+    t.leftOrigin = true;
+    await this.toLifecycle(t.trip, {
+      type: 'mark_in_transit', actor: { kind: 'tracker', id: t.trip.deviceId }, at: new Date(out.ts),
+      reason: 'tracker left the origin geofence', data: { detail: `first fix outside the origin at ${out.lat}, ${out.lon}` },
+    });
+  }
+
+  /** Tracker evidence the lifecycle does not allow in the sample's state is not an error. */
+  private async toLifecycle(trip: ActiveTrip, event: EventInput): Promise<void> {
+    try {
+      await this.o.lifecycle!.applyEvent(trip.sampleId, event);
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'INVALID_TRANSITION' || err.code === 'NOT_FOUND')) {
+        this.o.log.debug({ sampleId: trip.sampleId, event: event.type, err: err.message }, 'tracker evidence not applicable');
+        return;
+      }
+      throw err;
+    }
   }
 }
 

@@ -91,7 +91,9 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     });
 
     // Rules judge what was stored, in commit order; the silence rule also runs on a clock.
-    const monitor = new ConditionMonitor({ pool, log: log.child({ part: 'conditions' }), publicUrl: env.PUBLIC_URL });
+    const monitor = new ConditionMonitor({
+      pool, log: log.child({ part: 'conditions' }), publicUrl: env.PUBLIC_URL, lifecycle: services.lifecycle,
+    });
     ingest.on('stored', (readings) => void monitor.judge(readings));
     const ticker = setInterval(() => {
       void monitor.tick();

@@ -1,4 +1,5 @@
 import { toCsv } from '../domain/csv.ts';
+import type { LatLon } from '../domain/geofence.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { DeviceRepository } from '../storage/repositories/device.repository.ts';
 import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
@@ -52,6 +53,13 @@ export class SampleService {
   }
 
   /** Packs a tracker into the sample's shipment; a tracker rides in one shipment at a time. */
+  /** Sets the trip's geofences; the condition monitor picks them up within seconds. */
+  async setGeofences(sampleId: string, g: { origin: LatLon | null; destination: LatLon | null; radiusM: number }): Promise<SampleRow> {
+    await this.get(sampleId);
+    await this.samples.setGeofences(sampleId, g);
+    return this.get(sampleId);
+  }
+
   async attachTracker(sampleId: string, deviceId: string): Promise<SampleRow> {
     const sample = await this.get(sampleId);
     const device = await this.devices.get(deviceId);

@@ -186,11 +186,12 @@ export const EVENTS = {
     actors: ['user'],
     data: z.object({}),
   }),
-  // Damage is found on receipt, so it is reported after delivery and pauses the clock.
+  // Damage is found on receipt (a person reports it, and it pauses the content clock) or
+  // measured in transit (the parcel's tracker crossed its product's condition profile).
   report_damage: defineEvent({
-    from: AWAITING_CONTENT,
+    from: [...WITH_CARRIER, ...AWAITING_CONTENT],
     to: 'damaged',
-    actors: ['user'],
+    actors: ['user', 'tracker'],
     data: z.object({
       note: text,
       photoUrls: z.array(httpUrl).default([]),

@@ -239,7 +239,7 @@ describe('exception journeys', () => {
 
   it('a delivery exception resolves back to in transit or ends returned or lost', () => {
     const exception = sampleIn('delivery_exception');
-    expect(allowedEvents('delivery_exception')).toEqual(['mark_in_transit', 'return_to_sender', 'mark_lost', 'deliver']);
+    expect(allowedEvents('delivery_exception')).toEqual(['mark_in_transit', 'return_to_sender', 'mark_lost', 'deliver', 'report_damage']);
     const resumed = applyEvent(exception, exampleEvent('mark_in_transit', day(7))).next;
     const again = applyEvent(resumed, exampleEvent('report_exception', day(8))).next;
     expect(again.exceptions.map((e) => e.kind)).toEqual(['delivery_exception', 'delivery_exception']);

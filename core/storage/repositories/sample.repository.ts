@@ -215,6 +215,13 @@ export class SampleRepository {
    * Packs a tracker into the sample's shipment. The partial unique indexes refuse a
    * device already in another active shipment; the caller maps that to DEVICE_IN_USE.
    */
+  async setGeofences(sampleId: string, g: { origin: { lat: number; lon: number } | null; destination: { lat: number; lon: number } | null; radiusM: number }): Promise<void> {
+    await this.sql.query(
+      `update samples set origin_lat = $2, origin_lon = $3, destination_lat = $4, destination_lon = $5, geofence_radius_m = $6
+       where id = $1`,
+      [sampleId, g.origin?.lat ?? null, g.origin?.lon ?? null, g.destination?.lat ?? null, g.destination?.lon ?? null, g.radiusM]);
+  }
+
   async attachTracker(sampleId: string, deviceId: string, at: Date, trackerCostShareCents: number): Promise<void> {
     await this.sql.query('update shipment_trackers set detached_at = $2 where sample_id = $1 and detached_at is null', [
       sampleId,

@@ -46,6 +46,13 @@ export class TripRepository {
     }));
   }
 
+  /** Where the tracker was at one reading (null without a fix). */
+  async position(deviceId: string, seq: number): Promise<{ lat: number | null; lon: number | null } | undefined> {
+    const { rows } = await this.sql.query<{ lat: number | null; lon: number | null }>(
+      'select lat, lon from telemetry where device_id = $1 and seq = $2 limit 1', [deviceId, seq]);
+    return rows[0];
+  }
+
   /** The trip's stored readings (what the rules judge), oldest first by event time. */
   async readings(deviceId: string, since: Date | null, limit = 100_000): Promise<Reading[]> {
     const { rows } = await this.sql.query<{

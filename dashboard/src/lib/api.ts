@@ -51,10 +51,154 @@ export class ApiError extends Error {
 
 type Fetch = typeof fetch;
 
+export type Severity = 'info' | 'warning' | 'critical';
+export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved' | 'retracted';
+export type Disposition = 'accept' | 'reship' | 'write_off' | 'carrier_claim';
+
+/** A condition exception raised against a sample (GET /api/exceptions, live `exceptions`). */
+export interface ConditionException {
+  id: number;
+  sampleId: string;
+  deviceId: string;
+  creator: string;
+  sku: string;
+  rule: string;
+  /** too_hot, too_cold, budget_exceeded, too_humid, too_dry, shock, tilted, opened_in_transit, … */
+  type: string;
+  severity: Severity;
+  /** Event time the condition began. */
+  startedAt: string;
+  /** Event time it ended; null while ongoing. */
+  endedAt: string | null;
+  endedBy: string | null;
+  peak: number;
+  limit: number;
+  durationMs: number;
+  /** origin, in_transit or destination when it started. */
+  stage: string | null;
+  lat: number | null;
+  lon: number | null;
+  evidence: number[];
+  status: ExceptionStatus;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  disposition: Disposition | null;
+  resolutionNote: string | null;
+  openedAt: string;
+  updatedAt: string;
+}
+
+/** An in-app notice of a step of an exception (GET /api/alerts, live `alerts`). */
+export interface Alert {
+  id: number;
+  exceptionId: number;
+  kind: 'opened' | 'escalated' | 'ended' | 'resolved' | 'retracted';
+  severity: string;
+  sampleId: string;
+  title: string;
+  body: string;
+  link: string;
+  createdAt: string;
+  readAt: string | null;
+  readBy: string | null;
+}
+
+export interface Sample {
+  id: string;
+  creator: string;
+  sku: string;
+  campaign: string | null;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+  deviceId: string | null;
+  creatorId: string | null;
+  variant: string | null;
+  quantity: number;
+  source: string | null;
+  requestedBy: string | null;
+  reshipOf: string | null;
+  reshippedAs: string | null;
+  approvedAt: string | null;
+  carrier: string | null;
+  serviceLevel: string | null;
+  trackingId: string | null;
+  trackerId: string | null;
+  shippedAt: string | null;
+  dispatchedAt: string | null;
+  receivedAt: string | null;
+  postUrl: string | null;
+  publishedAt: string | null;
+  damagedAt: string | null;
+}
+
+/** One status change of a sample, timestamped and attributed. */
+export interface Transition {
+  id: number;
+  sampleId: string;
+  event: string;
+  from: string | null;
+  to: string;
+  actor: { kind: string; id: string };
+  reason: string | null;
+  data: Record<string, unknown>;
+  at: string;
+  recordedAt: string;
+}
+
+export interface Timeline {
+  sampleId: string;
+  status: string;
+  allowedEvents: string[];
+  transitions: Transition[];
+}
+
+/** A reading, or with `bucket` the aggregate of `count` readings in a time bucket. */
+export interface TelemetryPoint {
+  ts: string;
+  seq?: number;
+  lat: number | null;
+  lon: number | null;
+  tempC: number | null;
+  humidityPct: number | null;
+  shockG: number | null;
+  tiltDeg: number | null;
+  lightLux: number | null;
+  batteryPct: number | null;
+  count: number;
+}
+
+export interface Product {
+  sku: string;
+  name: string;
+  variant: string | null;
+  conditionProfile: {
+    name?: string;
+    temperature?: { minC?: number; maxC?: number } | null;
+    humidity?: { minPct?: number; maxPct?: number } | null;
+    shock?: { thresholdG?: number } | null;
+    [section: string]: unknown;
+  } | null;
+}
+
 async function getJson<T>(fetchFn: Fetch, path: string): Promise<T> {
+  return requestJson<T>(fetchFn, path);
+}
+
+async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return requestJson<T>(fetch, path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function requestJson<T>(fetchFn: Fetch, path: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetchFn(path, { headers: { accept: 'application/json' } });
+    response = await fetchFn(path, init ?? { headers: { accept: 'application/json' } });
   } catch (cause) {
     throw new ApiError(503, 'API_UNREACHABLE', `The platform API could not be reached (${String(cause)}).`);
   }
@@ -78,6 +222,71 @@ export const api = {
     const body = await getJson<{ parcels: Parcel[] }>(fetchFn, '/api/parcels');
     if (!Array.isArray(body.parcels)) throw new ApiError(502, 'BAD_RESPONSE', '/api/parcels has no parcels list.');
     return body.parcels;
+  },
+
+  /** Exceptions in inbox order (open, then acknowledged; critical first; oldest first). */
+  async listExceptions(
+    fetchFn: Fetch = fetch,
+    q: { status?: ExceptionStatus[]; sampleId?: string; severity?: Severity; limit?: number } = {},
+  ): Promise<ConditionException[]> {
+    const params = new URLSearchParams();
+    for (const s of q.status ?? []) params.append('status', s);
+    if (q.sampleId) params.set('sampleId', q.sampleId);
+    if (q.severity) params.set('severity', q.severity);
+    params.set('limit', String(q.limit ?? 1000));
+    return (await getJson<{ exceptions: ConditionException[] }>(fetchFn, `/api/exceptions?${params}`)).exceptions;
+  },
+
+  acknowledgeException(id: number, by: string): Promise<ConditionException> {
+    return postJson(`/api/exceptions/${id}/acknowledge`, { by });
+  },
+
+  resolveException(id: number, by: string, disposition: Disposition, note?: string): Promise<ConditionException> {
+    return postJson(`/api/exceptions/${id}/resolve`, { by, disposition, ...(note ? { note } : {}) });
+  },
+
+  /** The newest alerts (the API has no per-sample filter yet). */
+  async listAlerts(fetchFn: Fetch = fetch, limit = 1000): Promise<Alert[]> {
+    return (await getJson<{ alerts: Alert[] }>(fetchFn, `/api/alerts?limit=${limit}`)).alerts;
+  },
+
+  getSample(fetchFn: Fetch, id: string): Promise<Sample> {
+    return getJson(fetchFn, `/api/samples/${encodeURIComponent(id)}`);
+  },
+
+  getTimeline(fetchFn: Fetch, id: string): Promise<Timeline> {
+    return getJson(fetchFn, `/api/samples/${encodeURIComponent(id)}/timeline`);
+  },
+
+  /** The product, or null when the SKU has no product record. */
+  async getProduct(fetchFn: Fetch, sku: string): Promise<Product | null> {
+    try {
+      return await getJson<Product>(fetchFn, `/api/products/${encodeURIComponent(sku)}`);
+    } catch (cause) {
+      if (cause instanceof ApiError && (cause.status === 404 || cause.status === 400)) return null;
+      throw cause;
+    }
+  },
+
+  /** The sample's telemetry, aggregated server-side into buckets of `bucket` (e.g. `5m`). */
+  async telemetry(fetchFn: Fetch, id: string, q: { bucket?: string; from?: string; to?: string } = {}): Promise<TelemetryPoint[]> {
+    const params = new URLSearchParams();
+    if (q.bucket) params.set('bucket', q.bucket);
+    if (q.from) params.set('from', q.from);
+    if (q.to) params.set('to', q.to);
+    const body = await getJson<{ series: { deviceId: string; points: TelemetryPoint[] }[] }>(
+      fetchFn,
+      `/api/samples/${encodeURIComponent(id)}/telemetry?${params}`,
+    );
+    // A sample re-packed with another tracker has one series per tracker: one trip, in time order.
+    return body.series.flatMap((s) => s.points).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  },
+
+  applyEvent(
+    id: string,
+    event: { type: string; actor: { kind: 'user'; id: string }; reason?: string; data?: Record<string, unknown> },
+  ): Promise<{ sample: Sample; transitions: Transition[] }> {
+    return postJson(`/api/samples/${encodeURIComponent(id)}/events`, event);
   },
 };
 

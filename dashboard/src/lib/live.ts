@@ -1,4 +1,4 @@
-import type { Parcel } from './api';
+import type { Alert, ConditionException, Parcel } from './api';
 
 /**
  * The live feed: a WebSocket to /api/live on the same host as the page. The server greets
@@ -7,6 +7,10 @@ import type { Parcel } from './api';
  * itself have missed changes. When the connection drops, it is
  * reopened with exponential back-off and jitter, so a restarted server is not stampeded
  * by every open dashboard at once.
+ *
+ * It also sends `{"type":"exceptions","exceptions":[…]}` (full rows of changed condition
+ * exceptions) and `{"type":"alerts","alerts":[…]}` (new alerts). One socket per tab is
+ * shared by every subscriber (the nav's badge and the page on screen).
  */
 
 export type LiveState =
@@ -20,9 +24,13 @@ export interface LiveHandlers {
    * is sent while there is none) and when the server says so. The caller must reload its
    * snapshot.
    */
-  onResync(): void;
+  onResync?(): void;
   /** Parcels that changed, each in its full latest state. */
-  onParcels(parcels: Parcel[]): void;
+  onParcels?(parcels: Parcel[]): void;
+  /** Exceptions that changed (opened, ended, acknowledged, resolved…), each in full. */
+  onExceptions?(exceptions: ConditionException[]): void;
+  /** Alerts just raised. */
+  onAlerts?(alerts: Alert[]): void;
   onState?(state: LiveState): void;
 }
 
@@ -43,9 +51,68 @@ export function liveUrl(): string {
   return `${scheme}//${location.host}/api/live`;
 }
 
-/** Opens the live feed; returns a function that closes it for good. */
+interface SharedConnection {
+  subscribers: Set<LiveHandlers>;
+  state: LiveState;
+  close(): void;
+}
+
+const connections = new Map<string, SharedConnection>();
+
+/**
+ * Subscribes to the live feed; returns a function that ends the subscription. The socket
+ * is opened by the first subscriber and closed with the last. A subscriber joining an
+ * open socket gets `onResync` at once: what its snapshot missed was sent before it joined.
+ */
 export function subscribeLive(handlers: LiveHandlers, options: LiveOptions = {}): () => void {
   const url = options.url ?? liveUrl();
+  let connection = connections.get(url);
+  let active = true;
+  if (!connection) {
+    const subscribers = new Set<LiveHandlers>([handlers]);
+    const each = (call: (h: LiveHandlers) => void) => {
+      for (const h of [...subscribers]) call(h);
+    };
+    const shared: SharedConnection = { subscribers, state: { kind: 'connecting', attempt: 0 }, close: () => {} };
+    connections.set(url, shared);
+    connection = shared;
+    shared.close = openLiveSocket(
+      {
+        onResync: () => each((h) => h.onResync?.()),
+        onParcels: (p) => each((h) => h.onParcels?.(p)),
+        onExceptions: (e) => each((h) => h.onExceptions?.(e)),
+        onAlerts: (a) => each((h) => h.onAlerts?.(a)),
+        onState: (state) => {
+          shared.state = state;
+          each((h) => h.onState?.(state));
+        },
+      },
+      { ...options, url },
+    );
+  } else {
+    connection.subscribers.add(handlers);
+    handlers.onState?.(connection.state);
+    if (connection.state.kind === 'open') {
+      queueMicrotask(() => {
+        if (active) handlers.onResync?.();
+      });
+    }
+  }
+  const joined = connection;
+  return () => {
+    if (!active) return;
+    active = false;
+    joined.subscribers.delete(handlers);
+    if (joined.subscribers.size === 0) {
+      joined.close();
+      if (connections.get(url) === joined) connections.delete(url);
+    }
+  };
+}
+
+/** Opens one socket with reconnection; returns a function that closes it for good. */
+function openLiveSocket(handlers: Required<LiveHandlers>, options: LiveOptions & { url: string }): () => void {
+  const url = options.url;
   const minDelayMs = options.minDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
 
@@ -54,7 +121,7 @@ export function subscribeLive(handlers: LiveHandlers, options: LiveOptions = {})
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
-  const setState = (state: LiveState) => handlers.onState?.(state);
+  const setState = (state: LiveState) => handlers.onState(state);
 
   function connect() {
     clearTimeout(retryTimer);
@@ -102,6 +169,18 @@ export function subscribeLive(handlers: LiveHandlers, options: LiveOptions = {})
         (p): p is Parcel => typeof p === 'object' && p !== null && typeof (p as Parcel).deviceId === 'string',
       );
       if (valid.length) handlers.onParcels(valid);
+    } else if (type === 'exceptions') {
+      const list = (message as { exceptions?: unknown }).exceptions;
+      if (!Array.isArray(list)) return;
+      const valid = list.filter(
+        (e): e is ConditionException => typeof e === 'object' && e !== null && typeof (e as ConditionException).id === 'number',
+      );
+      if (valid.length) handlers.onExceptions(valid);
+    } else if (type === 'alerts') {
+      const list = (message as { alerts?: unknown }).alerts;
+      if (!Array.isArray(list)) return;
+      const valid = list.filter((a): a is Alert => typeof a === 'object' && a !== null && typeof (a as Alert).id === 'number');
+      if (valid.length) handlers.onAlerts(valid);
     }
     // Other types are ignored: the server may add messages before this client knows them.
   }

@@ -72,6 +72,17 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
     handler: ({ params, body }) => services.samples.attachTracker(params.id, body.deviceId),
   });
 
+  const Point = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
+  route(app, routes, {
+    method: 'PUT', url: '/api/samples/:id/geofences', tags: ['samples'],
+    summary: "The trip's geofences: the origin warehouse and the creator's address (stages, departure and receipt evidence)",
+    params: SampleId,
+    body: z.object({ origin: Point.nullable(), destination: Point.nullable(), radiusM: z.number().int().min(10).max(50_000).default(300) }).strict(),
+    responses: { 200: SampleSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, body }) => services.samples.setGeofences(params.id, body),
+  });
+
   route(app, routes, {
     method: 'GET', url: '/api/samples/:id/telemetry', tags: ['samples'],
     summary: "The sample's telemetry over a time range, raw or time-bucketed (by event time)",

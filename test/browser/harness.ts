@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { TestPlatform } from '../support/platform.ts';
+import { screenshotPage } from './screenshot.ts';
+
+/**
+ * What every browser suite shares: one real platform and one Chromium, started by
+ * dashboard.browser.test.ts (one file, so the suites run one after another and the
+ * timing measurements do not compete with another platform on the same cores).
+ *
+ * The tests run in Node without DOM types, so code that runs in the page is passed to
+ * `page.evaluate` as source text.
+ */
+export interface Harness {
+  platform: TestPlatform;
+  browser: Browser;
+  /** The 2,000-tracker fleet, once the parcels suite has made it: publish() moves every given tracker once. */
+  fleet?: { ids: string[]; publish(ids: readonly string[]): Promise<void> };
+}
+
+export const harness = {} as Harness;
+
+export interface OpenPage {
+  page: Page;
+  /** Uncaught exceptions and console errors in the page. */
+  errors: string[];
+  /** Main-frame navigations (same-document ones included) since the page was ready. */
+  navigations(): number;
+}
+
+/** SCREENSHOTS=1 saves what the tests saw to screenshots/ (git-ignored). */
+export const screenshot = async (page: Page, name: string) => {
+  if (process.env.SCREENSHOTS) await screenshotPage(page, name);
+};
+
+/** Opens `path` in a fresh browser context (fresh localStorage) and waits for the live feed. */
+export async function openPath(path: string, options: { ready?: string; setup?: (page: Page) => Promise<void> } = {}): Promise<OpenPage> {
+  const page = await harness.browser.newPage({ viewport: { width: 1600, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  let navigations = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
+  await options.setup?.(page);
+  await page.goto(`${harness.platform.httpUrl}${path}`);
+  await page
+    .locator(options.ready ?? '[data-live="open"]')
+    .first()
+    .waitFor()
+    .catch((cause: unknown) => {
+      throw new Error(`${path} never got ready; page errors: ${JSON.stringify(errors)}`, { cause });
+    });
+  const ready = navigations;
+  return { page, errors, navigations: () => navigations - ready };
+}
+
+export function inPage<T>(page: Page, source: string): Promise<T> {
+  return page.evaluate(source) as Promise<T>;
+}
+
+export async function waitInPage(page: Page, condition: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(condition, undefined, { timeout });
+}
+
+/** A provisioned tracker packed into a new sample for `creator` and `sku`. */
+export async function provisionInSample(creator: string, sku: string): Promise<{ id: string; secret: string; sampleId: string }> {
+  const { platform } = harness;
+  const id = `trk-web-${randomBytes(3).toString('hex')}`;
+  const device = await platform.api<{ id: string; secret: string }>('/api/devices', { method: 'POST', json: { id } });
+  expect(device.status).toBe(201);
+  const sample = await platform.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator, sku } });
+  expect(sample.status).toBe(201);
+  const attached = await platform.api(`/api/samples/${sample.body.id}/tracker`, { method: 'PUT', json: { deviceId: id } });
+  expect(attached.status).toBe(200);
+  return { id, secret: device.body.secret, sampleId: sample.body.id };
+}
+
+/** Publishes readings through the real broker as the tracker (one message, batched if several). */
+export async function trackerSender(id: string, secret: string) {
+  const client = await harness.platform.connectTracker(id, secret);
+  return {
+    client,
+    send: (readings: object[]) =>
+      client.publishAsync(`trackers/${id}/telemetry`, JSON.stringify(readings.length === 1 ? readings[0] : { readings }), { qos: 1 }),
+  };
+}
+
+export const suffix = () => randomBytes(3).toString('hex');
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const round = (ms: number) => Math.round(ms * 10) / 10;
