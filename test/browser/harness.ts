@@ -35,7 +35,7 @@ export const screenshot = async (page: Page, name: string) => {
 };
 
 /** Opens `path` in a fresh browser context (fresh localStorage) and waits for the live feed. */
-export async function openPath(path: string, options: { ready?: string; setup?: (page: Page) => Promise<void> } = {}): Promise<OpenPage> {
+export async function openPath(path: string, options: { ready?: string; setup?: (page: Page) => Promise<unknown> } = {}): Promise<OpenPage> {
   const page = await harness.browser.newPage({ viewport: { width: 1600, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
