@@ -29,6 +29,8 @@ export interface ApiDeps {
   metrics: Metrics;
   routes: RouteBook;
   readiness: () => Promise<Record<string, ReadinessCheck>>;
+  /** Deployment facts the dashboard reads from /api/config. */
+  config: { mapTileUrl: string | null; publicUrl: string };
 }
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {

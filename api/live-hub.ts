@@ -72,7 +72,12 @@ export class LiveHub {
     if (this.sockets.size === 0) return;
     try {
       // Exceptions first: a parcel's card counts its open exceptions.
-      if (exceptionIds.length) this.broadcast({ type: 'exceptions', exceptions: await this.o.loadExceptions(exceptionIds) });
+      if (exceptionIds.length) {
+        const exceptions = await this.o.loadExceptions(exceptionIds);
+        this.broadcast({ type: 'exceptions', exceptions });
+        // A parcel's card counts its open exceptions: send the parcels too.
+        for (const e of exceptions) if (!ids.includes(e.deviceId)) ids.push(e.deviceId);
+      }
       if (alertIds.length) this.broadcast({ type: 'alerts', alerts: await this.o.loadAlerts(alertIds) });
       if (ids.length === 0) return;
       const parcels = await this.o.load(ids);

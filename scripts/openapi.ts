@@ -12,6 +12,7 @@ const app = await buildApp({
   live: unused as BuildAppOptions['live'],
   metrics: createMetrics(),
   readiness: async () => ({}),
+  config: { mapTileUrl: null, publicUrl: 'http://127.0.0.1:3000' },
   dashboard: false,
 });
 const doc = (await app.inject('/openapi.json')).json();

@@ -160,6 +160,7 @@ export const ParcelSchema = z.object({
   online: z.boolean(),
   fw: z.string().nullable(),
   batteryPct: z.number().nullable(),
+  openExceptions: z.number().int().describe("Open or acknowledged exceptions of the parcel's sample"),
 }).meta({ id: 'Parcel' });
 
 export const TelemetryPointSchema = z.object({

@@ -53,6 +53,9 @@ export const EnvSchema = z.object({
   /** How often the webhook dispatcher looks for due deliveries, ms. */
   WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
 
+  /** Street-level map tiles for the dashboard, e.g. https://tiles.example.com/{z}/{x}/{y}.png; unset: the offline basemap only. */
+  MAP_TILE_URL: z.string().regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'MAP_TILE_URL needs {z}, {x} and {y}').optional(),
+
   /** Base URL of the dashboard, used for links in alerts. */
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

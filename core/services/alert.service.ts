@@ -50,7 +50,7 @@ export class AlertService {
     return this.o.now?.() ?? new Date();
   }
 
-  list(q: { unreadOnly: boolean; limit: number; offset: number }): Promise<Alert[]> {
+  list(q: { unreadOnly: boolean; sampleId?: string; limit: number; offset: number }): Promise<Alert[]> {
     return this.alerts.list(q);
   }
 

@@ -64,6 +64,8 @@ describe('end to end: simulated tracker → broker → ingest → database → A
     const metrics = await fetch(`${p.httpUrl}/metrics`).then((r) => r.text());
     expect(metrics).toContain('sampletrack_readings_ingested_total');
     expect(metrics).toContain('sampletrack_ingest_flush_seconds');
+    const config = await p.api<{ mapTileUrl: string | null; publicUrl: string }>('/api/config');
+    expect(config.body).toEqual({ mapTileUrl: null, publicUrl: 'http://127.0.0.1:3000' });
     const doc = await p.api<{ openapi: string; paths: Record<string, unknown> }>('/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/devices', '/api/samples/{id}/telemetry', '/api/parcels', '/api/live']));

@@ -80,10 +80,11 @@ export class AlertRepository {
       [alertId, subscriptionId, `alert-${alertId}-sub-${subscriptionId}`]);
   }
 
-  async list(q: { unreadOnly: boolean; limit: number; offset: number }): Promise<Alert[]> {
+  async list(q: { unreadOnly: boolean; sampleId?: string; limit: number; offset: number }): Promise<Alert[]> {
     const { rows } = await this.sql.query<Alert>(
-      `select ${ALERT_COLUMNS} from alerts a where (not $1 or a.read_at is null) order by a.id desc limit $2 offset $3`,
-      [q.unreadOnly, q.limit, q.offset]);
+      `select ${ALERT_COLUMNS} from alerts a where (not $1 or a.read_at is null) and ($4::text is null or a.sample_id = $4)
+       order by a.id desc limit $2 offset $3`,
+      [q.unreadOnly, q.limit, q.offset, q.sampleId ?? null]);
     return rows;
   }
 

@@ -17,6 +17,8 @@ export interface Parcel {
   online: boolean;
   fw: string | null;
   batteryPct: number | null;
+  /** Exceptions of the parcel's sample still open or acknowledged. */
+  openExceptions: number;
 }
 
 /** Channel on which ingest announces changed parcels; the API listens and pushes them live. */
@@ -33,7 +35,9 @@ export class ParcelRepository {
       `select d.id as "deviceId", s.id as "sampleId", s.creator, s.sku, s.status as "sampleStatus",
          p.lat, p.lon, to_json(p.ts)#>>'{}' as ts,
          to_json(greatest(p.last_seen_at, d.status_at))#>>'{}' as "lastSeenAt",
-         p.reading, d.online, d.fw, coalesce((p.reading->>'batteryPct')::real, d.battery_pct) as "batteryPct"
+         p.reading, d.online, d.fw, coalesce((p.reading->>'batteryPct')::real, d.battery_pct) as "batteryPct",
+         (select count(*)::int from condition_exceptions e where e.sample_id = s.id and e.device_id = d.id
+           and e.status in ('open', 'acknowledged')) as "openExceptions"
        from devices d
        left join parcel_state p on p.device_id = d.id
        left join shipment_trackers st on st.device_id = d.id and st.detached_at is null

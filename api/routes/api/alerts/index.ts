@@ -8,9 +8,14 @@ export default function alertRoutes(app: FastifyInstance, { services, routes }: 
   route(app, routes, {
     method: 'GET', url: '/api/alerts', tags: ['alerts'],
     summary: 'The in-app alert inbox, newest first (also pushed live on /api/live)',
-    query: PageQuery.extend({ unread: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+    query: PageQuery.extend({
+      unread: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      sampleId: z.string().max(40).optional(),
+    }),
     responses: { 200: z.object({ alerts: z.array(AlertSchema) }) },
-    handler: async ({ query }) => ({ alerts: await services.alerts.list({ unreadOnly: query.unread, limit: query.limit, offset: query.offset }) }),
+    handler: async ({ query }) => ({
+      alerts: await services.alerts.list({ unreadOnly: query.unread, limit: query.limit, offset: query.offset, ...(query.sampleId ? { sampleId: query.sampleId } : {}) }),
+    }),
   });
 
   route(app, routes, {
