@@ -37,6 +37,8 @@ export interface Platform {
   pool: Pool;
   services: Services;
   ingest: IngestService;
+  /** Judges stored readings against condition profiles. */
+  conditions: ConditionMonitor;
   metrics: Metrics;
   log: Logger;
   app: FastifyInstance;
@@ -202,7 +204,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const httpUrl = `http://${env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.HTTP_HOST}:${httpPort}`;
 
     return {
-      env, httpUrl, mqttUrl, mqttWsUrl, databaseUrl: db.url, pool, services, ingest, metrics, log, app, broker,
+      env, httpUrl, mqttUrl, mqttWsUrl, databaseUrl: db.url, pool, services, ingest, conditions: monitor, metrics, log, app, broker,
       provisionDevice: (id) => services.devices.provision(id ? { id } : {}),
       stop: stopAll,
     };

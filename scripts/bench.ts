@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONDITION_PRESETS } from '../core/domain/condition/index.ts';
 import { startPlatform } from '../platform/start-platform.ts';
 
 /**
@@ -53,9 +54,17 @@ const platform = await startPlatform({
     DEMO_FLEET: '0', LOG_LEVEL: 'warn' },
 });
 try {
-  console.log(`provisioning ${devices} trackers…`);
+  console.log(`provisioning ${devices} trackers, each packed in a cold-chain sample so every reading is judged by the rules…`);
+  await platform.pool.query(
+    `insert into products (sku, name, unit_cost, inventory_on_hand, condition_profile) values ('BENCH-COLD', 'bench', 10, 1000000, $1)`,
+    [JSON.stringify(CONDITION_PRESETS['cold-chain'])]);
   const creds = [];
-  for (let i = 0; i < devices; i++) creds.push(await platform.provisionDevice(`trk-bench-${String(i).padStart(5, '0')}`));
+  for (let i = 0; i < devices; i++) {
+    const device = await platform.provisionDevice(`trk-bench-${String(i).padStart(5, '0')}`);
+    const sample = await platform.services.samples.create({ creator: `@bench${i}`, sku: 'BENCH-COLD' });
+    await platform.services.samples.attachTracker(sample.id, device.id);
+    creds.push(device);
+  }
   const file = join(dir, 'devices.json');
   await writeFile(file, JSON.stringify(creds));
 
@@ -71,27 +80,38 @@ try {
 
   console.log('single-reading messages…');
   const single = await load(platform.mqttUrl, file, singles, 1, 0);
+  let t = performance.now();
+  await platform.conditions.drain();
+  const singleRulesLagMs = performance.now() - t;
   const singleStored = await countStored(0, singles);
 
   console.log('backlog batches of 500…');
   const batchFirst = 1_000_000;
   const backlog = await load(platform.mqttUrl, file, batches, 500, batchFirst);
+  t = performance.now();
+  await platform.conditions.drain();
+  const backlogRulesLagMs = performance.now() - t;
   const backlogStored = await countStored(batchFirst, batchFirst + batches * 500);
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const judged = await platform.pool.query<{ n: number }>('select count(*)::int as n from condition_exceptions');
   const report = {
     machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
     trackers: devices,
+    exceptionsRaised: judged.rows[0]!.n,
     bareAedes: { messagesPerS: fmt(baseline.messagesPerS), ackP50ms: baseline.ackLatencyMs.p50, ackP99ms: baseline.ackLatencyMs.p99 },
     singleReadings: {
       sent: single.readingsSent, stored: singleStored, lost: single.readingsSent - singleStored,
       storedPerS: fmt(singleStored / (single.durationMs / 1000)),
+      // How long after the last PUBACK the condition rules had judged every stored reading.
+      rulesCaughtUpAfterMs: Math.round(singleRulesLagMs),
       ratioToBareAedes: (single.messagesPerS / baseline.messagesPerS).toFixed(2),
       publishToStoredMs: single.ackLatencyMs,
     },
     backlogBatches: {
       sent: backlog.readingsSent, stored: backlogStored, lost: backlog.readingsSent - backlogStored,
       storedPerS: fmt(backlogStored / (backlog.durationMs / 1000)),
+      rulesCaughtUpAfterMs: Math.round(backlogRulesLagMs),
       publishToStoredMs: backlog.ackLatencyMs,
     },
   };
