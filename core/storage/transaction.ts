@@ -7,6 +7,12 @@ import type { Sql } from './sql.ts';
  */
 export async function withTransaction<T>(pool: Pool, fn: (tx: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client whose connection dies (database restart) emits 'error'; without a
+  // listener that would crash the process. The failing query rejects anyway, so note it and
+  // throw the connection away instead of returning it to the pool.
+  let broken: Error | undefined;
+  const onError = (err: Error) => { broken = err; };
+  client.on('error', onError);
   try {
     await client.query('begin');
     const result = await fn(client);
@@ -16,7 +22,8 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: Sql) => Promise<T>
     await client.query('rollback').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken ?? false);
   }
 }
 
