@@ -15,8 +15,8 @@ export const EnvSchema = z.object({
   MQTT_PASSWORD: z.string().optional(),
   /** Client id of this ingest worker on the external broker; stable so its session persists. */
   INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('ingest-1'),
-  /** Shared-subscription group; ingest workers in one group split the load. Empty: plain subscription. */
-  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]*$/).default('ingest'),
+  /** Shared-subscription group; ingest workers in one group split the load. `none`: a plain subscription (one worker). */
+  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ingest').transform((g) => (g === 'none' ? '' : g)),
 
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: int(3000).pipe(z.number().max(65535)),

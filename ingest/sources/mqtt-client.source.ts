@@ -16,7 +16,7 @@ interface HeldAck {
   messageId: number;
   generation: number;
   stored: boolean;
-  send?: () => void;
+  send: () => void;
 }
 
 type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void;
@@ -47,10 +47,10 @@ export async function startMqttClientSource(ingest: IngestService, o: MqttSource
   let generation = 0;
   const byId = new Map<number, HeldAck>();
   const release = () => {
-    while (held.length && held[0]!.stored && held[0]!.send) {
+    while (held.length && held[0]!.stored) {
       const h = held.shift()!;
-      byId.delete(h.messageId);
-      if (h.generation === generation) h.send!();
+      if (byId.get(h.messageId) === h) byId.delete(h.messageId);
+      if (h.generation === generation) h.send();
     }
   };
   // A PUBACK belongs to the connection its PUBLISH came on; after a reconnect the broker
@@ -63,12 +63,15 @@ export async function startMqttClientSource(ingest: IngestService, o: MqttSource
 
   const internal = client as unknown as { _sendPacket: SendPacket };
   const sendPacket = internal._sendPacket.bind(client);
+  // mqtt.js writes its own PUBACK right after handleMessage calls back; for a held message
+  // that one is swallowed (its callback still runs so mqtt.js moves on), and ours goes out
+  // from `release` once the message is stored.
   internal._sendPacket = (packet, cb, ...rest) => {
-    const h = packet.cmd === 'puback' && packet.messageId !== undefined ? byId.get(packet.messageId) : undefined;
-    if (!h) return sendPacket(packet, cb, ...rest);
-    h.send = () => sendPacket(packet, undefined, ...rest);
-    cb?.();
-    release();
+    if (packet.cmd === 'puback' && packet.messageId !== undefined && byId.has(packet.messageId)) {
+      cb?.();
+      return;
+    }
+    return sendPacket(packet, cb, ...rest);
   };
 
   client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
@@ -77,9 +80,13 @@ export async function startMqttClientSource(ingest: IngestService, o: MqttSource
       ingest.handle(msg, () => {});
       return callback();
     }
-    const h: HeldAck = { messageId: packet.messageId, generation, stored: false };
+    const messageId = packet.messageId;
+    const h: HeldAck = {
+      messageId, generation, stored: false,
+      send: () => sendPacket({ cmd: 'puback', messageId } as Packet, undefined),
+    };
     held.push(h);
-    byId.set(packet.messageId, h);
+    byId.set(messageId, h);
     ingest.handle(msg, (err) => {
       if (err) {
         // Never acknowledged: the broker redelivers after the reconnect.
