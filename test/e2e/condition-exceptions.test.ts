@@ -30,7 +30,7 @@ describe('condition exceptions raised against the sample', () => {
     await aProduct(p.pool, { sku, profile: CONDITION_PRESETS.chocolate });
     const parcel = await packedParcel(sku);
     const live: Exception[] = [];
-    const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`);
+    const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`, { headers: await p.authHeaders('viewer') });
     ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'exceptions') live.push(...m.exceptions); });
     await new Promise((r) => ws.once('open', r));
 

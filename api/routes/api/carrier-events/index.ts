@@ -5,9 +5,12 @@ import { route } from '../../../http/route.ts';
 import { TransitionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 
+// The carrier's webhook calls with an integration token; ops may enter an event by hand.
+const CARRIER = ['admin', 'ops', 'integration'] as const;
+
 export default function carrierEventRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/carrier-events', tags: ['carrier'],
+    method: 'POST', url: '/api/carrier-events', tags: ['carrier'], access: CARRIER,
     summary: 'Carrier tracking webhook: {trackingId, event, at (RFC 3339 with offset), location?, detail?}; idempotent',
     body: CarrierEventSchema,
     responses: {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import { ConditionExceptionSchema, PageQuery } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { FULFILLMENT, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
 const Status = z.enum(['open', 'acknowledged', 'resolved', 'retracted']);
@@ -10,7 +11,7 @@ const Actor = z.string().trim().min(1).max(200).describe('Who acts (until sign-i
 
 export default function exceptionRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/exceptions', tags: ['exceptions'],
+    method: 'GET', url: '/api/exceptions', tags: ['exceptions'], access: READERS,
     summary: 'Condition exceptions, open first by severity and age (the fulfilment inbox)',
     query: PageQuery.extend({
       status: z.union([Status, z.array(Status)]).optional().transform((s) => (s === undefined ? undefined : [s].flat())),
@@ -22,7 +23,7 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/exceptions/:id', tags: ['exceptions'],
+    method: 'GET', url: '/api/exceptions/:id', tags: ['exceptions'], access: READERS,
     summary: 'One exception with every step of its workflow',
     params: Id,
     responses: { 200: ConditionExceptionSchema.extend({ events: z.array(z.object({ kind: z.string(), actor: z.string(), at: z.string(), detail: z.unknown() })) }) },
@@ -31,7 +32,7 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/exceptions/:id/acknowledge', tags: ['exceptions'],
+    method: 'POST', url: '/api/exceptions/:id/acknowledge', tags: ['exceptions'], access: WORKERS,
     summary: 'Acknowledge an open exception',
     params: Id,
     body: z.object({ by: Actor }).strict(),
@@ -41,7 +42,7 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/exceptions/:id/resolve', tags: ['exceptions'],
+    method: 'POST', url: '/api/exceptions/:id/resolve', tags: ['exceptions'], access: FULFILLMENT,
     summary: 'Resolve an exception with a disposition',
     params: Id,
     body: z.object({

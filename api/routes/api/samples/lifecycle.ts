@@ -5,6 +5,7 @@ import { REQUEST_SOURCES } from '../../../../core/domain/sample/sample-state.ts'
 import { route } from '../../../http/route.ts';
 import { PageQuery, SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { FULFILLMENT, OPS, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -34,7 +35,7 @@ const EventBody = z.object({
 
 export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/sample-requests', tags: ['samples'],
+    method: 'POST', url: '/api/sample-requests', tags: ['samples'], access: OPS,
     summary: 'Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver)',
     body: SampleRequestBody,
     responses: { 201: SampleRequestResultSchema },
@@ -43,7 +44,7 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples/:id/events', tags: ['samples'],
+    method: 'POST', url: '/api/samples/:id/events', tags: ['samples'], access: WORKERS,
     summary: 'Apply a lifecycle event; 409 INVALID_TRANSITION names the current state and the allowed events',
     params: SampleId,
     body: EventBody,
@@ -57,7 +58,7 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'],
+    method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'], access: FULFILLMENT,
     summary: 'Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval',
     params: SampleId,
     body: z.object({ requestedBy: text(200) }).strict(),
@@ -67,7 +68,7 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'],
+    method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'], access: READERS,
     summary: 'Every status change of the sample, timestamped and attributed, and the events allowed now',
     params: SampleId,
     responses: {
@@ -85,7 +86,7 @@ const ExportQuery = z.object({
 
 export function sampleExportRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/samples.csv', tags: ['samples'],
+    method: 'GET', url: '/api/samples.csv', tags: ['samples'], access: READERS,
     summary: 'Samples as CSV (no creator contact or address)',
     query: ExportQuery,
     responses: { 200: null },
@@ -105,7 +106,7 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
   // CSV arrives as text; the 1 MiB body limit of the API still applies (about 10,000 rows).
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   route(app, routes, {
-    method: 'POST', url: '/api/samples/import', tags: ['samples'],
+    method: 'POST', url: '/api/samples/import', tags: ['samples'], access: OPS,
     summary: 'Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). ' +
       'All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors)',
     body: z.string().describe('CSV text'),
@@ -117,7 +118,7 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
 
 export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'],
+    method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'], access: READERS,
     summary: 'Follow-ups that fired for the sample (each once, under its idempotency key)',
     params: SampleId,
     responses: {
@@ -130,7 +131,7 @@ export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDe
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/outbox', tags: ['samples'],
+    method: 'GET', url: '/api/outbox', tags: ['samples'], access: OPS,
     summary: 'Outgoing messages queued by the follow-ups, with their delivery state',
     query: PageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), sampleId: SampleId.shape.id.optional() }),
     responses: {
