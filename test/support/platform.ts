@@ -87,7 +87,9 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
         ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
       });
       const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+      // CSV and metrics answer with text; everything else with JSON.
+      const isJson = (res.headers.get('content-type') ?? '').includes('json');
+      return { status: res.status, body: (text ? (isJson ? JSON.parse(text) : text) : undefined) as T };
     },
     async close() {
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
