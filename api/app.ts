@@ -57,7 +57,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   // Before any route: every route's `access` is checked in this hook. After the WebSocket
   // plugin, whose own onRequest hook must mark an upgrade so a refused one is closed.
-  registerAuth(app, opts.services.auth);
+  registerAuth(app, opts.services);
 
   for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, alertRoutes, webhookRoutes, deadLetterRoutes, liveRoutes, healthRoutes,
     creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes, authRoutes, userRoutes, tokenRoutes, auditRoutes]) {

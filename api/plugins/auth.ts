@@ -3,6 +3,7 @@ import { DomainError } from '../../core/domain/errors.ts';
 import { auditActorOf, type AuditActor, type Principal } from '../../core/domain/auth/principal.ts';
 import { allows, type Access } from '../../core/domain/auth/roles.ts';
 import type { AuthService } from '../../core/services/auth.service.ts';
+import type { Services } from '../../core/services/index.ts';
 import { CSRF_HEADER, CSRF_VALUE, readSessionCookie } from '../http/session-cookie.ts';
 
 declare module 'fastify' {
@@ -35,7 +36,7 @@ export const auditActor = (req: FastifyRequest): AuditActor => auditActorOf(prin
  * without a CORS preflight, which this API never grants. The same reasoning for the live
  * WebSocket (no preflight there): with a cookie, its Origin must be this host.
  */
-export function registerAuth(app: FastifyInstance, auth: AuthService): void {
+export function registerAuth(app: FastifyInstance, services: Pick<Services, 'auth'>): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access;
@@ -45,7 +46,8 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): void {
       if (req.routeOptions.url?.startsWith('/api/')) throw new DomainError('FORBIDDEN', 'route declares no access');
       return;
     }
-    const principal = await identify(req, auth);
+    // Read at request time: the OpenAPI generator builds the app without services.
+    const principal = await identify(req, services.auth);
     req.principal = principal ?? null;
     if (access === 'public') return;
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'sign in or send an API token');
