@@ -36,7 +36,7 @@ export function createServices(
   const devices = new DeviceRepository(pool);
   const lifecycle = new SampleLifecycleService(pool, program);
   return {
-    devices: new DeviceService(devices),
+    devices: new DeviceService(devices, pool),
     samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool), lifecycle, program.trackerCostShareCents),
     lifecycle,
     creators: new CreatorService(new CreatorRepository(pool), program),

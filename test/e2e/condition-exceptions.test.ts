@@ -74,6 +74,13 @@ describe('condition exceptions raised against the sample', () => {
     expect(again.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { current: 'acknowledged' } });
     const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, { method: 'POST', json: { by: 'dana@fulfilment', disposition: 'reship' } });
     expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'reship' });
+    // Both dispositions are audited under the signed-in identity (here the harness's admin token), not the typed name.
+    const me = await p.api<{ tokenId: number }>('/api/auth/me');
+    const audit = await p.api<{ entries: { actor: string; action: string; detail: Record<string, unknown> }[] }>(`/api/audit?entity=exception:${opened.id}`);
+    expect(audit.body.entries.map((e) => [e.actor, e.action, e.detail.by])).toEqual([
+      [`token:${me.body.tokenId}`, 'exception.resolve', 'dana@fulfilment'],
+      [`token:${me.body.tokenId}`, 'exception.acknowledge', 'dana@fulfilment'],
+    ]);
     ws.close();
   });
 

@@ -135,13 +135,19 @@ export class UserRepository {
     return rows;
   }
 
-  /** A usable token (not revoked, not expired, owner enabled) with its owner; records its use. */
+  /**
+   * A usable token (not revoked, not expired, owner enabled) with its owner. Its use is
+   * recorded at most once a minute, so a busy integration does not write on every request.
+   */
   async byToken(tokenHash: string): Promise<{ user: UserRow; tokenId: number; role: Role } | undefined> {
     const { rows } = await this.sql.query<UserRow & { tokenId: number; tokenRole: Role }>(
-      `update api_tokens t set last_used_at = now() from users u
-       where t.token_hash = $1 and u.id = t.user_id and t.revoked_at is null
-         and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null
-       returning ${COLUMNS}, t.id as "tokenId", t.role as "tokenRole"`,
+      `with used as (
+         update api_tokens set last_used_at = now()
+         where token_hash = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute'))
+       select ${COLUMNS}, t.id as "tokenId", t.role as "tokenRole"
+       from api_tokens t join users u on u.id = t.user_id
+       where t.token_hash = $1 and t.revoked_at is null
+         and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null`,
       [tokenHash],
     );
     const r = rows[0];

@@ -5,6 +5,7 @@ import { route } from '../../../http/route.ts';
 import { DeviceSchema, ProvisionedDeviceSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor } from '../../../plugins/auth.ts';
 
 const ProvisionBody = z.object({
   id: DeviceIdSchema.optional().describe('Omit to have the next trk-NNNNNN assigned'),
@@ -18,8 +19,8 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
     body: ProvisionBody,
     responses: { 201: ProvisionedDeviceSchema },
     errors: ['VALIDATION_FAILED', 'ALREADY_EXISTS'],
-    handler: async ({ body, reply }) => {
-      const device = await services.devices.provision(body);
+    handler: async ({ body, req, reply }) => {
+      const device = await services.devices.provision(body, auditActor(req));
       return reply.status(201).send(device);
     },
   });

@@ -4,10 +4,12 @@ import { route } from '../../../http/route.ts';
 import { ConditionExceptionSchema, PageQuery } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { FULFILLMENT, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
 const Status = z.enum(['open', 'acknowledged', 'resolved', 'retracted']);
-const Actor = z.string().trim().min(1).max(200).describe('Who acts (until sign-in exists, named in the request)');
+const Actor = z.string().trim().min(1).max(200).optional()
+  .describe('The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity');
 
 export default function exceptionRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
@@ -38,7 +40,7 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
     body: z.object({ by: Actor }).strict(),
     responses: { 200: ConditionExceptionSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: ({ params, body }) => services.exceptions.acknowledge(params.id, body.by),
+    handler: ({ params, body, req }) => services.exceptions.acknowledge(params.id, body.by ?? principalOf(req).email, auditActor(req)),
   });
 
   route(app, routes, {
@@ -52,6 +54,6 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
     }).strict(),
     responses: { 200: ConditionExceptionSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: ({ params, body }) => services.exceptions.resolve(params.id, body.by, body.disposition, body.note),
+    handler: ({ params, body, req }) => services.exceptions.resolve(params.id, body.by ?? principalOf(req).email, body.disposition, body.note, auditActor(req)),
   });
 }

@@ -6,6 +6,7 @@ import { PageQuery, SampleSchema, TelemetryPointSchema } from '../../../http/sch
 import type { ApiDeps } from '../../../app.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -43,7 +44,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
     body: CreateSampleBody,
     responses: { 201: SampleSchema },
     errors: ['VALIDATION_FAILED'],
-    handler: async ({ body, reply }) => reply.status(201).send(await services.samples.create(body)),
+    handler: async ({ body, req, reply }) => reply.status(201).send(await services.samples.create(body, auditActor(req))),
   });
 
   route(app, routes, {

@@ -6,6 +6,7 @@ import { route } from '../../../http/route.ts';
 import { PageQuery, SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { FULFILLMENT, OPS, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -26,8 +27,8 @@ export const SampleRequestBody = z.object({
 // a carrier or a tracker acts.
 const EventBody = z.object({
   type: z.enum(EVENT_TYPES as [string, ...string[]]).pipe(z.enum(EVENT_TYPES)),
-  actor: z.object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) }).strict()
-    .default({ kind: 'user', id: 'api' }),
+  actor: z.object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) }).strict().optional()
+    .describe('Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity'),
   reason: text(1000).optional(),
   at: z.iso.datetime({ offset: true }).optional().describe('When it happened; now when absent'),
   data: z.record(z.string(), z.unknown()).default({}).describe('The event\'s data, per the lifecycle table (see core/domain/sample/README.md)'),
@@ -40,7 +41,7 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
     body: SampleRequestBody,
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
-    handler: async ({ body, reply }) => reply.status(201).send(await services.lifecycle.request(body)),
+    handler: async ({ body, req, reply }) => reply.status(201).send(await services.lifecycle.request(body, auditActor(req))),
   });
 
   route(app, routes, {
@@ -50,21 +51,22 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
     body: EventBody,
     responses: { 200: z.object({ sample: SampleSchema, transitions: z.array(TransitionSchema) }) },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_TRANSITION', 'CONFLICT', 'ALREADY_EXISTS'],
-    handler: ({ params, body }) => services.lifecycle.applyEvent(params.id, {
-      type: body.type, actor: body.actor, data: body.data,
+    handler: ({ params, body, req }) => services.lifecycle.applyEvent(params.id, {
+      type: body.type, actor: body.actor ?? { kind: 'user', id: principalOf(req).email }, data: body.data,
       ...(body.reason ? { reason: body.reason } : {}),
       ...(body.at ? { at: new Date(body.at) } : {}),
-    }),
+    }, auditActor(req)),
   });
 
   route(app, routes, {
     method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'], access: FULFILLMENT,
     summary: 'Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval',
     params: SampleId,
-    body: z.object({ requestedBy: text(200) }).strict(),
+    body: z.object({ requestedBy: text(200).optional().describe('The signed-in user when absent') }).strict(),
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: async ({ params, body, reply }) => reply.status(201).send(await services.lifecycle.reship(params.id, body)),
+    handler: async ({ params, body, req, reply }) => reply.status(201).send(await services.lifecycle.reship(
+      params.id, { requestedBy: body.requestedBy ?? principalOf(req).email }, auditActor(req))),
   });
 
   route(app, routes, {
@@ -112,7 +114,7 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
     body: z.string().describe('CSV text'),
     responses: { 200: ImportReport },
     errors: ['VALIDATION_FAILED'],
-    handler: ({ body }) => services.sampleImport.import(body),
+    handler: ({ body, req }) => services.sampleImport.import(body, auditActor(req)),
   });
 }
 
