@@ -6,6 +6,7 @@ import type { RouteBook } from './http/route.ts';
 import type { LiveHub } from './live-hub.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerDashboard } from './plugins/dashboard.ts';
+import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './plugins/error-handler.ts';
 import carrierEventRoutes from './routes/api/carrier-events/index.ts';
 import creatorRoutes from './routes/api/creators/index.ts';
@@ -20,6 +21,10 @@ import parcelRoutes from './routes/api/parcels/index.ts';
 import productRoutes from './routes/api/products/index.ts';
 import sampleRoutes from './routes/api/samples/index.ts';
 import healthRoutes from './routes/health.ts';
+import auditRoutes from './routes/api/audit/index.ts';
+import authRoutes from './routes/api/auth/index.ts';
+import tokenRoutes from './routes/api/tokens/index.ts';
+import userRoutes from './routes/api/users/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -50,9 +55,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const deps: ApiDeps = { ...opts, routes: [] };
   registerErrorHandler(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  // Before any route: every route's `access` is checked in this hook. After the WebSocket
+  // plugin, whose own onRequest hook must mark an upgrade so a refused one is closed.
+  registerAuth(app, opts.services);
 
   for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, alertRoutes, webhookRoutes, deadLetterRoutes, liveRoutes, healthRoutes,
-    creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes]) {
+    creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes, authRoutes, userRoutes, tokenRoutes, auditRoutes]) {
     register(app, deps);
   }
   const openapi = buildOpenApi(deps.routes, { version: '1' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteBook } from './http/route.ts';
 import { ErrorSchema } from './http/schemas.ts';
+import { ERROR_STATUS } from './plugins/error-handler.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -29,8 +30,9 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
     }
     const errorContent = { content: { 'application/json': { schema: toSchema(ErrorSchema, 'output') } } };
     if (r.params || r.query || r.body) responses['400'] = { description: 'Invalid request (VALIDATION_FAILED, INVALID_JSON)', ...errorContent };
-    for (const code of r.errors) {
-      const status = code === 'NOT_FOUND' ? '404' : code === 'VALIDATION_FAILED' ? '400' : '409';
+    const errors = r.access === 'public' ? r.errors : [...r.errors, 'UNAUTHENTICATED', 'FORBIDDEN'];
+    for (const code of errors) {
+      const status = String(ERROR_STATUS[code as keyof typeof ERROR_STATUS] ?? 409);
       const prev = responses[status] as { description?: string } | undefined;
       responses[status] = { description: [prev?.description, code].filter(Boolean).join(', '), ...errorContent };
     }
@@ -38,6 +40,10 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,
       tags: r.tags,
+      // No security requirement means public; otherwise a session cookie or a bearer token
+      // whose role is one of x-roles.
+      security: r.access === 'public' ? [] : [{ session: [] }, { bearer: [] }],
+      'x-roles': r.access === 'public' ? 'public' : [...r.access],
       ...(parameters.length ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } } : {}),
       responses,
@@ -47,5 +53,11 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
     openapi: '3.1.0',
     info: { title: 'Sampletrack API', version: info.version, description: 'Product samples sent to creators, with live parcel condition monitoring.' },
     paths,
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'st_session', description: 'Dashboard sign-in (POST /api/auth/login). Unsafe methods also need the header x-requested-with: sampletrack.' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (POST /api/tokens), scoped to one role.' },
+      },
+    },
   };
 }

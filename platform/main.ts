@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../core/config/env.ts';
+import { systemActor } from '../core/domain/auth/principal.ts';
 import { startDemoFleet } from './demo-fleet.ts';
 import { startPlatform } from './start-platform.ts';
 
@@ -14,9 +16,12 @@ async function main(): Promise<void> {
     return undefined;
   });
 
+  const signIn = await firstSignIn(platform);
   console.log(`\n  Dashboard:  ${platform.httpUrl}/`);
   console.log(`  API docs:   ${platform.httpUrl}/openapi.json`);
   console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}\n`);
+  for (const line of signIn) console.log(`  ${line}`);
+  if (signIn.length) console.log('');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -39,6 +44,27 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * There is never a default password. A demo start (DEMO_FLEET > 0) on an empty user table
+ * gets admin@demo.local with a random password, printed this once; otherwise the banner
+ * says how to create the first admin.
+ */
+async function firstSignIn(platform: Awaited<ReturnType<typeof startPlatform>>): Promise<string[]> {
+  if (await platform.services.users.any()) return [];
+  if (platform.env.DEMO_FLEET > 0) {
+    const password = randomBytes(12).toString('base64url');
+    await platform.services.users.createFirstAdmin({ email: 'admin@demo.local', name: 'Demo admin', password }, systemActor('demo'));
+    return [
+      'Sign in:    admin@demo.local', `Password:   ${password}   (shown once; change it, or add people under /api/users)`,
+    ];
+  }
+  return [
+    'No user yet. Create the first admin:',
+    '  npm run admin:create -- --email you@example.com      (stop the platform first when it runs on the embedded database)',
+    '  or start with ADMIN_EMAIL and ADMIN_PASSWORD set.',
+  ];
 }
 
 main().catch((err: unknown) => {

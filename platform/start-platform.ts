@@ -9,6 +9,7 @@ import { closeBroker, createBroker } from '../broker/broker.ts';
 import { loadEnv, type Env } from '../core/config/env.ts';
 import type { Logger } from '../core/observability/logger.ts';
 import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { systemActor } from '../core/domain/auth/principal.ts';
 import { createServices, type Services } from '../core/services/index.ts';
 import { startFollowUpScheduler } from '../core/services/follow-up.scheduler.ts';
 import { WebhookDispatcher } from '../core/services/webhook-dispatcher.ts';
@@ -81,7 +82,14 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const services = createServices(pool, undefined, {
       publicUrl: env.PUBLIC_URL,
       escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000,
-    });
+    }, { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 });
+    if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+      // Only while no user exists: a leftover variable never resets anyone's password.
+      const admin = await services.users.createFirstAdmin(
+        { email: env.ADMIN_EMAIL, name: 'Admin', password: env.ADMIN_PASSWORD }, systemActor('env'),
+      );
+      if (admin) log.info({ email: admin.email }, 'first admin created from ADMIN_EMAIL');
+    }
     const ingest = new IngestService({
       store: createTelemetryStore(pool),
       devices: services.devices,

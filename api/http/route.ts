@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Access } from '../../core/domain/auth/roles.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -8,6 +9,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   url: string;
   summary: string;
   tags: string[];
+  /**
+   * Who may call it: 'public', or the roles allowed (core/domain/auth/roles.ts). Required,
+   * so no route can be added without deciding; enforced by api/plugins/auth.ts and
+   * published in the OpenAPI document (security, x-roles).
+   */
+  access: Access;
   params?: P;
   query?: Q;
   body?: B;
@@ -23,6 +30,7 @@ export interface DocumentedRoute {
   url: string;
   summary: string;
   tags: string[];
+  access: Access;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -47,6 +55,7 @@ export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType 
   app.route({
     method: spec.method,
     url: spec.url,
+    config: { access: spec.access },
     handler: async (req, reply) => {
       const params = spec.params ? spec.params.parse(req.params) : undefined;
       const query = spec.query ? spec.query.parse(req.query) : undefined;

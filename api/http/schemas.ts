@@ -105,6 +105,7 @@ export const CreatorSummarySchema = z.object({
   addresses: z.array(CreatorAddressSchema).describe('PII: kept on the creator record only'),
   notes: z.string().nullable(),
   standing: z.enum(['active', 'watch', 'restricted']),
+  piiRedacted: z.literal(true).optional().describe('Street, postcode, email and phone withheld from this role'),
   standingReason: z.string().nullable(),
   standingChangedAt: isoDate.nullable(),
   createdAt: isoDate,

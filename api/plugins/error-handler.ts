@@ -7,7 +7,8 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-const STATUS: Record<DomainErrorCode, number> = {
+/** Status of each domain error code (also used by the OpenAPI document). */
+export const ERROR_STATUS: Record<DomainErrorCode, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   VALIDATION_FAILED: 400,
@@ -15,6 +16,9 @@ const STATUS: Record<DomainErrorCode, number> = {
   DEVICE_IN_USE: 409,
   DEVICE_DISABLED: 409,
   CONFLICT: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
 };
 
 // Fastify's own client errors, given stable codes of ours.
@@ -39,7 +43,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       }))));
     }
     if (err instanceof DomainError) {
-      return reply.status(STATUS[err.code]).send(body(err.code, err.message, err.details));
+      if (err.code === 'RATE_LIMITED' && typeof err.details?.retryAfterS === 'number') reply.header('retry-after', String(err.details.retryAfterS));
+      return reply.status(ERROR_STATUS[err.code]).send(body(err.code, err.message, err.details));
     }
     const fe = err as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {

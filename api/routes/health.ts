@@ -3,26 +3,29 @@ import { z } from 'zod';
 import { route } from '../http/route.ts';
 import type { ApiDeps } from '../app.ts';
 
+// Scraped by a Prometheus job with a bearer token (an integration token), or read by an admin.
+const METRICS = ['admin', 'integration'] as const;
+
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const Readiness = z.object({ ready: z.boolean(), checks: z.record(z.string(), Check) }).meta({ id: 'Readiness' });
 
 export default function healthRoutes(app: FastifyInstance, { routes, readiness, metrics, config }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/config', tags: ['operations'],
+    method: 'GET', url: '/api/config', tags: ['operations'], access: 'public',
     summary: "What the dashboard needs to know about this deployment (map tiles, public URL)",
     responses: { 200: z.object({ mapTileUrl: z.string().nullable(), publicUrl: z.string() }) },
     handler: async () => config,
   });
 
   route(app, routes, {
-    method: 'GET', url: '/healthz', tags: ['operations'],
+    method: 'GET', url: '/healthz', tags: ['operations'], access: 'public',
     summary: 'Liveness: the process is up and serving',
     responses: { 200: z.object({ ok: z.literal(true) }) },
     handler: async () => ({ ok: true as const }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/readyz', tags: ['operations'],
+    method: 'GET', url: '/readyz', tags: ['operations'], access: 'public',
     summary: 'Readiness: database, broker and ingest lag; 503 when any is not ready',
     responses: { 200: Readiness, 503: Readiness },
     handler: async ({ reply }) => {
@@ -33,7 +36,7 @@ export default function healthRoutes(app: FastifyInstance, { routes, readiness, 
   });
 
   route(app, routes, {
-    method: 'GET', url: '/metrics', tags: ['operations'],
+    method: 'GET', url: '/metrics', tags: ['operations'], access: METRICS,
     summary: 'Prometheus metrics',
     responses: { 200: null },
     handler: async ({ reply }) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

@@ -56,9 +56,17 @@ export const EnvSchema = z.object({
   /** Street-level map tiles for the dashboard, e.g. https://tiles.example.com/{z}/{x}/{y}.png; unset: the offline basemap only. */
   MAP_TILE_URL: z.string().regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'MAP_TILE_URL needs {z}, {x} and {y}').optional(),
 
-  /** Base URL of the dashboard, used for links in alerts. */
+  /** The first admin, created at start only while no user exists (never a default password). */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD needs at least 12 characters').max(200).optional(),
+  /** A dashboard session lasts this many hours from sign-in. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+
+  /** Base URL of the dashboard, used for links in alerts (https: session cookies get Secure). */
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
+  message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together', path: ['ADMIN_PASSWORD'],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -9,7 +9,12 @@ export type DomainErrorCode =
   | 'INVALID_TRANSITION'
   | 'DEVICE_IN_USE'
   | 'DEVICE_DISABLED'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  /** No (valid) credentials: sign in or send an API token. */
+  | 'UNAUTHENTICATED'
+  /** Signed in, but this role may not do this (or a CSRF header is missing). */
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(

@@ -1,10 +1,11 @@
+import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
 import { DomainError } from '../domain/errors.ts';
 import { applyCarrierEvent, carrierEventKey, type CarrierEvent } from '../domain/sample/carrier-event.ts';
 import type { Pool } from '../storage/database.ts';
 import { CarrierEventRepository } from '../storage/repositories/carrier-event.repository.ts';
 import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
-import { lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
+import { auditTransitions, lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
 
 export interface CarrierEventOutcome {
   sampleId: string;
@@ -24,7 +25,7 @@ export class CarrierEventService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  receive(event: CarrierEvent, raw: unknown): Promise<CarrierEventOutcome> {
+  receive(event: CarrierEvent, raw: unknown, by: AuditActor = systemActor('carrier')): Promise<CarrierEventOutcome> {
     return withTransaction(this.pool, async (tx) => {
       const r = lifecycleRepos(tx);
       const sampleId = await r.samples.idByTrackingId(event.trackingId);
@@ -35,7 +36,10 @@ export class CarrierEventService {
       const result = applyCarrierEvent(state, event);
       let transition: TransitionRow | null = null;
       if (result.effect !== 'stale') await r.samples.saveState(result.next, this.now());
-      if (result.effect === 'transition') transition = await r.transitions.append(result.transition);
+      if (result.effect === 'transition') {
+        transition = await r.transitions.append(result.transition);
+        await auditTransitions(r, by, [transition]);
+      }
       await new CarrierEventRepository(tx).insert({
         key: carrierEventKey(event), trackingId: event.trackingId, sampleId, event: event.event,
         at: new Date(event.at), effect: result.effect, payload: raw,

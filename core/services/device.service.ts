@@ -1,22 +1,34 @@
+import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
+import type { Pool } from '../storage/database.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
+import { withTransaction } from '../storage/transaction.ts';
 import { DEVICE_ID_PATTERN, type TrackerStatus } from '../protocol/tracker-protocol.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { hashSecret, newDeviceSecret, verifySecret } from '../domain/device-secret.ts';
-import type { DeviceRepository, DeviceRow } from '../storage/repositories/device.repository.ts';
+import { DeviceRepository, type DeviceRow } from '../storage/repositories/device.repository.ts';
 
 export type AuthResult = { ok: true } | { ok: false; reason: 'unknown_device' | 'bad_secret' | 'disabled' | 'bad_id' };
 
 export class DeviceService {
-  constructor(private readonly devices: DeviceRepository) {}
+  constructor(private readonly devices: DeviceRepository, private readonly pool?: Pool) {}
 
   /** Provisions a tracker. The secret is returned here once and stored only as a hash. */
-  async provision(input: { id?: string; label?: string }): Promise<{ id: string; secret: string }> {
+  async provision(input: { id?: string; label?: string }, by: AuditActor = systemActor('api')): Promise<{ id: string; secret: string }> {
     const secret = newDeviceSecret();
     const hash = await hashSecret(secret);
+    if (input.id !== undefined && !DEVICE_ID_PATTERN.test(input.id)) {
+      throw new DomainError('VALIDATION_FAILED', 'device id must match ^[a-z0-9][a-z0-9-]{2,63}$', { id: input.id });
+    }
+    // The device and its audit row commit together (without a pool, as in unit tests, no audit).
+    const insert = (id: string) => this.pool
+      ? withTransaction(this.pool, async (tx) => {
+        if (!(await new DeviceRepository(tx).insert(id, hash, input.label ?? null))) return false;
+        await new AuditRepository(tx).record(by, { action: 'device.provision', entityType: 'device', entityId: id, detail: { label: input.label ?? null } });
+        return true;
+      })
+      : this.devices.insert(id, hash, input.label ?? null);
     if (input.id !== undefined) {
-      if (!DEVICE_ID_PATTERN.test(input.id)) {
-        throw new DomainError('VALIDATION_FAILED', 'device id must match ^[a-z0-9][a-z0-9-]{2,63}$', { id: input.id });
-      }
-      if (!(await this.devices.insert(input.id, hash, input.label ?? null))) {
+      if (!(await insert(input.id))) {
         throw new DomainError('ALREADY_EXISTS', `device ${input.id} is already provisioned`, { id: input.id });
       }
       return { id: input.id, secret };
@@ -24,7 +36,7 @@ export class DeviceService {
     // Generated ids may race with a concurrent provisioning: take the next one and retry.
     for (let attempt = 0; attempt < 5; attempt++) {
       const id = await this.devices.nextFreeId();
-      if (await this.devices.insert(id, hash, input.label ?? null)) return { id, secret };
+      if (await insert(id)) return { id, secret };
     }
     throw new DomainError('CONFLICT', 'could not allocate a device id; try again');
   }

@@ -1,3 +1,5 @@
+import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Pool } from '../storage/database.ts';
 import { withTransaction } from '../storage/transaction.ts';
@@ -25,20 +27,29 @@ export class ExceptionService {
     return { ...e, events: await this.exceptions.events(id) };
   }
 
-  /** open → acknowledged, recording who took it. */
-  async acknowledge(id: number, by: string): Promise<ConditionException> {
-    if (!(await this.exceptions.acknowledge(id, by, this.now()))) await this.refuse(id, 'acknowledge', ['open']);
-    await this.exceptions.notifyChanged([id]);
+  /** open → acknowledged, recording who took it (`by`: the name shown; `actor`: who is signed in, audited). */
+  async acknowledge(id: number, by: string, actor: AuditActor = systemActor('api')): Promise<ConditionException> {
+    const done = await withTransaction(this.pool, async (sql) => {
+      const repo = new ExceptionRepository(sql);
+      if (!(await repo.acknowledge(id, by, this.now()))) return false;
+      await repo.notifyChanged([id]);
+      await new AuditRepository(sql).record(actor, { action: 'exception.acknowledge', entityType: 'exception', entityId: String(id), detail: { by } });
+      return true;
+    });
+    if (!done) await this.refuse(id, 'acknowledge', ['open']);
     return (await this.exceptions.get(id))!;
   }
 
   /** open / acknowledged → resolved with a disposition (accept, reship, write off, claim with carrier). */
-  async resolve(id: number, by: string, disposition: Disposition, note?: string): Promise<ConditionException> {
+  async resolve(id: number, by: string, disposition: Disposition, note?: string, actor: AuditActor = systemActor('api')): Promise<ConditionException> {
     const done = await withTransaction(this.pool, async (sql) => {
       const repo = new ExceptionRepository(sql);
       if (!(await repo.resolve(id, by, disposition, note ?? null, this.now()))) return false;
       await repo.notifyChanged([id]);
       await raiseAlerts(sql, [{ id, kind: 'resolved' }], this.publicUrl);
+      await new AuditRepository(sql).record(actor, {
+        action: 'exception.resolve', entityType: 'exception', entityId: String(id), detail: { by, disposition, note: note ?? null },
+      });
       return true;
     });
     if (!done) await this.refuse(id, 'resolve', ['open', 'acknowledged']);

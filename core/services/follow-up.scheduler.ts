@@ -9,7 +9,7 @@ import type { SampleRow } from '../storage/repositories/sample.repository.ts';
 import type { Sql } from '../storage/sql.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
-import { lifecycleRepos, type LifecycleRepos } from './sample-state.store.ts';
+import { auditTransitions, lifecycleRepos, type LifecycleRepos } from './sample-state.store.ts';
 
 const SCHEDULER = { kind: 'scheduler', id: 'follow-up' } as const;
 // Follow-ups that change records instead of sending a message.
@@ -68,7 +68,7 @@ export class FollowUpScheduler {
         type: 'mark_no_post', at: now.getTime(), actor: SCHEDULER, reason: 'no post after the final reminder', data: {},
       });
       await r.samples.saveState(next, now);
-      await r.transitions.append(transition);
+      await auditTransitions(r, undefined, [await r.transitions.append(transition)]);
       return next;
     }
     if (f.action === 'downgrade_creator' && row.creatorId) {

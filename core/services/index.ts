@@ -22,17 +22,21 @@ import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
 import { FollowUpService } from './follow-up.service.ts';
 import { KpiService } from './kpi.service.ts';
 import { SampleImportService } from './sample-import.service.ts';
+import { AuditService } from './audit.service.ts';
+import { AuthService, type AuthConfig } from './auth.service.ts';
+import { UserService } from './user.service.ts';
 
 /** Wires every service to its repositories over one pool. */
 export function createServices(
   pool: Pool,
   program: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
   alerting: AlertingConfig = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
+  auth: AuthConfig = { sessionTtlMs: 12 * 3600_000 },
 ) {
   const devices = new DeviceRepository(pool);
   const lifecycle = new SampleLifecycleService(pool, program);
   return {
-    devices: new DeviceService(devices),
+    devices: new DeviceService(devices, pool),
     samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool), lifecycle, program.trackerCostShareCents),
     lifecycle,
     creators: new CreatorService(new CreatorRepository(pool), program),
@@ -45,6 +49,9 @@ export function createServices(
     deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
     exceptions: new ExceptionService(pool, alerting.publicUrl),
     alerts: new AlertService(pool, alerting),
+    auth: new AuthService(pool, auth),
+    users: new UserService(pool),
+    audit: new AuditService(pool),
   };
 }
 

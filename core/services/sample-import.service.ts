@@ -1,3 +1,4 @@
+import type { AuditActor } from '../domain/auth/principal.ts';
 import { z } from 'zod';
 import { parseCsv } from '../domain/csv.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -47,13 +48,13 @@ export class SampleImportService {
     private readonly lifecycle: SampleLifecycleService,
   ) {}
 
-  async import(csv: string): Promise<{ created: number; rows: ImportedRow[] }> {
+  async import(csv: string, by?: AuditActor): Promise<{ created: number; rows: ImportedRow[] }> {
     const requests = await this.validate(csv);
     return withTransaction(this.pool, async (tx) => {
       const rows: ImportedRow[] = [];
       for (const { line, input } of requests) {
         try {
-          const { sample, decision } = await this.lifecycle.requestWithin(tx, input);
+          const { sample, decision } = await this.lifecycle.requestWithin(tx, input, by);
           rows.push({ line, sampleId: sample.id, status: sample.status, decision: decision.decision, rule: decision.rule });
         } catch (err) {
           // Changed since validation (a concurrent edit): the file is refused as a whole.

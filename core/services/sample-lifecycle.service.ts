@@ -12,7 +12,8 @@ import type { SampleExtras, SampleRow } from '../storage/repositories/sample.rep
 import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
 import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { SampleProgramConfig } from './sample-program.config.ts';
-import { lifecycleRepos, loadForUpdate, type LifecycleRepos } from './sample-state.store.ts';
+import type { AuditActor } from '../domain/auth/principal.ts';
+import { auditTransitions, lifecycleRepos, loadForUpdate, type LifecycleRepos } from './sample-state.store.ts';
 
 export interface SampleRequestInput {
   /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
@@ -65,12 +66,12 @@ export class SampleLifecycleService {
   ) {}
 
   /** A sample request from the program: validated, then decided by the approval policy. */
-  request(input: SampleRequestInput): Promise<RequestResult> {
-    return withTransaction(this.pool, (tx) => this.requestWithin(tx, input));
+  request(input: SampleRequestInput, by?: AuditActor): Promise<RequestResult> {
+    return withTransaction(this.pool, (tx) => this.requestWithin(tx, input, by));
   }
 
   /** `request` inside the caller's transaction (bulk import: all rows or none). */
-  async requestWithin(tx: Sql, input: SampleRequestInput): Promise<RequestResult> {
+  async requestWithin(tx: Sql, input: SampleRequestInput, by?: AuditActor): Promise<RequestResult> {
     const r = lifecycleRepos(tx);
     const at = this.now();
     const creator = await findCreator(r, input.creator);
@@ -91,14 +92,16 @@ export class SampleLifecycleService {
       productCostCents: product.unitCostCents * input.quantity, at,
     });
     const first = await r.transitions.append(transition);
-    return this.decide(r, state, creator, product, input.override, at, [first]);
+    const result = await this.decide(r, state, creator, product, input.override, at, [first]);
+    await auditTransitions(r, by, result.transitions);
+    return result;
   }
 
   /**
    * A bare sample record (creator handle, SKU, campaign): no policy, stays `requested`.
    * A new handle creates its creator. Kept for quick entry and the demo fleet.
    */
-  record(input: { creator: string; sku: string; campaign: string | null }): Promise<SampleRow> {
+  record(input: { creator: string; sku: string; campaign: string | null }, by?: AuditActor): Promise<SampleRow> {
     return withTransaction(this.pool, async (tx) => {
       const r = lifecycleRepos(tx);
       const at = this.now();
@@ -116,13 +119,13 @@ export class SampleLifecycleService {
         creator: input.creator, creatorId: creator.id, campaign: input.campaign,
         productCostCents: product?.unitCostCents ?? 0, at,
       });
-      await r.transitions.append(transition);
+      await auditTransitions(r, by, [await r.transitions.append(transition)]);
       return (await r.samples.get(id))!;
     });
   }
 
   /** Applies one lifecycle event (a person, or any source through the API). */
-  applyEvent(sampleId: string, input: EventInput): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
+  applyEvent(sampleId: string, input: EventInput, by?: AuditActor): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
     return withTransaction(this.pool, async (tx) => {
       const r = lifecycleRepos(tx);
       const { state, row } = await loadForUpdate(r, sampleId);
@@ -138,12 +141,13 @@ export class SampleLifecycleService {
       const event = { type: input.type, at: at.getTime(), actor: input.actor, reason: input.reason, data } as SampleEvent;
       const extras = input.type === 'create_label' ? this.labelExtras(input.data) : {};
       const transitions = await this.apply(r, state, event, this.now(), extras);
+      await auditTransitions(r, by, transitions);
       return { sample: (await r.samples.get(sampleId))!, transitions };
     });
   }
 
   /** A reship of a damaged, lost or returned sample: a new sample with its own approval. */
-  reship(originalId: string, input: { requestedBy: string }): Promise<RequestResult> {
+  reship(originalId: string, input: { requestedBy: string }, by?: AuditActor): Promise<RequestResult> {
     return withTransaction(this.pool, async (tx) => {
       const r = lifecycleRepos(tx);
       const at = this.now();
@@ -161,7 +165,9 @@ export class SampleLifecycleService {
         productCostCents: product.unitCostCents * state.request.quantity, at,
       });
       const first = await r.transitions.append(transition);
-      return this.decide(r, state, creator, product, undefined, at, [first]);
+      const result = await this.decide(r, state, creator, product, undefined, at, [first]);
+      await auditTransitions(r, by, result.transitions);
+      return result;
     });
   }
 

@@ -1,3 +1,6 @@
+import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
+import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
 import { notFound } from '../domain/errors.ts';
 import type { SampleState, SampleStatus } from '../domain/sample/sample-state.ts';
 import type { Sql } from '../storage/sql.ts';
@@ -9,6 +12,7 @@ import { SampleTransitionRepository } from '../storage/repositories/sample-trans
 /** The repositories a lifecycle change touches, over one transaction. */
 export function lifecycleRepos(sql: Sql) {
   return {
+    audit: new AuditRepository(sql),
     samples: new SampleRepository(sql),
     transitions: new SampleTransitionRepository(sql),
     creators: new CreatorRepository(sql),
@@ -16,6 +20,20 @@ export function lifecycleRepos(sql: Sql) {
   };
 }
 export type LifecycleRepos = ReturnType<typeof lifecycleRepos>;
+
+/**
+ * Writes each transition to the audit log, in the transaction that made it: caused by
+ * `by` (the signed-in caller), or when the platform acted on its own (scheduler, tracker
+ * evidence) by the transition's own actor.
+ */
+export async function auditTransitions(r: LifecycleRepos, by: AuditActor | undefined, rows: readonly TransitionRow[]): Promise<void> {
+  for (const t of rows) {
+    await r.audit.record(by ?? systemActor(`${t.actor.kind}:${t.actor.id}`), {
+      action: 'sample.transition', entityType: 'sample', entityId: t.sampleId,
+      detail: { event: t.event, from: t.from, to: t.to, actor: t.actor, reason: t.reason, data: t.data },
+    });
+  }
+}
 
 /** Loads and locks a sample with its domain state, for the rest of the transaction. */
 export async function loadForUpdate(r: LifecycleRepos, id: string): Promise<{ state: SampleState; row: SampleRow }> {

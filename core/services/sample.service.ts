@@ -1,3 +1,4 @@
+import type { AuditActor } from '../domain/auth/principal.ts';
 import { toCsv } from '../domain/csv.ts';
 import type { LatLon } from '../domain/geofence.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
@@ -32,8 +33,8 @@ export class SampleService {
   ) {}
 
   /** A bare sample record without the approval policy (see SampleLifecycleService.record). */
-  create(input: { creator: string; sku: string; campaign?: string }): Promise<SampleRow> {
-    return this.lifecycle.record({ creator: input.creator, sku: input.sku, campaign: input.campaign ?? null });
+  create(input: { creator: string; sku: string; campaign?: string }, by?: AuditActor): Promise<SampleRow> {
+    return this.lifecycle.record({ creator: input.creator, sku: input.sku, campaign: input.campaign ?? null }, by);
   }
 
   async get(id: string): Promise<SampleRow> {

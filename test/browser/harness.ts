@@ -47,7 +47,7 @@ export async function openPath(path: string, options: { ready?: string; setup?: 
     if (frame === page.mainFrame()) navigations += 1;
   });
   await options.setup?.(page);
-  await page.goto(`${harness.platform.httpUrl}${path}`);
+  await signIn(page, path);
   await page
     .locator(options.ready ?? '[data-live="open"]')
     .first()
@@ -57,6 +57,21 @@ export async function openPath(path: string, options: { ready?: string; setup?: 
     });
   const ready = navigations;
   return { page, errors, navigations: () => navigations - ready };
+}
+
+/**
+ * Signs in through the real sign-in page as the platform's first admin, which then loads
+ * `path` (a fresh context has no session: the dashboard would send it to /login anyway).
+ */
+export async function signIn(page: Page, path: string): Promise<void> {
+  const { httpUrl, admin } = harness.platform;
+  await page.goto(`${httpUrl}/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/login'),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
 }
 
 export function inPage<T>(page: Page, source: string): Promise<T> {

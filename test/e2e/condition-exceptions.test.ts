@@ -30,7 +30,7 @@ describe('condition exceptions raised against the sample', () => {
     await aProduct(p.pool, { sku, profile: CONDITION_PRESETS.chocolate });
     const parcel = await packedParcel(sku);
     const live: Exception[] = [];
-    const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`);
+    const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`, { headers: await p.authHeaders('viewer') });
     ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'exceptions') live.push(...m.exceptions); });
     await new Promise((r) => ws.once('open', r));
 
@@ -74,6 +74,13 @@ describe('condition exceptions raised against the sample', () => {
     expect(again.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { current: 'acknowledged' } });
     const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, { method: 'POST', json: { by: 'dana@fulfilment', disposition: 'reship' } });
     expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'reship' });
+    // Both dispositions are audited under the signed-in identity (here the harness's admin token), not the typed name.
+    const me = await p.api<{ tokenId: number }>('/api/auth/me');
+    const audit = await p.api<{ entries: { actor: string; action: string; detail: Record<string, unknown> }[] }>(`/api/audit?entity=exception:${opened.id}`);
+    expect(audit.body.entries.map((e) => [e.actor, e.action, e.detail.by])).toEqual([
+      [`token:${me.body.tokenId}`, 'exception.resolve', 'dana@fulfilment'],
+      [`token:${me.body.tokenId}`, 'exception.acknowledge', 'dana@fulfilment'],
+    ]);
     ws.close();
   });
 

@@ -24,7 +24,7 @@ describe('end to end: simulated tracker → broker → ingest → database → A
     expect(attached.body.deviceId).toBe(id);
 
     const live: Parcel[][] = [];
-    const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`);
+    const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`, { headers: await p.authHeaders('viewer') });
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as { type: string; parcels?: Parcel[] };
       if (msg.type === 'parcels') live.push(msg.parcels!);
@@ -61,7 +61,7 @@ describe('end to end: simulated tracker → broker → ingest → database → A
     expect((await p.api('/healthz')).status).toBe(200);
     const ready = await p.api<{ ready: boolean; checks: Record<string, { ok: boolean }> }>('/readyz');
     expect(ready.body.ready).toBe(true);
-    const metrics = await fetch(`${p.httpUrl}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${p.httpUrl}/metrics`, { headers: await p.authHeaders('integration') }).then((r) => r.text());
     expect(metrics).toContain('sampletrack_readings_ingested_total');
     expect(metrics).toContain('sampletrack_ingest_flush_seconds');
     const config = await p.api<{ mapTileUrl: string | null; publicUrl: string }>('/api/config');

@@ -58,7 +58,8 @@ describe('bad input to the sample-program endpoints gets a 4xx with the stable e
     const csv = typeof body === 'string';
     const res = await fetch(p.httpUrl + path.replace(':sample', sampleId), {
       method,
-      ...(body === undefined ? {} : { body: csv ? body : JSON.stringify(body), headers: { 'content-type': csv ? 'text/csv' : 'application/json' } }),
+      headers: { ...(await p.authHeaders()), ...(body === undefined ? {} : { 'content-type': csv ? 'text/csv' : 'application/json' }) },
+      ...(body === undefined ? {} : { body: csv ? body : JSON.stringify(body) }),
     });
     const json = await res.json() as { error: { code: string; message: string } };
     expect({ status: res.status, code: json.error?.code }).toEqual({ status, code });
@@ -66,10 +67,10 @@ describe('bad input to the sample-program endpoints gets a 4xx with the stable e
   });
 
   it('refuses unparseable JSON and a wrong media type with stable codes', async () => {
-    const bad = await fetch(`${p.httpUrl}/api/creators`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"handle":' });
+    const bad = await fetch(`${p.httpUrl}/api/creators`, { method: 'POST', headers: { ...(await p.authHeaders()), 'content-type': 'application/json' }, body: '{"handle":' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
-    const media = await fetch(`${p.httpUrl}/api/samples/import`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<x/>' });
+    const media = await fetch(`${p.httpUrl}/api/samples/import`, { method: 'POST', headers: { ...(await p.authHeaders()), 'content-type': 'application/xml' }, body: '<x/>' });
     expect(media.status).toBe(415);
   });
 });

@@ -14,7 +14,7 @@ afterAll(async () => { await p?.close(); });
 const HEADER = 'creator,sku,campaign,source,requested_by,variant,quantity';
 /** 1,000 distinct (creator, SKU) requests; line n + 2 holds row n (the header is line 1). */
 const goodRows = () => Array.from({ length: 1000 }, (_, n) => `@imp${n % 50},IMP-${Math.floor(n / 50)},camp-${n % 3},form,mia,,1`);
-const post = (csv: string) => fetch(`${p.httpUrl}/api/samples/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv })
+const post = async (csv: string) => fetch(`${p.httpUrl}/api/samples/import`, { method: 'POST', headers: { ...(await p.authHeaders()), 'content-type': 'text/csv' }, body: csv })
   .then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
 const countSamples = async () => (await p.db.pool.query<{ n: number }>('select count(*)::int as n from samples')).rows[0]!.n;
 

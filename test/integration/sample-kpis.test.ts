@@ -48,7 +48,7 @@ describe('KPIs in SQL reproduce the hand-computed fixture', () => {
     const res = await p.api<{ groups: { kpis: { samplesSent: number; sampleToPostRate: null } }[] }>(
       '/api/kpis?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z');
     expect(res.body.groups[0]?.kpis).toMatchObject({ samplesSent: 0, sampleToPostRate: null });
-    const csv = await fetch(p.httpUrl + query('none').replace('/api/kpis', '/api/kpis.csv')).then((r) => r.text());
+    const csv = await fetch(p.httpUrl + query('none').replace('/api/kpis', '/api/kpis.csv'), { headers: await p.authHeaders() }).then((r) => r.text());
     expect(csv.split('\r\n')[1]).toBe('all,9,8,6,0.75,6,5.5,12,5750,7000,0.1111111111111111,0.6666666666666666,5,1,0.2');
   });
 });

@@ -77,7 +77,7 @@ describe('the sample program through the API', () => {
     });
     const record = await api.call<{ history: Record<string, number> }>('GET', `/api/creators/${ava.id}`, undefined, 200);
     expect(record.history).toMatchObject({ samplesReceived: 1, posted: 1, postedOnTime: 1, gmvCents: 9000 });
-    const csv = await fetch(`${p.httpUrl}/api/samples.csv`).then((r) => r.text());
+    const csv = await fetch(`${p.httpUrl}/api/samples.csv`, { headers: await p.authHeaders() }).then((r) => r.text());
     expect(csv.split('\r\n')[0]).toContain('id,creator,creatorId,sku');
     expect(csv).toContain(id);
   });

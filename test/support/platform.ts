@@ -1,13 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { Principal } from '../../core/domain/auth/principal.ts';
+import { systemActor } from '../../core/domain/auth/principal.ts';
+import type { Role } from '../../core/domain/auth/roles.ts';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
+/** Who a test request is sent as: an API token of this role (admin by default), or nobody. */
+export type As = Role | 'anonymous';
+
 export interface TestPlatform extends Platform {
   db: TestDatabase;
+  /** The first admin, created from ADMIN_EMAIL/ADMIN_PASSWORD like a real first start. */
+  admin: { email: string; password: string };
+  /** Authorization header of an API token with this role (made once per role). */
+  authHeaders(as?: As): Promise<Record<string, string>>;
   /** Connects a tracker the way firmware does: client id = username = device id. */
   connectTracker(id: string, secret: string, opts?: mqtt.IClientOptions): Promise<MqttClient>;
-  api<T = unknown>(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: T }>;
+  /** Real HTTP to the API, as an admin unless `as` says otherwise. */
+  api<T = unknown>(path: string, init?: RequestInit & { json?: unknown; as?: As }): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
@@ -22,6 +33,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   // Own ingest client id and share group per test platform: a shared broker must not hand
   // this platform's messages to another test's (or an old run's) persistent session.
   const ingestId = `ingest-${randomBytes(6).toString('hex')}`;
+  const admin = { email: 'admin@test.local', password: randomBytes(12).toString('base64url') };
   const platform = await startPlatform({
     env: {
       DATABASE_URL: db.url,
@@ -32,13 +44,30 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       // Tests drive the follow-up scheduler themselves (runOnce with an explicit now).
       FOLLOW_UP_INTERVAL_S: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
       ...(external ? { MQTT_URL: external, INGEST_CLIENT_ID: ingestId, INGEST_SHARE_GROUP: `g${ingestId}` } : {}),
       ...extraEnv,
     },
   });
   const clients: MqttClient[] = [];
+  const adminRow = (await platform.services.users.list())[0]!;
+  const owner: Principal = { userId: adminRow.id, email: adminRow.email, name: adminRow.name, userRole: 'admin', role: 'admin', via: 'session' };
+  const tokens = new Map<Role, Promise<string>>();
+  const tokenOf = (role: Role) => {
+    let t = tokens.get(role);
+    if (!t) {
+      t = platform.services.users.createToken(owner, { name: `test ${role}`, role }, systemActor('test')).then((r) => r.token);
+      tokens.set(role, t);
+    }
+    return t;
+  };
+  const authHeaders = async (as: As = 'admin'): Promise<Record<string, string>> =>
+    as === 'anonymous' ? {} : { authorization: `Bearer ${await tokenOf(as)}` };
   return Object.assign(platform, {
     db,
+    admin,
+    authHeaders,
     async connectTracker(id: string, secret: string, opts: mqtt.IClientOptions = {}) {
       const c = await mqtt.connectAsync(platform.mqttUrl, {
         clientId: id, username: id, password: secret, clean: false, reconnectPeriod: 0, protocolVersion: 4, ...opts,
@@ -46,14 +75,21 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       clients.push(c);
       return c;
     },
-    async api<T>(path: string, init: RequestInit & { json?: unknown } = {}) {
-      const { json, ...rest } = init;
+    async api<T>(path: string, init: RequestInit & { json?: unknown; as?: As } = {}) {
+      const { json, as, headers, ...rest } = init;
       const res = await fetch(platform.httpUrl + path, {
         ...rest,
-        ...(json !== undefined ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } } : {}),
+        headers: {
+          ...(await authHeaders(as)),
+          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(headers as Record<string, string> | undefined),
+        },
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
       });
       const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+      // CSV and metrics answer with text; everything else with JSON.
+      const isJson = (res.headers.get('content-type') ?? '').includes('json');
+      return { status: res.status, body: (text ? (isJson ? JSON.parse(text) : text) : undefined) as T };
     },
     async close() {
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));

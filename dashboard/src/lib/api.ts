@@ -187,23 +187,50 @@ async function getJson<T>(fetchFn: Fetch, path: string): Promise<T> {
   return requestJson<T>(fetchFn, path);
 }
 
+/**
+ * The header every state-changing request carries: the session cookie goes with any
+ * request the browser makes, so the API accepts a cookie-authenticated change only with
+ * this header, which a page on another origin cannot add (docs/SECURITY.md).
+ */
+const CSRF_HEADERS = { 'x-requested-with': 'sampletrack' };
+
 async function postJson<T>(path: string, body: unknown): Promise<T> {
   return requestJson<T>(fetch, path, {
     method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...CSRF_HEADERS },
     body: JSON.stringify(body),
   });
+}
+
+/** The signed-in person (GET /api/auth/me). */
+export interface Me {
+  id: number;
+  email: string;
+  name: string;
+  role: 'admin' | 'ops' | 'fulfillment' | 'viewer' | 'integration';
+  via: 'session' | 'token';
+}
+
+export const LOGIN_PATH = '/login';
+
+/** Off to the sign-in page, coming back here afterwards. */
+function toSignIn(): void {
+  if (typeof location === 'undefined' || location.pathname === LOGIN_PATH) return;
+  location.assign(`${LOGIN_PATH}?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
 async function requestJson<T>(fetchFn: Fetch, path: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetchFn(path, init ?? { headers: { accept: 'application/json' } });
+    // Same origin: the session cookie goes along.
+    response = await fetchFn(path, { credentials: 'same-origin', ...(init ?? { headers: { accept: 'application/json' } }) });
   } catch (cause) {
     throw new ApiError(503, 'API_UNREACHABLE', `The platform API could not be reached (${String(cause)}).`);
   }
   serverClock.noteServerDate(response.headers.get('date'));
-  const body: unknown = await response.json().catch(() => null);
+  // Signed out (session expired, or never signed in): the sign-in page, then back here.
+  if (response.status === 401 && path !== '/api/auth/login') toSignIn();
+  const body: unknown = response.status === 204 ? {} : await response.json().catch(() => null);
   if (!response.ok) {
     const apiError = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     throw new ApiError(
@@ -217,6 +244,19 @@ async function requestJson<T>(fetchFn: Fetch, path: string, init?: RequestInit):
 }
 
 export const api = {
+  /** Signs in; the API sets the session cookie. A wrong email or password is an ApiError 401. */
+  login(email: string, password: string): Promise<Me> {
+    return postJson('/api/auth/login', { email, password });
+  },
+
+  async logout(): Promise<void> {
+    await postJson('/api/auth/logout', {});
+  },
+
+  me(fetchFn: Fetch = fetch): Promise<Me> {
+    return getJson(fetchFn, '/api/auth/me');
+  },
+
   /** Every parcel: trackers that have reported or are packed in a sample, in device id order. */
   async listParcels(fetchFn: Fetch = fetch): Promise<Parcel[]> {
     const body = await getJson<{ parcels: Parcel[] }>(fetchFn, '/api/parcels');

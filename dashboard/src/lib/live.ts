@@ -11,6 +11,10 @@ import type { Alert, ConditionException, Parcel } from './api';
  * It also sends `{"type":"exceptions","exceptions":[…]}` (full rows of changed condition
  * exceptions) and `{"type":"alerts","alerts":[…]}` (new alerts). One socket per tab is
  * shared by every subscriber (the nav's badge and the page on screen).
+ *
+ * The socket authenticates like every API call, with the session cookie the browser sends
+ * on the same-origin upgrade; the API refuses it (401) when signed out. A refused socket
+ * just backs off: the next API call's 401 takes the page to the sign-in page.
  */
 
 export type LiveState =

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import { AlertSchema, PageQuery } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
+import { principalOf } from '../../../plugins/auth.ts';
 
 export default function alertRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/alerts', tags: ['alerts'],
+    method: 'GET', url: '/api/alerts', tags: ['alerts'], access: READERS,
     summary: 'The in-app alert inbox, newest first (also pushed live on /api/live)',
     query: PageQuery.extend({
       unread: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -19,12 +21,12 @@ export default function alertRoutes(app: FastifyInstance, { services, routes }: 
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/alerts/:id/read', tags: ['alerts'],
+    method: 'POST', url: '/api/alerts/:id/read', tags: ['alerts'], access: WORKERS,
     summary: 'Mark an alert read',
     params: z.object({ id: z.coerce.number().int().positive() }),
-    body: z.object({ by: z.string().trim().min(1).max(200) }).strict(),
+    body: z.object({ by: z.string().trim().min(1).max(200).optional().describe('The signed-in user when absent') }).strict(),
     responses: { 200: AlertSchema },
     errors: ['NOT_FOUND'],
-    handler: ({ params, body }) => services.alerts.markRead(params.id, body.by),
+    handler: ({ params, body, req }) => services.alerts.markRead(params.id, body.by ?? principalOf(req).email),
   });
 }

@@ -4,10 +4,14 @@ import { CarrierEventSchema } from '../../../../core/domain/sample/carrier-event
 import { route } from '../../../http/route.ts';
 import { TransitionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { auditActor } from '../../../plugins/auth.ts';
+
+// The carrier's webhook calls with an integration token; ops may enter an event by hand.
+const CARRIER = ['admin', 'ops', 'integration'] as const;
 
 export default function carrierEventRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/carrier-events', tags: ['carrier'],
+    method: 'POST', url: '/api/carrier-events', tags: ['carrier'], access: CARRIER,
     summary: 'Carrier tracking webhook: {trackingId, event, at (RFC 3339 with offset), location?, detail?}; idempotent',
     body: CarrierEventSchema,
     responses: {
@@ -19,6 +23,6 @@ export default function carrierEventRoutes(app: FastifyInstance, { services, rou
       }),
     },
     errors: ['NOT_FOUND'],
-    handler: ({ body, req }) => services.carrierEvents.receive(body, req.body),
+    handler: ({ body, req }) => services.carrierEvents.receive(body, req.body, auditActor(req)),
   });
 }

@@ -1,8 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import { CreatorSchema, CreatorSummarySchema, PageQuery, SkuHistorySchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { redactCreatorPii } from '../../../../core/domain/creator-pii.ts';
+import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
+import { principalOf } from '../../../plugins/auth.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Standing = z.enum(['active', 'watch', 'restricted']);
@@ -43,11 +46,15 @@ const PatchCreator = z.object({
   standingReason: text(500).optional().describe('Why the standing changed (recorded)'),
 }).strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
+/** Addresses and phones only for the roles that ship (admin, ops); others see them redacted. */
+const forCaller = <T extends Parameters<typeof redactCreatorPii>[0]>(req: FastifyRequest, creator: T) =>
+  (seesCreatorPii(principalOf(req).role) ? creator : redactCreatorPii(creator));
+
 const CreatorRef = z.object({ id: text(200).describe('Creator id (CRT-000001) or handle') });
 
 export default function creatorRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/creators', tags: ['creators'],
+    method: 'POST', url: '/api/creators', tags: ['creators'], access: OPS,
     summary: 'Create a creator record',
     body: CreateCreator,
     responses: { 201: CreatorSchema },
@@ -56,24 +63,24 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/creators', tags: ['creators'],
+    method: 'GET', url: '/api/creators', tags: ['creators'], access: READERS,
     summary: 'List creators by handle',
     query: PageQuery.extend({ standing: Standing.optional(), q: text(100).optional().describe('Part of a handle') }),
     responses: { 200: z.object({ creators: z.array(CreatorSummarySchema) }) },
-    handler: async ({ query }) => ({ creators: await services.creators.list(query) }),
+    handler: async ({ query, req }) => ({ creators: (await services.creators.list(query)).map((c) => forCaller(req, c)) }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/creators/:id', tags: ['creators'],
+    method: 'GET', url: '/api/creators/:id', tags: ['creators'], access: READERS,
     summary: 'A creator with derived history, "already sampled?" and per-SKU history',
     params: CreatorRef,
     responses: { 200: CreatorSchema },
     errors: ['NOT_FOUND'],
-    handler: ({ params }) => services.creators.get(params.id),
+    handler: async ({ params, req }) => forCaller(req, await services.creators.get(params.id)),
   });
 
   route(app, routes, {
-    method: 'PATCH', url: '/api/creators/:id', tags: ['creators'],
+    method: 'PATCH', url: '/api/creators/:id', tags: ['creators'], access: OPS,
     summary: 'Change a creator (standing changes are timestamped with their reason)',
     params: CreatorRef,
     body: PatchCreator,
@@ -83,7 +90,7 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/creators/:id/sampled', tags: ['creators'],
+    method: 'GET', url: '/api/creators/:id/sampled', tags: ['creators'], access: READERS,
     summary: 'Has this creator already been sampled (with this SKU)?',
     params: CreatorRef,
     query: z.object({ sku: text(100).optional() }),

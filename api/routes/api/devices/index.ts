@@ -4,6 +4,8 @@ import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
 import { DeviceSchema, ProvisionedDeviceSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor } from '../../../plugins/auth.ts';
 
 const ProvisionBody = z.object({
   id: DeviceIdSchema.optional().describe('Omit to have the next trk-NNNNNN assigned'),
@@ -12,26 +14,26 @@ const ProvisionBody = z.object({
 
 export default function deviceRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/devices', tags: ['devices'],
+    method: 'POST', url: '/api/devices', tags: ['devices'], access: OPS,
     summary: 'Provision a tracker; the secret is returned this once',
     body: ProvisionBody,
     responses: { 201: ProvisionedDeviceSchema },
     errors: ['VALIDATION_FAILED', 'ALREADY_EXISTS'],
-    handler: async ({ body, reply }) => {
-      const device = await services.devices.provision(body);
+    handler: async ({ body, req, reply }) => {
+      const device = await services.devices.provision(body, auditActor(req));
       return reply.status(201).send(device);
     },
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/devices', tags: ['devices'],
+    method: 'GET', url: '/api/devices', tags: ['devices'], access: READERS,
     summary: 'List trackers with their last status',
     responses: { 200: z.object({ devices: z.array(DeviceSchema) }) },
     handler: async () => ({ devices: await services.devices.list() }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/devices/:id', tags: ['devices'],
+    method: 'GET', url: '/api/devices/:id', tags: ['devices'], access: READERS,
     summary: 'One tracker',
     params: z.object({ id: DeviceIdSchema }),
     responses: { 200: DeviceSchema },

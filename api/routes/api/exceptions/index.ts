@@ -3,14 +3,17 @@ import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import { ConditionExceptionSchema, PageQuery } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { FULFILLMENT, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
 const Status = z.enum(['open', 'acknowledged', 'resolved', 'retracted']);
-const Actor = z.string().trim().min(1).max(200).describe('Who acts (until sign-in exists, named in the request)');
+const Actor = z.string().trim().min(1).max(200).optional()
+  .describe('The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity');
 
 export default function exceptionRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/exceptions', tags: ['exceptions'],
+    method: 'GET', url: '/api/exceptions', tags: ['exceptions'], access: READERS,
     summary: 'Condition exceptions, open first by severity and age (the fulfilment inbox)',
     query: PageQuery.extend({
       status: z.union([Status, z.array(Status)]).optional().transform((s) => (s === undefined ? undefined : [s].flat())),
@@ -22,7 +25,7 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/exceptions/:id', tags: ['exceptions'],
+    method: 'GET', url: '/api/exceptions/:id', tags: ['exceptions'], access: READERS,
     summary: 'One exception with every step of its workflow',
     params: Id,
     responses: { 200: ConditionExceptionSchema.extend({ events: z.array(z.object({ kind: z.string(), actor: z.string(), at: z.string(), detail: z.unknown() })) }) },
@@ -31,17 +34,17 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/exceptions/:id/acknowledge', tags: ['exceptions'],
+    method: 'POST', url: '/api/exceptions/:id/acknowledge', tags: ['exceptions'], access: WORKERS,
     summary: 'Acknowledge an open exception',
     params: Id,
     body: z.object({ by: Actor }).strict(),
     responses: { 200: ConditionExceptionSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: ({ params, body }) => services.exceptions.acknowledge(params.id, body.by),
+    handler: ({ params, body, req }) => services.exceptions.acknowledge(params.id, body.by ?? principalOf(req).email, auditActor(req)),
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/exceptions/:id/resolve', tags: ['exceptions'],
+    method: 'POST', url: '/api/exceptions/:id/resolve', tags: ['exceptions'], access: FULFILLMENT,
     summary: 'Resolve an exception with a disposition',
     params: Id,
     body: z.object({
@@ -51,6 +54,6 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
     }).strict(),
     responses: { 200: ConditionExceptionSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: ({ params, body }) => services.exceptions.resolve(params.id, body.by, body.disposition, body.note),
+    handler: ({ params, body, req }) => services.exceptions.resolve(params.id, body.by ?? principalOf(req).email, body.disposition, body.note, auditActor(req)),
   });
 }

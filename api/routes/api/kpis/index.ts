@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { READERS } from '../../../../core/domain/auth/roles.ts';
 
 const DamageRate = z.object({ withTracker: z.number().int(), damaged: z.number().int(), rate: z.number().nullable() });
 const KpisSchema = z.object({
@@ -31,7 +32,7 @@ const parse = (q: z.output<typeof KpiQuery>) => ({ from: new Date(q.from), to: n
 
 export default function kpiRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/kpis', tags: ['kpis'],
+    method: 'GET', url: '/api/kpis', tags: ['kpis'], access: READERS,
     summary: 'KPIs of the samples sent in [from, to), overall or per creator, SKU or campaign (docs/kpis.md)',
     query: KpiQuery,
     responses: {
@@ -44,7 +45,7 @@ export default function kpiRoutes(app: FastifyInstance, { services, routes }: Ap
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/kpis.csv', tags: ['kpis'],
+    method: 'GET', url: '/api/kpis.csv', tags: ['kpis'], access: READERS,
     summary: 'The same KPIs as CSV (turnaround in days)',
     query: KpiQuery,
     responses: { 200: null },

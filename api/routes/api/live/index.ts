@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../../app.ts';
+import { READERS } from '../../../../core/domain/auth/roles.ts';
 
 /**
  * GET /api/live: a WebSocket streaming parcel updates. Sends {"type":"hello"} first, then
@@ -8,9 +9,10 @@ import type { ApiDeps } from '../../../app.ts';
  */
 export default function liveRoutes(app: FastifyInstance, { live, routes }: ApiDeps): void {
   routes.push({
-    method: 'GET', url: '/api/live', tags: ['parcels'], errors: [],
+    method: 'GET', url: '/api/live', tags: ['parcels'], access: READERS, errors: [],
     summary: 'WebSocket: live parcel updates (hello, parcels, resync messages)',
     responses: { 101: null },
   });
-  app.get('/api/live', { websocket: true }, (socket) => live.add(socket));
+  // The auth hook runs on the upgrade request: no credentials, no socket.
+  app.get('/api/live', { websocket: true, config: { access: READERS } }, (socket) => live.add(socket));
 }

@@ -4,6 +4,7 @@ import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../.
 import { route } from '../../../http/route.ts';
 import { PageQuery, ProductSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Sku = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'SKU is letters, digits, . _ -');
@@ -41,7 +42,7 @@ const SkuParam = z.object({ sku: Sku });
 
 export default function productRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/products', tags: ['products'],
+    method: 'POST', url: '/api/products', tags: ['products'], access: OPS,
     summary: 'Add a product (SKU) with its cost, stock and condition profile',
     body: CreateProduct,
     responses: { 201: ProductSchema },
@@ -50,7 +51,7 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/products', tags: ['products'],
+    method: 'GET', url: '/api/products', tags: ['products'], access: READERS,
     summary: 'List products by SKU',
     query: PageQuery,
     responses: { 200: z.object({ products: z.array(ProductSchema) }) },
@@ -58,7 +59,7 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/products/:sku', tags: ['products'],
+    method: 'GET', url: '/api/products/:sku', tags: ['products'], access: READERS,
     summary: 'One product',
     params: SkuParam,
     responses: { 200: ProductSchema },
@@ -67,7 +68,7 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'PATCH', url: '/api/products/:sku', tags: ['products'],
+    method: 'PATCH', url: '/api/products/:sku', tags: ['products'], access: OPS,
     summary: 'Change a product (stock on hand, cost, profile)',
     params: SkuParam,
     body: PatchProduct,

@@ -5,6 +5,8 @@ import { route } from '../../../http/route.ts';
 import { PageQuery, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
+import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -37,16 +39,16 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   followUpRoutes(app, deps);
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples', tags: ['samples'],
+    method: 'POST', url: '/api/samples', tags: ['samples'], access: OPS,
     summary: 'Create a sample request; its id (SMP-yy-NNNNNN) is assigned here',
     body: CreateSampleBody,
     responses: { 201: SampleSchema },
     errors: ['VALIDATION_FAILED'],
-    handler: async ({ body, reply }) => reply.status(201).send(await services.samples.create(body)),
+    handler: async ({ body, req, reply }) => reply.status(201).send(await services.samples.create(body, auditActor(req))),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/samples', tags: ['samples'],
+    method: 'GET', url: '/api/samples', tags: ['samples'], access: READERS,
     summary: 'List samples, newest first',
     query: PageQuery.extend({ status: z.string().max(50).optional(), creator: z.string().max(200).optional() }),
     responses: { 200: z.object({ samples: z.array(SampleSchema) }) },
@@ -54,7 +56,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id', tags: ['samples'],
+    method: 'GET', url: '/api/samples/:id', tags: ['samples'], access: READERS,
     summary: 'One sample',
     params: SampleId,
     responses: { 200: SampleSchema },
@@ -63,7 +65,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   });
 
   route(app, routes, {
-    method: 'PUT', url: '/api/samples/:id/tracker', tags: ['samples'],
+    method: 'PUT', url: '/api/samples/:id/tracker', tags: ['samples'], access: OPS,
     summary: "Pack a tracker into the sample's shipment",
     params: SampleId,
     body: z.object({ deviceId: DeviceIdSchema }).strict(),
@@ -74,7 +76,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
 
   const Point = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
   route(app, routes, {
-    method: 'PUT', url: '/api/samples/:id/geofences', tags: ['samples'],
+    method: 'PUT', url: '/api/samples/:id/geofences', tags: ['samples'], access: OPS,
     summary: "The trip's geofences: the origin warehouse and the creator's address (stages, departure and receipt evidence)",
     params: SampleId,
     body: z.object({ origin: Point.nullable(), destination: Point.nullable(), radiusM: z.number().int().min(10).max(50_000).default(300) }).strict(),
@@ -84,7 +86,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/telemetry', tags: ['samples'],
+    method: 'GET', url: '/api/samples/:id/telemetry', tags: ['samples'], access: READERS,
     summary: "The sample's telemetry over a time range, raw or time-bucketed (by event time)",
     params: SampleId,
     query: TelemetryQuery,

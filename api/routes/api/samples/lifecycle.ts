@@ -5,6 +5,8 @@ import { REQUEST_SOURCES } from '../../../../core/domain/sample/sample-state.ts'
 import { route } from '../../../http/route.ts';
 import { PageQuery, SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { FULFILLMENT, OPS, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -25,8 +27,8 @@ export const SampleRequestBody = z.object({
 // a carrier or a tracker acts.
 const EventBody = z.object({
   type: z.enum(EVENT_TYPES as [string, ...string[]]).pipe(z.enum(EVENT_TYPES)),
-  actor: z.object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) }).strict()
-    .default({ kind: 'user', id: 'api' }),
+  actor: z.object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) }).strict().optional()
+    .describe('Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity'),
   reason: text(1000).optional(),
   at: z.iso.datetime({ offset: true }).optional().describe('When it happened; now when absent'),
   data: z.record(z.string(), z.unknown()).default({}).describe('The event\'s data, per the lifecycle table (see core/domain/sample/README.md)'),
@@ -34,40 +36,41 @@ const EventBody = z.object({
 
 export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/sample-requests', tags: ['samples'],
+    method: 'POST', url: '/api/sample-requests', tags: ['samples'], access: OPS,
     summary: 'Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver)',
     body: SampleRequestBody,
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
-    handler: async ({ body, reply }) => reply.status(201).send(await services.lifecycle.request(body)),
+    handler: async ({ body, req, reply }) => reply.status(201).send(await services.lifecycle.request(body, auditActor(req))),
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples/:id/events', tags: ['samples'],
+    method: 'POST', url: '/api/samples/:id/events', tags: ['samples'], access: WORKERS,
     summary: 'Apply a lifecycle event; 409 INVALID_TRANSITION names the current state and the allowed events',
     params: SampleId,
     body: EventBody,
     responses: { 200: z.object({ sample: SampleSchema, transitions: z.array(TransitionSchema) }) },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_TRANSITION', 'CONFLICT', 'ALREADY_EXISTS'],
-    handler: ({ params, body }) => services.lifecycle.applyEvent(params.id, {
-      type: body.type, actor: body.actor, data: body.data,
+    handler: ({ params, body, req }) => services.lifecycle.applyEvent(params.id, {
+      type: body.type, actor: body.actor ?? { kind: 'user', id: principalOf(req).email }, data: body.data,
       ...(body.reason ? { reason: body.reason } : {}),
       ...(body.at ? { at: new Date(body.at) } : {}),
-    }),
+    }, auditActor(req)),
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'],
+    method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'], access: FULFILLMENT,
     summary: 'Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval',
     params: SampleId,
-    body: z.object({ requestedBy: text(200) }).strict(),
+    body: z.object({ requestedBy: text(200).optional().describe('The signed-in user when absent') }).strict(),
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: async ({ params, body, reply }) => reply.status(201).send(await services.lifecycle.reship(params.id, body)),
+    handler: async ({ params, body, req, reply }) => reply.status(201).send(await services.lifecycle.reship(
+      params.id, { requestedBy: body.requestedBy ?? principalOf(req).email }, auditActor(req))),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'],
+    method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'], access: READERS,
     summary: 'Every status change of the sample, timestamped and attributed, and the events allowed now',
     params: SampleId,
     responses: {
@@ -85,7 +88,7 @@ const ExportQuery = z.object({
 
 export function sampleExportRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/samples.csv', tags: ['samples'],
+    method: 'GET', url: '/api/samples.csv', tags: ['samples'], access: READERS,
     summary: 'Samples as CSV (no creator contact or address)',
     query: ExportQuery,
     responses: { 200: null },
@@ -105,19 +108,19 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
   // CSV arrives as text; the 1 MiB body limit of the API still applies (about 10,000 rows).
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   route(app, routes, {
-    method: 'POST', url: '/api/samples/import', tags: ['samples'],
+    method: 'POST', url: '/api/samples/import', tags: ['samples'], access: OPS,
     summary: 'Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). ' +
       'All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors)',
     body: z.string().describe('CSV text'),
     responses: { 200: ImportReport },
     errors: ['VALIDATION_FAILED'],
-    handler: ({ body }) => services.sampleImport.import(body),
+    handler: ({ body, req }) => services.sampleImport.import(body, auditActor(req)),
   });
 }
 
 export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'],
+    method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'], access: READERS,
     summary: 'Follow-ups that fired for the sample (each once, under its idempotency key)',
     params: SampleId,
     responses: {
@@ -130,7 +133,7 @@ export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDe
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/outbox', tags: ['samples'],
+    method: 'GET', url: '/api/outbox', tags: ['samples'], access: OPS,
     summary: 'Outgoing messages queued by the follow-ups, with their delivery state',
     query: PageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), sampleId: SampleId.shape.id.optional() }),
     responses: {

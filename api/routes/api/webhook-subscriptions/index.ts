@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import { WebhookSubscriptionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { ADMIN } from '../../../../core/domain/auth/roles.ts';
 
 const Kind = z.enum(['opened', 'escalated', 'ended', 'resolved', 'retracted']);
 
 export default function webhookRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/webhook-subscriptions', tags: ['alerts'],
+    method: 'POST', url: '/api/webhook-subscriptions', tags: ['alerts'], access: ADMIN,
     summary: 'Subscribe a URL to alerts by kind and minimum severity; the signing secret is returned this once',
     body: z.object({
       url: z.url({ protocol: /^https?$/ }),
@@ -21,14 +22,14 @@ export default function webhookRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/webhook-subscriptions', tags: ['alerts'],
+    method: 'GET', url: '/api/webhook-subscriptions', tags: ['alerts'], access: ADMIN,
     summary: 'Webhook subscriptions (secrets are never shown again)',
     responses: { 200: z.object({ subscriptions: z.array(WebhookSubscriptionSchema) }) },
     handler: async () => ({ subscriptions: await services.alerts.subscriptions() }),
   });
 
   route(app, routes, {
-    method: 'DELETE', url: '/api/webhook-subscriptions/:id', tags: ['alerts'],
+    method: 'DELETE', url: '/api/webhook-subscriptions/:id', tags: ['alerts'], access: ADMIN,
     summary: 'Stop a subscription (its past deliveries stay on record)',
     params: z.object({ id: z.coerce.number().int().positive() }),
     responses: { 204: null },
