@@ -73,11 +73,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasMosquitto)('the broker restarted under load', () => {
   it('trackers and ingest reconnect and every buffered reading arrives once', { timeout: 120_000 }, async () => {
-    const creds = [];
-    for (let i = 0; i < 10; i++) {
-      const res = await fetch(`${platform.httpUrl}/api/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `trk-brk-${i}` }) });
-      creds.push((await res.json()) as { id: string; secret: string });
-    }
+    const creds = await platform.provision('trk-brk', 10);
     const fleet = trackerFleet(`mqtt://127.0.0.1:${brokerPort}`, creds, 300);
     await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise((r) => broker!.once('exit', r));

@@ -44,11 +44,7 @@ afterAll(async () => {
 
 describe('PostgreSQL down for 30 s under load', () => {
   it('holds the input, reports unready, and catches up with no loss', { timeout: 180_000 }, async () => {
-    const creds = [];
-    for (let i = 0; i < 10; i++) {
-      const res = await fetch(`${platform.httpUrl}/api/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `trk-pg-${i}` }) });
-      creds.push((await res.json()) as { id: string; secret: string });
-    }
+    const creds = await platform.provision('trk-pg', 10);
     const fleet = trackerFleet(mqttUrl, creds, 400, 8);
     await new Promise((r) => setTimeout(r, 300));
     await db.stop();

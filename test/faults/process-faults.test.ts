@@ -26,17 +26,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function provision(tag: string, n: number) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`${platform.httpUrl}/api/devices`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `trk-${tag}-${i}` }),
-    });
-    out.push((await res.json()) as { id: string; secret: string });
-  }
-  return out;
-}
-
 async function count(prefix: string) {
   const { rows } = await db.pool.query<{ n: number; distinct: number }>(
     `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like $1`, [`${prefix}%`]);
@@ -49,7 +38,7 @@ function report(name: string, sent: number, stored: { n: number; distinct: numbe
 
 describe('no reading lost or stored twice under faults', () => {
   it('ingest killed (SIGKILL) mid-stream and restarted', { timeout: 120_000 }, async () => {
-    const creds = await provision('kill', 10);
+    const creds = await platform.provision('trk-kill', 10);
     const fleet = trackerFleet(mqttUrl, creds, 300);
     // Kill while readings are flowing, some of them accepted but not yet acknowledged.
     await new Promise((r) => setTimeout(r, 400));
@@ -68,7 +57,7 @@ describe('no reading lost or stored twice under faults', () => {
   });
 
   it('graceful shutdown (SIGTERM) stores every accepted reading before exit', { timeout: 120_000 }, async () => {
-    const creds = await provision('term', 10);
+    const creds = await platform.provision('trk-term', 10);
     const fleet = trackerFleet(mqttUrl, creds, 300);
     await new Promise((r) => setTimeout(r, 400));
     const code = await platform.kill('SIGTERM');

@@ -11,7 +11,44 @@ export class PlatformProcess {
   exitCode: number | null = null;
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  private token: string | undefined;
+
+  constructor(private readonly env: Record<string, string>) {
+    // The first admin, from the environment as on a real first start.
+    this.env = { ADMIN_EMAIL: 'faults@test.local', ADMIN_PASSWORD: 'fault-tests-only-password', ...env };
+  }
+
+  /** Authorization for API calls: signs in as the first admin and makes an API token once. */
+  async authHeaders(): Promise<Record<string, string>> {
+    if (!this.token) {
+      const login = await fetch(`${this.httpUrl}/api/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: this.env.ADMIN_EMAIL, password: this.env.ADMIN_PASSWORD }),
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const res = await fetch(`${this.httpUrl}/api/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-requested-with': 'sampletrack' },
+        body: JSON.stringify({ name: 'fault tests', role: 'admin' }),
+      });
+      this.token = ((await res.json()) as { token: string }).token;
+    }
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  /** Provisions trackers through the API; their secrets are returned once. */
+  async provision(prefix: string, n: number): Promise<{ id: string; secret: string }[]> {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const res = await fetch(`${this.httpUrl}/api/devices`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...(await this.authHeaders()) },
+        body: JSON.stringify({ id: `${prefix}-${i}` }),
+      });
+      if (res.status !== 201) throw new Error(`provisioning answered ${res.status}: ${await res.text()}`);
+      out.push((await res.json()) as { id: string; secret: string });
+    }
+    return out;
+  }
 
   get httpUrl(): string {
     return `http://127.0.0.1:${this.env.HTTP_PORT}`;
