@@ -6,6 +6,7 @@ import { exceptionsSuite } from './exceptions.suite.ts';
 import { harness } from './harness.ts';
 import { mapSuite } from './map.suite.ts';
 import { parcelsSuite } from './parcels.suite.ts';
+import { samplePageSuite } from './sample-page.suite.ts';
 
 /**
  * The built dashboard in headless Chromium against the real platform, one suite per page.
@@ -27,3 +28,4 @@ afterAll(async () => {
 parcelsSuite();
 exceptionsSuite();
 mapSuite();
+samplePageSuite();
