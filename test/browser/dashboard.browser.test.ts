@@ -7,6 +7,7 @@ import { harness } from './harness.ts';
 import { mapSuite } from './map.suite.ts';
 import { parcelsSuite } from './parcels.suite.ts';
 import { samplePageSuite } from './sample-page.suite.ts';
+import { samplesListSuite } from './samples-list.suite.ts';
 
 /**
  * The built dashboard in headless Chromium against the real platform, one suite per page.
@@ -29,3 +30,4 @@ parcelsSuite();
 exceptionsSuite();
 mapSuite();
 samplePageSuite();
+samplesListSuite();
