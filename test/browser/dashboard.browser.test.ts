@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startTestPlatform } from '../support/platform.ts';
 import { launchChromium } from './chromium.ts';
+import { creatorsSuite } from './creators.suite.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { exceptionsSuite } from './exceptions.suite.ts';
 import { harness } from './harness.ts';
@@ -31,3 +32,4 @@ exceptionsSuite();
 mapSuite();
 samplePageSuite();
 samplesListSuite();
+creatorsSuite();

@@ -165,6 +165,12 @@ export const opsApi = {
     return http.get(fetchFn, `/api/creators/${encodeURIComponent(id)}`);
   },
 
+  /** "Already sampled?" for a creator (id or handle), optionally with one SKU. */
+  sampled(fetchFn: Fetch, creator: string, sku?: string): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
+    const q = sku ? `?${new URLSearchParams({ sku })}` : '';
+    return http.get(fetchFn, `/api/creators/${encodeURIComponent(creator)}/sampled${q}`);
+  },
+
   kpis(fetchFn: Fetch, q: { from: string; to: string; groupBy: KpiGroupBy }): Promise<KpiReport> {
     return http.get(fetchFn, `/api/kpis?${new URLSearchParams(q)}`);
   },
