@@ -21,6 +21,8 @@ export function fleetSuite(): void {
       expect(secret.length).toBeGreaterThanOrEqual(16);
       const row = page.locator(`tr[data-tracker="${id}"]`);
       await row.waitFor();
+      // Among thousands, the list narrows to the new tracker.
+      expect(await page.getByLabel('Search trackers').inputValue()).toBe(id);
       expect(await row.textContent()).toContain('bench unit');
       expect(await row.locator('[data-col="sample"]').textContent()).toBe('free');
       await screenshot(page, 'fleet-provisioned');
@@ -51,6 +53,7 @@ export function fleetSuite(): void {
 
       // Once: gone after a reload, and the API never returns it again.
       await page.reload();
+      await page.getByLabel('Search trackers').fill(id);
       await page.locator(`tr[data-tracker="${id}"]`).waitFor();
       expect(await page.locator('[data-secret]').count()).toBe(0);
       const listed = await harness.platform.api<{ devices: Record<string, unknown>[] }>('/api/devices');
