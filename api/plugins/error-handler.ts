@@ -62,7 +62,10 @@ export function registerNotFoundHandler(app: FastifyInstance, opts: { spaFallbac
     const path = req.url.split('?')[0] ?? '';
     // A dashboard page reloaded at its own URL gets the single-page app; API paths and
     // missing files keep a JSON 404.
-    if (opts.spaFallback && req.method === 'GET' && !path.startsWith('/api/') && !/\.\w+$/.test(path)) {
+    // A page path may contain a dot (/creators/@ava.cooks): what decides is whether the
+    // browser asked for a page (Accept: text/html) rather than a missing asset.
+    const wantsPage = (req.headers.accept ?? '').includes('text/html');
+    if (opts.spaFallback && req.method === 'GET' && !path.startsWith('/api/') && wantsPage) {
       return reply.type('text/html').sendFile('index.html');
     }
     return reply.status(404).send(body('ROUTE_NOT_FOUND', `no route ${req.method} ${path}`));

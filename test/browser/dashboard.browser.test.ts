@@ -1,11 +1,16 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startTestPlatform } from '../support/platform.ts';
 import { launchChromium } from './chromium.ts';
+import { creatorsSuite } from './creators.suite.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { exceptionsSuite } from './exceptions.suite.ts';
+import { fleetSuite } from './fleet.suite.ts';
 import { harness } from './harness.ts';
+import { kpisSuite } from './kpis.suite.ts';
 import { mapSuite } from './map.suite.ts';
 import { parcelsSuite } from './parcels.suite.ts';
+import { samplePageSuite } from './sample-page.suite.ts';
+import { samplesListSuite } from './samples-list.suite.ts';
 import { signInSuite } from './sign-in.suite.ts';
 
 /**
@@ -28,4 +33,9 @@ afterAll(async () => {
 parcelsSuite();
 exceptionsSuite();
 mapSuite();
+samplePageSuite();
+samplesListSuite();
+creatorsSuite();
+kpisSuite();
+fleetSuite();
 signInSuite();

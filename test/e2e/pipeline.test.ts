@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_BUILD } from '../../api/plugins/dashboard.ts';
 import WebSocket from 'ws';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -55,6 +57,15 @@ describe('end to end: simulated tracker → broker → ingest → database → A
     const bucketed = await p.api<{ series: { points: { count: number }[] }[] }>(`/api/samples/${sample.body.id}/telemetry?bucket=1h`);
     expect(bucketed.body.series[0]?.points[0]?.count).toBe(1);
     ws.close();
+  });
+
+  it.skipIf(!existsSync(`${DASHBOARD_BUILD}index.html`))('serves the dashboard at page paths, dots included, and keeps JSON 404s for the API', async () => {
+    const page = await fetch(`${p.httpUrl}/creators/@ava.cooks`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const api = await p.api<{ error: { code: string } }>('/api/nope');
+    expect(api.status).toBe(404);
+    expect(api.body.error.code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('serves health, readiness, metrics and the OpenAPI document', async () => {

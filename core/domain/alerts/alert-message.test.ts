@@ -23,6 +23,11 @@ describe('alert messages', () => {
     expect(ended.body).toContain('back in range');
   });
 
+  it('state a used-up temperature budget as time, not as a temperature', () => {
+    const m = alertMessage({ ...facts, type: 'budget_exceeded', severity: 'critical', peak: 90 * 60_000, limit: 60 * 60_000 }, 'http://x');
+    expect(m.body).toMatch(/^Temperature budget used up: 1 h 30 min out of range in all \(budget 1 h\), since /);
+  });
+
   it('format durations for people', () => {
     expect(formatDuration(20 * 60_000)).toBe('20 min');
     expect(formatDuration(120 * 60_000)).toBe('2 h');

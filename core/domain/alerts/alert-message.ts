@@ -59,8 +59,11 @@ export function alertMessage(f: AlertFacts, publicUrl: string): AlertMessage {
   const what = WHAT[f.type] ?? { label: f.type, unit: '', over: '', next: 'Review the exception.' };
   const amount = f.type === 'no_signal'
     ? `no reading for ${formatDuration(f.durationMs)}`
+    : f.type === 'budget_exceeded'
+      // The budget rule measures time, not temperature: peak and limit are milliseconds.
+      ? `${formatDuration(f.peak)} out of range in all (budget ${formatDuration(f.limit)})`
     : `${round(f.peak)} ${what.unit} (${what.over} the limit of ${round(f.limit)} ${what.unit})`.replace(/\s+/g, ' ');
-  const duration = f.type === 'no_signal' || f.type === 'shock' ? '' : `, ${f.endedAt === null ? 'for' : 'lasted'} ${formatDuration(f.durationMs)}`;
+  const duration = f.type === 'no_signal' || f.type === 'shock' || f.type === 'budget_exceeded' ? '' : `, ${f.endedAt === null ? 'for' : 'lasted'} ${formatDuration(f.durationMs)}`;
   const where = [f.stage ? STAGE[f.stage] ?? f.stage : null, f.lat !== null && f.lon !== null ? `near ${f.lat.toFixed(3)}, ${f.lon.toFixed(3)}` : null]
     .filter(Boolean).join(' ');
   const since = new Date(f.startedAt).toISOString().replace('.000Z', 'Z');

@@ -338,3 +338,9 @@ export function throwLoadError(cause: unknown): never {
   if (cause instanceof ApiError) error(cause.status, { message: cause.message, code: cause.code });
   throw cause;
 }
+
+/**
+ * The same requests for the pages' own API modules (`$lib/ops-api.ts`): every call still
+ * goes through this module's request handling.
+ */
+export const http = { get: getJson, post: postJson };

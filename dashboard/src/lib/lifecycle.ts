@@ -1,0 +1,256 @@
+/**
+ * How the sample lifecycle (core/domain/sample/README.md) reads to a person: status names
+ * and groups, event names, and the small form each event needs.
+ */
+
+export const STATUSES = [
+  'requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivery_exception', 'delivered',
+  'content_due', 'damaged', 'posted', 'outcome_recorded', 'no_post', 'lost', 'returned_to_sender', 'reshipped',
+  'rejected', 'cancelled',
+] as const;
+
+const STATUS_LABEL: Record<string, string> = {
+  requested: 'Requested',
+  approved: 'Approved',
+  label_created: 'Label created',
+  dispatched: 'Dispatched',
+  in_transit: 'In transit',
+  delivery_exception: 'Delivery exception',
+  delivered: 'Delivered',
+  content_due: 'Content due',
+  damaged: 'Damaged',
+  posted: 'Posted',
+  outcome_recorded: 'Outcome recorded',
+  no_post: 'No post',
+  lost: 'Lost',
+  returned_to_sender: 'Returned',
+  reshipped: 'Reshipped',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
+};
+
+export function statusLabel(status: string | null | undefined): string {
+  if (!status) return '—';
+  return STATUS_LABEL[status] ?? status.replaceAll('_', ' ');
+}
+
+/** A status's tone: what colour its chip takes. */
+export type Tone = 'neutral' | 'active' | 'ok' | 'warn' | 'crit' | 'closed';
+
+const TONE: Record<string, Tone> = {
+  requested: 'neutral',
+  approved: 'active',
+  label_created: 'active',
+  dispatched: 'active',
+  in_transit: 'active',
+  delivery_exception: 'warn',
+  delivered: 'ok',
+  content_due: 'ok',
+  damaged: 'crit',
+  posted: 'ok',
+  outcome_recorded: 'ok',
+  no_post: 'warn',
+  lost: 'crit',
+  returned_to_sender: 'warn',
+  reshipped: 'closed',
+  rejected: 'closed',
+  cancelled: 'closed',
+};
+
+export function statusTone(status: string | null | undefined): Tone {
+  return (status && TONE[status]) || 'neutral';
+}
+
+const EVENT_LABEL: Record<string, string> = {
+  request: 'Requested',
+  approve: 'Approve',
+  reject: 'Reject',
+  cancel: 'Cancel',
+  create_label: 'Create label',
+  dispatch: 'Mark dispatched',
+  mark_in_transit: 'Mark in transit',
+  report_exception: 'Report delivery exception',
+  return_to_sender: 'Returned to sender',
+  mark_lost: 'Mark lost',
+  deliver: 'Mark delivered',
+  confirm_receipt: 'Confirm receipt',
+  report_damage: 'Report damage',
+  resolve_damage: 'Resolve damage',
+  grant_extension: 'Grant extension',
+  post: 'Log post',
+  mark_no_post: 'Mark no post',
+  record_outcome: 'Record outcome',
+  reship: 'Close as reshipped',
+};
+
+export function eventLabel(event: string): string {
+  return EVENT_LABEL[event] ?? event.replaceAll('_', ' ');
+}
+
+/** Past tense for the timeline: "approved", "label created". */
+const EVENT_DONE: Record<string, string> = {
+  request: 'requested',
+  approve: 'approved',
+  reject: 'rejected',
+  cancel: 'cancelled',
+  create_label: 'label created',
+  dispatch: 'dispatched',
+  mark_in_transit: 'in transit',
+  report_exception: 'delivery exception',
+  return_to_sender: 'returned to sender',
+  mark_lost: 'marked lost',
+  deliver: 'delivered',
+  confirm_receipt: 'receipt confirmed',
+  report_damage: 'damage reported',
+  resolve_damage: 'damage resolved',
+  grant_extension: 'extension granted',
+  post: 'posted',
+  mark_no_post: 'marked no post',
+  record_outcome: 'outcome recorded',
+  reship: 'reshipped',
+};
+
+export function eventDone(event: string): string {
+  return EVENT_DONE[event] ?? event.replaceAll('_', ' ');
+}
+
+export type FieldKind = 'text' | 'url' | 'datetime' | 'checkbox' | 'select' | 'integer' | 'money' | 'urls';
+
+export interface EventField {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  required?: boolean;
+  options?: { value: string; label: string }[];
+  placeholder?: string;
+}
+
+export interface EventForm {
+  /** Whether the API refuses the event without a reason. */
+  reason: 'required' | 'optional' | 'none';
+  fields: EventField[];
+  /** A primary (forward) action rather than an exceptional one. */
+  primary?: boolean;
+}
+
+/** The form of each event a person may apply from the sample page (lifecycle-events.ts). */
+export const EVENT_FORMS: Record<string, EventForm> = {
+  approve: { reason: 'optional', fields: [], primary: true },
+  reject: { reason: 'required', fields: [] },
+  cancel: { reason: 'required', fields: [] },
+  create_label: {
+    reason: 'none',
+    primary: true,
+    fields: [
+      { name: 'carrier', label: 'Carrier', kind: 'text', required: true, placeholder: 'ups' },
+      { name: 'serviceLevel', label: 'Service level', kind: 'text', required: true, placeholder: 'ground' },
+      { name: 'trackingId', label: 'Tracking id', kind: 'text', required: true },
+      { name: 'trackerId', label: 'Tracker packed', kind: 'text', placeholder: 'none' },
+      { name: 'shippingCostCents', label: 'Shipping cost ($)', kind: 'money' },
+      { name: 'packaging', label: 'Packaging', kind: 'text', placeholder: 'mailer, box, insulated…' },
+    ],
+  },
+  dispatch: {
+    reason: 'none',
+    primary: true,
+    fields: [
+      { name: 'warehouseConfirmation', label: 'Warehouse confirmation', kind: 'text', required: true, placeholder: 'WH-…' },
+      { name: 'quantity', label: 'Units packed', kind: 'integer', required: true },
+    ],
+  },
+  mark_in_transit: {
+    reason: 'none',
+    fields: [
+      { name: 'location', label: 'Location', kind: 'text' },
+      { name: 'detail', label: 'Detail', kind: 'text' },
+    ],
+  },
+  report_exception: {
+    reason: 'none',
+    fields: [
+      { name: 'detail', label: 'What happened', kind: 'text', required: true },
+      { name: 'location', label: 'Location', kind: 'text' },
+    ],
+  },
+  return_to_sender: { reason: 'none', fields: [{ name: 'detail', label: 'Detail', kind: 'text' }] },
+  mark_lost: { reason: 'required', fields: [{ name: 'detail', label: 'Detail', kind: 'text' }] },
+  deliver: {
+    reason: 'none',
+    primary: true,
+    fields: [
+      { name: 'receivedAt', label: 'Received at', kind: 'datetime', required: true },
+      {
+        name: 'evidence', label: 'Evidence', kind: 'select', required: true,
+        options: [
+          { value: 'creator', label: 'Creator confirmed' },
+          { value: 'courier', label: 'Courier scan' },
+          { value: 'tracker', label: 'Tracker at the address' },
+        ],
+      },
+      { name: 'note', label: 'Note', kind: 'text' },
+    ],
+  },
+  confirm_receipt: { reason: 'none', fields: [], primary: true },
+  report_damage: {
+    reason: 'none',
+    fields: [
+      { name: 'note', label: 'What is damaged', kind: 'text', required: true },
+      { name: 'photoUrls', label: 'Photo URLs', kind: 'urls', placeholder: 'https://… (space separated)' },
+      {
+        name: 'suspectedCause', label: 'Suspected cause', kind: 'select', required: true,
+        options: [
+          { value: 'unknown', label: 'Unknown' },
+          { value: 'transit', label: 'Transit (carrier)' },
+          { value: 'packaging', label: 'Packaging' },
+        ],
+      },
+    ],
+  },
+  resolve_damage: { reason: 'required', fields: [] },
+  grant_extension: { reason: 'required', fields: [] },
+  post: {
+    reason: 'none',
+    primary: true,
+    fields: [
+      { name: 'postUrl', label: 'Post URL', kind: 'url', required: true, placeholder: 'https://www.tiktok.com/@…' },
+      { name: 'publishedAt', label: 'Published at', kind: 'datetime', required: true },
+      { name: 'usableForAds', label: 'Usable for paid ads', kind: 'checkbox' },
+    ],
+  },
+  mark_no_post: { reason: 'required', fields: [] },
+  record_outcome: {
+    reason: 'none',
+    primary: true,
+    fields: [
+      { name: 'orders', label: 'Orders', kind: 'integer', required: true },
+      { name: 'gmvCents', label: 'GMV ($)', kind: 'money', required: true },
+      {
+        name: 'classification', label: 'Classification', kind: 'select', required: true,
+        options: [
+          { value: 'converted', label: 'Converted (sold)' },
+          { value: 'content_only', label: 'Content only' },
+          { value: 'no_result', label: 'No result' },
+        ],
+      },
+    ],
+  },
+};
+
+/** `datetime-local` value for a time (the reader's zone, to the minute). */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Cents as dollars: "$12.50", or "—". */
+export function formatMoney(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined || !Number.isFinite(cents)) return '—';
+  return `$${(cents / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** A ratio as a percentage: "42.9 %", or "—". */
+export function formatRate(rate: number | null | undefined, decimals = 1): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  return `${(rate * 100).toFixed(decimals)} %`;
+}

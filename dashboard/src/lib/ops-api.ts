@@ -1,0 +1,190 @@
+import { ApiError, http, type Alert, type Sample, type TelemetryPoint } from './api';
+
+/**
+ * The operating pages' part of the API (samples list, sample actions, creators, KPIs,
+ * fleet). Requests go through `$lib/api` (http.get / http.post); types mirror
+ * docs/openapi.json field for field.
+ */
+
+type Fetch = typeof fetch;
+
+/** A sample as GET /api/samples(/:id) gives it: the record plus its outcome and costs. */
+export interface SampleRecord extends Sample {
+  policyDecision: { rule?: string; reasons?: string[]; decision?: string; override?: { by: string; reason: string } } | null;
+  packaging: string | null;
+  usableForAds: boolean | null;
+  orders: number | null;
+  gmvCents: number | null;
+  classification: string | null;
+  productCostCents: number;
+  shippingCostCents: number;
+  trackerCostShareCents: number;
+}
+
+export type Standing = 'active' | 'watch' | 'restricted';
+
+export interface CreatorSummary {
+  id: string;
+  handle: string;
+  otherHandles: string[];
+  displayName: string | null;
+  notes: string | null;
+  standing: Standing;
+  standingReason: string | null;
+  standingChangedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SkuHistory {
+  sku: string;
+  samples: number;
+  lastRequestedAt: string;
+  lastShippedAt: string | null;
+  lastStatus: string;
+}
+
+export interface Creator extends CreatorSummary {
+  history: {
+    samplesRequested: number;
+    samplesSent: number;
+    samplesReceived: number;
+    posted: number;
+    postedOnTime: number;
+    noPosts: number;
+    damagedInTransit: number;
+    gmvCents: number;
+  };
+  alreadySampled: boolean;
+  skus: SkuHistory[];
+}
+
+export interface DamageRate {
+  withTracker: number;
+  damaged: number;
+  rate: number | null;
+}
+
+export interface Kpis {
+  samplesSent: number;
+  samplesDelivered: number;
+  samplesPosted: number;
+  sampleToPostRate: number | null;
+  contentTurnaroundMs: { count: number; median: number | null; p90: number | null };
+  costPerPostCents: number | null;
+  gmvPerSampleSentCents: number | null;
+  reshipRate: number | null;
+  repeatCreatorActivation: number | null;
+  damageRate: DamageRate & {
+    byCarrier: Record<string, DamageRate>;
+    bySku: Record<string, DamageRate>;
+    byPackaging: Record<string, DamageRate>;
+  };
+}
+
+export type KpiGroupBy = 'none' | 'creator' | 'sku' | 'campaign';
+
+export interface KpiReport {
+  from: string;
+  to: string;
+  groupBy: string;
+  groups: { key: string | null; kpis: Kpis }[];
+}
+
+export interface Device {
+  id: string;
+  label: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  online: boolean;
+  fw: string | null;
+  batteryPct: number | null;
+  statusAt: string | null;
+}
+
+export interface RequestResult {
+  sample: SampleRecord;
+  decision: { decision: 'approved' | 'rejected' | 'needs_approver'; rule: string; reasons: string[] };
+}
+
+/** The API's page size cap: lists longer than this are read page by page. */
+const PAGE = 1000;
+
+export const opsApi = {
+  /** Samples newest first; every page up to `max` (the API has no count or server-side search). */
+  async listSamples(fetchFn: Fetch, q: { status?: string; creator?: string; max?: number } = {}): Promise<SampleRecord[]> {
+    const max = q.max ?? 5000;
+    const out: SampleRecord[] = [];
+    for (let offset = 0; offset < max; offset += PAGE) {
+      const params = new URLSearchParams({ limit: String(Math.min(PAGE, max - offset)), offset: String(offset) });
+      if (q.status) params.set('status', q.status);
+      if (q.creator) params.set('creator', q.creator);
+      const page = (await http.get<{ samples: SampleRecord[] }>(fetchFn, `/api/samples?${params}`)).samples;
+      out.push(...page);
+      if (page.length < PAGE) break;
+    }
+    return out;
+  },
+
+  getSample(fetchFn: Fetch, id: string): Promise<SampleRecord> {
+    return http.get(fetchFn, `/api/samples/${encodeURIComponent(id)}`);
+  },
+
+  async alertsOfSample(fetchFn: Fetch, sampleId: string): Promise<Alert[]> {
+    const params = new URLSearchParams({ sampleId, limit: '1000' });
+    return (await http.get<{ alerts: Alert[] }>(fetchFn, `/api/alerts?${params}`)).alerts;
+  },
+
+  /** The sample's telemetry, bucketed; one trip in time order (see api.telemetry). */
+  async telemetry(fetchFn: Fetch, id: string, bucket: string): Promise<TelemetryPoint[]> {
+    const body = await http.get<{ series: { deviceId: string; points: TelemetryPoint[] }[] }>(
+      fetchFn,
+      `/api/samples/${encodeURIComponent(id)}/telemetry?bucket=${encodeURIComponent(bucket)}`,
+    );
+    return body.series.flatMap((s) => s.points).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  },
+
+  reship(id: string, requestedBy: string): Promise<RequestResult> {
+    return http.post(`/api/samples/${encodeURIComponent(id)}/reship`, { requestedBy });
+  },
+
+  async listCreators(fetchFn: Fetch, q: { standing?: Standing; q?: string } = {}): Promise<CreatorSummary[]> {
+    const out: CreatorSummary[] = [];
+    for (let offset = 0; offset < 10 * PAGE; offset += PAGE) {
+      const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+      if (q.standing) params.set('standing', q.standing);
+      if (q.q) params.set('q', q.q);
+      const page = (await http.get<{ creators: CreatorSummary[] }>(fetchFn, `/api/creators?${params}`)).creators;
+      out.push(...page);
+      if (page.length < PAGE) break;
+    }
+    return out;
+  },
+
+  getCreator(fetchFn: Fetch, id: string): Promise<Creator> {
+    return http.get(fetchFn, `/api/creators/${encodeURIComponent(id)}`);
+  },
+
+  /** "Already sampled?" for a creator (id or handle), optionally with one SKU. */
+  sampled(fetchFn: Fetch, creator: string, sku?: string): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
+    const q = sku ? `?${new URLSearchParams({ sku })}` : '';
+    return http.get(fetchFn, `/api/creators/${encodeURIComponent(creator)}/sampled${q}`);
+  },
+
+  kpis(fetchFn: Fetch, q: { from: string; to: string; groupBy: KpiGroupBy }): Promise<KpiReport> {
+    return http.get(fetchFn, `/api/kpis?${new URLSearchParams(q)}`);
+  },
+
+  async listDevices(fetchFn: Fetch): Promise<Device[]> {
+    return (await http.get<{ devices: Device[] }>(fetchFn, '/api/devices')).devices;
+  },
+
+  provisionDevice(body: { id?: string; label?: string }): Promise<{ id: string; secret: string }> {
+    return http.post('/api/devices', body);
+  },
+};
+
+/** A message for a failed action, with the API's own words when it gave some. */
+export function failureMessage(cause: unknown): string {
+  return cause instanceof ApiError ? cause.message : String(cause);
+}

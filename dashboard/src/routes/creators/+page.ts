@@ -1,0 +1,13 @@
+import { throwLoadError } from '$lib/api';
+import { opsApi } from '$lib/ops-api';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ fetch, depends }) => {
+  depends('app:creators');
+  const loadedAt = Date.now();
+  // The list endpoint has no history: it is summed here from the samples.
+  const [creators, samples] = await Promise.all([opsApi.listCreators(fetch), opsApi.listSamples(fetch, { max: 5000 })]).catch(
+    throwLoadError,
+  );
+  return { creators, samples, loadedAt };
+};

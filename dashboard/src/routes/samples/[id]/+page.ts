@@ -1,0 +1,28 @@
+import { api, throwLoadError } from '$lib/api';
+import { opsApi } from '$lib/ops-api';
+import { PROBE_BUCKET, chooseBucket, tripSpan } from '$lib/telemetry';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ fetch, depends, params }) => {
+  // Invalidated by the live feed when this sample's parcel, exceptions or alerts change,
+  // and after every action taken on the page.
+  depends('app:sample');
+  const id = params.id;
+  const loadedAt = Date.now();
+  const [sample, timeline, exceptions, alerts, probe] = await Promise.all([
+    opsApi.getSample(fetch, id),
+    api.getTimeline(fetch, id),
+    api.listExceptions(fetch, { sampleId: id, status: ['open', 'acknowledged', 'resolved', 'retracted'] }),
+    opsApi.alertsOfSample(fetch, id),
+    // Hourly buckets first, to learn how long the trip is…
+    opsApi.telemetry(fetch, id, PROBE_BUCKET),
+  ]).catch(throwLoadError);
+  // …then buckets sized to it, so a week-long trip is as readable as a 2-hour one.
+  const span = tripSpan(probe);
+  const bucket = chooseBucket(span ? span.toMs - span.fromMs : 0);
+  const [telemetry, product] = await Promise.all([
+    span ? opsApi.telemetry(fetch, id, bucket.label) : Promise.resolve([]),
+    api.getProduct(fetch, sample.sku),
+  ]).catch(throwLoadError);
+  return { sample, timeline, exceptions, alerts, telemetry, bucket: bucket.label, product, loadedAt };
+};

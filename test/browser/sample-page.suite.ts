@@ -1,0 +1,160 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CONDITION_PRESETS } from '../../core/domain/condition/index.ts';
+import { programApi } from '../integration/sample-program.support.ts';
+import { aProduct } from '../support/builders.ts';
+import { harness, openPath, provisionInSample, screenshot, suffix, trackerSender } from './harness.ts';
+
+/**
+ * The sample page: a person drives the lifecycle from the actions the timeline allows and
+ * sees the timeline grow; a tracked sample shows its telemetry over the trip as charts
+ * (server-side buckets sized to the trip), its route, and its exceptions in the timeline.
+ */
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+const timelineEvents = (page: Page) => page.locator('li[data-entry="transition"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+
+async function nameOnce(page: Page, name: string): Promise<void> {
+  const field = page.getByLabel('Your name');
+  await field.waitFor({ timeout: 5000 });
+  await field.fill(name);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+export function samplePageSuite(): void {
+  describe('dashboard: sample page', () => {
+    it('approves a sample and creates its label from the page, and the timeline shows who, when and why', { timeout: 60_000 }, async () => {
+      const p = programApi(harness.platform);
+      const handle = `@sam.${suffix()}`;
+      const sku = `LUX-${suffix()}`;
+      await p.creator(handle);
+      // Expensive: the policy leaves it to a named approver.
+      await p.product(sku, { unitCostCents: 9900 });
+      const { sample, decision } = await p.request({ creator: handle, sku, campaign: 'spring-drop' });
+      expect(decision.decision).toBe('needs_approver');
+
+      const { page, errors } = await openPath(`/samples/${sample.id}`);
+      const article = page.locator(`article[data-sample-id="${sample.id}"]`);
+      expect(await article.getAttribute('data-status')).toBe('requested');
+      expect(await page.locator('[data-field="creator"]').textContent()).toBe(handle);
+      expect(await page.locator('[data-field="sku"]').textContent()).toBe(sku);
+      expect(await page.locator('[data-field="campaign"]').textContent()).toBe('spring-drop');
+      expect(await timelineEvents(page)).toEqual(['request']);
+      // Only what the lifecycle allows now.
+      expect(await page.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['approve', 'reject', 'cancel']);
+
+      await page.locator('[data-action="approve"]').click();
+      await page.locator('[data-event-form="approve"] input[name="reason"]').fill('fits the spring brief');
+      await page.locator('[data-event-form="approve"] button[type="submit"]').click();
+      await nameOnce(page, 'mia@affiliates');
+      await expect.poll(() => article.getAttribute('data-status')).toBe('approved');
+      expect(await timelineEvents(page)).toEqual(['request', 'approve']);
+      const approved = page.locator('li[data-event="approve"]');
+      expect(await approved.locator('[data-field="actor"]').textContent()).toBe('by mia@affiliates');
+      expect(await approved.locator('[data-field="reason"]').textContent()).toBe('“fits the spring brief”');
+      expect(await approved.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+      // Create the label: carrier, service level, tracking id.
+      await page.locator('[data-action="create_label"]').click();
+      const form = page.locator('[data-event-form="create_label"]');
+      await form.locator('input[name="carrier"]').fill('ups');
+      await form.locator('input[name="serviceLevel"]').fill('ground');
+      await form.locator('input[name="trackingId"]').fill('1Z999AA10123456784');
+      await form.locator('input[name="shippingCostCents"]').fill('6.40');
+      await form.locator('button[type="submit"]').click();
+      await expect.poll(() => article.getAttribute('data-status')).toBe('label_created');
+      expect(await timelineEvents(page)).toEqual(['request', 'approve', 'create_label']);
+      expect(await page.locator('[data-field="shipment"]').textContent()).toContain('1Z999AA10123456784');
+      expect(await page.locator('li[data-event="create_label"]').textContent()).toContain('tracking id: 1Z999AA10123456784');
+      await screenshot(page, 'sample-actions');
+
+      const stored = await harness.platform.api<{ status: string; carrier: string; shippingCostCents: number }>(`/api/samples/${sample.id}`);
+      expect(stored.body).toMatchObject({ status: 'label_created', carrier: 'ups', shippingCostCents: 640 });
+      const timeline = await harness.platform.api<{ transitions: { event: string; actor: { id: string } }[] }>(`/api/samples/${sample.id}/timeline`);
+      expect(timeline.body.transitions.map((t) => [t.event, t.actor.id])).toEqual([
+        ['request', 'mia'], ['approve', 'mia@affiliates'], ['create_label', 'mia@affiliates'],
+      ]);
+
+      // A refused action says why, in the API's words.
+      await page.locator('[data-action="cancel"]').click();
+      await page.locator('[data-event-form="cancel"] input[name="reason"]').fill('creator withdrew');
+      await page.locator('[data-event-form="cancel"] button[type="submit"]').click();
+      await expect.poll(() => article.getAttribute('data-status')).toBe('cancelled');
+      expect(await page.locator('[data-no-actions]').count()).toBe(1);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('charts a tracked sample’s readings with the profile’s band, draws its route, and shows an exception live', { timeout: 90_000 }, async () => {
+      const sku = `CHOC-${suffix()}`;
+      await aProduct(harness.platform.pool, { sku, profile: CONDITION_PRESETS.chocolate });
+      const { id, secret, sampleId } = await provisionInSample('@nia.treats', sku);
+      const tracker = await trackerSender(id, secret);
+      // Three hours on the road, Kansas City → St. Louis, a reading every 10 min, cool.
+      const t0 = Date.now() - 3 * HOUR;
+      const readings = Array.from({ length: 18 }, (_, i) => ({
+        seq: i, ts: t0 + i * 10 * MIN, tempC: 18 + (i % 3) * 0.5, humidityPct: 45 + (i % 4), shockG: i === 9 ? 2.4 : 0.3,
+        lightLux: 0, batteryPct: 90 - i * 0.2, lat: 39.1 - i * 0.03, lon: -94.6 + i * 0.22,
+      }));
+      await tracker.send(readings);
+      await expect.poll(async () => (await harness.platform.api<{ series: { points: unknown[] }[] }>(`/api/samples/${sampleId}/telemetry`)).body.series[0]?.points.length).toBe(18);
+
+      const { page, errors, navigations } = await openPath(`/samples/${sampleId}`);
+      await page.evaluate('window.__sameDocument = true');
+      const section = page.locator('section[data-bucket]');
+      // A 3-hour trip: 1-minute buckets, so every reading is its own point.
+      expect(await section.getAttribute('data-bucket')).toBe('1m');
+      for (const name of ['temperature', 'humidity', 'shock', 'light', 'battery']) {
+        expect(await page.locator(`[data-chart="${name}"]`).getAttribute('data-points'), name).toBe('18');
+      }
+      // The chocolate profile's 28 °C ceiling as a band behind the temperature line.
+      expect(await page.locator('[data-chart="temperature"] rect[data-band]').count()).toBe(1);
+      expect(await page.locator('[data-chart="temperature"] .band-key').textContent()).toBe('allowed ≤ 28 °C');
+      expect(await page.locator('[data-telemetry-caption]').textContent()).toContain('18 readings in 18 1-minute buckets');
+      expect(await page.locator('.track-map').getAttribute('data-track-points')).toBe('18');
+      expect((await page.locator('.track-map path.route').getAttribute('d'))!.split('L').length).toBe(18);
+
+      // It heats up past 28 °C for more than 20 min: the exception appears in the timeline live.
+      const hot = Array.from({ length: 6 }, (_, i) => ({ seq: 18 + i, ts: t0 + (18 + i) * 10 * MIN - 5 * MIN, tempC: 31, humidityPct: 50, lat: 38.6, lon: -90.2 }));
+      await tracker.send(hot);
+      const exception = page.locator('li[data-entry="exception"]');
+      await exception.waitFor({ timeout: 15_000 });
+      expect(await exception.textContent()).toContain('Too hot');
+      await expect.poll(() => page.locator('[data-chart="temperature"]').getAttribute('data-points'), { timeout: 15_000 }).toBe('24');
+      await screenshot(page, 'sample-telemetry');
+
+      // Acknowledged from the timeline.
+      await exception.getByRole('button', { name: 'Acknowledge' }).click();
+      await nameOnce(page, 'dana@fulfilment');
+      await expect.poll(() => exception.locator('[data-status]').getAttribute('data-status')).toBe('acknowledged');
+      expect(navigations()).toBe(0);
+      expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('keeps a week-long trip readable with hourly buckets', { timeout: 60_000 }, async () => {
+      const sku = `TEA-${suffix()}`;
+      await aProduct(harness.platform.pool, { sku, profile: CONDITION_PRESETS.ambient });
+      const { id, secret, sampleId } = await provisionInSample('@wes.travels', sku);
+      const tracker = await trackerSender(id, secret);
+      const t0 = Date.now() - 7 * 24 * HOUR;
+      // Every 15 min for 7 days: 672 readings, sent as the tracker would after a long gap.
+      const all = Array.from({ length: 672 }, (_, i) => ({ seq: i, ts: t0 + i * 15 * MIN, tempC: 20 + 5 * Math.sin(i / 20), humidityPct: 50, lat: 40, lon: -100 + i * 0.02 }));
+      for (let i = 0; i < all.length; i += 300) await tracker.send(all.slice(i, i + 300));
+      await expect.poll(async () => (await harness.platform.api<{ series: { points: unknown[] }[] }>(`/api/samples/${sampleId}/telemetry?bucket=1d`)).body.series[0]?.points.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(7);
+      await expect.poll(async () => (await harness.platform.api<{ series: { points: { count: number }[] }[] }>(`/api/samples/${sampleId}/telemetry?bucket=1d`)).body.series[0]?.points.reduce((n, p) => n + p.count, 0), { timeout: 15_000 }).toBe(672);
+
+      const { page, errors } = await openPath(`/samples/${sampleId}`);
+      expect(await page.locator('section[data-bucket]').getAttribute('data-bucket')).toBe('1h');
+      const points = Number(await page.locator('[data-chart="temperature"]').getAttribute('data-points'));
+      expect(points).toBeGreaterThanOrEqual(168);
+      expect(points).toBeLessThanOrEqual(170);
+      await screenshot(page, 'sample-week');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  });
+}

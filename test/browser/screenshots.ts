@@ -1,0 +1,190 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import type { Page } from 'playwright-core';
+import { startDemoFleet } from '../../platform/demo-fleet.ts';
+import { startPlatform, type Platform } from '../../platform/start-platform.ts';
+import { freePort } from '../support/free-port.ts';
+import { launchChromium } from './chromium.ts';
+import { ensureDashboardBuilt } from './dashboard-build.ts';
+import { screenshotPage } from './screenshot.ts';
+
+/**
+ * `npm run screenshots`: the platform on random ports with an embedded database in a temp
+ * folder, a small demo fleet and a demo sample programme, and a PNG of every dashboard page
+ * in screenshots/ (git-ignored) for a reviewer to look at.
+ *
+ * Sign-in: when the dashboard sends the browser to /login, the script signs in with
+ * SCREENSHOT_USER / SCREENSHOT_PASSWORD.
+ */
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+async function api<T>(platform: Platform, method: string, path: string, json?: unknown): Promise<T> {
+  const res = await fetch(platform.httpUrl + path, {
+    method,
+    ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface Seeded {
+  tracked: string;
+  pending: string;
+  posted: string;
+  creatorId: string;
+}
+
+/** A small programme: creators, products, samples at every stage, a hot parcel with an exception. */
+async function seed(platform: Platform): Promise<Seeded> {
+  const user = { kind: 'user', id: 'ops-ola' };
+  const handles = ['@ava.cooks', '@glowwithmia', '@techtariq', '@snackqueen.jo', '@fitwithleo', '@matcha.mornings'];
+  const creators: Record<string, string> = {};
+  for (const h of handles) {
+    const existing = await api<{ creators: { id: string; handle: string }[] }>(platform, 'GET', `/api/creators?q=${encodeURIComponent(h)}`);
+    creators[h] = existing.creators.find((c) => c.handle === h)?.id ?? (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
+  }
+  await api(platform, 'PATCH', `/api/creators/${creators['@fitwithleo']}`, { standing: 'watch', standingReason: 'missed the spring post' });
+  const products = [
+    { sku: 'CHOC-TRUFFLE-12', unitCostCents: 1800, conditionProfile: 'chocolate' },
+    { sku: 'SERUM-GLOW-30', unitCostCents: 2400, conditionProfile: null },
+    { sku: 'SPEAKER-MINI', unitCostCents: 8900, conditionProfile: 'fragile' },
+  ];
+  for (const p of products) {
+    await api(platform, 'POST', '/api/products', { ...p, name: p.sku, inventoryOnHand: 200 }).catch(() => {});
+  }
+  const request = async (creator: string, sku: string, campaign: string) =>
+    (await api<{ sample: { id: string; status: string } }>(platform, 'POST', '/api/sample-requests', {
+      creator, sku, campaign, source: 'tiktok_affiliate', requestedBy: 'mia',
+    })).sample;
+  const event = (id: string, type: string, data: Record<string, unknown> = {}, reason?: string) =>
+    api(platform, 'POST', `/api/samples/${id}/events`, { type, actor: user, data, ...(reason ? { reason } : {}) });
+
+  let n = 0;
+  const ship = async (id: string) => {
+    n += 1;
+    await event(id, 'create_label', { carrier: n % 2 ? 'ups' : 'usps', serviceLevel: 'ground', trackingId: `1ZDEMO${1000 + n}`, shippingCostCents: 550, packaging: n % 3 ? 'mailer' : 'box' });
+    await event(id, 'dispatch', { packedItems: [{ skuId: 'x', quantity: 1 }], warehouseConfirmation: `WH-${n}` });
+  };
+  let posted = '';
+  for (const [i, h] of handles.entries()) {
+    const sku = products[i % 2]!.sku;
+    const s = await request(h, sku, i % 2 ? 'Glow week' : 'Spring drop');
+    if (s.status !== 'approved') continue;
+    await ship(s.id);
+    if (i < 4) {
+      await event(s.id, 'deliver', { receivedAt: Date.now() - (6 - i) * DAY, evidence: i % 2 ? 'courier' : 'creator' });
+      if (i < 3) {
+        await event(s.id, 'post', { postUrl: `https://www.tiktok.com/${h}/video/${7000 + i}`, publishedAt: Date.now() - (4 - i) * DAY, usableForAds: i !== 1 });
+        await event(s.id, 'record_outcome', i === 2 ? { orders: 0, gmvCents: 0, classification: 'content_only' } : { orders: 4 + i, gmvCents: 9_600 + i * 4_100, classification: 'converted' });
+        posted = s.id;
+      }
+    }
+  }
+  // Waiting for a named approver: expensive.
+  const pending = await request('@techtariq', 'SPEAKER-MINI', 'Spring drop');
+
+  // A tracked chocolate parcel that got too hot on the road.
+  const device = await api<{ id: string; secret: string }>(platform, 'POST', '/api/devices', { label: 'demo: hot parcel' });
+  const choc = await request('@snackqueen.jo', 'CHOC-TRUFFLE-12', 'Glow week');
+  await api(platform, 'PUT', `/api/samples/${choc.id}/tracker`, { deviceId: device.id });
+  if (choc.status === 'approved') await ship(choc.id);
+  const client = await mqtt.connectAsync(platform.mqttUrl, { clientId: device.id, username: device.id, password: device.secret, reconnectPeriod: 0 });
+  const t0 = Date.now() - 30 * HOUR;
+  const readings = Array.from({ length: 180 }, (_, i) => {
+    const hot = i >= 110 && i < 122;
+    return {
+      seq: i, ts: t0 + i * 10 * MIN,
+      tempC: hot ? 30.5 + (i % 3) * 0.4 : 19 + 3 * Math.sin(i / 14),
+      humidityPct: 48 + 6 * Math.sin(i / 30), shockG: i === 64 ? 6.2 : i % 17 === 0 ? 1.4 : 0.3,
+      lightLux: i < 2 ? 120 : 0, batteryPct: 96 - i * 0.12,
+      lat: 34.05 + (i / 180) * (41.88 - 34.05), lon: -118.24 + (i / 180) * (-87.63 + 118.24),
+    };
+  });
+  for (let i = 0; i < readings.length; i += 60) {
+    await client.publishAsync(`trackers/${device.id}/telemetry`, JSON.stringify({ readings: readings.slice(i, i + 60) }), { qos: 1 });
+  }
+  await client.endAsync();
+  return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
+}
+
+async function signInIfNeeded(page: Page): Promise<void> {
+  if (!new URL(page.url()).pathname.startsWith('/login')) return;
+  const user = process.env.SCREENSHOT_USER;
+  const password = process.env.SCREENSHOT_PASSWORD;
+  if (!user || !password) throw new Error('The dashboard asks for sign-in: set SCREENSHOT_USER and SCREENSHOT_PASSWORD.');
+  await page.locator('input[type="email"], input[name="email"], input[name="username"], input[name="user"]').first().fill(user);
+  await page.locator('input[type="password"]').first().fill(password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.locator('button[type="submit"]').first().click()]);
+}
+
+async function main(): Promise<void> {
+  console.log('building the dashboard…', await ensureDashboardBuilt());
+  const dataDir = await mkdtemp(join(tmpdir(), 'sampletrack-shots-'));
+  // Run as root, embedded PostgreSQL initialises its folder as another user.
+  await chmod(dataDir, 0o777);
+  const platform = await startPlatform({
+    env: {
+      ...process.env,
+      DATABASE_URL: undefined,
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      HTTP_PORT: '0',
+      MQTT_PORT: '0',
+      MQTT_WS_PORT: '0',
+      DEMO_FLEET: process.env.DEMO_FLEET ?? '24',
+      DEMO_INTERVAL_S: '2',
+      FOLLOW_UP_INTERVAL_S: '0',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  console.log(`platform at ${platform.httpUrl}`);
+  const fleet = await startDemoFleet(platform);
+  const browser = await launchChromium();
+  try {
+    const seeded = await seed(platform);
+    // The demo fleet reports every 2 s; give it a few rounds and the condition monitor a moment.
+    await new Promise((r) => setTimeout(r, 8000));
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    await context.addInitScript(() => localStorage.setItem('sampletrack.actor', 'reviewer@ops'));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+    // The app scrolls inside its main area: a tall page gets a tall window instead of fullPage.
+    const shots: { name: string; path: string; ready: string; height?: number }[] = [
+      { name: 'parcels', path: '/', ready: 'tr[data-device-id]' },
+      { name: 'map', path: '/map', ready: 'svg.basemap path.country' },
+      { name: 'exceptions', path: '/exceptions', ready: 'li[data-exception-id]' },
+      { name: 'samples', path: '/samples', ready: 'tr[data-sample-row]' },
+      { name: 'sample-tracked', path: `/samples/${seeded.tracked}`, ready: '[data-chart="temperature"] svg', height: 1900 },
+      { name: 'sample-pending', path: `/samples/${seeded.pending}`, ready: '[data-action]' },
+      { name: 'sample-posted', path: `/samples/${seeded.posted}`, ready: 'li[data-event="record_outcome"]' },
+      { name: 'creators', path: '/creators', ready: 'tr[data-creator-row]' },
+      { name: 'creator', path: `/creators/${seeded.creatorId}`, ready: '[data-tile="sent"]' },
+      { name: 'kpis', path: '/kpis?every=day&from=' + new Date(Date.now() - 13 * DAY).toISOString().slice(0, 10), ready: '[data-kpi="samplesSent"]' },
+      { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
+      { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
+    ];
+    for (const shot of shots) {
+      await page.setViewportSize({ width: 1600, height: shot.height ?? 1000 });
+      await page.goto(platform.httpUrl + shot.path);
+      await signInIfNeeded(page);
+      await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1500);
+      console.log(await screenshotPage(page, shot.name));
+    }
+    if (errors.length) console.warn('page errors:', errors);
+  } finally {
+    await browser.close();
+    await fleet?.stop();
+    await platform.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
