@@ -22,6 +22,8 @@ export async function raiseAlerts(sql: Sql, events: readonly ExceptionEvent[], p
     if (!facts) continue;
     // "info" exceptions (a box opened at the destination) are evidence, not alarms.
     if (facts.severity === 'info' && ev.kind !== 'resolved') continue;
+    // An instantaneous event (a shock) starts and ends at once: its opening notice says it all.
+    if (ev.kind === 'ended' && facts.endedAt === facts.startedAt) continue;
     const alertId = await repo.insert(ev.id, ev.kind, facts.severity, facts.sampleId, alertMessage({ ...facts, kind: ev.kind }, publicUrl));
     if (alertId === undefined) continue;
     created.push(alertId);
