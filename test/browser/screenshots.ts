@@ -1,3 +1,5 @@
+import { systemActor, type Principal } from '../../core/domain/auth/principal.ts';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +25,26 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
+let adminToken: Promise<string> | undefined;
+
+/** An admin API token of the throwaway platform, made once. */
+async function tokenOf(platform: Platform): Promise<string> {
+  adminToken ??= (async () => {
+    const admin = (await platform.services.users.list())[0]!;
+    const owner: Principal = { userId: admin.id, email: admin.email, name: admin.name, userRole: 'admin', role: 'admin', via: 'session' };
+    return (await platform.services.users.createToken(owner, { name: 'screenshots', role: 'admin' }, systemActor('screenshots'))).token;
+  })();
+  return adminToken;
+}
+
 async function api<T>(platform: Platform, method: string, path: string, json?: unknown): Promise<T> {
   const res = await fetch(platform.httpUrl + path, {
     method,
-    ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }),
+    headers: {
+      authorization: `Bearer ${await tokenOf(platform)}`,
+      ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
@@ -113,11 +131,13 @@ async function seed(platform: Platform): Promise<Seeded> {
   return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
 }
 
+const SHOTS_USER = 'screenshots@local.test';
+const SHOTS_PASSWORD = randomBytes(12).toString('base64url');
+
 async function signInIfNeeded(page: Page): Promise<void> {
   if (!new URL(page.url()).pathname.startsWith('/login')) return;
-  const user = process.env.SCREENSHOT_USER;
-  const password = process.env.SCREENSHOT_PASSWORD;
-  if (!user || !password) throw new Error('The dashboard asks for sign-in: set SCREENSHOT_USER and SCREENSHOT_PASSWORD.');
+  const user = process.env.SCREENSHOT_USER ?? SHOTS_USER;
+  const password = process.env.SCREENSHOT_PASSWORD ?? SHOTS_PASSWORD;
   await page.locator('input[type="email"], input[name="email"], input[name="username"], input[name="user"]').first().fill(user);
   await page.locator('input[type="password"]').first().fill(password);
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.locator('button[type="submit"]').first().click()]);
@@ -141,6 +161,9 @@ async function main(): Promise<void> {
       DEMO_INTERVAL_S: '2',
       FOLLOW_UP_INTERVAL_S: '0',
       LOG_LEVEL: 'warn',
+      // The first admin of this throwaway platform, whom the script signs in as.
+      ADMIN_EMAIL: SHOTS_USER,
+      ADMIN_PASSWORD: SHOTS_PASSWORD,
     },
   });
   console.log(`platform at ${platform.httpUrl}`);
@@ -170,10 +193,13 @@ async function main(): Promise<void> {
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
     ];
+    // Sign in once through the real page; the session cookie carries every shot after it.
+    await page.goto(`${platform.httpUrl}/login`);
+    await page.locator('input[type="password"]').first().waitFor();
+    await signInIfNeeded(page);
     for (const shot of shots) {
       await page.setViewportSize({ width: 1600, height: shot.height ?? 1000 });
       await page.goto(platform.httpUrl + shot.path);
-      await signInIfNeeded(page);
       await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(1500);
       console.log(await screenshotPage(page, shot.name));
