@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { freePort } from '../support/free-port.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { PlatformProcess, trackerFleet } from './support.ts';
 
 /**
@@ -39,9 +40,9 @@ function report(name: string, sent: number, stored: { n: number; distinct: numbe
 describe('no reading lost or stored twice under faults', () => {
   it('ingest killed (SIGKILL) mid-stream and restarted', { timeout: 120_000 }, async () => {
     const creds = await platform.provision('trk-kill', 10);
-    const fleet = trackerFleet(mqttUrl, creds, 300);
-    // Kill while readings are flowing, some of them accepted but not yet acknowledged.
-    await new Promise((r) => setTimeout(r, 400));
+    // Enough readings that the kill lands while they are flowing, on a fast machine too.
+    const fleet = trackerFleet(mqttUrl, creds, 1000);
+    await waitFor(() => fleet.ackedCount() > 0, 10_000, 'readings flowing');
     const before = fleet.ackedCount();
     expect(before).toBeLessThan(fleet.sent());
     await platform.kill('SIGKILL');
@@ -58,8 +59,8 @@ describe('no reading lost or stored twice under faults', () => {
 
   it('graceful shutdown (SIGTERM) stores every accepted reading before exit', { timeout: 120_000 }, async () => {
     const creds = await platform.provision('trk-term', 10);
-    const fleet = trackerFleet(mqttUrl, creds, 300);
-    await new Promise((r) => setTimeout(r, 400));
+    const fleet = trackerFleet(mqttUrl, creds, 1000);
+    await waitFor(() => fleet.ackedCount() > 0, 10_000, 'readings flowing');
     const code = await platform.kill('SIGTERM');
     expect(code, platform.output.slice(-3000)).toBe(0);
     const acked = fleet.ackedCount();
