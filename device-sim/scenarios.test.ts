@@ -58,6 +58,6 @@ describe('device-sim scenarios', () => {
     const home = SCENARIOS.openAtDestination({ startAt: START, destination: HOME });
     const opened = home.readings.find((r) => r.ts === home.incident.start)!;
     expect(opened).toMatchObject({ ...HOME });
-    expect(home.readings.filter((r) => r.ts < START + 45 * MIN).every((r) => (r.lat as number) > HOME.lat + 0.009)).toBe(true);
+    expect(home.readings.filter((r) => (r.ts as number) < START + 45 * MIN).every((r) => (r.lat as number) > HOME.lat + 0.009)).toBe(true);
   });
 });
