@@ -111,6 +111,7 @@ const CreatorContactSchema = z.object({ email: z.string().optional(), phone: z.s
 const CreatorAddressSchema = z.object({
   name: z.string().optional(), line1: z.string(), line2: z.string().optional(), city: z.string(),
   region: z.string().optional(), postalCode: z.string(), country: z.string(),
+  lat: z.number().optional(), lon: z.number().optional(),
 });
 
 export const CreatorSummarySchema = z.object({
