@@ -1,4 +1,4 @@
-import { ConditionProfileSchema, TripEvaluator, resolveProfile, type ConditionProfile, type ConditionProfileOverride, type EpisodeChanges } from '../core/domain/condition/index.ts';
+import { ConditionProfileSchema, TripEvaluator, effectiveProfile, type ConditionProfile, type EpisodeChanges } from '../core/domain/condition/index.ts';
 import type { Stage } from '../core/domain/condition/types.ts';
 import { DomainError } from '../core/domain/errors.ts';
 import { stageByGeofence } from '../core/domain/geofence.ts';
@@ -183,11 +183,10 @@ function sameTrip(a: ActiveTrip, b: ActiveTrip): boolean {
   return a.sampleId === b.sampleId && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The sample's override applied to its product's profile; a bad stored profile falls back to the defaults, loudly. */
+/** The sample's own profile, else its product's; a bad stored profile falls back to the defaults, loudly. */
 function profileOf(trip: ActiveTrip, log: Logger): ConditionProfile {
   try {
-    const base = trip.productProfile ? ConditionProfileSchema.parse(trip.productProfile) : DEFAULT_PROFILE;
-    return trip.sampleProfile ? resolveProfile(base, trip.sampleProfile as ConditionProfileOverride) : base;
+    return effectiveProfile(trip.productProfile, trip.sampleProfile).profile;
   } catch (err) {
     log.error({ err, sampleId: trip.sampleId, sku: trip.sku }, 'invalid condition profile; judging with the defaults');
     return DEFAULT_PROFILE;

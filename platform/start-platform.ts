@@ -11,6 +11,7 @@ import type { Logger } from '../core/observability/logger.ts';
 import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { createServices, type Services } from '../core/services/index.ts';
+import { DEFAULT_PROGRAM_CONFIG } from '../core/services/sample-program.config.ts';
 import { startFollowUpScheduler } from '../core/services/follow-up.scheduler.ts';
 import { WebhookDispatcher } from '../core/services/webhook-dispatcher.ts';
 import { ChangeListener } from '../core/storage/change-listener.ts';
@@ -79,7 +80,8 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const { applied } = await migrate(pool);
     if (applied.length) log.info({ applied }, 'migrations applied');
 
-    const services = createServices(pool, undefined, {
+    const program = { ...DEFAULT_PROGRAM_CONFIG, geofences: { warehouse: env.ORIGIN_WAREHOUSE ?? null, radiusM: env.GEOFENCE_RADIUS_M } };
+    const services = createServices(pool, program, {
       publicUrl: env.PUBLIC_URL,
       escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000,
     }, { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 });

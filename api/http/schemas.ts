@@ -63,6 +63,23 @@ export const SampleSchema = z.object({
   trackerCostShareCents: z.number().int(),
 }).meta({ id: 'Sample' });
 
+const LatLonSchema = z.object({ lat: z.number(), lon: z.number() });
+
+/** GET /api/samples/:id: the sample with what its trip is judged by. */
+export const SampleDetailSchema = SampleSchema.extend({
+  condition: z.object({
+    source: z.enum(['sample', 'product', 'default']).describe("Where the effective profile comes from: the sample's own, its product's, or the defaults"),
+    sampleProfile: z.record(z.string(), z.unknown()).nullable().describe("The sample's own profile (replaces the product's); null: it follows the product's"),
+    effectiveProfile: z.record(z.string(), z.unknown()).describe('The ConditionProfile the condition rules judge this trip by'),
+  }),
+  geofences: z.object({
+    origin: LatLonSchema.nullable().describe('The origin warehouse'),
+    destination: LatLonSchema.nullable().describe("The creator's address (PII: null for roles that do not see addresses)"),
+    radiusM: z.number().int(),
+    piiRedacted: z.literal(true).optional().describe('The destination is withheld from this role'),
+  }),
+}).meta({ id: 'SampleDetail' });
+
 export const TransitionSchema = z.object({
   id: z.number().int(),
   sampleId: z.string(),
@@ -94,6 +111,7 @@ const CreatorContactSchema = z.object({ email: z.string().optional(), phone: z.s
 const CreatorAddressSchema = z.object({
   name: z.string().optional(), line1: z.string(), line2: z.string().optional(), city: z.string(),
   region: z.string().optional(), postalCode: z.string(), country: z.string(),
+  lat: z.number().optional(), lon: z.number().optional(),
 });
 
 export const CreatorSummarySchema = z.object({

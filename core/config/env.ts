@@ -53,6 +53,16 @@ export const EnvSchema = z.object({
   /** How often the webhook dispatcher looks for due deliveries, ms. */
   WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
 
+  /**
+   * The origin warehouse as "lat,lon" (e.g. 34.02,-118.2): a sample labelled or dispatched
+   * without explicit geofences gets it as its origin geofence. Unset: no origin is derived.
+   */
+  ORIGIN_WAREHOUSE: z.string().regex(/^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/, 'ORIGIN_WAREHOUSE is "lat,lon", e.g. 34.02,-118.2')
+    .transform((v) => { const [lat, lon] = v.split(',').map(Number); return { lat: lat!, lon: lon! }; })
+    .pipe(z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) })).optional(),
+  /** Radius of derived geofences (origin warehouse, creator's address), metres. */
+  GEOFENCE_RADIUS_M: int(300).pipe(z.number().min(10).max(50_000)),
+
   /** Street-level map tiles for the dashboard, e.g. https://tiles.example.com/{z}/{x}/{y}.png; unset: the offline basemap only. */
   MAP_TILE_URL: z.string().regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'MAP_TILE_URL needs {z}, {x} and {y}').optional(),
 

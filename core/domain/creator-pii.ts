@@ -3,6 +3,8 @@
  * Roles that do not ship to creators see the creator with those redacted: the street,
  * postcode, name on the label, email and phone go; city, region and country stay (enough
  * to reason about a carrier or a claim), and so does the DM handle (public on the platform).
+ * An address's coordinates (lat/lon, for the destination geofence) pin the home as exactly
+ * as the street does: they go too.
  */
 export const REDACTED = '[redacted]';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distanceM, stageByGeofence } from './geofence.ts';
+import { distanceM, fillGeofences, stageByGeofence } from './geofence.ts';
 
 const LA = { lat: 34.0522, lon: -118.2437 };
 const NYC = { lat: 40.7128, lon: -74.006 };
@@ -22,5 +22,15 @@ describe('geofences', () => {
     const stage = stageByGeofence({ origin: null, destination: NYC, radiusM: 300 });
     expect(stage(r(40.7175, -74.006))).toBe('in_transit'); // ~520 m
     expect(stage(r(40.7175, -74.006, 250))).toBe('destination');
+  });
+
+  it('fills only the geofences nobody set, with the configured radius when none was set', () => {
+    const configured = { origin: LA, destination: NYC, radiusM: 250 };
+    expect(fillGeofences({ origin: null, destination: null, radiusM: 300 }, configured)).toEqual(configured);
+    const home = { lat: 40, lon: -75 };
+    // An explicit destination (and its radius) stays; the origin is filled in.
+    expect(fillGeofences({ origin: null, destination: home, radiusM: 500 }, configured)).toEqual({ origin: LA, destination: home, radiusM: 500 });
+    expect(fillGeofences({ origin: LA, destination: home, radiusM: 500 }, configured)).toBeUndefined();
+    expect(fillGeofences({ origin: null, destination: null, radiusM: 300 }, { origin: null, destination: null, radiusM: 250 })).toBeUndefined();
   });
 });

@@ -40,3 +40,17 @@ export function stageByGeofence(g: TripGeofences): (r: Reading) => Stage {
     return 'in_transit';
   };
 }
+
+/**
+ * A trip's geofences once the configured ones are filled in: the origin warehouse and the
+ * creator's address coordinates take the place of geofences nobody set; a geofence set
+ * explicitly stays. The configured radius applies only when nothing was set before (an
+ * explicit radius belongs to the explicit geofence). undefined when nothing changes.
+ */
+export function fillGeofences(current: TripGeofences, configured: TripGeofences): TripGeofences | undefined {
+  const origin = current.origin ?? configured.origin;
+  const destination = current.destination ?? configured.destination;
+  if (origin === current.origin && destination === current.destination) return undefined;
+  const radiusM = current.origin === null && current.destination === null ? configured.radiusM : current.radiusM;
+  return { origin, destination, radiusM };
+}

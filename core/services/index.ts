@@ -25,6 +25,7 @@ import { SampleImportService } from './sample-import.service.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService, type AuthConfig } from './auth.service.ts';
 import { UserService } from './user.service.ts';
+import { SampleConditionService } from './sample-condition.service.ts';
 
 /** Wires every service to its repositories over one pool. */
 export function createServices(
@@ -52,6 +53,7 @@ export function createServices(
     auth: new AuthService(pool, auth),
     users: new UserService(pool),
     audit: new AuditService(pool),
+    sampleCondition: new SampleConditionService(pool),
   };
 }
 

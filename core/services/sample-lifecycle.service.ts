@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, notFound } from '../domain/errors.ts';
+import { fillGeofences } from '../domain/geofence.ts';
 import { decideApproval, policyDecisionEvent, type ApprovalDecision } from '../domain/sample/approval-policy.ts';
 import { applyEvent, allowedEvents, requestReship, requestSample } from '../domain/sample/lifecycle.ts';
 import type { EventType, SampleEvent } from '../domain/sample/lifecycle-events.ts';
@@ -236,6 +237,7 @@ export class SampleLifecycleService {
       throw err;
     }
     const written = [await r.transitions.append(transition)];
+    if (event.type === 'create_label' || event.type === 'dispatch') await this.deriveGeofences(r, next);
     if (event.type === 'approve' && next.request.reshipOf) {
       written.push(...(await this.closeOriginal(r, next, event.actor, at)));
     }
@@ -250,6 +252,23 @@ export class SampleLifecycleService {
       type: 'reship', at: at.getTime(), actor, reason: `replaced by reship ${reship.id}`,
       data: { reshipSampleId: reship.id },
     }, at);
+  }
+
+  /**
+   * Geofences nobody set get the configured origin warehouse and the coordinates of the
+   * creator's shipping address (the first address; no coordinates there, no destination).
+   * An explicit PUT /geofences, before or after, wins.
+   */
+  private async deriveGeofences(r: LifecycleRepos, sample: SampleState): Promise<void> {
+    const config = this.config.geofences ?? { warehouse: null, radiusM: 300 };
+    const current = await r.conditions.geofences(sample.id);
+    if (!current) return;
+    const row = await r.samples.get(sample.id);
+    const creator = row?.creatorId ? await r.creators.get(row.creatorId) : undefined;
+    const address = creator?.addresses[0];
+    const destination = address?.lat !== undefined && address.lon !== undefined ? { lat: address.lat, lon: address.lon } : null;
+    const filled = fillGeofences(current, { origin: config.warehouse, destination, radiusM: config.radiusM });
+    if (filled) await r.samples.setGeofences(sample.id, filled);
   }
 
   private labelExtras(raw: unknown): SampleExtras {

@@ -8,6 +8,7 @@ import { CreatorRepository } from '../storage/repositories/creator.repository.ts
 import { ProductRepository } from '../storage/repositories/product.repository.ts';
 import { SampleRepository, type SampleRow } from '../storage/repositories/sample.repository.ts';
 import { SampleTransitionRepository } from '../storage/repositories/sample-transition.repository.ts';
+import { SampleConditionRepository } from '../storage/repositories/sample-condition.repository.ts';
 
 /** The repositories a lifecycle change touches, over one transaction. */
 export function lifecycleRepos(sql: Sql) {
@@ -17,6 +18,7 @@ export function lifecycleRepos(sql: Sql) {
     transitions: new SampleTransitionRepository(sql),
     creators: new CreatorRepository(sql),
     products: new ProductRepository(sql),
+    conditions: new SampleConditionRepository(sql),
   };
 }
 export type LifecycleRepos = ReturnType<typeof lifecycleRepos>;

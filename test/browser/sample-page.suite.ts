@@ -42,6 +42,14 @@ export function samplePageSuite(): void {
       expect(await page.locator('[data-field="sku"]').textContent()).toBe(sku);
       expect(await page.locator('[data-field="campaign"]').textContent()).toBe('spring-drop');
       expect(await timelineEvents(page)).toEqual(['request']);
+      // No profile on the product: the defaults; ops can give this sample its own preset, and take it back.
+      const profile = page.locator('[data-field="condition-profile"]');
+      expect(await profile.textContent()).toContain('defaults');
+      await page.getByLabel('Condition profile of this sample').selectOption('fragile');
+      await expect.poll(() => profile.textContent()).toContain("fragile · this sample's own");
+      expect((await harness.platform.api<{ condition: { source: string } }>(`/api/samples/${sample.id}`)).body.condition.source).toBe('sample');
+      await page.getByLabel('Condition profile of this sample').selectOption('');
+      await expect.poll(() => profile.textContent()).toContain('defaults');
       // Only what the lifecycle allows now.
       expect(await page.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['approve', 'reject', 'cancel']);
 

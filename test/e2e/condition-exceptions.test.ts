@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CONDITION_PRESETS } from '../../core/domain/condition/index.ts';
+import { ScenarioTracker } from '../../device-sim/scenario-tracker.ts';
+import { SCENARIOS } from '../../device-sim/scenarios.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { aProduct } from '../support/builders.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -14,14 +16,19 @@ afterAll(async () => { await p?.close(); });
 const MIN = 60_000;
 const suffix = () => Math.random().toString(36).slice(2, 8);
 
-async function packedParcel(sku: string) {
+async function packedTracker(sku: string) {
   const { id, secret } = await p.provisionDevice(`trk-cond-${suffix()}`);
   const sample = await p.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator: '@ava.cooks', sku } });
   await p.api(`/api/samples/${sample.body.id}/tracker`, { method: 'PUT', json: { deviceId: id } });
+  return { id, secret, sampleId: sample.body.id };
+}
+
+async function packedParcel(sku: string) {
+  const { id, secret, sampleId } = await packedTracker(sku);
   const client = await p.connectTracker(id, secret);
   const send = (readings: object[]) =>
     client.publishAsync(`trackers/${id}/telemetry`, JSON.stringify(readings.length === 1 ? readings[0] : { readings }), { qos: 1 });
-  return { id, sampleId: sample.body.id, send };
+  return { id, sampleId, send };
 }
 
 describe('condition exceptions raised against the sample', () => {
@@ -84,21 +91,24 @@ describe('condition exceptions raised against the sample', () => {
     ws.close();
   });
 
-  it('judges by event time: the same readings uploaded as one shuffled late batch give the same episode', async () => {
+  it('judges by event time: the heat excursion scenario uploaded as one shuffled late batch gives the same episode', async () => {
     const sku = `CHOC-${suffix()}`;
     await aProduct(p.pool, { sku, profile: CONDITION_PRESETS.chocolate });
-    const parcel = await packedParcel(sku);
-    const t0 = Date.now() - 3 * 3600_000;
-    const temps = [20, 20, 20, 20, 20, 20, 30, 31, 30.5, 30, 31, 30, 21, 20];
-    const readings = temps.map((tempC, i) => ({ seq: i, ts: t0 + i * 5 * MIN, tempC }));
-    const shuffled = [5, 12, 0, 9, 3, 13, 7, 1, 10, 6, 2, 11, 4, 8].map((i) => readings[i]!);
-    await parcel.send(shuffled);
+    const parcel = await packedTracker(sku);
+    const t0 = Date.now() - 90 * MIN;
+    // 20 °C, then 30–31 °C from t0+30 for 25 min, then 20 °C again.
+    const scenario = SCENARIOS.heatExcursion({ startAt: t0, peakC: 31, durationMin: 25 });
+    const tracker = new ScenarioTracker({ url: p.mqttUrl, id: parcel.id, secret: parcel.secret, seed: 5 });
+    await tracker.connect();
+    // Out of coverage from packing on: every reading arrives in one shuffled backlog batch.
+    await tracker.play(scenario, { coverageGapFrom: t0 });
+    await tracker.stop();
     const e = await waitFor(async () => {
       const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
       return body.exceptions.find((x) => x.type === 'too_hot');
     }, 2000, 'the exception');
     expect(Date.parse(e.startedAt)).toBe(t0 + 30 * MIN);
-    expect(Date.parse(e.endedAt!)).toBe(t0 + 60 * MIN);
+    expect(Date.parse(e.endedAt!)).toBe(t0 + 55 * MIN);
     expect(e.peak).toBe(31);
   });
 

@@ -7,10 +7,12 @@ export { meanKineticTemperature, arrheniusFactor, DEFAULT_ACTIVATION_ENERGY_KJ_P
 export {
   CONDITION_PRESETS,
   ConditionProfileSchema,
+  effectiveProfile,
   resolveProfile,
   type ConditionProfile,
   type ConditionProfileInput,
   type ConditionProfileOverride,
   type PresetName,
+  type ProfileSource,
 } from './profile.ts';
 export type * from './types.ts';

@@ -164,3 +164,17 @@ export const CONDITION_PRESETS: Readonly<Record<PresetName, ConditionProfile>> =
     shock: { thresholdG: 25, severity: 'warning' },
   }),
 };
+
+/** Where a sample's effective profile comes from. */
+export type ProfileSource = 'sample' | 'product' | 'default';
+
+/**
+ * The profile a sample is judged by: its own profile if it has one (it replaces the
+ * product's whole, like a product's replaces the defaults), else its product's, else the
+ * defaults. Both are stored as profile input (jsonb) and validated here; a bad one throws.
+ */
+export function effectiveProfile(productProfile: unknown, sampleProfile: unknown): { profile: ConditionProfile; source: ProfileSource } {
+  if (sampleProfile !== null && sampleProfile !== undefined) return { profile: ConditionProfileSchema.parse(sampleProfile), source: 'sample' };
+  if (productProfile !== null && productProfile !== undefined) return { profile: ConditionProfileSchema.parse(productProfile), source: 'product' };
+  return { profile: ConditionProfileSchema.parse({}), source: 'default' };
+}

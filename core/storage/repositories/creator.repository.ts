@@ -10,6 +10,9 @@ export interface CreatorAddress {
   region?: string;
   postalCode: string;
   country: string;
+  /** Where the address is (PII like the street), for the destination geofence; no offline geocoding, so given by ops. */
+  lat?: number;
+  lon?: number;
 }
 
 export interface CreatorContact {

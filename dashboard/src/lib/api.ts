@@ -202,6 +202,14 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
   });
 }
 
+async function putJson<T>(path: string, body: unknown): Promise<T> {
+  return requestJson<T>(fetch, path, {
+    method: 'PUT',
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...CSRF_HEADERS },
+    body: JSON.stringify(body),
+  });
+}
+
 /** The signed-in person (GET /api/auth/me). */
 export interface Me {
   id: number;
@@ -343,4 +351,4 @@ export function throwLoadError(cause: unknown): never {
  * The same requests for the pages' own API modules (`$lib/ops-api.ts`): every call still
  * goes through this module's request handling.
  */
-export const http = { get: getJson, post: postJson };
+export const http = { get: getJson, post: postJson, put: putJson };

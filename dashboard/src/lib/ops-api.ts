@@ -1,4 +1,4 @@
-import { ApiError, http, type Alert, type Sample, type TelemetryPoint } from './api';
+import { ApiError, http, type Alert, type Product, type Sample, type TelemetryPoint } from './api';
 
 /**
  * The operating pages' part of the API (samples list, sample actions, creators, KPIs,
@@ -19,7 +19,18 @@ export interface SampleRecord extends Sample {
   productCostCents: number;
   shippingCostCents: number;
   trackerCostShareCents: number;
+  /** GET /api/samples/:id only: the profile the trip is judged by, and where it comes from. */
+  condition?: SampleCondition;
 }
+
+/** PUT /api/samples/:id/condition-profile answers with this. */
+export interface SampleCondition {
+  source: 'sample' | 'product' | 'default';
+  sampleProfile: Product['conditionProfile'];
+  effectiveProfile: NonNullable<Product['conditionProfile']>;
+}
+
+export const PROFILE_PRESETS = ['chocolate', 'cold-chain', 'fragile', 'ambient'] as const;
 
 export type Standing = 'active' | 'watch' | 'restricted';
 
@@ -128,6 +139,11 @@ export const opsApi = {
 
   getSample(fetchFn: Fetch, id: string): Promise<SampleRecord> {
     return http.get(fetchFn, `/api/samples/${encodeURIComponent(id)}`);
+  },
+
+  /** A preset name gives the sample its own profile; null goes back to the product's. */
+  setConditionProfile(id: string, profile: (typeof PROFILE_PRESETS)[number] | null): Promise<SampleCondition> {
+    return http.put(`/api/samples/${encodeURIComponent(id)}/condition-profile`, { profile });
   },
 
   async alertsOfSample(fetchFn: Fetch, sampleId: string): Promise<Alert[]> {

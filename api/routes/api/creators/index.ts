@@ -19,7 +19,9 @@ const Address = z.object({
   region: text(100).optional(),
   postalCode: text(20),
   country: z.string().regex(/^[A-Z]{2}$/, 'country is an ISO 3166-1 alpha-2 code'),
-}).strict();
+  lat: z.number().min(-90).max(90).optional().describe('Where the address is: the destination geofence of samples shipped here (PII)'),
+  lon: z.number().min(-180).max(180).optional(),
+}).strict().refine((a) => (a.lat === undefined) === (a.lon === undefined), { message: 'lat and lon go together', path: ['lon'] });
 
 const CreatorFields = {
   handle: text(100).describe('Main handle, e.g. @ava.cooks (unique, case-insensitive)'),

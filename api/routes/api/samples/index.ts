@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
-import { PageQuery, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
+import { PageQuery, SampleDetailSchema, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
-import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
-import { auditActor } from '../../../plugins/auth.ts';
+import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
+import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../../../../core/domain/condition/index.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -16,6 +17,12 @@ const CreateSampleBody = z.object({
   sku: text(100),
   campaign: text(200).optional(),
 }).strict();
+
+// Like a product's: a preset name stores that preset's full profile.
+const SampleProfile = z.union([
+  z.enum(Object.keys(CONDITION_PRESETS) as [PresetName, ...PresetName[]]).transform((name) => CONDITION_PRESETS[name]),
+  ConditionProfileSchema,
+]).nullable().describe('A ConditionProfile, a preset name (chocolate, cold-chain, fragile, ambient), or null to follow the product\'s');
 
 /** `300`, `300s`, `5m`, `1h`, `1d` → seconds. */
 const Bucket = z.string().regex(/^\d+[smhd]?$/, 'bucket is seconds or a number with s, m, h or d').transform((v) => {
@@ -57,11 +64,28 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
 
   route(app, routes, {
     method: 'GET', url: '/api/samples/:id', tags: ['samples'], access: READERS,
-    summary: 'One sample',
+    summary: 'One sample, with the condition profile its trip is judged by and its geofences',
     params: SampleId,
-    responses: { 200: SampleSchema },
+    responses: { 200: SampleDetailSchema },
     errors: ['NOT_FOUND'],
-    handler: ({ params }) => services.samples.get(params.id),
+    handler: async ({ params, req }) => {
+      const [sample, condition, g] = await Promise.all([
+        services.samples.get(params.id), services.sampleCondition.condition(params.id), services.sampleCondition.geofences(params.id),
+      ]);
+      // The destination is the creator's address: as much PII as the street.
+      const geofences = seesCreatorPii(principalOf(req).role) ? g : { ...g, destination: null, piiRedacted: true as const };
+      return { ...sample, condition, geofences };
+    },
+  });
+
+  route(app, routes, {
+    method: 'PUT', url: '/api/samples/:id/condition-profile', tags: ['samples'], access: OPS,
+    summary: "Judge this sample's trip by its own condition profile instead of its product's (null: back to the product's)",
+    params: SampleId,
+    body: z.object({ profile: SampleProfile }).strict(),
+    responses: { 200: SampleDetailSchema.shape.condition },
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: ({ params, body, req }) => services.sampleCondition.setProfile(params.id, body.profile, auditActor(req)),
   });
 
   route(app, routes, {
