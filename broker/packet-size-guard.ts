@@ -26,6 +26,7 @@ export class PacketSizeGuard extends Duplex {
     this.remoteAddress = remoteAddress ?? (inner as Duplex & { remoteAddress?: string }).remoteAddress;
     this.scanner = new MqttPacketSizeScanner(maxRemainingLength);
     inner.on('data', (chunk: Buffer) => {
+      if (this.destroyed) return; // chunks already read when the guard closed the connection
       const result = this.scanner.feed(chunk);
       if (!result.ok) {
         onRefused(result, this.remoteAddress);
