@@ -177,11 +177,12 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       services.devices.attachSessions(created.sessions);
       cleanups.push(async () => services.devices.attachSessions(undefined));
       // Every connection is read through the packet size check before aedes parses it.
-      const guarded = (conn: Duplex, ip?: string) => new PacketSizeGuard(conn, env.MQTT_MAX_PACKET_BYTES, (refusal, addr) => {
+      const oversized = (detail: Record<string, unknown>) => {
         metrics.oversizedPackets.inc();
-        brokerLog.warn({ ip: addr, deviceId: (conn as Duplex & { client?: { id?: string } }).client?.id, ...refusal, limit: env.MQTT_MAX_PACKET_BYTES },
-          'MQTT packet over the size limit; connection closed');
-      }, ip);
+        brokerLog.warn({ ...detail, limit: env.MQTT_MAX_PACKET_BYTES }, 'MQTT packet over the size limit; connection closed');
+      };
+      const guarded = (conn: Duplex, ip?: string, report = oversized) => new PacketSizeGuard(conn, env.MQTT_MAX_PACKET_BYTES, (refusal, addr) =>
+        report({ ip: addr, deviceId: (conn as Duplex & { client?: { id?: string } }).client?.id, ...refusal }), ip);
       const tcp = createTcpServer((socket) => b.handle(guarded(socket)));
       const port = await listenTcp(tcp, env.MQTT_PORT, env.MQTT_HOST);
       cleanups.push(() => closeServer(tcp));
@@ -196,7 +197,19 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       const http = tls ? createHttpsServer(tls) : createHttpServer();
       // maxPayload bounds one WebSocket frame; the guard bounds a packet spread over frames.
       const wss = new WebSocketServer({ server: http, path: '/mqtt', maxPayload: env.MQTT_MAX_PACKET_BYTES + 5 });
-      wss.on('connection', (ws, req) => b.handle(guarded(createWebSocketStream(ws), req.socket.remoteAddress), req));
+      wss.on('connection', (ws, req) => {
+        // One frame over maxPayload is closed by ws itself (1009) before the guard sees it;
+        // a connection is counted once, whichever of the two catches it first.
+        let reported = false;
+        const once = (detail: Record<string, unknown>) => {
+          if (!reported) oversized(detail);
+          reported = true;
+        };
+        ws.on('error', (err: Error & { code?: string }) => {
+          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') once({ ip: req.socket.remoteAddress, reason: 'websocket_frame_too_large' });
+        });
+        b.handle(guarded(createWebSocketStream(ws), req.socket.remoteAddress, once), req);
+      });
       const wsPort = await listenTcp(http, env.MQTT_WS_PORT, env.MQTT_HOST);
       cleanups.push(async () => {
         wss.close();

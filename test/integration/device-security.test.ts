@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -122,6 +123,16 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('device side on the embedded
     expect(atLimit.connected).toBe(true);
     await atLimit.endAsync();
     await byClient.endAsync();
+  });
+
+  it('closes a WebSocket sending one frame over the size limit, and counts it', async () => {
+    const before = (await p.metrics.oversizedPackets.get()).values[0]?.value ?? 0;
+    const ws = new WebSocket(p.mqttWsUrl!, 'mqtt');
+    await new Promise((r) => ws.once('open', r));
+    const code = new Promise<number>((r) => ws.once('close', (c) => r(c)));
+    ws.send(Buffer.alloc(2 * 1024 * 1024));
+    expect(await code).toBe(1009); // "message too big"
+    await waitFor(async () => (await p.metrics.oversizedPackets.get()).values[0]?.value === before + 1, 3000, 'the metric');
   });
 
   it('limits failed sign-ins per IP; trackers verified recently still get in from that IP', async () => {
