@@ -10,7 +10,8 @@ export type Refusal = Exclude<ScanResult, { ok: true }>;
  * so an oversized packet is never buffered (aedes 1.2 has no maximum packet size; its
  * parser would collect the whole packet first). Writes pass straight through.
  *
- * `remoteAddress` is carried over so the broker's hooks still see the peer's address.
+ * `remoteAddress` is carried over so the broker's hooks still see the peer's address (aedes
+ * also hangs its client on the stream it handles, this guard, as `client`).
  */
 export class PacketSizeGuard extends Duplex {
   readonly remoteAddress: string | undefined;
@@ -19,7 +20,7 @@ export class PacketSizeGuard extends Duplex {
   constructor(
     private readonly inner: Duplex,
     maxRemainingLength: number,
-    onRefused: (refusal: Refusal, remoteAddress: string | undefined) => void,
+    onRefused: (refusal: Refusal, guard: PacketSizeGuard) => void,
     remoteAddress?: string,
   ) {
     super({ allowHalfOpen: false });
@@ -29,7 +30,7 @@ export class PacketSizeGuard extends Duplex {
       if (this.destroyed) return; // chunks already read when the guard closed the connection
       const result = this.scanner.feed(chunk);
       if (!result.ok) {
-        onRefused(result, this.remoteAddress);
+        onRefused(result, this);
         this.destroy();
         return;
       }
