@@ -182,7 +182,8 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
         brokerLog.warn({ ...detail, limit: env.MQTT_MAX_PACKET_BYTES }, 'MQTT packet over the size limit; connection closed');
       };
       const guarded = (conn: Duplex, ip?: string, report = oversized) => new PacketSizeGuard(conn, env.MQTT_MAX_PACKET_BYTES, (refusal, guard) =>
-        report({ ip: guard.remoteAddress, deviceId: (guard as PacketSizeGuard & { client?: { id?: string | null } }).client?.id, ...refusal }), ip);
+        report({ ip: guard.remoteAddress, deviceId: (guard as PacketSizeGuard & { client?: { id?: string | null } }).client?.id, reason: refusal.reason,
+          ...(refusal.reason === 'too_large' ? { remainingLength: refusal.remainingLength } : {}) }), ip);
       const tcp = createTcpServer((socket) => b.handle(guarded(socket)));
       const port = await listenTcp(tcp, env.MQTT_PORT, env.MQTT_HOST);
       cleanups.push(() => closeServer(tcp));
