@@ -41,17 +41,24 @@ export interface ApiDeps {
 export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
   /** Where 5xx errors are logged (in full; clients see only a code). */
   logger?: FastifyBaseLogger;
+  /** PEM certificate and key: serve HTTPS instead of HTTP. */
+  https?: { cert: Buffer; key: Buffer };
   /** Serve the built dashboard at / (default true). */
   dashboard?: boolean;
 }
 
 /** Builds the HTTP API. No socket is opened here; `listen` belongs to the caller (main). */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const options = {
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
-  });
+  };
+  // With a certificate the same API, dashboard and /api/live serve HTTPS and WSS. The
+  // routes never touch the server type, so the HTTPS instance is used as the plain one.
+  const app: FastifyInstance = opts.https
+    ? (Fastify({ ...options, https: opts.https }) as unknown as FastifyInstance)
+    : Fastify(options);
   const deps: ApiDeps = { ...opts, routes: [] };
   registerErrorHandler(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

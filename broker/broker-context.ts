@@ -16,6 +16,15 @@ export interface BrokerContext {
   persist?: PersistHook;
   /** Logs and counts a refusal with the device id and the reason. */
   refuse(kind: 'connect' | 'publish' | 'subscribe', deviceId: string, reason: string): void;
+  /** Connection rate limits; 0 turns one off. */
+  limits?: ConnectLimits;
+}
+
+export interface ConnectLimits {
+  /** CONNECT attempts per device id per minute (also the burst). */
+  connectsPerDevicePerMin: number;
+  /** Failed sign-ins per source IP per minute (also the burst). */
+  authFailuresPerIpPerMin: number;
 }
 
 export type PersistHook = (deviceId: string, topic: string, payload: Buffer, done: (err?: Error) => void) => void;

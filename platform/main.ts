@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const signIn = await firstSignIn(platform);
   console.log(`\n  Dashboard:  ${platform.httpUrl}/`);
   console.log(`  API docs:   ${platform.httpUrl}/openapi.json`);
-  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}\n`);
+  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}\n`);
   for (const line of signIn) console.log(`  ${line}`);
   if (signIn.length) console.log('');
 

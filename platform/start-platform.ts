@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Aedes } from 'aedes';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
 import { LiveHub } from '../api/live-hub.ts';
 import { closeBroker, createBroker } from '../broker/broker.ts';
+import { PacketSizeGuard } from '../broker/packet-size-guard.ts';
 import { loadEnv, type Env } from '../core/config/env.ts';
 import type { Logger } from '../core/observability/logger.ts';
 import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
@@ -35,6 +40,8 @@ export interface Platform {
   mqttUrl: string;
   /** MQTT over WebSocket on the embedded broker, if enabled. */
   mqttWsUrl: string | undefined;
+  /** MQTT over TLS on the embedded broker, when a certificate is configured. */
+  mqttsUrl: string | undefined;
   databaseUrl: string;
   pool: Pool;
   services: Services;
@@ -67,6 +74,10 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
   const pinoLog = createLogger(env);
   const log: Logger = pinoLog;
   const metrics = createMetrics();
+  // Read once at start: a renewed certificate takes a restart (docs/operations.md).
+  const tls = env.TLS_CERT_FILE && env.TLS_KEY_FILE
+    ? { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }
+    : undefined;
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
@@ -129,6 +140,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     let broker: Aedes | undefined;
     let mqttUrl: string;
     let mqttWsUrl: string | undefined;
+    let mqttsUrl: string | undefined;
     let brokerReady: () => boolean;
     if (env.MQTT_URL) {
       const source = await startMqttClientSource(ingest, {
@@ -145,7 +157,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       brokerReady = () => source.client.connected;
     } else {
       const brokerLog = log.child({ part: 'broker' });
-      broker = await createBroker({
+      const created = await createBroker({
         ctx: {
           devices: services.devices,
           log: brokerLog,
@@ -155,22 +167,58 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
             brokerLog.warn({ deviceId, kind, reason }, 'broker refused');
           },
           persist: embeddedBrokerSource(ingest),
+          limits: {
+            connectsPerDevicePerMin: env.MQTT_CONNECTS_PER_DEVICE_PER_MIN,
+            authFailuresPerIpPerMin: env.MQTT_AUTH_FAILURES_PER_IP_PER_MIN,
+          },
         },
       });
+      broker = created.broker;
       const b = broker;
-      const tcp = createTcpServer(b.handle);
+      // The API revokes devices (rotated secret, disabled) through this port, not the broker.
+      services.devices.attachSessions(created.sessions);
+      cleanups.push(async () => services.devices.attachSessions(undefined));
+      // Every connection is read through the packet size check before aedes parses it.
+      const oversized = (detail: Record<string, unknown>) => {
+        metrics.oversizedPackets.inc();
+        brokerLog.warn({ ...detail, limit: env.MQTT_MAX_PACKET_BYTES }, 'MQTT packet over the size limit; connection closed');
+      };
+      const guarded = (conn: Duplex, ip?: string, report = oversized) => new PacketSizeGuard(conn, env.MQTT_MAX_PACKET_BYTES, (refusal, guard) =>
+        report({ ip: guard.remoteAddress, deviceId: (guard as PacketSizeGuard & { client?: { id?: string | null } }).client?.id, reason: refusal.reason,
+          ...(refusal.reason === 'too_large' ? { remainingLength: refusal.remainingLength } : {}) }), ip);
+      const tcp = createTcpServer((socket) => b.handle(guarded(socket)));
       const port = await listenTcp(tcp, env.MQTT_PORT, env.MQTT_HOST);
       cleanups.push(() => closeServer(tcp));
       mqttUrl = `mqtt://${env.MQTT_HOST}:${port}`;
-      const http = createHttpServer();
-      const wss = new WebSocketServer({ server: http, path: '/mqtt' });
-      wss.on('connection', (ws, req) => b.handle(createWebSocketStream(ws), req));
+      if (tls) {
+        const mqtts = createTlsServer(tls, (socket) => b.handle(guarded(socket)));
+        mqtts.on('tlsClientError', (err) => brokerLog.debug({ err: err.message }, 'TLS handshake failed'));
+        const tlsPort = await listenTcp(mqtts, env.MQTTS_PORT, env.MQTT_HOST);
+        cleanups.push(() => closeServer(mqtts));
+        mqttsUrl = `mqtts://${env.MQTT_HOST}:${tlsPort}`;
+      }
+      const http = tls ? createHttpsServer(tls) : createHttpServer();
+      // maxPayload bounds one WebSocket frame; the guard bounds a packet spread over frames.
+      const wss = new WebSocketServer({ server: http, path: '/mqtt', maxPayload: env.MQTT_MAX_PACKET_BYTES + 5 });
+      wss.on('connection', (ws, req) => {
+        // One frame over maxPayload is closed by ws itself (1009) before the guard sees it;
+        // a connection is counted once, whichever of the two catches it first.
+        let reported = false;
+        const once = (detail: Record<string, unknown>) => {
+          if (!reported) oversized(detail);
+          reported = true;
+        };
+        ws.on('error', (err: Error & { code?: string }) => {
+          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') once({ ip: req.socket.remoteAddress, reason: 'websocket_frame_too_large' });
+        });
+        b.handle(guarded(createWebSocketStream(ws), req.socket.remoteAddress, once), req);
+      });
       const wsPort = await listenTcp(http, env.MQTT_WS_PORT, env.MQTT_HOST);
       cleanups.push(async () => {
         wss.close();
         await closeServer(http);
       });
-      mqttWsUrl = `ws://${env.MQTT_HOST}:${wsPort}/mqtt`;
+      mqttWsUrl = `${tls ? 'wss' : 'ws'}://${env.MQTT_HOST}:${wsPort}/mqtt`;
       // Cleanups run in reverse: ingest stores what it accepted while the devices'
       // connections are still open to carry the PUBACKs, then the broker disconnects
       // them, and only then can the listening servers finish closing.
@@ -196,6 +244,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       // Requests are logged at info; the API logs only what goes wrong (5xx in full).
       logger: pinoLog.child({ part: 'api' }, { level: 'warn' }),
       config: { mapTileUrl: env.MAP_TILE_URL ?? null, publicUrl: env.PUBLIC_URL },
+      ...(tls ? { https: tls } : {}),
       readiness: async () => ({
         database: await pool.query('select 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, detail: e.message })),
         broker: brokerReady() ? { ok: true } : { ok: false, detail: 'not connected' },
@@ -211,10 +260,10 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     });
     await app.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const httpPort = (app.server.address() as AddressInfo).port;
-    const httpUrl = `http://${env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.HTTP_HOST}:${httpPort}`;
+    const httpUrl = `${tls ? 'https' : 'http'}://${env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.HTTP_HOST}:${httpPort}`;
 
     return {
-      env, httpUrl, mqttUrl, mqttWsUrl, databaseUrl: db.url, pool, services, ingest, conditions: monitor, metrics, log, app, broker,
+      env, httpUrl, mqttUrl, mqttWsUrl, mqttsUrl, databaseUrl: db.url, pool, services, ingest, conditions: monitor, metrics, log, app, broker,
       provisionDevice: (id) => services.devices.provision(id ? { id } : {}),
       stop: stopAll,
     };

@@ -1,6 +1,7 @@
 import type { Client, PublishPacket } from 'aedes';
 import { MAX_PAYLOAD_BYTES } from '../../core/protocol/tracker-protocol.ts';
 import type { BrokerContext } from '../broker-context.ts';
+import type { BrokerDeviceSessions } from '../device-sessions.ts';
 
 /**
  * A device may publish only to its own telemetry and status topics
@@ -9,9 +10,16 @@ import type { BrokerContext } from '../broker-context.ts';
  * Publishes from inside the platform (client null) are always allowed.
  * An authorized device publish is then persisted (ctx.persist) before the PUBACK.
  */
-export function authorizePublishHook(ctx: BrokerContext) {
+export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceSessions) {
   return function authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
     if (!client) return done(null);
+    // A connection whose device was disabled or got a new secret is being closed: what it
+    // still sends is refused. Its will ({"state":"offline"}, set when it signed in) still
+    // goes out, so the device shows offline.
+    if (!sessions.isCurrent(client) && packet !== (client as Client & { will?: unknown }).will) {
+      ctx.refuse('publish', client.id, 'credentials revoked');
+      return done(new Error('credentials revoked'));
+    }
     const own = `trackers/${client.id}/`;
     const topic = packet.topic;
     if (topic !== `${own}telemetry` && topic !== `${own}status`) {

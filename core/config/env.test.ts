@@ -26,4 +26,17 @@ describe('loadEnv', () => {
       expect(msg).toContain('LOG_LEVEL');
     }
   });
+
+  it('takes TLS_CERT_FILE and TLS_KEY_FILE together or not at all', () => {
+    expect(() => loadEnv({ TLS_CERT_FILE: '/etc/cert.pem' })).toThrow(/TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE go together/);
+    expect(() => loadEnv({ TLS_KEY_FILE: '/etc/key.pem' })).toThrow(ConfigError);
+    expect(loadEnv({ TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' })).toMatchObject({ TLS_CERT_FILE: '/c.pem', MQTTS_PORT: 8883 });
+  });
+
+  it('has device-side limits on by default', () => {
+    expect(loadEnv({})).toMatchObject({
+      MQTT_MAX_PACKET_BYTES: 256 * 1024 + 4096, MQTT_CONNECTS_PER_DEVICE_PER_MIN: 10, MQTT_AUTH_FAILURES_PER_IP_PER_MIN: 30,
+    });
+    expect(() => loadEnv({ MQTT_MAX_PACKET_BYTES: '10' })).toThrow(/MQTT_MAX_PACKET_BYTES/);
+  });
 });

@@ -26,6 +26,18 @@ export const EnvSchema = z.object({
   /** Embedded broker MQTT-over-WebSocket port, path /mqtt. (0 for any port: tests.) */
   MQTT_WS_PORT: int(8884).pipe(z.number().max(65535)),
 
+  /** Embedded broker MQTT-over-TLS port, opened only with TLS_CERT_FILE/TLS_KEY_FILE. */
+  MQTTS_PORT: int(8883).pipe(z.number().max(65535)),
+  /** PEM certificate (chain) and key: set both and the broker adds MQTTS, HTTP and MQTT-over-WebSocket turn to HTTPS/WSS. */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  /** Largest MQTT packet (remaining length: topic, header and payload) the embedded broker reads; a larger one closes the connection. */
+  MQTT_MAX_PACKET_BYTES: int(256 * 1024 + 4096).pipe(z.number().min(1024).max(268_435_455)),
+  /** CONNECT attempts per device id per minute (also the burst); 0: no limit. */
+  MQTT_CONNECTS_PER_DEVICE_PER_MIN: int(10),
+  /** Failed device sign-ins per source IP per minute (also the burst); 0: no limit. */
+  MQTT_AUTH_FAILURES_PER_IP_PER_MIN: int(30),
+
   DATA_DIR: z.string().default('./data'),
   EMBEDDED_PG_PORT: int(54329).pipe(z.number().max(65535)),
 
@@ -77,6 +89,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
   message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together', path: ['ADMIN_PASSWORD'],
+}).refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
+  message: 'TLS_CERT_FILE and TLS_KEY_FILE go together', path: ['TLS_KEY_FILE'],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -21,6 +21,8 @@ export function createMetrics() {
     ingestLagSeconds: new Gauge({ name: 'sampletrack_ingest_lag_seconds', help: 'Age of the oldest reading received but not yet stored', registers: [registry] }),
     connectedDevices: new Gauge({ name: 'sampletrack_connected_devices', help: 'Trackers connected to the embedded broker', registers: [registry] }),
     authFailures: new Counter({ name: 'sampletrack_broker_refusals_total', help: 'Connections, publishes and subscriptions refused by the broker', labelNames: ['kind'] as const, registers: [registry] }),
+    throttledConnects: new Counter({ name: 'sampletrack_broker_throttled_connects_total', help: 'Connects refused by a rate limit (per device id, or per IP after failed sign-ins)', labelNames: ['limit'] as const, registers: [registry] }),
+    oversizedPackets: new Counter({ name: 'sampletrack_broker_oversized_packets_total', help: 'Connections closed for an MQTT packet over the size limit (or a malformed length)', registers: [registry] }),
     wsClients: new Gauge({ name: 'sampletrack_live_clients', help: 'Open /api/live WebSocket connections', registers: [registry] }),
   };
   return m;

@@ -7,10 +7,28 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { hashSecret, newDeviceSecret, verifySecret } from '../domain/device-secret.ts';
 import { DeviceRepository, type DeviceRow } from '../storage/repositories/device.repository.ts';
 
+/**
+ * Live connections of devices, as far as this process can reach them: the embedded broker
+ * registers itself here at start (platform/start-platform.ts), so the API can revoke a
+ * device without importing the broker. With an external broker nothing is registered and
+ * only the stored state changes (docs/SECURITY.md).
+ */
+export interface DeviceSessions {
+  /** Forgets any cached verification of the device's secret and closes its connection, if any. */
+  revoke(id: string, reason: 'secret_rotated' | 'disabled'): void;
+}
+
 export type AuthResult = { ok: true } | { ok: false; reason: 'unknown_device' | 'bad_secret' | 'disabled' | 'bad_id' };
 
 export class DeviceService {
+  private sessions: DeviceSessions | undefined;
+
   constructor(private readonly devices: DeviceRepository, private readonly pool?: Pool) {}
+
+  /** The broker's handle on live connections (one per process; the last one registered wins). */
+  attachSessions(sessions: DeviceSessions | undefined): void {
+    this.sessions = sessions;
+  }
 
   /** Provisions a tracker. The secret is returned here once and stored only as a hash. */
   async provision(input: { id?: string; label?: string }, by: AuditActor = systemActor('api')): Promise<{ id: string; secret: string }> {
@@ -47,6 +65,46 @@ export class DeviceService {
     if (!creds) return { ok: false, reason: 'unknown_device' };
     if (creds.disabled) return { ok: false, reason: 'disabled' };
     return (await verifySecret(secret, creds.secretHash)) ? { ok: true } : { ok: false, reason: 'bad_secret' };
+  }
+
+  /**
+   * Issues a new secret, returned here once; the old one is refused from the moment this
+   * returns (no grace period: a tracker that cannot take the new secret stays offline), and
+   * the device's open connection is closed so it signs in again with the new one.
+   */
+  async rotateSecret(id: string, by: AuditActor): Promise<{ id: string; secret: string }> {
+    const secret = newDeviceSecret();
+    const hash = await hashSecret(secret);
+    await withTransaction(this.requirePool(), async (tx) => {
+      if (!(await new DeviceRepository(tx).setSecretHash(id, hash))) throw notFound('device', id);
+      await new AuditRepository(tx).record(by, { action: 'device.rotate_secret', entityType: 'device', entityId: id });
+    });
+    this.sessions?.revoke(id, 'secret_rotated');
+    return { id, secret };
+  }
+
+  /**
+   * A disabled device is refused at connect and its open connection is closed; enabling lets
+   * it sign in again with its current secret. Setting the state it already has changes nothing
+   * and writes no audit row.
+   */
+  async setDisabled(id: string, disabled: boolean, by: AuditActor): Promise<DeviceRow> {
+    const device = await withTransaction(this.requirePool(), async (tx) => {
+      const change = await new DeviceRepository(tx).setDisabled(id, disabled);
+      if (!change) throw notFound('device', id);
+      if ((change.before.disabledAt !== null) !== disabled) {
+        await new AuditRepository(tx).record(by, { action: disabled ? 'device.disable' : 'device.enable', entityType: 'device', entityId: id });
+      }
+      return change.after;
+    });
+    // Also when it was already disabled: a connection that raced the first disable goes too.
+    if (disabled) this.sessions?.revoke(id, 'disabled');
+    return device;
+  }
+
+  private requirePool(): Pool {
+    if (!this.pool) throw new Error('DeviceService needs a pool for changes that are audited');
+    return this.pool;
   }
 
   async get(id: string): Promise<DeviceRow> {

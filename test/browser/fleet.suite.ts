@@ -61,5 +61,33 @@ export function fleetSuite(): void {
       expect(errors).toEqual([]);
       await page.close();
     });
+
+    it('rotates a secret (shown once) and disables and enables a tracker, each cutting its connection', { timeout: 60_000 }, async () => {
+      const { id, secret } = await harness.platform.provisionDevice(`trk-fleetsec-${suffix()}`);
+      const tracker = await trackerSender(id, secret);
+      const { page, errors } = await openPath('/fleet');
+      page.on('dialog', (d) => void d.accept());
+      await page.getByLabel('Search trackers').fill(id);
+      const row = page.locator(`tr[data-tracker="${id}"]`);
+      await row.waitFor();
+
+      const cut = new Promise<void>((r) => tracker.client.once('close', () => r()));
+      await row.locator('[data-action="rotate-secret"]').click();
+      const banner = page.locator(`[data-rotated="${id}"]`);
+      await banner.waitFor();
+      const fresh = (await banner.locator('[data-secret]').textContent())!;
+      expect(fresh).not.toBe(secret);
+      await cut;
+      (await trackerSender(id, fresh)).client.end(true);
+
+      await row.locator('[data-action="disable"]').click();
+      await expect.poll(() => row.locator('[data-col="link"]').textContent()).toBe('disabled');
+      expect((await harness.platform.services.devices.get(id)).disabledAt).not.toBeNull();
+      await row.locator('[data-action="enable"]').click();
+      await expect.poll(() => row.locator('[data-action="disable"]').count()).toBe(1);
+      expect((await harness.platform.services.devices.get(id)).disabledAt).toBeNull();
+      expect(errors).toEqual([]);
+      await page.close();
+    });
   });
 }

@@ -48,6 +48,28 @@ export class DeviceRepository {
     return rows[0];
   }
 
+  /** Replaces the secret's hash; false when there is no such device. */
+  async setSecretHash(id: string, secretHash: string): Promise<boolean> {
+    const { rowCount } = await this.sql.query('update devices set secret_hash = $2 where id = $1', [id, secretHash]);
+    return rowCount === 1;
+  }
+
+  /**
+   * Disables (keeping the first disabled_at) or enables a device; the row as it was before,
+   * or undefined when there is no such device. Locks the row for the rest of the transaction.
+   */
+  async setDisabled(id: string, disabled: boolean): Promise<{ before: DeviceRow; after: DeviceRow } | undefined> {
+    const { rows } = await this.sql.query<DeviceRow>(`select ${COLUMNS} from devices where id = $1 for update`, [id]);
+    const before = rows[0];
+    if (!before) return undefined;
+    const { rows: after } = await this.sql.query<DeviceRow>(
+      `update devices set disabled_at = case when $2 then coalesce(disabled_at, now()) else null end
+       where id = $1 returning ${COLUMNS}`,
+      [id, disabled],
+    );
+    return { before, after: after[0]! };
+  }
+
   async get(id: string): Promise<DeviceRow | undefined> {
     const { rows } = await this.sql.query<DeviceRow>(`select ${COLUMNS} from devices where id = $1`, [id]);
     return rows[0];

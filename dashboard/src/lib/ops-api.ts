@@ -198,6 +198,15 @@ export const opsApi = {
   provisionDevice(body: { id?: string; label?: string }): Promise<{ id: string; secret: string }> {
     return http.post('/api/devices', body);
   },
+
+  /** A new secret, returned this once; the old one stops working and the tracker is disconnected. */
+  rotateDeviceSecret(id: string): Promise<{ id: string; secret: string }> {
+    return http.post(`/api/devices/${encodeURIComponent(id)}/rotate-secret`, {});
+  },
+
+  setDeviceDisabled(id: string, disabled: boolean): Promise<Device> {
+    return http.post(`/api/devices/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {});
+  },
 };
 
 /** A message for a failed action, with the API's own words when it gave some. */

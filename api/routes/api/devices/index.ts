@@ -40,4 +40,31 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
     errors: ['NOT_FOUND'],
     handler: ({ params }) => services.devices.get(params.id),
   });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/devices/:id/rotate-secret', tags: ['devices'], access: OPS,
+    summary: 'Issue a new secret (returned this once); the old one is refused at once and the tracker is disconnected',
+    params: z.object({ id: DeviceIdSchema }),
+    responses: { 200: ProvisionedDeviceSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, req }) => services.devices.rotateSecret(params.id, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/devices/:id/disable', tags: ['devices'], access: OPS,
+    summary: 'Disable a tracker: it is disconnected and refused until enabled',
+    params: z.object({ id: DeviceIdSchema }),
+    responses: { 200: DeviceSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, req }) => services.devices.setDisabled(params.id, true, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/devices/:id/enable', tags: ['devices'], access: OPS,
+    summary: 'Enable a disabled tracker; it signs in again with its current secret',
+    params: z.object({ id: DeviceIdSchema }),
+    responses: { 200: DeviceSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, req }) => services.devices.setDisabled(params.id, false, auditActor(req)),
+  });
 }
