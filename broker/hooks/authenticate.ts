@@ -78,8 +78,8 @@ export function authenticateHook(ctx: BrokerContext, sessions: BrokerDeviceSessi
     const ip = remoteAddress(client);
     const now = Date.now();
     const failed = (code: number, message: string, reason: string) => {
-      // A disabled tracker retrying is no guess at a secret (and costs no scrypt): its own
-      // id's budget slows it, without using up the budget of the address it shares.
+      // A disabled tracker retrying showed its right secret, so it is no guess: its own id's
+      // budget slows it, without using up the budget of the address it shares.
       if (code !== NOT_AUTHORIZED) failuresPerIp.take(ip, now);
       ctx.refuse('connect', id, reason);
       done(refusal(code, message), false);

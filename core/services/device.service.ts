@@ -63,8 +63,9 @@ export class DeviceService {
     if (!DEVICE_ID_PATTERN.test(id)) return { ok: false, reason: 'bad_id' };
     const creds = await this.devices.credentials(id);
     if (!creds) return { ok: false, reason: 'unknown_device' };
-    if (creds.disabled) return { ok: false, reason: 'disabled' };
-    return (await verifySecret(secret, creds.secretHash)) ? { ok: true } : { ok: false, reason: 'bad_secret' };
+    // The secret is judged first: only a caller who holds it learns that the device is disabled.
+    if (!(await verifySecret(secret, creds.secretHash))) return { ok: false, reason: 'bad_secret' };
+    return creds.disabled ? { ok: false, reason: 'disabled' } : { ok: true };
   }
 
   /**

@@ -66,6 +66,8 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('device side on the embedded
     // Its will went out on the way: the device shows offline.
     await waitFor(async () => (await p.services.devices.get(id)).online === false, 3000, 'the will to mark it offline');
     await expect(connect(id, secret)).rejects.toMatchObject({ code: 5 });
+    // Without the secret nobody learns that it is disabled: a wrong one is just refused.
+    await expect(connect(id, 'not-the-secret')).rejects.toMatchObject({ code: 4 });
     // Disabling twice changes nothing and writes one audit row.
     expect((await p.api(`/api/devices/${id}/disable`, { method: 'POST' })).status).toBe(200);
 
