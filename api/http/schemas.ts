@@ -80,6 +80,27 @@ export const SampleDetailSchema = SampleSchema.extend({
   }),
 }).meta({ id: 'SampleDetail' });
 
+export const TripFiguresSchema = z.object({
+  sampleId: z.string(),
+  source: z.enum(['sample', 'product', 'default']).describe('Where the profile judging the trip comes from'),
+  trackers: z.array(z.object({
+    deviceId: z.string(),
+    from: isoDate.nullable().describe('Event time of the first reading of the ride'),
+    to: isoDate.nullable().describe('Event time of the last reading so far'),
+    readings: z.number().int(),
+    mkt: z.object({
+      valueC: z.number().describe('Mean Kinetic Temperature of the trip so far, °C'),
+      limitC: z.number().nullable().describe("The profile's MKT limit; null when it sets none"),
+      exceeded: z.boolean(),
+    }).nullable().describe('null until a temperature reading has held for some time, or without a temperature rule'),
+    budget: z.object({
+      usedMs: z.number().describe('Held time outside the temperature range'),
+      allowedMs: z.number().nullable().describe('The stability budget; null when the profile sets none'),
+      exceeded: z.boolean(),
+    }),
+  })),
+}).meta({ id: 'TripFigures' });
+
 export const TransitionSchema = z.object({
   id: z.number().int(),
   sampleId: z.string(),

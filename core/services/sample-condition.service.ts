@@ -1,10 +1,14 @@
 import type { AuditActor } from '../domain/auth/principal.ts';
-import { ConditionProfileSchema, effectiveProfile, type ConditionProfile, type ProfileSource } from '../domain/condition/index.ts';
+import {
+  ConditionProfileSchema, effectiveProfile, evaluateTrip, type BudgetSummary, type ConditionProfile, type MktSummary, type ProfileSource,
+} from '../domain/condition/index.ts';
 import { notFound } from '../domain/errors.ts';
 import type { TripGeofences } from '../domain/geofence.ts';
 import type { Pool } from '../storage/database.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { SampleConditionRepository } from '../storage/repositories/sample-condition.repository.ts';
+import { SampleRepository } from '../storage/repositories/sample.repository.ts';
+import { TripRepository } from '../storage/repositories/trip.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
 
 export interface SampleConditionView {
@@ -13,6 +17,19 @@ export interface SampleConditionView {
   sampleProfile: ConditionProfile | null;
   /** What the condition rules judge its trip by. */
   effectiveProfile: ConditionProfile;
+}
+
+/** The trip-wide condition figures of one tracker's ride with the sample. */
+export interface TripFigures {
+  deviceId: string;
+  /** Event time of the first and last reading judged; null before any reading. */
+  from: Date | null;
+  to: Date | null;
+  readings: number;
+  /** Mean Kinetic Temperature against the profile's limit; null until some time is covered or without a temperature rule. */
+  mkt: MktSummary | null;
+  /** Time outside the temperature range against the stability budget. */
+  budget: BudgetSummary;
 }
 
 /** A sample's condition profile override and its trip's geofences. */
@@ -44,6 +61,33 @@ export class SampleConditionService {
       });
       return view(before.productProfile, profile);
     });
+  }
+
+  /**
+   * MKT and the stability budget over the whole trip, per tracker that rode with the sample,
+   * judged by the effective profile. These are trip verdicts (read at delivery, and shown
+   * live on the sample), computed from the stored readings in event time on each call.
+   */
+  async tripFigures(sampleId: string): Promise<{ source: ProfileSource; trackers: TripFigures[] }> {
+    const { source, effectiveProfile: profile } = await this.condition(sampleId);
+    const trips = new TripRepository(this.pool);
+    const trackers: TripFigures[] = [];
+    for (const w of await new SampleRepository(this.pool).trackerWindows(sampleId)) {
+      const readings = await trips.readings(w.deviceId, w.from, undefined, w.to);
+      const first = readings[0];
+      const last = readings.at(-1);
+      // Judging starts where the condition monitor starts it: the tracker's first reading of the trip.
+      const figures = evaluateTrip(readings, profile, first ? { startedAt: first.ts } : {});
+      trackers.push({
+        deviceId: w.deviceId,
+        from: first ? new Date(first.ts) : null,
+        to: last ? new Date(last.ts) : null,
+        readings: readings.length,
+        mkt: figures.mkt ?? null,
+        budget: figures.budget,
+      });
+    }
+    return { source, trackers };
   }
 
   async geofences(sampleId: string): Promise<TripGeofences> {

@@ -53,16 +53,17 @@ export class TripRepository {
     return rows[0];
   }
 
-  /** The trip's stored readings (what the rules judge), oldest first by event time. */
-  async readings(deviceId: string, since: Date | null, limit = 100_000): Promise<Reading[]> {
+  /** The trip's stored readings (what the rules judge), oldest first by event time; `until` bounds a finished trip. */
+  async readings(deviceId: string, since: Date | null, limit = 100_000, until: Date | null = null): Promise<Reading[]> {
     const { rows } = await this.sql.query<{
       seq: number; ts: Date; rcv: Date; lat: number | null; lon: number | null; acc: number | null; temp: number | null;
       hum: number | null; shock: number | null; tilt: number | null; light: number | null; batt: number | null; rssi: number | null;
     }>(
       `select seq, ts, received_at as rcv, lat, lon, acc_m as acc, temp_c as temp, humidity_pct as hum, shock_g as shock,
          tilt_deg as tilt, light_lux as light, battery_pct as batt, rssi_dbm as rssi
-       from telemetry where device_id = $1 and ($2::timestamptz is null or ts > $2) order by ts, seq limit $3`,
-      [deviceId, since, limit],
+       from telemetry where device_id = $1 and ($2::timestamptz is null or ts > $2) and ($4::timestamptz is null or ts <= $4)
+       order by ts, seq limit $3`,
+      [deviceId, since, limit, until],
     );
     return rows.map((r) => {
       const reading: Reading = { deviceId, seq: r.seq, ts: r.ts.getTime(), receivedAt: r.rcv.getTime() };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
-import { PageQuery, SampleDetailSchema, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
+import { PageQuery, SampleDetailSchema, SampleSchema, TelemetryPointSchema, TripFiguresSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
@@ -86,6 +86,15 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
     responses: { 200: SampleDetailSchema.shape.condition },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
     handler: ({ params, body, req }) => services.sampleCondition.setProfile(params.id, body.profile, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/samples/:id/trip-figures', tags: ['samples'], access: READERS,
+    summary: "The trip's Mean Kinetic Temperature and stability budget against the sample's profile, per tracker",
+    params: SampleId,
+    responses: { 200: TripFiguresSchema },
+    errors: ['NOT_FOUND'],
+    handler: async ({ params }) => ({ sampleId: params.id, ...(await services.sampleCondition.tripFigures(params.id)) }),
   });
 
   route(app, routes, {
