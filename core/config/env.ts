@@ -52,6 +52,12 @@ export const EnvSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: int(25).pipe(z.number().min(1)),
   /** How often the webhook dispatcher looks for due deliveries, ms. */
   WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
+  /** Follow-up messages (outbox) are POSTed here, signed; unset: they stay queued (GET /api/outbox). Retries use WEBHOOK_RETRY_BASE_MS and WEBHOOK_POLL_MS. */
+  OUTBOX_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC key of the outbox webhook's X-SampleTrack-Signature; required with OUTBOX_WEBHOOK_URL. */
+  OUTBOX_WEBHOOK_SECRET: z.string().min(16, 'OUTBOX_WEBHOOK_SECRET needs at least 16 characters').optional(),
+  /** Failed attempts after which an outbox message is given up (status failed). */
+  OUTBOX_MAX_ATTEMPTS: int(20).pipe(z.number().min(1)),
 
   /** Street-level map tiles for the dashboard, e.g. https://tiles.example.com/{z}/{x}/{y}.png; unset: the offline basemap only. */
   MAP_TILE_URL: z.string().regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'MAP_TILE_URL needs {z}, {x} and {y}').optional(),
@@ -67,6 +73,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
   message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together', path: ['ADMIN_PASSWORD'],
+}).refine((e) => e.OUTBOX_WEBHOOK_URL === undefined || e.OUTBOX_WEBHOOK_SECRET !== undefined, {
+  message: 'OUTBOX_WEBHOOK_URL needs OUTBOX_WEBHOOK_SECRET', path: ['OUTBOX_WEBHOOK_SECRET'],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

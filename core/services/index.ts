@@ -43,7 +43,7 @@ export function createServices(
     products: new ProductService(new ProductRepository(pool)),
     carrierEvents: new CarrierEventService(pool),
     sampleImport: new SampleImportService(pool, lifecycle),
-    followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool)),
+    followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool), pool),
     kpis: new KpiService(new KpiRepository(pool)),
     parcels: new ParcelService(new ParcelRepository(pool)),
     deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
