@@ -4,6 +4,7 @@ import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
 import { PageQuery, SampleSchema, TelemetryPointSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { sampleLabelRoutes } from './labels.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
 import { auditActor } from '../../../plugins/auth.ts';
@@ -37,6 +38,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   sampleExportRoutes(app, deps);
   sampleImportRoutes(app, deps);
   followUpRoutes(app, deps);
+  sampleLabelRoutes(app, deps);
 
   route(app, routes, {
     method: 'POST', url: '/api/samples', tags: ['samples'], access: OPS,
