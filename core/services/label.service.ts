@@ -1,4 +1,5 @@
 import { DomainError, notFound } from '../domain/errors.ts';
+import { code128Svg } from '../domain/label/code128.ts';
 import {
   labelSheetHtml, labelSvg, labelTarget, qrPng, SHEET_LAYOUTS, type LabelContent, type LabelFacts, type SheetLayoutName,
 } from '../domain/label/label.ts';
@@ -29,6 +30,11 @@ export class LabelService {
   async svg(id: string, o: { content: LabelContent; layout: SheetLayoutName }): Promise<string> {
     const s = await this.sample(id);
     return labelSvg(factsOf(s), labelTarget(this.publicUrl, s.id, o.content), SHEET_LAYOUTS[o.layout].labelMm);
+  }
+
+  /** Code 128 B of the bare id, for linear scanners. */
+  async barcodeSvg(id: string): Promise<string> {
+    return code128Svg((await this.sample(id)).id);
   }
 
   async png(id: string, o: { content: LabelContent; scale: number }): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODE128_QUIET, code128Bits } from '../../core/domain/label/code128.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 // CommonJS with `exports.default`: Node hands over the exports object, vitest's interop the function.
@@ -40,6 +41,20 @@ describe('printable sample labels', () => {
     const svg = await res.text();
     expect(svg).toContain('width="66.675mm" height="25.4mm"');
     for (const text of [ids[1], '@label.ben', 'LBL-SERUM', 'label-spring']) expect(svg).toContain(`>${text}</text>`);
+  });
+
+  it('the Code 128 barcode draws exactly the bars of the bare id', async () => {
+    const res = await raw(`/api/samples/${ids[0]}/barcode.svg`, 'fulfillment');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await res.text();
+    const expected = code128Bits(ids[0]!);
+    const drawn = Array.from({ length: expected.length }, () => '0');
+    for (const [, x, w] of svg.matchAll(/M(\d+) 0h(\d+)v1h-\d+z/g)) {
+      for (let i = 0; i < Number(w); i++) drawn[Number(x) - CODE128_QUIET + i] = '1';
+    }
+    expect(drawn.join('')).toBe(expected);
+    expect(svg).toContain(`>${ids[0]}</text>`);
   });
 
   it('a sheet prints the given ids in order, or the samples of a filter; user text is escaped', async () => {

@@ -64,6 +64,17 @@ export function sampleLabelRoutes(app: FastifyInstance, { services, routes }: Ap
   });
 
   route(app, routes, {
+    method: 'GET', url: '/api/samples/:id/barcode.svg', tags: ['samples'], access: WORKERS,
+    summary: "The sample id as a Code 128 (set B) barcode in SVG, for linear scanners; 0.33 mm modules",
+    params: SampleId,
+    responses: { 200: null },
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: async ({ params, reply }) => lockDown(reply).type('image/svg+xml')
+      .header('content-disposition', `inline; filename="${params.id}-barcode.svg"`)
+      .send(await services.labels.barcodeSvg(params.id)),
+  });
+
+  route(app, routes, {
     method: 'GET', url: '/api/samples/:id/label.png', tags: ['samples'], access: WORKERS,
     summary: "The sample's QR code as PNG: (modules + 8) × scale pixels square",
     params: SampleId,
