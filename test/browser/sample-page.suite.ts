@@ -42,6 +42,7 @@ export function samplePageSuite(): void {
       expect(await page.locator('[data-field="sku"]').textContent()).toBe(sku);
       expect(await page.locator('[data-field="campaign"]').textContent()).toBe('spring-drop');
       expect(await timelineEvents(page)).toEqual(['request']);
+      expect(await page.locator('a[data-print-label]').getAttribute('href')).toBe(`/api/samples/labels?ids=${sample.id}`);
       // Only what the lifecycle allows now.
       expect(await page.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['approve', 'reject', 'cancel']);
 
