@@ -19,6 +19,7 @@ import { createServices, type Services } from '../core/services/index.ts';
 import { DEFAULT_PROGRAM_CONFIG } from '../core/services/sample-program.config.ts';
 import { startFollowUpScheduler } from '../core/services/follow-up.scheduler.ts';
 import { WebhookDispatcher } from '../core/services/webhook-dispatcher.ts';
+import { OutboxDelivery } from '../core/services/outbox-delivery.ts';
 import { ChangeListener } from '../core/storage/change-listener.ts';
 import { createPool, type Pool } from '../core/storage/database.ts';
 import { migrate } from '../core/storage/migrate.ts';
@@ -131,6 +132,15 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       await monitor.drain();
       await dispatcher.stop();
     });
+
+    if (env.OUTBOX_WEBHOOK_URL && env.OUTBOX_WEBHOOK_SECRET) {
+      const outbox = new OutboxDelivery({
+        pool, log: log.child({ part: 'outbox' }), url: env.OUTBOX_WEBHOOK_URL, secret: env.OUTBOX_WEBHOOK_SECRET,
+        retryBaseMs: env.WEBHOOK_RETRY_BASE_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      });
+      outbox.start(env.WEBHOOK_POLL_MS);
+      cleanups.push(() => outbox.stop());
+    }
 
     if (env.FOLLOW_UP_INTERVAL_S > 0) {
       const followUps = startFollowUpScheduler({ pool, log: log.child({ part: 'follow-ups' }), intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000 });

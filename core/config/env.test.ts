@@ -39,4 +39,9 @@ describe('loadEnv', () => {
     });
     expect(() => loadEnv({ MQTT_MAX_PACKET_BYTES: '10' })).toThrow(/MQTT_MAX_PACKET_BYTES/);
   });
+
+  it('refuses an outbox webhook URL without its signing secret', () => {
+    expect(() => loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox' })).toThrow(/OUTBOX_WEBHOOK_SECRET/);
+    expect(loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox', OUTBOX_WEBHOOK_SECRET: 'x'.repeat(16) }).OUTBOX_MAX_ATTEMPTS).toBe(20);
+  });
 });

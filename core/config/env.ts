@@ -64,6 +64,12 @@ export const EnvSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: int(25).pipe(z.number().min(1)),
   /** How often the webhook dispatcher looks for due deliveries, ms. */
   WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
+  /** Follow-up messages (outbox) are POSTed here, signed; unset: they stay queued (GET /api/outbox). Retries use WEBHOOK_RETRY_BASE_MS and WEBHOOK_POLL_MS. */
+  OUTBOX_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC key of the outbox webhook's X-SampleTrack-Signature; required with OUTBOX_WEBHOOK_URL. */
+  OUTBOX_WEBHOOK_SECRET: z.string().min(16, 'OUTBOX_WEBHOOK_SECRET needs at least 16 characters').optional(),
+  /** Failed attempts after which an outbox message is given up (status failed). */
+  OUTBOX_MAX_ATTEMPTS: int(20).pipe(z.number().min(1)),
 
   /**
    * The origin warehouse as "lat,lon" (e.g. 34.02,-118.2): a sample labelled or dispatched
@@ -91,6 +97,8 @@ export const EnvSchema = z.object({
   message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together', path: ['ADMIN_PASSWORD'],
 }).refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
   message: 'TLS_CERT_FILE and TLS_KEY_FILE go together', path: ['TLS_KEY_FILE'],
+}).refine((e) => e.OUTBOX_WEBHOOK_URL === undefined || e.OUTBOX_WEBHOOK_SECRET !== undefined, {
+  message: 'OUTBOX_WEBHOOK_URL needs OUTBOX_WEBHOOK_SECRET', path: ['OUTBOX_WEBHOOK_SECRET'],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -20,6 +20,7 @@ import { FollowUpRepository } from '../storage/repositories/follow-up.repository
 import { KpiRepository } from '../storage/repositories/kpi.repository.ts';
 import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
 import { FollowUpService } from './follow-up.service.ts';
+import { LabelService } from './label.service.ts';
 import { KpiService } from './kpi.service.ts';
 import { SampleImportService } from './sample-import.service.ts';
 import { AuditService } from './audit.service.ts';
@@ -44,8 +45,9 @@ export function createServices(
     products: new ProductService(new ProductRepository(pool)),
     carrierEvents: new CarrierEventService(pool),
     sampleImport: new SampleImportService(pool, lifecycle),
-    followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool)),
+    followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool), pool),
     kpis: new KpiService(new KpiRepository(pool)),
+    labels: new LabelService(new SampleRepository(pool), alerting.publicUrl),
     parcels: new ParcelService(new ParcelRepository(pool)),
     deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
     exceptions: new ExceptionService(pool, alerting.publicUrl),

@@ -50,6 +50,7 @@ export function samplePageSuite(): void {
       expect((await harness.platform.api<{ condition: { source: string } }>(`/api/samples/${sample.id}`)).body.condition.source).toBe('sample');
       await page.getByLabel('Condition profile of this sample').selectOption('');
       await expect.poll(() => profile.textContent()).toContain('defaults');
+      expect(await page.locator('a[data-print-label]').getAttribute('href')).toBe(`/api/samples/labels?ids=${sample.id}`);
       // Only what the lifecycle allows now.
       expect(await page.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['approve', 'reject', 'cancel']);
 

@@ -32,6 +32,10 @@ export function samplesListSuite(): void {
       await expect.poll(() => ids(page)).toHaveLength(3);
       // Newest first by default.
       expect(await ids(page)).toEqual([b1.id, a2.id, a1.id]);
+      // Print labels: exactly the listed samples, in list order; the sheet opens in this session.
+      const labels = await page.locator('a[data-print-labels]').getAttribute('href');
+      expect(labels).toBe(`/api/samples/labels?ids=${[b1.id, a2.id, a1.id].join(',')}`);
+      expect(await page.evaluate(async (href) => (await fetch(href)).status, labels!)).toBe(200);
       expect(await countOf(page, 'all')).toBe('3');
       expect(await countOf(page, 'approved')).toBe('1');
       expect(await countOf(page, 'requested')).toBe('1');

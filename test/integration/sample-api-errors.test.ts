@@ -50,6 +50,14 @@ const CASES: Case[] = [
   ['GET', '/api/kpis.csv?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&groupBy=planet', undefined, 400, 'VALIDATION_FAILED'],
   ['GET', '/api/samples.csv?from=yesterday', undefined, 400, 'VALIDATION_FAILED'],
   ['GET', '/api/outbox?status=lost', undefined, 400, 'VALIDATION_FAILED'],
+  ['POST', '/api/outbox/abc/retry', undefined, 400, 'VALIDATION_FAILED'],
+  ['POST', '/api/outbox/999999/retry', undefined, 404, 'NOT_FOUND'],
+  ['GET', '/api/samples/labels', undefined, 400, 'VALIDATION_FAILED'],
+  ['GET', '/api/samples/labels?ids=:sample&layout=a5', undefined, 400, 'VALIDATION_FAILED'],
+  ['GET', '/api/samples/labels?ids=:sample,SMP-26-999999', undefined, 404, 'NOT_FOUND'],
+  ['GET', '/api/samples/:sample/label.svg?content=both', undefined, 400, 'VALIDATION_FAILED'],
+  ['GET', '/api/samples/:sample/label.png?scale=0', undefined, 400, 'VALIDATION_FAILED'],
+  ['GET', '/api/samples/SMP-26-999999/barcode.svg', undefined, 404, 'NOT_FOUND'],
   ['POST', '/api/samples/import', 'creator,sku\n@err,ERR-1', 400, 'VALIDATION_FAILED'],
 ];
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis, type KpiSample } from '../../core/domain/sample/kpi.ts';
-import { KPI_FIXTURE_EXPECTED, KPI_FIXTURE_PERIOD, KPI_FIXTURE_SAMPLES } from '../../core/domain/sample/kpi.fixture.ts';
+import { KPI_FIXTURE_EXPECTED, KPI_FIXTURE_EXPECTED_BY_CARRIER, KPI_FIXTURE_PERIOD, KPI_FIXTURE_SAMPLES } from '../../core/domain/sample/kpi.fixture.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let p: TestPlatform;
@@ -33,8 +33,8 @@ describe('KPIs in SQL reproduce the hand-computed fixture', () => {
     expect(res.body.groups).toEqual([{ key: null, kpis: KPI_FIXTURE_EXPECTED }]);
   });
 
-  it.each(['creator', 'sku', 'campaign'] as const)('per %s, as computeKpis gives on each group', async (groupBy) => {
-    const field = { creator: 'creatorId', sku: 'skuId', campaign: 'campaignId' } as const;
+  it.each(['creator', 'sku', 'campaign', 'carrier'] as const)('per %s, as computeKpis gives on each group', async (groupBy) => {
+    const field = { creator: 'creatorId', sku: 'skuId', campaign: 'campaignId', carrier: 'carrier' } as const;
     const res = await p.api<{ groups: { key: string; kpis: unknown }[] }>(query(groupBy));
     const keys = [...new Set(KPI_FIXTURE_SAMPLES.filter((s) => s.sentAt !== undefined && s.sentAt >= KPI_FIXTURE_PERIOD.from
       && s.sentAt < KPI_FIXTURE_PERIOD.to).map((s) => s[field[groupBy]]))].sort();
@@ -42,6 +42,23 @@ describe('KPIs in SQL reproduce the hand-computed fixture', () => {
     for (const g of res.body.groups) {
       expect(g.kpis).toEqual(computeKpis(KPI_FIXTURE_SAMPLES.filter((s) => s[field[groupBy]] === g.key), KPI_FIXTURE_PERIOD));
     }
+  });
+
+  it('per carrier, the hand-computed values; CSV has a row per carrier', async () => {
+    const res = await p.api<{ groups: { key: string; kpis: unknown }[] }>(query('carrier'));
+    expect(res.body.groups).toEqual(KPI_FIXTURE_EXPECTED_BY_CARRIER);
+    const csv = await fetch(p.httpUrl + query('carrier').replace('/api/kpis', '/api/kpis.csv'), { headers: await p.authHeaders() }).then((r) => r.text());
+    expect(csv.split('\r\n').slice(1, 3)).toEqual([
+      'dhl,4,4,3,0.75,3,7,9.4,8400,10875,0.25,0,4,1,0.25',
+      'ups,5,4,3,0.75,3,4,12,3100,3900,0,0.5,1,0,0',
+    ]);
+  });
+
+  it('a send without a carrier groups under unknown', async () => {
+    await insertSample({ ...KPI_FIXTURE_SAMPLES[0]!, id: 's12', carrier: undefined, sentAt: Date.UTC(2025, 5, 2, 12) } as KpiSample);
+    const res = await p.api<{ groups: { key: string; kpis: { samplesSent: number } }[] }>(
+      '/api/kpis?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z&groupBy=carrier');
+    expect(res.body.groups.map((g) => [g.key, g.kpis.samplesSent])).toEqual([['unknown', 1]]);
   });
 
   it('an empty period gives zero counts and null ratios; CSV carries the same numbers', async () => {

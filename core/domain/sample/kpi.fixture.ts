@@ -39,6 +39,18 @@ import type { KpiPeriod, KpiSample, Kpis } from './kpi.ts';
  *   by carrier: dhl 1/4 (s02 s04 s05 s07), ups 0/1 (s08).
  *   by SKU: lamp 1/4, serum 0/1.
  *   by packaging: box-foam 1/3 (s02 s04 s07), box-double 0/1 (s05), mailer 0/1 (s08).
+ *
+ * Per carrier (KPI_FIXTURE_EXPECTED_BY_CARRIER), the cohort split by `carrier`:
+ *   dhl: s02 s04 s05 s07 (lamp, tracked) → sent 4, delivered 4, posted s02 s05 s07 = 3, rate 0.75.
+ *     Turnaround 10, 7, 1 → sorted 1 7 10: median 7; p90 position 0.9·2 = 1.8 → 7 + 0.8·3 = 9.4 days.
+ *     Cost 4 × 6300 = 25200 / 3 posts = 8400. GMV 30000 + 9000 + 4500 = 43500 / 4 = 10875.
+ *     Reships s05 → 1/4. Posts per creator: ana 1, ben 1, cleo 1 → activation 0 / 3 = 0.
+ *     Tracked 4, damaged s04 → 1/4; by SKU lamp 1/4; by packaging box-foam 1/3, box-double 0/1.
+ *   ups: s01 s03 s06 s08 s09 (serum) → sent 5, delivered 4 (not s09), posted s01 s03 s08 = 3, rate 0.75.
+ *     Turnaround 4, 2, 14 → sorted 2 4 14: median 4; p90 position 1.8 → 4 + 0.8·10 = 12 days.
+ *     Cost 4 × 1800 + 2100 = 9300 / 3 = 3100. GMV 15000 + 4500 = 19500 / 5 = 3900. Reships 0/5.
+ *     Posts per creator: ana 2 (s01 s08), ben 1 (s03), cleo 0 → activation 1 / 2 = 0.5.
+ *     Tracked s08 only → 0/1; by SKU serum 0/1; by packaging mailer 0/1.
  */
 
 const DAY = 86_400_000;
@@ -109,3 +121,46 @@ export const KPI_FIXTURE_EXPECTED: Kpis = {
     },
   },
 };
+
+const noDamage = (key: string) => ({ [key]: { withTracker: 1, damaged: 0, rate: 0 } });
+
+/** The hand-computed values per carrier (groupBy=carrier), keyed as the API orders them. */
+export const KPI_FIXTURE_EXPECTED_BY_CARRIER: { key: string; kpis: Kpis }[] = [
+  {
+    key: 'dhl',
+    kpis: {
+      samplesSent: 4,
+      samplesDelivered: 4,
+      samplesPosted: 3,
+      sampleToPostRate: 0.75,
+      contentTurnaroundMs: { count: 3, median: 7 * DAY, p90: 9.4 * DAY },
+      costPerPostCents: 8400,
+      gmvPerSampleSentCents: 10875,
+      reshipRate: 0.25,
+      repeatCreatorActivation: 0,
+      damageRate: {
+        withTracker: 4,
+        damaged: 1,
+        rate: 0.25,
+        byCarrier: { dhl: { withTracker: 4, damaged: 1, rate: 0.25 } },
+        bySku: { lamp: { withTracker: 4, damaged: 1, rate: 0.25 } },
+        byPackaging: { 'box-foam': { withTracker: 3, damaged: 1, rate: 1 / 3 }, 'box-double': { withTracker: 1, damaged: 0, rate: 0 } },
+      },
+    },
+  },
+  {
+    key: 'ups',
+    kpis: {
+      samplesSent: 5,
+      samplesDelivered: 4,
+      samplesPosted: 3,
+      sampleToPostRate: 0.75,
+      contentTurnaroundMs: { count: 3, median: 4 * DAY, p90: 12 * DAY },
+      costPerPostCents: 3100,
+      gmvPerSampleSentCents: 3900,
+      reshipRate: 0,
+      repeatCreatorActivation: 0.5,
+      damageRate: { withTracker: 1, damaged: 0, rate: 0, byCarrier: noDamage('ups'), bySku: noDamage('serum'), byPackaging: noDamage('mailer') },
+    },
+  },
+];

@@ -44,6 +44,10 @@ export interface KpiSample {
   gmvCents: number;
 }
 
+/** What the KPI endpoint groups by; `carrier` is `unknown` for a send without one. */
+export const KPI_GROUP_BYS = ['none', 'creator', 'sku', 'campaign', 'carrier'] as const;
+export type KpiGroupBy = (typeof KPI_GROUP_BYS)[number];
+
 export interface KpiPeriod {
   /** Inclusive, epoch ms. */
   from: number;

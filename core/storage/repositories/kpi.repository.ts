@@ -1,7 +1,7 @@
-import type { DamageRate, Kpis } from '../../domain/sample/kpi.ts';
+import type { DamageRate, KpiGroupBy, Kpis } from '../../domain/sample/kpi.ts';
 import type { Sql } from '../sql.ts';
 
-export type KpiGroupBy = 'none' | 'creator' | 'sku' | 'campaign';
+export type { KpiGroupBy } from '../../domain/sample/kpi.ts';
 
 /**
  * The KPIs of docs/kpis.md in SQL, over the `sample_kpi_rows` view (migration 007).
@@ -10,7 +10,8 @@ export type KpiGroupBy = 'none' | 'creator' | 'sku' | 'campaign';
  * to the bit; percentiles are PostgreSQL's percentile_cont.
  */
 const COHORT = `cohort as (
-  select k.*, case $3 when 'creator' then k.creator when 'sku' then k.sku when 'campaign' then k.campaign else '' end as grp,
+  select k.*, case $3 when 'creator' then k.creator when 'sku' then k.sku when 'campaign' then k.campaign
+    when 'carrier' then coalesce(k.carrier, 'unknown') else '' end as grp,
     k.delivered_at is not null as is_delivered,
     k.delivered_at is not null and k.posted_at is not null as is_posted
   from sample_kpi_rows k where k.sent_at >= $1 and k.sent_at < $2
@@ -68,7 +69,7 @@ interface ScalarRow {
 }
 
 export interface KpiGroup {
-  /** The creator handle, SKU or campaign; null for the whole cohort. */
+  /** The creator handle, SKU, campaign or carrier (`unknown` when none); null for the whole cohort. */
   key: string | null;
   kpis: Kpis;
 }

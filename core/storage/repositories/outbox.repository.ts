@@ -41,14 +41,34 @@ export class OutboxRepository {
     return rows;
   }
 
-  /** Claims due pending messages for delivery; a concurrent deliverer skips the claimed ones. */
-  async claimDue(now: Date, limit: number): Promise<OutboxRow[]> {
-    const { rows } = await this.sql.query<OutboxRow>(
-      `select ${COLUMNS} from outbox where status = 'pending' and next_attempt_at <= $1
-       order by next_attempt_at, id limit $2 for update skip locked`,
-      [now, limit],
+  async get(id: number): Promise<OutboxRow | undefined> {
+    const { rows } = await this.sql.query<OutboxRow>(`select ${COLUMNS} from outbox where id = $1`, [id]);
+    return rows[0];
+  }
+
+  /**
+   * Claims due pending messages for delivery: each is leased (its next attempt moved
+   * `leaseMs` ahead) so a concurrent deliverer skips it, and a deliverer that dies mid-send
+   * leaves it to be retried when the lease runs out: at least once, never lost. A message
+   * to a creator carries the creator's current contact, looked up here so the outbox never
+   * holds PII.
+   */
+  async claimDue(now: Date, leaseMs: number, limit: number): Promise<(OutboxRow & { contact: Record<string, unknown> | null })[]> {
+    const { rows } = await this.sql.query<OutboxRow & { contact: Record<string, unknown> | null }>(
+      `update outbox set next_attempt_at = $1 + make_interval(secs => $2 / 1000.0)
+       where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1
+                    order by next_attempt_at, id limit $3 for update skip locked)
+       returning ${COLUMNS}, (select c.contact from creators c where 'creator:' || c.id = outbox.recipient) as contact`,
+      [now, leaseMs, limit],
     );
     return rows;
+  }
+
+  /** Puts a given-up message back in the queue (a person decided to try again); false unless it had failed. */
+  async requeue(id: number, at: Date): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `update outbox set status = 'pending', attempts = 0, next_attempt_at = $2 where id = $1 and status = 'failed'`, [id, at]);
+    return rowCount === 1;
   }
 
   async markDelivered(id: number, at: Date): Promise<void> {

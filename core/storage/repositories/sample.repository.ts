@@ -201,6 +201,17 @@ export class SampleRepository {
     return rows;
   }
 
+  /** Samples to print labels for: the given ids, or those matching the filter; oldest first. */
+  async listForLabels(f: { ids?: string[]; status?: string; creator?: string; campaign?: string; limit: number }): Promise<SampleRow[]> {
+    const { rows } = await this.sql.query<SampleRow>(
+      `${SELECT} where ($1::text[] is null or s.id = any($1)) and ($2::text is null or s.status = $2)
+         and ($3::text is null or s.creator = $3) and ($4::text is null or s.campaign = $4)
+       order by s.created_at, s.id limit $5`,
+      [f.ids ?? null, f.status ?? null, f.creator ?? null, f.campaign ?? null, f.limit],
+    );
+    return rows;
+  }
+
   /** Every sample created in [from, to), oldest first, for the CSV export. */
   async listCreatedBetween(from: Date | null, to: Date | null): Promise<SampleRow[]> {
     const { rows } = await this.sql.query<SampleRow>(

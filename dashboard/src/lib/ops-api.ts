@@ -93,7 +93,7 @@ export interface Kpis {
   };
 }
 
-export type KpiGroupBy = 'none' | 'creator' | 'sku' | 'campaign';
+export type KpiGroupBy = 'none' | 'creator' | 'sku' | 'campaign' | 'carrier';
 
 export interface KpiReport {
   from: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { route } from '../../../http/route.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { READERS } from '../../../../core/domain/auth/roles.ts';
+import { KPI_GROUP_BYS } from '../../../../core/domain/sample/kpi.ts';
 
 const DamageRate = z.object({ withTracker: z.number().int(), damaged: z.number().int(), rate: z.number().nullable() });
 const KpisSchema = z.object({
@@ -25,7 +26,7 @@ const KpisSchema = z.object({
 const KpiQuery = z.object({
   from: z.iso.datetime({ offset: true }).describe('Cohort start (inclusive): samples sent from here'),
   to: z.iso.datetime({ offset: true }).describe('Cohort end (exclusive)'),
-  groupBy: z.enum(['none', 'creator', 'sku', 'campaign']).default('none'),
+  groupBy: z.enum(KPI_GROUP_BYS).default('none'),
 }).refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
 
 const parse = (q: z.output<typeof KpiQuery>) => ({ from: new Date(q.from), to: new Date(q.to), groupBy: q.groupBy });
@@ -33,7 +34,7 @@ const parse = (q: z.output<typeof KpiQuery>) => ({ from: new Date(q.from), to: n
 export default function kpiRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
     method: 'GET', url: '/api/kpis', tags: ['kpis'], access: READERS,
-    summary: 'KPIs of the samples sent in [from, to), overall or per creator, SKU or campaign (docs/kpis.md)',
+    summary: 'KPIs of the samples sent in [from, to), overall or per creator, SKU, campaign or carrier (docs/kpis.md)',
     query: KpiQuery,
     responses: {
       200: z.object({

@@ -4,6 +4,7 @@ import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
 import { PageQuery, SampleDetailSchema, SampleSchema, TelemetryPointSchema, TripFiguresSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
+import { sampleLabelRoutes } from './labels.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
 import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../../../../core/domain/condition/index.ts';
@@ -44,6 +45,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   sampleExportRoutes(app, deps);
   sampleImportRoutes(app, deps);
   followUpRoutes(app, deps);
+  sampleLabelRoutes(app, deps);
 
   route(app, routes, {
     method: 'POST', url: '/api/samples', tags: ['samples'], access: OPS,

@@ -118,6 +118,12 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
   });
 }
 
+const OutboxMessage = z.object({
+  id: z.number().int(), idempotencyKey: z.string(), kind: z.string(), recipient: z.string(), sampleId: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()), status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string(),
+  lastError: z.string().nullable(), createdAt: z.string(), deliveredAt: z.string().nullable(),
+});
+
 export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
     method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'], access: READERS,
@@ -137,12 +143,16 @@ export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDe
     summary: 'Outgoing messages queued by the follow-ups, with their delivery state',
     query: PageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), sampleId: SampleId.shape.id.optional() }),
     responses: {
-      200: z.object({ messages: z.array(z.object({
-        id: z.number().int(), idempotencyKey: z.string(), kind: z.string(), recipient: z.string(), sampleId: z.string().nullable(),
-        payload: z.record(z.string(), z.unknown()), status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string(),
-        lastError: z.string().nullable(), createdAt: z.string(), deliveredAt: z.string().nullable(),
-      })) }),
+      200: z.object({ messages: z.array(OutboxMessage) }),
     },
     handler: async ({ query }) => ({ messages: await services.followUps.messages(query) }),
+  });
+  route(app, routes, {
+    method: 'POST', url: '/api/outbox/:id/retry', tags: ['samples'], access: OPS,
+    summary: 'Queue a given-up (failed) outgoing message again, attempts reset (audited)',
+    params: z.object({ id: z.coerce.number().int().positive().max(2 ** 53) }),
+    responses: { 200: OutboxMessage },
+    errors: ['NOT_FOUND', 'CONFLICT'],
+    handler: ({ params, req }) => services.followUps.retryMessage(params.id, auditActor(req)),
   });
 }

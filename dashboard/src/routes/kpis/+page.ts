@@ -6,7 +6,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ fetch, depends, url }) => {
   depends('app:kpis');
   const period = periodFromUrl(url);
-  const groupBy = (['creator', 'sku', 'campaign'].includes(url.searchParams.get('groupBy') ?? '') ? url.searchParams.get('groupBy') : 'none') as KpiGroupBy;
+  const groupBy = (['creator', 'sku', 'campaign', 'carrier'].includes(url.searchParams.get('groupBy') ?? '') ? url.searchParams.get('groupBy') : 'none') as KpiGroupBy;
   const iso = (ms: number) => new Date(ms).toISOString();
   // The API answers one period at a time: the series over time is one request per interval.
   const steps = intervals(period.fromMs, period.toMs, period.every);
