@@ -124,6 +124,9 @@ export function samplePageSuite(): void {
       expect(await page.locator('[data-telemetry-caption]').textContent()).toContain('18 readings in 18 1-minute buckets');
       expect(await page.locator('.track-map').getAttribute('data-track-points')).toBe('18');
       expect((await page.locator('.track-map path.route').getAttribute('d'))!.split('L').length).toBe(18);
+      // The trip's verdicts: MKT of 18–19 °C against chocolate's 25 °C, none of its hour out of range used.
+      expect((await page.locator('[data-field="mkt"]').textContent())!.trim()).toMatch(/^MKT 18\.\d °C \/ 25 °C$/);
+      expect((await page.locator('[data-field="budget"]').textContent())!.trim()).toBe('· out of range 0 s of 1 h');
 
       // It heats up past 28 °C for more than 20 min: the exception appears in the timeline live.
       const hot = Array.from({ length: 6 }, (_, i) => ({ seq: 18 + i, ts: t0 + (18 + i) * 10 * MIN - 5 * MIN, tempC: 31, humidityPct: 50, lat: 38.6, lon: -90.2 }));

@@ -32,6 +32,16 @@ export interface SampleCondition {
 
 export const PROFILE_PRESETS = ['chocolate', 'cold-chain', 'fragile', 'ambient'] as const;
 
+/** Trip-wide verdicts of one tracker's ride with a sample (GET /api/samples/:id/trip-figures). */
+export interface TripFigures {
+  deviceId: string;
+  from: string | null;
+  to: string | null;
+  readings: number;
+  mkt: { valueC: number; limitC: number | null; exceeded: boolean } | null;
+  budget: { usedMs: number; allowedMs: number | null; exceeded: boolean };
+}
+
 export type Standing = 'active' | 'watch' | 'restricted';
 
 export interface CreatorSummary {
@@ -139,6 +149,10 @@ export const opsApi = {
 
   getSample(fetchFn: Fetch, id: string): Promise<SampleRecord> {
     return http.get(fetchFn, `/api/samples/${encodeURIComponent(id)}`);
+  },
+
+  async tripFigures(fetchFn: Fetch, id: string): Promise<TripFigures[]> {
+    return (await http.get<{ trackers: TripFigures[] }>(fetchFn, `/api/samples/${encodeURIComponent(id)}/trip-figures`)).trackers;
   },
 
   /** A preset name gives the sample its own profile; null goes back to the product's. */

@@ -9,13 +9,14 @@ export const load: PageLoad = async ({ fetch, depends, params }) => {
   depends('app:sample');
   const id = params.id;
   const loadedAt = Date.now();
-  const [sample, timeline, exceptions, alerts, probe] = await Promise.all([
+  const [sample, timeline, exceptions, alerts, probe, tripFigures] = await Promise.all([
     opsApi.getSample(fetch, id),
     api.getTimeline(fetch, id),
     api.listExceptions(fetch, { sampleId: id, status: ['open', 'acknowledged', 'resolved', 'retracted'] }),
     opsApi.alertsOfSample(fetch, id),
     // Hourly buckets first, to learn how long the trip is…
     opsApi.telemetry(fetch, id, PROBE_BUCKET),
+    opsApi.tripFigures(fetch, id),
   ]).catch(throwLoadError);
   // …then buckets sized to it, so a week-long trip is as readable as a 2-hour one.
   const span = tripSpan(probe);
@@ -24,5 +25,5 @@ export const load: PageLoad = async ({ fetch, depends, params }) => {
     span ? opsApi.telemetry(fetch, id, bucket.label) : Promise.resolve([]),
     api.getProduct(fetch, sample.sku),
   ]).catch(throwLoadError);
-  return { sample, timeline, exceptions, alerts, telemetry, bucket: bucket.label, product, loadedAt };
+  return { sample, timeline, exceptions, alerts, telemetry, bucket: bucket.label, product, tripFigures, loadedAt };
 };
