@@ -48,7 +48,9 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
   });
 
   if (payload.byteLength > MAX_PAYLOAD_BYTES) {
-    return whole('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+    // Only the head is kept as evidence: the payload may be far larger than anything we store.
+    return whole('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+      Buffer.from(payload.subarray(0, 4096)).toString('latin1'));
   }
   let text: string;
   try {
