@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES } from '../../core/protocol/tracker-protocol.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 /**
  * Hostile payloads from a real, provisioned tracker over MQTT (issue 6, part 5): each is
