@@ -46,6 +46,10 @@ export class IngestService extends EventEmitter<IngestEvents> {
       maxBatch: o.maxBatch,
       lingerMs: o.lingerMs,
       onFlushed: (result, batch, ms) => {
+        const committedAt = Date.now();
+        for (const r of batch.readings) o.metrics.commitLatencySeconds.observe(Math.max(0, committedAt - r.receivedAt) / 1000);
+        for (const r of result.stored) o.metrics.eventLagSeconds.observe(Math.max(0, r.receivedAt - r.ts) / 1000);
+        if (result.unstorable) o.metrics.readingsRejected.inc({ reason: 'unstorable' }, result.unstorable);
         o.metrics.readingsIngested.inc(result.stored.length);
         o.metrics.readingsDuplicate.inc(result.duplicates);
         if (result.unknown) o.metrics.readingsRejected.inc({ reason: 'unknown_device' }, result.unknown);
@@ -59,6 +63,7 @@ export class IngestService extends EventEmitter<IngestEvents> {
         o.log.error({ err, attempt, pending: this.writer.pending }, 'ingest write failed; holding acks and retrying');
       },
     });
+    o.metrics.ingestProbe = () => ({ pending: this.writer.pending, oldestAt: this.writer.oldestPendingAt });
   }
 
   handle(msg: IncomingMessage, ack: Ack): void {

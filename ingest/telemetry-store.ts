@@ -43,6 +43,7 @@ export function createTelemetryStore(pool: Pool) {
         refused.push(unstorableLetter(reading, err as Error));
       }
     }
+    total.unstorable = refused.length;
     const letters = [...batch.deadLetters, ...refused];
     try {
       await storeAtomically({ readings: [], deadLetters: letters });

@@ -8,7 +8,8 @@ import { LiveHub } from '../api/live-hub.ts';
 import { closeBroker, createBroker } from '../broker/broker.ts';
 import { loadEnv, type Env } from '../core/config/env.ts';
 import type { Logger } from '../core/observability/logger.ts';
-import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { createMetrics, registerOpsMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { OpsMetricsRepository } from '../core/storage/repositories/ops-metrics.repository.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { createServices, type Services } from '../core/services/index.ts';
 import { startFollowUpScheduler } from '../core/services/follow-up.scheduler.ts';
@@ -78,6 +79,8 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     cleanups.push(() => pool.end());
     const { applied } = await migrate(pool);
     if (applied.length) log.info({ applied }, 'migrations applied');
+    const opsMetrics = new OpsMetricsRepository(pool);
+    registerOpsMetrics(metrics.registry, () => opsMetrics.snapshot(), (err) => log.warn({ err }, 'metrics: database unavailable'));
 
     const services = createServices(pool, undefined, {
       publicUrl: env.PUBLIC_URL,
