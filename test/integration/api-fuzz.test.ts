@@ -226,6 +226,7 @@ describe('every API operation under hostile input (fuzz, as admin)', () => {
         if (name === 'invalid JSON' || name === '100k nested arrays') expect(status, `${method} ${path} ${name}`).toBeGreaterThanOrEqual(400);
       }
     }
+    console.log(`[api-fuzz] malformed bodies × ${bodyOps.length} operations: ${[...statuses].map(([k, v]) => `${k} → ${[...v].join('/')}`).join('; ')}`);
     expect(problems).toEqual([]);
     expect(Object.prototype).not.toHaveProperty('admin');
   });
