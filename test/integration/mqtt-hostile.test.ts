@@ -122,6 +122,18 @@ describe('a tracker sending hostile payloads', () => {
     expect(String(metrics.body)).toMatch(/sampletrack_readings_rejected_total\{reason="payload_too_large"\} 1/);
   });
 
+  it('keeps a hostile status message aside instead of failing it on every redelivery (regression)', async () => {
+    const t = await tracker('status');
+    const status = (payload: string) => t.client.publishAsync(`trackers/${t.id}/status`, payload, { qos: 1 });
+    await status(JSON.stringify({ state: 'online', fw: '1.0\u0000' }));
+    await status(`{"state":"online","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    await status(JSON.stringify({ state: 'online', fw: '\ud800' }));
+    await status(JSON.stringify({ state: 'online', batteryPct: 1e-300 })); // rounds to 0 for the real column
+    expect((await letters(t.id)).map((l) => l.reason)).toEqual(['invalid_status', 'invalid_status', 'invalid_status']);
+    expect(await p.services.devices.get(t.id)).toMatchObject({ online: true, batteryPct: 0 });
+    expect(t.client.connected).toBe(true);
+  });
+
   it('dead-letters every generated non-JSON payload once, stores every generated valid one (property)', { timeout: 60_000 }, async () => {
     const t = await tracker('prop');
     let seq = 0;
