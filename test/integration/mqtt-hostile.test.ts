@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES } from '../../core/protocol/tracker-protocol.ts';
+import { createTelemetryStore } from '../../ingest/telemetry-store.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -132,6 +133,27 @@ describe('a tracker sending hostile payloads', () => {
     expect((await letters(t.id)).map((l) => l.reason)).toEqual(['invalid_status', 'invalid_status', 'invalid_status']);
     expect(await p.services.devices.get(t.id)).toMatchObject({ online: true, batteryPct: 0 });
     expect(t.client.connected).toBe(true);
+  });
+
+  it('stores the rest of a batch when the database refuses one reading the parser let through', async () => {
+    // The parser keeps such values out; this is the store's own guard against a poison batch
+    // (retried forever, it would hold every tracker's acknowledgements behind it).
+    const { id } = await p.provisionDevice(`trk-poison-${randomBytes(3).toString('hex')}`);
+    const receivedAt = Date.now();
+    const result = await createTelemetryStore(p.pool)({
+      readings: [
+        { deviceId: id, seq: 1, ts: receivedAt - 2000, receivedAt },
+        { deviceId: id, seq: 2, ts: receivedAt - 1000, receivedAt, extra: { note: 'a\u0000b' } },
+        { deviceId: id, seq: 3, ts: receivedAt, receivedAt },
+      ],
+      deadLetters: [{ deviceId: id, topic: `trackers/${id}/telemetry`, reason: 'invalid_json', detail: 'x', raw: 'nul\u0000', rawBytes: 4, receivedAt }],
+    });
+    expect(result.stored.map((r) => r.seq)).toEqual([1, 3]);
+    expect(result.unstorable).toBe(1);
+    expect(await storedSeqs(id)).toEqual([1, 3]);
+    expect((await letters(id)).map((l) => [l.reason, l.seq, l.raw])).toEqual([
+      ['invalid_json', null, 'nul\\u0000'], ['unstorable', 2, expect.stringContaining('"seq":2')],
+    ]);
   });
 
   it('dead-letters every generated non-JSON payload once, stores every generated valid one (property)', { timeout: 60_000 }, async () => {
