@@ -5,12 +5,13 @@ import { storableText } from './json-limits.ts';
 import { FLOAT4_MAX, MAX_BATCH_READINGS, MAX_EXTRA_DEPTH, MAX_PAYLOAD_BYTES, MAX_SEQ } from './tracker-protocol.ts';
 
 /*
- * Hostile input to the reading parser. Seeds are printed by fast-check on failure; set
- * FC_SEED to replay one (FC_RUNS to try harder locally).
+ * Hostile input to the reading parser. The seed is printed; FC_SEED=<n> replays a run
+ * (FC_RUNS=<n> sets the runs of every property, to try harder locally).
  */
 const NOW = Date.parse('2026-11-23T12:00:00Z');
-const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
-const runs = (n: number) => ({ numRuns: Number(process.env.FC_RUNS ?? n), ...(seed !== undefined ? { seed } : {}) });
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
+console.log(`[parser-property] seed ${seed} (replay: FC_SEED=${seed})`);
+const runs = (n: number) => ({ numRuns: Number(process.env.FC_RUNS ?? n), seed });
 const enc = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Every outcome must be in the parser's contract, whatever came in. */
