@@ -7,7 +7,8 @@ import type { LiveHub } from './live-hub.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerDashboard } from './plugins/dashboard.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandler, registerNotFoundHandler } from './plugins/error-handler.ts';
+import { frameworkErrors, registerErrorHandler, registerNotFoundHandler } from './plugins/error-handler.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
 import carrierEventRoutes from './routes/api/carrier-events/index.ts';
 import creatorRoutes from './routes/api/creators/index.ts';
 import deadLetterRoutes from './routes/api/dead-letters/index.ts';
@@ -53,6 +54,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    frameworkErrors,
   };
   // With a certificate the same API, dashboard and /api/live serve HTTPS and WSS. The
   // routes never touch the server type, so the HTTPS instance is used as the plain one.
@@ -65,6 +67,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // Before any route: every route's `access` is checked in this hook. After the WebSocket
   // plugin, whose own onRequest hook must mark an upgrade so a refused one is closed.
   registerAuth(app, opts.services);
+  registerInputGuard(app);
 
   for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, alertRoutes, webhookRoutes, deadLetterRoutes, liveRoutes, healthRoutes,
     creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes, authRoutes, userRoutes, tokenRoutes, auditRoutes]) {

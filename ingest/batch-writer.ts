@@ -12,6 +12,8 @@ export interface FlushResult {
   duplicates: number;
   /** Readings of devices that are not provisioned, kept as dead letters. */
   unknown: number;
+  /** Readings the database refused for their content, kept as dead letters (see telemetry-store). */
+  unstorable?: number;
 }
 
 export interface BatchWriterOptions {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { parseTelemetry } from '../core/protocol/parse-telemetry.ts';
-import { StatusSchema, parseTopic, type Reading } from '../core/protocol/tracker-protocol.ts';
+import { MAX_EXTRA_DEPTH, StatusSchema, parseTopic, type Reading } from '../core/protocol/tracker-protocol.ts';
+import { unstorableJson } from '../core/protocol/json-limits.ts';
 import type { Logger } from '../core/observability/logger.ts';
 import type { Metrics } from '../core/observability/metrics.ts';
 import type { DeviceService } from '../core/services/device.service.ts';
@@ -46,6 +47,10 @@ export class IngestService extends EventEmitter<IngestEvents> {
       maxBatch: o.maxBatch,
       lingerMs: o.lingerMs,
       onFlushed: (result, batch, ms) => {
+        const committedAt = Date.now();
+        for (const r of batch.readings) o.metrics.commitLatencySeconds.observe(Math.max(0, committedAt - r.receivedAt) / 1000);
+        for (const r of result.stored) o.metrics.eventLagSeconds.observe(Math.max(0, r.receivedAt - r.ts) / 1000);
+        if (result.unstorable) o.metrics.readingsRejected.inc({ reason: 'unstorable' }, result.unstorable);
         o.metrics.readingsIngested.inc(result.stored.length);
         o.metrics.readingsDuplicate.inc(result.duplicates);
         if (result.unknown) o.metrics.readingsRejected.inc({ reason: 'unknown_device' }, result.unknown);
@@ -59,6 +64,7 @@ export class IngestService extends EventEmitter<IngestEvents> {
         o.log.error({ err, attempt, pending: this.writer.pending }, 'ingest write failed; holding acks and retrying');
       },
     });
+    o.metrics.ingestProbe = () => ({ pending: this.writer.pending, oldestAt: this.writer.oldestPendingAt });
   }
 
   handle(msg: IncomingMessage, ack: Ack): void {
@@ -85,13 +91,17 @@ export class IngestService extends EventEmitter<IngestEvents> {
 
   private async status(deviceId: string, msg: IncomingMessage, ack: Ack): Promise<void> {
     let parsed: ReturnType<typeof StatusSchema.safeParse> | undefined;
+    let unstorable: string | null = null;
     try {
-      parsed = StatusSchema.safeParse(JSON.parse(msg.payload.toString('utf8')));
+      const body: unknown = JSON.parse(msg.payload.toString('utf8'));
+      // A status the database cannot hold would fail on every redelivery: keep it aside instead.
+      unstorable = unstorableJson(body, MAX_EXTRA_DEPTH);
+      parsed = StatusSchema.safeParse(body);
     } catch {
       parsed = undefined;
     }
-    if (!parsed?.success) {
-      const detail = parsed ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON';
+    if (!parsed?.success || unstorable) {
+      const detail = unstorable ?? (parsed && !parsed.success ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON');
       this.o.metrics.readingsRejected.inc({ reason: 'invalid_status' });
       this.writer.add([], [this.deadLetter(deviceId, msg, 'invalid_status', detail, msg.payload.toString('latin1'))], ack, msg.receivedAt);
       return;

@@ -14,7 +14,50 @@ import type { Batch, FlushResult } from './batch-writer.ts';
 export function createTelemetryStore(pool: Pool) {
   // Provisioned devices seen so far: a device is never deleted, so a hit needs no query.
   const provisioned = new Set<string>();
-  return function store(batch: Batch): Promise<FlushResult> {
+  async function store(batch: Batch): Promise<FlushResult> {
+    try {
+      return await storeAtomically(batch);
+    } catch (err) {
+      if (!isDataError(err)) throw err; // the database is away: the writer retries the batch
+      return storePiecewise(batch);
+    }
+  }
+
+  /**
+   * A batch the database refuses for its content would be refused on every retry and hold
+   * every tracker's acknowledgements behind it. The parser keeps such values out; should
+   * one get through anyway, each reading is stored alone and the one refused becomes a
+   * dead letter, so the rest of the batch (and the stream) goes on.
+   */
+  async function storePiecewise(batch: Batch): Promise<FlushResult> {
+    const total: FlushResult = { stored: [], duplicates: 0, unknown: 0 };
+    const refused: DeadLetter[] = [];
+    for (const reading of batch.readings) {
+      try {
+        const r = await storeAtomically({ readings: [reading], deadLetters: [] });
+        total.stored.push(...r.stored);
+        total.duplicates += r.duplicates;
+        total.unknown += r.unknown;
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        refused.push(unstorableLetter(reading, err as Error));
+      }
+    }
+    total.unstorable = refused.length;
+    const letters = [...batch.deadLetters, ...refused];
+    try {
+      await storeAtomically({ readings: [], deadLetters: letters });
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      // Last resort: the evidence is what the database cannot hold; keep the reason.
+      await storeAtomically({ readings: [], deadLetters: letters.map((l) => ({ ...l, raw: '(not storable)' })) });
+    }
+    return total;
+  }
+
+  return store;
+
+  function storeAtomically(batch: Batch): Promise<FlushResult> {
     return withTransaction(pool, async (client) => {
       const telemetry = new TelemetryRepository(client);
       // Behind an external broker anyone the broker lets in can publish: readings of a
@@ -31,6 +74,35 @@ export function createTelemetryStore(pool: Pool) {
       if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((u) => u.reading.deviceId));
       return { stored, duplicates: readings.length - stored.length, unknown: unknown.length };
     });
+  }
+}
+
+/**
+ * SQLSTATE class 22 (data exception) or 54 (program limit), or a value the driver could
+ * not serialize (RangeError): retrying the same data cannot help.
+ */
+function isDataError(err: unknown): boolean {
+  if (err instanceof RangeError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+function unstorableLetter(r: Reading, err: Error): DeadLetter {
+  let raw: string;
+  try {
+    raw = JSON.stringify(readingJson(r));
+  } catch {
+    raw = `{"seq":${r.seq}}`;
+  }
+  return {
+    deviceId: r.deviceId,
+    topic: `trackers/${r.deviceId}/telemetry`,
+    reason: 'unstorable',
+    detail: `the database refused the reading: ${err.message}`.slice(0, 2000),
+    seq: r.seq,
+    raw,
+    rawBytes: 0,
+    receivedAt: r.receivedAt,
   };
 }
 

@@ -13,7 +13,8 @@ import { closeBroker, createBroker } from '../broker/broker.ts';
 import { PacketSizeGuard } from '../broker/packet-size-guard.ts';
 import { loadEnv, type Env } from '../core/config/env.ts';
 import type { Logger } from '../core/observability/logger.ts';
-import { createMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { createMetrics, registerOpsMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { OpsMetricsRepository } from '../core/storage/repositories/ops-metrics.repository.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { createServices, type Services } from '../core/services/index.ts';
 import { DEFAULT_PROGRAM_CONFIG } from '../core/services/sample-program.config.ts';
@@ -91,6 +92,8 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     cleanups.push(() => pool.end());
     const { applied } = await migrate(pool);
     if (applied.length) log.info({ applied }, 'migrations applied');
+    const opsMetrics = new OpsMetricsRepository(pool);
+    registerOpsMetrics(metrics.registry, () => opsMetrics.snapshot(), (err) => log.warn({ err }, 'metrics: database unavailable'));
 
     const program = { ...DEFAULT_PROGRAM_CONFIG, geofences: { warehouse: env.ORIGIN_WAREHOUSE ?? null, radiusM: env.GEOFENCE_RADIUS_M } };
     const services = createServices(pool, program, {

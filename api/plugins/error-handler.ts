@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode } from '../../core/domain/errors.ts';
 
@@ -51,9 +51,27 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const code = (fe.code && FASTIFY_CODES[fe.code]) ?? (fe instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST');
       return reply.status(fe.statusCode).send(body(code, fe.message));
     }
+    if (isDatabaseDataError(err)) {
+      // Input the routes' schemas let through but the database refused (a value out of a
+      // column's range, text it cannot hold): the request is at fault, so a 400. Logged,
+      // because it means a schema should have caught it.
+      req.log.warn({ err }, 'database refused request data');
+      return reply.status(400).send(body('INVALID_INPUT', 'a value in the request cannot be stored'));
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL', 'internal error'));
   });
+}
+
+/**
+ * Errors fastify raises while routing, before any handler or hook (a malformed URL, a path
+ * parameter over maxParamLength): by default they bypass the error handler and answer in
+ * fastify's own shape. Passed as the `frameworkErrors` option.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+  const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'BAD_URL';
+  void reply.status(status).send(body(code, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is malformed'));
 }
 
 /** JSON 404s for unknown routes; page paths get the dashboard's index.html when it is served. */
@@ -70,6 +88,12 @@ export function registerNotFoundHandler(app: FastifyInstance, opts: { spaFallbac
     }
     return reply.status(404).send(body('ROUTE_NOT_FOUND', `no route ${req.method} ${path}`));
   });
+}
+
+/** A PostgreSQL "data exception" (SQLSTATE class 22), as node-postgres reports it. */
+function isDatabaseDataError(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown };
+  return typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string';
 }
 
 function body(code: string, message: string, details?: unknown): ErrorBody {

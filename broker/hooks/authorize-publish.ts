@@ -31,7 +31,10 @@ export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceS
     const size = Buffer.isBuffer(packet.payload) ? packet.payload.byteLength : Buffer.byteLength(String(packet.payload));
     if (size > MAX_PAYLOAD_BYTES) {
       ctx.refuse('publish', client.id, `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
-      return done(new Error('payload too large'));
+      // With ingest in process, the payload is kept aside as a dead letter (payload_too_large)
+      // and acknowledged: refused without a PUBACK, a persistent session would resend it on
+      // every reconnect and the tracker would never get past it.
+      if (!ctx.persist) return done(new Error('payload too large'));
     }
     if (!ctx.persist) return done(null);
     // [MQTT-4.3.2-2]: the PUBACK means the receiver has taken ownership of the message, so

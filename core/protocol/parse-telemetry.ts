@@ -1,11 +1,14 @@
 import {
   KNOWN_READING_FIELDS,
   MAX_BATCH_READINGS,
+  MAX_EXTRA_DEPTH,
   MAX_FUTURE_MS,
   MAX_PAYLOAD_BYTES,
+  MAX_SEQ,
   ReadingSchema,
   type Reading,
 } from './tracker-protocol.ts';
+import { safeStringify, unstorableJson } from './json-limits.ts';
 
 /** Why something a tracker sent was kept aside instead of stored. Stable codes. */
 export type RejectReason =
@@ -45,7 +48,9 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
   });
 
   if (payload.byteLength > MAX_PAYLOAD_BYTES) {
-    return whole('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+    // Only the head is kept as evidence: the payload may be far larger than anything we store.
+    return whole('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+      Buffer.from(payload.subarray(0, 4096)).toString('latin1'));
   }
   let text: string;
   try {
@@ -79,7 +84,7 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
   const rejected: Rejected[] = [];
   const seen = new Set<number>();
   for (const item of items) {
-    const result = validateReading(deviceId, item, receivedAt);
+    const result = validateReading(deviceId, item, receivedAt, text);
     if ('reason' in result) {
       rejected.push(result);
     } else if (!seen.has(result.seq)) {
@@ -91,25 +96,41 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
   return { readings, rejected };
 }
 
-export function validateReading(deviceId: string, item: unknown, receivedAt: number): Reading | Rejected {
+/** `payloadText` stands in for a reading too deeply nested to serialize back. */
+export function validateReading(deviceId: string, item: unknown, receivedAt: number, payloadText = ''): Reading | Rejected {
+  const seqOf = () => {
+    const seq = (item as { seq?: unknown } | null)?.seq;
+    return Number.isInteger(seq) && (seq as number) >= 0 && (seq as number) <= MAX_SEQ ? { seq: seq as number } : {};
+  };
+  // Checked before anything serializes the reading: a hostile depth must not throw here
+  // nor poison the batch at store time (which would stall ingest for every tracker).
+  const unstorable = unstorableJson(item, MAX_EXTRA_DEPTH);
+  if (unstorable) {
+    return {
+      reason: 'invalid_reading',
+      detail: `reading: ${unstorable}`,
+      raw: safeStringify(item, payloadText.slice(0, 4096)),
+      ...seqOf(),
+    };
+  }
   const parsed = ReadingSchema.safeParse(item);
   if (!parsed.success) {
     const detail = parsed.error.issues
       .map((i) => `${i.path.join('.') || 'reading'}: ${i.message}`)
       .join('; ');
-    const seq = (item as { seq?: unknown } | null)?.seq;
     return {
       reason: 'invalid_reading',
       detail,
       raw: JSON.stringify(item) ?? String(item),
-      ...(Number.isInteger(seq) ? { seq: seq as number } : {}),
+      ...seqOf(),
     };
   }
   const r = parsed.data;
   if (r.ts > receivedAt + MAX_FUTURE_MS) {
     return {
       reason: 'ts_in_future',
-      detail: `ts ${new Date(r.ts).toISOString()} is more than 24 h after receipt`,
+      // An epoch-ms integer may be beyond what Date can print (> 8.64e15): say it as a number.
+      detail: `ts ${Number.isFinite(new Date(r.ts).getTime()) ? new Date(r.ts).toISOString() : `${r.ts} ms`} is more than 24 h after receipt`,
       seq: r.seq,
       raw: JSON.stringify(item),
     };

@@ -10,6 +10,10 @@ export const DEVICE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_BATCH_READINGS = 500;
 export const MAX_SEQ = 2 ** 31 - 1;
+/** Unknown fields may hold nested JSON, but no deeper than this (storage recurses). */
+export const MAX_EXTRA_DEPTH = 32;
+/** Measurements are stored as 4-byte floats: a larger magnitude cannot be stored. */
+export const FLOAT4_MAX = 3.4028234663852886e38;
 /** A reading stamped further ahead than this is a broken device clock. */
 export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
@@ -30,7 +34,8 @@ const TimestampSchema = z.union([
   z.number().int('ts in epoch milliseconds must be an integer').min(0),
 ]);
 
-const finite = () => z.number();
+// z.number() already refuses Infinity and NaN; the bound keeps a value storable as real.
+const finite = () => z.number().min(-FLOAT4_MAX).max(FLOAT4_MAX);
 
 /** One reading as measured by a tracker. Unknown fields are kept (`extra`). */
 export const ReadingSchema = z.looseObject({

@@ -88,7 +88,8 @@ export class DeviceRepository {
     await this.sql.query(
       `update devices set online = $2, fw = coalesce($3, fw), battery_pct = coalesce($4, battery_pct), status_at = $5
        where id = $1 and (status_at is null or status_at <= $5)`,
-      [id, s.online, s.fw ?? null, s.batteryPct ?? null, s.at],
+      // Rounded to float4 here: PostgreSQL refuses, rather than rounds, a magnitude such as 1e-300.
+      [id, s.online, s.fw ?? null, s.batteryPct === undefined ? null : Math.fround(s.batteryPct), s.at],
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { Reading } from '../../protocol/tracker-protocol.ts';
+import { toStorableText } from '../../protocol/json-limits.ts';
 import type { Sql } from '../sql.ts';
 
 export interface DeadLetter {
@@ -34,6 +35,9 @@ export interface TelemetryPoint {
 }
 
 const num = (v: number | undefined) => (v === undefined ? null : v);
+// real columns: rounded here, because PostgreSQL refuses a float8 text such as 1e-300
+// that underflows float4 instead of rounding it (one such reading would fail its batch).
+const real = (v: number | undefined) => (v === undefined ? null : Math.fround(v));
 
 /**
  * The telemetry series. Writes go in one statement per flush: column arrays unnested
@@ -59,14 +63,14 @@ export class TelemetryRepository {
       rcv[i] = r.receivedAt;
       cols[0]![i] = num(r.lat);
       cols[1]![i] = num(r.lon);
-      cols[2]![i] = num(r.accM);
-      cols[3]![i] = num(r.tempC);
-      cols[4]![i] = num(r.humidityPct);
-      cols[5]![i] = num(r.shockG);
-      cols[6]![i] = num(r.tiltDeg);
-      cols[7]![i] = num(r.lightLux);
-      cols[8]![i] = num(r.batteryPct);
-      cols[9]![i] = num(r.rssiDbm);
+      cols[2]![i] = real(r.accM);
+      cols[3]![i] = real(r.tempC);
+      cols[4]![i] = real(r.humidityPct);
+      cols[5]![i] = real(r.shockG);
+      cols[6]![i] = real(r.tiltDeg);
+      cols[7]![i] = real(r.lightLux);
+      cols[8]![i] = real(r.batteryPct);
+      cols[9]![i] = real(r.rssiDbm);
       extra[i] = r.extra ?? null;
     }
     const { rows } = await this.sql.query<{ d: string; s: number }>(
@@ -94,9 +98,9 @@ export class TelemetryRepository {
         letters.map((l) => l.deviceId),
         letters.map((l) => l.topic),
         letters.map((l) => l.reason),
-        letters.map((l) => l.detail),
+        letters.map((l) => toStorableText(l.detail)),
         letters.map((l) => l.seq ?? null),
-        letters.map((l) => l.raw),
+        letters.map((l) => toStorableText(l.raw)),
         letters.map((l) => l.rawBytes),
         letters.map((l) => new Date(l.receivedAt).toISOString()),
       ],
