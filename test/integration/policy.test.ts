@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../../core/services/follow-up.scheduler.ts';
+import { PolicyService } from '../../core/services/policy.service.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { DAY, dispatch, label, programApi } from './sample-program.support.ts';
 
@@ -117,5 +118,11 @@ describe('the program policy, edited by an admin at run time', () => {
     await new FollowUpScheduler(p.db.pool).runOnce(day7);
     expect(await actions()).toContain('send_final_reminder');
     expect(await actions()).not.toContain('mark_no_post');
+  });
+
+  it('fields a process pins in its config win over the stored policy, the rest is read from it', async () => {
+    const pinned = await new PolicyService(p.db.pool, { followUp: { postingWindowDays: 20 } }).inForce();
+    expect(pinned.followUp).toMatchObject({ postingWindowDays: 20, reminderAfterDeliveryDays: 5 });
+    expect(pinned.approval).toMatchObject({ autoApproveUnitCostUnderCents: 1000, duplicateSkuWindowDays: 0 });
   });
 });
