@@ -26,6 +26,7 @@ import auditRoutes from './routes/api/audit/index.ts';
 import authRoutes from './routes/api/auth/index.ts';
 import tokenRoutes from './routes/api/tokens/index.ts';
 import userRoutes from './routes/api/users/index.ts';
+import policyRoutes from './routes/api/policy/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -73,6 +74,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes, authRoutes, userRoutes, tokenRoutes, auditRoutes]) {
     register(app, deps);
   }
+  policyRoutes(app, deps);
   const openapi = buildOpenApi(deps.routes, { version: '1' });
   app.get('/openapi.json', async () => openapi);
 

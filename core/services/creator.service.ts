@@ -7,7 +7,7 @@ import type {
   SkuHistory,
 } from '../storage/repositories/creator.repository.ts';
 import { isUniqueViolation } from '../storage/transaction.ts';
-import type { SampleProgramConfig } from './sample-program.config.ts';
+import type { PolicySource } from './policy.service.ts';
 
 export type CreatorInput = Partial<CreatorFields> & { handle: string };
 
@@ -23,7 +23,8 @@ const CREATOR_ID = /^CRT-\d{6,}$/;
 export class CreatorService {
   constructor(
     private readonly creators: CreatorRepository,
-    private readonly config: SampleProgramConfig,
+    /** "Posted on time" is judged by the posting window in force. */
+    private readonly policy: PolicySource,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -74,8 +75,9 @@ export class CreatorService {
   }
 
   private async record(row: CreatorRow): Promise<CreatorRecord> {
+    const { followUp } = await this.policy.inForce();
     const [history, skus] = await Promise.all([
-      this.creators.history(row.id, this.config.followUp),
+      this.creators.history(row.id, followUp),
       this.creators.skuHistory(row.id),
     ]);
     return { ...row, history, alreadySampled: skus.length > 0, skus };

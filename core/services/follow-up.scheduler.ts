@@ -9,6 +9,8 @@ import type { SampleRow } from '../storage/repositories/sample.repository.ts';
 import type { Sql } from '../storage/sql.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
+import { PolicyService } from './policy.service.ts';
+import type { FollowUpPolicy } from '../domain/sample/follow-up.ts';
 import { auditTransitions, lifecycleRepos, type LifecycleRepos } from './sample-state.store.ts';
 
 const SCHEDULER = { kind: 'scheduler', id: 'follow-up' } as const;
@@ -24,21 +26,28 @@ const MAX_ROUNDS = 4;
  * downgrade) and enqueues its outbox message. A key that exists already did all of that,
  * so a restart, a rerun with the same `now` or a second scheduler fires nothing again;
  * a sample another scheduler holds is skipped (it is being handled).
+ *
+ * Each run reads the policy in force once (an admin's change applies from the next run).
  */
 export class FollowUpScheduler {
+  private readonly policy: PolicyService;
+
   constructor(
     private readonly pool: Pool,
-    private readonly config: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
-  ) {}
+    config: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
+  ) {
+    this.policy = new PolicyService(pool, config);
+  }
 
   async runOnce(now: Date): Promise<{ fired: FollowUp[] }> {
+    const { followUp } = await this.policy.inForce();
     const ids = await lifecycleRepos(this.pool).samples.followUpCandidates();
     const fired: FollowUp[] = [];
-    for (const id of ids) fired.push(...(await withTransaction(this.pool, (tx) => this.handle(tx, id, now))));
+    for (const id of ids) fired.push(...(await withTransaction(this.pool, (tx) => this.handle(tx, id, now, followUp))));
     return { fired };
   }
 
-  private async handle(tx: Sql, id: string, now: Date): Promise<FollowUp[]> {
+  private async handle(tx: Sql, id: string, now: Date, policy: FollowUpPolicy): Promise<FollowUp[]> {
     const r = lifecycleRepos(tx);
     const stored = await r.samples.load(id, { forUpdate: true, skipLocked: true });
     if (!stored?.state) return [];
@@ -49,7 +58,7 @@ export class FollowUpScheduler {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const priorNoPosts = stored.row.creatorId ? await r.samples.noPostsOfCreator(stored.row.creatorId, id) : 0;
       let changed = false;
-      for (const f of dueFollowUps(state, this.config.followUp, now.getTime(), { priorNoPosts })) {
+      for (const f of dueFollowUps(state, policy, now.getTime(), { priorNoPosts })) {
         if (!(await followUps.insert(f, now))) continue;
         fired.push(f);
         const next = await this.effect(r, state, stored.row, f, now);

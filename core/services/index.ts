@@ -27,6 +27,7 @@ import { AuditService } from './audit.service.ts';
 import { AuthService, type AuthConfig } from './auth.service.ts';
 import { UserService } from './user.service.ts';
 import { SampleConditionService } from './sample-condition.service.ts';
+import { PolicyService } from './policy.service.ts';
 
 /** Wires every service to its repositories over one pool. */
 export function createServices(
@@ -37,11 +38,12 @@ export function createServices(
 ) {
   const devices = new DeviceRepository(pool);
   const lifecycle = new SampleLifecycleService(pool, program);
+  const policy = new PolicyService(pool, program);
   return {
     devices: new DeviceService(devices, pool),
     samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool), lifecycle, program.trackerCostShareCents),
     lifecycle,
-    creators: new CreatorService(new CreatorRepository(pool), program),
+    creators: new CreatorService(new CreatorRepository(pool), policy),
     products: new ProductService(new ProductRepository(pool)),
     carrierEvents: new CarrierEventService(pool),
     sampleImport: new SampleImportService(pool, lifecycle),
@@ -56,6 +58,7 @@ export function createServices(
     users: new UserService(pool),
     audit: new AuditService(pool),
     sampleCondition: new SampleConditionService(pool),
+    policy,
   };
 }
 

@@ -13,6 +13,7 @@ import type { SampleExtras, SampleRow } from '../storage/repositories/sample.rep
 import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
 import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { SampleProgramConfig } from './sample-program.config.ts';
+import { PolicyService } from './policy.service.ts';
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { auditTransitions, lifecycleRepos, loadForUpdate, type LifecycleRepos } from './sample-state.store.ts';
 
@@ -60,11 +61,15 @@ const TIME_FIELDS = ['receivedAt', 'publishedAt'] as const;
  * closed) happen in the same transaction, so a refused step leaves nothing behind.
  */
 export class SampleLifecycleService {
+  private readonly policy: PolicyService;
+
   constructor(
     private readonly pool: Pool,
     private readonly config: SampleProgramConfig,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.policy = new PolicyService(pool, config);
+  }
 
   /** A sample request from the program: validated, then decided by the approval policy. */
   request(input: SampleRequestInput, by?: AuditActor): Promise<RequestResult> {
@@ -192,6 +197,8 @@ export class SampleLifecycleService {
   ): Promise<RequestResult> {
     const req = state.request;
     const lastSend = await r.samples.lastSendOfSku(creator.id, req.skuId, state.id);
+    // The policy in force at decision time, read in this transaction (an admin may have just changed it).
+    const { approval } = await this.policy.inForce(r.policies);
     const decision = decideApproval(
       { quantity: req.quantity, requestedAt: at.getTime(), ...(req.reshipOf ? { reshipOf: req.reshipOf } : {}) },
       {
@@ -201,7 +208,7 @@ export class SampleLifecycleService {
         ...(lastSend ? { lastSendOfSameSku: lastSend.getTime() } : {}),
         ...(override ? { override } : {}),
       },
-      this.config.approval,
+      approval,
     );
     await r.samples.setPolicyDecision(state.id, decision);
     const event = policyDecisionEvent(decision, at.getTime());

@@ -1,11 +1,15 @@
-import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/sample/approval-policy.ts';
-import { DEFAULT_FOLLOW_UP_POLICY, type FollowUpPolicy } from '../domain/sample/follow-up.ts';
+import type { ApprovalPolicy } from '../domain/sample/approval-policy.ts';
+import type { FollowUpPolicy } from '../domain/sample/follow-up.ts';
 import type { LatLon } from '../domain/geofence.ts';
 
-/** The program's settings: the approval and follow-up policies and the cost model. */
+/**
+ * The program's settings fixed at start: the cost model and geofences. The approval and
+ * follow-up policies are edited at run time (PolicyService, table program_policy); fields
+ * given here are pinned for this process over the stored policy (tests that shrink a window).
+ */
 export interface SampleProgramConfig {
-  approval: ApprovalPolicy;
-  followUp: FollowUpPolicy;
+  approval?: Partial<ApprovalPolicy>;
+  followUp?: Partial<FollowUpPolicy>;
   /** One trip's share of a tracker's cost (cents), charged to a tracked sample for cost per post. */
   trackerCostShareCents: number;
   /**
@@ -16,7 +20,5 @@ export interface SampleProgramConfig {
 }
 
 export const DEFAULT_PROGRAM_CONFIG: SampleProgramConfig = {
-  approval: DEFAULT_APPROVAL_POLICY,
-  followUp: DEFAULT_FOLLOW_UP_POLICY,
   trackerCostShareCents: 300,
 };

@@ -9,6 +9,7 @@ import { ProductRepository } from '../storage/repositories/product.repository.ts
 import { SampleRepository, type SampleRow } from '../storage/repositories/sample.repository.ts';
 import { SampleTransitionRepository } from '../storage/repositories/sample-transition.repository.ts';
 import { SampleConditionRepository } from '../storage/repositories/sample-condition.repository.ts';
+import { PolicyRepository } from '../storage/repositories/policy.repository.ts';
 
 /** The repositories a lifecycle change touches, over one transaction. */
 export function lifecycleRepos(sql: Sql) {
@@ -19,6 +20,7 @@ export function lifecycleRepos(sql: Sql) {
     creators: new CreatorRepository(sql),
     products: new ProductRepository(sql),
     conditions: new SampleConditionRepository(sql),
+    policies: new PolicyRepository(sql),
   };
 }
 export type LifecycleRepos = ReturnType<typeof lifecycleRepos>;

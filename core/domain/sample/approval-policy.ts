@@ -15,7 +15,7 @@ export const ApprovalPolicySchema = z.object({
   /** Approved sends per creator per campaign period (reships excluded). */
   maxSendsPerCreatorPerPeriod: z.number().int().positive().default(3),
   /** The same SKU to the same creator again within this many days is a duplicate. */
-  duplicateSkuWindowDays: z.number().int().nonnegative().default(90),
+  duplicateSkuWindowDays: z.number().int().nonnegative().max(3650).default(90),
   /** Fulfilment approves reships (domain brief); turn off to let cheap reships auto-approve. */
   reshipNeedsApprover: z.boolean().default(true),
 });

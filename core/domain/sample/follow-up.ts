@@ -14,7 +14,8 @@ import type { SampleState, SampleStatus } from './sample-state.ts';
  * deadline it announces): a scheduler that was down skips what no longer makes sense.
  */
 
-const days = () => z.number().nonnegative();
+// Bounded so an edited policy cannot push a due date past what a Date holds.
+const days = () => z.number().nonnegative().max(3650);
 
 export const FollowUpPolicySchema = z.object({
   /** Ship within this many days of approval (TikTok Shop: 7). */

@@ -43,6 +43,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` as the API sent them (e.g. which fields were invalid). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -210,6 +212,14 @@ async function putJson<T>(path: string, body: unknown): Promise<T> {
   });
 }
 
+async function patchJson<T>(path: string, body: unknown): Promise<T> {
+  return requestJson<T>(fetch, path, {
+    method: 'PATCH',
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...CSRF_HEADERS },
+    body: JSON.stringify(body),
+  });
+}
+
 /** The signed-in person (GET /api/auth/me). */
 export interface Me {
   id: number;
@@ -240,11 +250,12 @@ async function requestJson<T>(fetchFn: Fetch, path: string, init?: RequestInit):
   if (response.status === 401 && path !== '/api/auth/login') toSignIn();
   const body: unknown = response.status === 204 ? {} : await response.json().catch(() => null);
   if (!response.ok) {
-    const apiError = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const apiError = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
     throw new ApiError(
       response.status,
       typeof apiError?.code === 'string' ? apiError.code : `HTTP_${response.status}`,
       typeof apiError?.message === 'string' ? apiError.message : `${path} answered ${response.status}.`,
+      apiError?.details,
     );
   }
   if (body === null) throw new ApiError(502, 'BAD_RESPONSE', `${path} did not answer with JSON.`);
@@ -351,4 +362,4 @@ export function throwLoadError(cause: unknown): never {
  * The same requests for the pages' own API modules (`$lib/ops-api.ts`): every call still
  * goes through this module's request handling.
  */
-export const http = { get: getJson, post: postJson, put: putJson };
+export const http = { get: getJson, post: postJson, put: putJson, patch: patchJson };
