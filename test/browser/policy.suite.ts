@@ -7,6 +7,8 @@ export function policySuite(): void {
     it('shows the policy with units and saves an admin\'s change as a new version', { timeout: 60_000 }, async () => {
       const before = (await harness.platform.api<{ version: number; approval: { autoApproveUnitCostUnderCents: number } }>('/api/policy')).body;
       const { page, errors } = await openPath('/settings/policy', { ready: '[data-policy-version]' });
+      // An admin reaches it from the nav.
+      expect(await page.locator('nav a[href="/settings/policy"]').getAttribute('aria-current')).toBe('page');
       const threshold = page.getByLabel('Auto-approve under');
       expect(await threshold.inputValue()).toBe((before.approval.autoApproveUnitCostUnderCents / 100).toFixed(2));
       expect(await page.locator('tr[data-field="followUp.postingWindowDays"]').textContent()).toContain('days');
