@@ -63,7 +63,15 @@ describe('/metrics', () => {
     await t.publish({ readings: [{ seq: 1, ts: Date.now() - 2 * 3600_000 }, { seq: 2, ts: Date.now() - 1000 }] });
     await t.publish('{"seq": 3, "ts": ');
     await t.publish({ seq: 4, ts: Date.now() - 1000, tempC: 500 });
-    const after = await scrape();
+    // On the embedded broker the PUBACK follows the commit; an external one acks on receipt,
+    // so wait until ingest has handled all three messages (rejections count at parse time,
+    // stored readings at their commit).
+    const rejected = 'sampletrack_readings_rejected_total{reason="invalid_reading"}';
+    const ingested = 'sampletrack_readings_ingested_total';
+    const after = await waitFor(async () => {
+      const s = await scrape();
+      return value(s, rejected) > value(before, rejected) && value(s, ingested) >= value(before, ingested) + 2 ? s : undefined;
+    }, 5000, 'ingest to handle the three messages');
     expect(value(after, 'sampletrack_readings_ingested_total') - value(before, 'sampletrack_readings_ingested_total')).toBe(2);
     expect(value(after, 'sampletrack_ingest_commit_latency_seconds_count') - value(before, 'sampletrack_ingest_commit_latency_seconds_count')).toBe(2);
     expect(value(after, 'sampletrack_ingest_event_lag_seconds_count') - value(before, 'sampletrack_ingest_event_lag_seconds_count')).toBe(2);
