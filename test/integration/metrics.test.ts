@@ -70,8 +70,9 @@ describe('/metrics', () => {
     const ingested = 'sampletrack_readings_ingested_total';
     const after = await waitFor(async () => {
       const s = await scrape();
-      return value(s, rejected) > value(before, rejected) && value(s, ingested) >= value(before, ingested) + 2 ? s : undefined;
-    }, 5000, 'ingest to handle the three messages');
+      const handled = value(s, rejected) > value(before, rejected) && value(s, ingested) >= value(before, ingested) + 2;
+      return handled && value(s, 'sampletrack_ingest_lag_seconds') === 0 ? s : undefined;
+    }, 5000, 'ingest to handle the three messages and have nothing left waiting');
     expect(value(after, 'sampletrack_readings_ingested_total') - value(before, 'sampletrack_readings_ingested_total')).toBe(2);
     expect(value(after, 'sampletrack_ingest_commit_latency_seconds_count') - value(before, 'sampletrack_ingest_commit_latency_seconds_count')).toBe(2);
     expect(value(after, 'sampletrack_ingest_event_lag_seconds_count') - value(before, 'sampletrack_ingest_event_lag_seconds_count')).toBe(2);
