@@ -96,21 +96,39 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
   return { readings, rejected };
 }
 
+/**
+ * What the store could not hold, in the fields that reach `extra`. The protocol's own
+ * fields are numbers or a timestamp the schema checks, so only unknown ones are walked:
+ * this runs for every reading, on the ingest hot path.
+ */
+function unstorableFields(item: unknown): string | null {
+  if (typeof item !== 'object' || item === null) return null;
+  if (Array.isArray(item)) return unstorableJson(item, MAX_EXTRA_DEPTH);
+  for (const key in item) {
+    if (known.has(key)) continue;
+    const problem = unstorableJson({ [key]: (item as Record<string, unknown>)[key] }, MAX_EXTRA_DEPTH);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** The seq a rejected reading is filed under, when it has one the column can hold. */
+function rejectedSeq(item: unknown): { seq?: number } {
+  const seq = (item as { seq?: unknown } | null)?.seq;
+  return Number.isInteger(seq) && (seq as number) >= 0 && (seq as number) <= MAX_SEQ ? { seq: seq as number } : {};
+}
+
 /** `payloadText` stands in for a reading too deeply nested to serialize back. */
 export function validateReading(deviceId: string, item: unknown, receivedAt: number, payloadText = ''): Reading | Rejected {
-  const seqOf = () => {
-    const seq = (item as { seq?: unknown } | null)?.seq;
-    return Number.isInteger(seq) && (seq as number) >= 0 && (seq as number) <= MAX_SEQ ? { seq: seq as number } : {};
-  };
   // Checked before anything serializes the reading: a hostile depth must not throw here
   // nor poison the batch at store time (which would stall ingest for every tracker).
-  const unstorable = unstorableJson(item, MAX_EXTRA_DEPTH);
+  const unstorable = unstorableFields(item);
   if (unstorable) {
     return {
       reason: 'invalid_reading',
       detail: `reading: ${unstorable}`,
       raw: safeStringify(item, payloadText.slice(0, 4096)),
-      ...seqOf(),
+      ...rejectedSeq(item),
     };
   }
   const parsed = ReadingSchema.safeParse(item);
@@ -122,7 +140,7 @@ export function validateReading(deviceId: string, item: unknown, receivedAt: num
       reason: 'invalid_reading',
       detail,
       raw: JSON.stringify(item) ?? String(item),
-      ...seqOf(),
+      ...rejectedSeq(item),
     };
   }
   const r = parsed.data;
