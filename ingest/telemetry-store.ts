@@ -1,6 +1,6 @@
 import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import type { Pool } from '../core/storage/database.ts';
-import { withTransaction } from '../core/storage/transaction.ts';
+import { isDataException, withTransaction } from '../core/storage/transaction.ts';
 import { DeviceRepository } from '../core/storage/repositories/device.repository.ts';
 import { ParcelRepository } from '../core/storage/repositories/parcel.repository.ts';
 import { TelemetryRepository, readingJson, type DeadLetter, type ParcelUpdate } from '../core/storage/repositories/telemetry.repository.ts';
@@ -78,13 +78,13 @@ export function createTelemetryStore(pool: Pool) {
 }
 
 /**
- * SQLSTATE class 22 (data exception) or 54 (program limit), or a value the driver could
- * not serialize (RangeError): retrying the same data cannot help.
+ * A data exception, a program limit (SQLSTATE class 54, e.g. JSON too deep for jsonb) or a
+ * value the driver could not serialize (RangeError): retrying the same data cannot help.
  */
 function isDataError(err: unknown): boolean {
-  if (err instanceof RangeError) return true;
+  if (err instanceof RangeError || isDataException(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+  return typeof code === 'string' && code.startsWith('54');
 }
 
 function unstorableLetter(r: Reading, err: Error): DeadLetter {

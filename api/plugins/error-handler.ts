@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode } from '../../core/domain/errors.ts';
+import { isDataException } from '../../core/storage/transaction.ts';
 
 /** The one error shape every route answers with: a stable code, a message, details. */
 export interface ErrorBody {
@@ -51,7 +52,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const code = (fe.code && FASTIFY_CODES[fe.code]) ?? (fe instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST');
       return reply.status(fe.statusCode).send(body(code, fe.message));
     }
-    if (isDatabaseDataError(err)) {
+    if (isDataException(err)) {
       // Input the routes' schemas let through but the database refused (a value out of a
       // column's range, text it cannot hold): the request is at fault, so a 400. Logged,
       // because it means a schema should have caught it.
@@ -88,12 +89,6 @@ export function registerNotFoundHandler(app: FastifyInstance, opts: { spaFallbac
     }
     return reply.status(404).send(body('ROUTE_NOT_FOUND', `no route ${req.method} ${path}`));
   });
-}
-
-/** A PostgreSQL "data exception" (SQLSTATE class 22), as node-postgres reports it. */
-function isDatabaseDataError(err: unknown): boolean {
-  const e = err as { code?: unknown; severity?: unknown };
-  return typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string';
 }
 
 function body(code: string, message: string, details?: unknown): ErrorBody {

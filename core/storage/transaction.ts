@@ -28,6 +28,15 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: Sql) => Promise<T>
 }
 
 /** PostgreSQL unique_violation, optionally on one constraint or index. */
+/**
+ * A PostgreSQL "data exception" (SQLSTATE class 22: a value out of a column's range, text
+ * it cannot hold): the data is at fault, so retrying the same statement cannot help.
+ */
+export function isDataException(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === 'string';
+}
+
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
