@@ -90,6 +90,15 @@ export const ConditionProfileSchema = z.object({
   ignoreAfterStartMs: durationMs.default(15 * MINUTE),
   /** A reading's value holds until the next reading, but never longer than this (README, "Gaps"). */
   holdLimitMs: durationMs.min(1).default(30 * MINUTE),
+  /**
+   * A rule that breaches again within this long after its last excursion ended extends that
+   * incident (repeat count, last seen, peak) instead of opening another.
+   */
+  flapWindowMs: durationMs.default(30 * MINUTE),
+  /** The trip ends this long after receipt: in-transit rules stop and the tracker is freed. */
+  tripEndGraceMs: durationMs.default(2 * HOUR),
+  /** Only an exception at or above this severity is transit damage (moves the sample to `damaged`). */
+  damageSeverity: SeveritySchema.default('critical'),
   temperature: TemperatureRuleSchema.nullable().optional(),
   humidity: HumidityRuleSchema.nullable().optional(),
   shock: ShockRuleSchema.nullable().optional(),
@@ -103,10 +112,11 @@ export type ConditionProfile = z.output<typeof ConditionProfileSchema>;
 /** What a caller writes: every default may be left out. */
 export type ConditionProfileInput = z.input<typeof ConditionProfileSchema>;
 
-type RuleSections = Omit<ConditionProfileInput, 'name' | 'ignoreAfterStartMs' | 'holdLimitMs'>;
+type TopLevel = 'name' | 'ignoreAfterStartMs' | 'holdLimitMs' | 'flapWindowMs' | 'tripEndGraceMs' | 'damageSeverity';
+type RuleSections = Omit<ConditionProfileInput, TopLevel>;
 
 /** A per-sample override: top-level fields replace, a section is merged field by field, null switches it off. */
-export type ConditionProfileOverride = Partial<Pick<ConditionProfileInput, 'name' | 'ignoreAfterStartMs' | 'holdLimitMs'>> & {
+export type ConditionProfileOverride = Partial<Pick<ConditionProfileInput, TopLevel>> & {
   [K in keyof RuleSections]?: Partial<NonNullable<RuleSections[K]>> | null;
 };
 
@@ -116,7 +126,7 @@ const SECTIONS = ['temperature', 'humidity', 'shock', 'tilt', 'light', 'battery'
 export function resolveProfile(base: ConditionProfile, override?: ConditionProfileOverride): ConditionProfile {
   if (!override) return base;
   const merged: Record<string, unknown> = { ...base };
-  for (const key of ['name', 'ignoreAfterStartMs', 'holdLimitMs'] as const) {
+  for (const key of ['name', 'ignoreAfterStartMs', 'holdLimitMs', 'flapWindowMs', 'tripEndGraceMs', 'damageSeverity'] as const) {
     if (override[key] !== undefined) merged[key] = override[key];
   }
   for (const section of SECTIONS) {
