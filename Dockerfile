@@ -1,6 +1,6 @@
 # SampleTrack platform: HTTP API + dashboard (3000), embedded MQTT broker (1884, WebSocket 8884),
 # ingest and the demo fleet, in one process. See docs/operations.md.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 RUN chown node:node /app
