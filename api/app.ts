@@ -5,6 +5,7 @@ import type { Services } from '../core/services/index.ts';
 import type { RouteBook } from './http/route.ts';
 import type { LiveHub } from './live-hub.ts';
 import { buildOpenApi } from './openapi.ts';
+import { registerApiDocs } from './plugins/api-docs.ts';
 import { registerDashboard } from './plugins/dashboard.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { frameworkErrors, registerErrorHandler, registerNotFoundHandler } from './plugins/error-handler.ts';
@@ -77,6 +78,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   policyRoutes(app, deps);
   const openapi = buildOpenApi(deps.routes, { version: '1' });
   app.get('/openapi.json', async () => openapi);
+  await registerApiDocs(app, openapi);
 
   const dashboard = opts.dashboard !== false && (await registerDashboard(app));
   registerNotFoundHandler(app, { spaFallback: dashboard });

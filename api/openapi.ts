@@ -49,15 +49,43 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
       responses,
     };
   }
+  const schemas: Record<string, JsonSchema> = {};
+  hoistDefinitions(paths, schemas);
   return {
     openapi: '3.1.0',
     info: { title: 'Sampletrack API', version: info.version, description: 'Product samples sent to creators, with live parcel condition monitoring.' },
     paths,
     components: {
+      schemas,
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'st_session', description: 'Dashboard sign-in (POST /api/auth/login). Unsafe methods also need the header x-requested-with: sampletrack.' },
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token (POST /api/tokens), scoped to one role.' },
       },
     },
   };
+}
+
+/**
+ * zod gives every schema its own `$defs` for the named (`.meta({ id })`) schemas it uses, with
+ * `$ref: '#/$defs/Name'`. Inside an OpenAPI 3.1 document `#` is the document's root, so those
+ * references point nowhere (Scalar and other readers reject them). Each named schema moves to
+ * `components.schemas` once, and every reference is rewritten to point there; `$schema` goes
+ * too (the document's dialect already says draft 2020-12).
+ */
+function hoistDefinitions(node: unknown, into: Record<string, JsonSchema>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) hoistDefinitions(item, into);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.$ref === 'string' && obj.$ref.startsWith('#/$defs/')) obj.$ref = `#/components/schemas/${obj.$ref.slice('#/$defs/'.length)}`;
+  delete obj.$schema;
+  const defs = obj.$defs as Record<string, JsonSchema> | undefined;
+  delete obj.$defs;
+  for (const value of Object.values(obj)) hoistDefinitions(value, into);
+  for (const [name, schema] of Object.entries(defs ?? {})) {
+    hoistDefinitions(schema, into);
+    into[name] ??= schema;
+  }
 }

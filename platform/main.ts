@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadDotEnv } from '../core/config/dotenv.ts';
 import { ConfigError } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { startDemoFleet } from './demo-fleet.ts';
@@ -10,6 +11,7 @@ import { startPlatform } from './start-platform.ts';
  * demo fleet of simulated trackers. DATABASE_URL and MQTT_URL switch to external services.
  */
 async function main(): Promise<void> {
+  loadDotEnv();
   const platform = await startPlatform();
   const fleet = await startDemoFleet(platform).catch((err: unknown) => {
     platform.log.error({ err }, 'demo fleet failed to start; the platform runs without it');
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
 
   const signIn = await firstSignIn(platform);
   console.log(`\n  Dashboard:  ${platform.httpUrl}/`);
-  console.log(`  API docs:   ${platform.httpUrl}/openapi.json`);
+  console.log(`  API docs:   ${platform.httpUrl}/docs`);
   console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}\n`);
   for (const line of signIn) console.log(`  ${line}`);
   if (signIn.length) console.log('');

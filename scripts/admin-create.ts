@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { loadDotEnv } from '../core/config/dotenv.ts';
 import { ConfigError, loadEnv } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { UserService } from '../core/services/user.service.ts';
@@ -17,6 +18,7 @@ import { createLogger } from '../platform/logger.ts';
 const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const env = loadEnv();
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const email = values.email ?? (await rl.question('Email: '));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Tracker wire protocol v1 (../shared/tracker-protocol.md). This file is the single
+ * Tracker wire protocol v1 (docs/tracker-protocol.md). This file is the single
  * source of truth for what a tracker may send; ingest, the API docs and the simulator
  * all derive from it. Extensions are additive only.
  */

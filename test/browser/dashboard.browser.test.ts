@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startTestPlatform } from '../support/platform.ts';
+import { apiDocsSuite } from './api-docs.suite.ts';
 import { launchChromium } from './chromium.ts';
 import { creatorsSuite } from './creators.suite.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
@@ -41,3 +42,4 @@ kpisSuite();
 fleetSuite();
 signInSuite();
 policySuite();
+apiDocsSuite();
