@@ -8,12 +8,15 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
  *
  * @type {import('@sveltejs/kit').Config}
  */
+// platform/dashboard-build.ts builds into a folder of its own per source version (DASHBOARD_OUT).
+const out = process.env.DASHBOARD_OUT ?? 'build';
+
 const config = {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({
-      pages: 'build',
-      assets: 'build',
+      pages: out,
+      assets: out,
       fallback: 'index.html',
       precompress: false,
       strict: true,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { loadDotEnv } from '../core/config/dotenv.ts';
-import { ConfigError } from '../core/config/env.ts';
+import { ConfigError, loadEnv } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
-import { startDemoFleet } from './demo-fleet.ts';
-import { startPlatform } from './start-platform.ts';
+import { ensureDashboardBuild } from './dashboard-build.ts';
+import { PreflightError, preflight } from './preflight.ts';
+import type { startPlatform as StartPlatform } from './start-platform.ts';
 
 /**
  * `npm start`: the whole platform in one process on embedded defaults (PostgreSQL from
@@ -11,7 +12,13 @@ import { startPlatform } from './start-platform.ts';
  * demo fleet of simulated trackers. DATABASE_URL and MQTT_URL switch to external services.
  */
 async function main(): Promise<void> {
+  // Cheap checks first, so a bad variable or data folder is named within a second or two,
+  // before the dashboard build and before the platform's modules are even loaded.
   loadDotEnv();
+  preflight(loadEnv());
+  const dashboard = await ensureDashboardBuild();
+  if (dashboard.built) console.log(`  dashboard built in ${(dashboard.ms / 1000).toFixed(0)} s`);
+  const [{ startPlatform }, { startDemoFleet }] = await Promise.all([import('./start-platform.ts'), import('./demo-fleet.ts')]);
   const platform = await startPlatform();
   const fleet = await startDemoFleet(platform).catch((err: unknown) => {
     platform.log.error({ err }, 'demo fleet failed to start; the platform runs without it');
@@ -53,7 +60,7 @@ async function main(): Promise<void> {
  * gets admin@demo.local with a random password, printed this once; otherwise the banner
  * says how to create the first admin.
  */
-async function firstSignIn(platform: Awaited<ReturnType<typeof startPlatform>>): Promise<string[]> {
+async function firstSignIn(platform: Awaited<ReturnType<typeof StartPlatform>>): Promise<string[]> {
   if (await platform.services.users.any()) return [];
   if (platform.env.DEMO_FLEET > 0) {
     const password = randomBytes(12).toString('base64url');
@@ -70,6 +77,6 @@ async function firstSignIn(platform: Awaited<ReturnType<typeof startPlatform>>):
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof PreflightError ? err.message : err);
   process.exit(1);
 });
