@@ -2,7 +2,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Metrics } from '../core/observability/metrics.ts';
 import type { Services } from '../core/services/index.ts';
-import type { RouteBook } from './http/route.ts';
+import type { ResponseValidation, RouteBook } from './http/route.ts';
 import type { LiveHub } from './live-hub.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerApiDocs } from './plugins/api-docs.ts';
@@ -48,6 +48,8 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
   https?: { cert: Buffer; key: Buffer };
   /** Serve the built dashboard at / (default true). */
   dashboard?: boolean;
+  /** What to do with a response that does not match its schema (default: log it). */
+  responseValidation?: ResponseValidation;
 }
 
 /** Builds the HTTP API. No socket is opened here; `listen` belongs to the caller (main). */
@@ -64,6 +66,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ? (Fastify({ ...options, https: opts.https }) as unknown as FastifyInstance)
     : Fastify(options);
   const deps: ApiDeps = { ...opts, routes: [] };
+  app.decorate('responseValidation', opts.responseValidation ?? 'log');
   registerErrorHandler(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   // Before any route: every route's `access` is checked in this hook. After the WebSocket

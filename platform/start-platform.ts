@@ -257,6 +257,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       // Requests are logged at info; the API logs only what goes wrong (5xx in full).
       logger: pinoLog.child({ part: 'api' }, { level: 'warn' }),
       config: { mapTileUrl: env.MAP_TILE_URL ?? null, publicUrl: env.PUBLIC_URL },
+      responseValidation: env.RESPONSE_VALIDATION,
       ...(tls ? { https: tls } : {}),
       readiness: async () => ({
         database: await pool.query('select 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, detail: e.message })),

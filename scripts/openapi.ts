@@ -1,21 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { buildApp, type BuildAppOptions } from '../api/app.ts';
-import { createMetrics } from '../core/observability/metrics.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { DASHBOARD_TYPES, OPENAPI_JSON, openApiArtifacts } from './openapi-artifacts.ts';
 
-/**
- * Writes docs/openapi.json from the zod schemas the routes validate with. Routes only
- * declare themselves here; no service is called, so no database is needed.
- */
-const unused = new Proxy({}, { get: () => { throw new Error('not available while generating docs'); } });
-const app = await buildApp({
-  services: unused as BuildAppOptions['services'],
-  live: unused as BuildAppOptions['live'],
-  metrics: createMetrics(),
-  readiness: async () => ({}),
-  config: { mapTileUrl: null, publicUrl: 'http://127.0.0.1:3000' },
-  dashboard: false,
-});
-const doc = (await app.inject('/openapi.json')).json();
-await writeFile(new URL('../docs/openapi.json', import.meta.url), `${JSON.stringify(doc, null, 2)}\n`);
-await app.close();
-console.log(`docs/openapi.json: ${Object.keys(doc.paths).length} paths`);
+/** Writes docs/openapi.json and the dashboard's generated wire types (see openapi-artifacts.ts). */
+const { json, types, paths } = await openApiArtifacts();
+await writeFile(OPENAPI_JSON, json);
+await mkdir(new URL('.', DASHBOARD_TYPES), { recursive: true });
+await writeFile(DASHBOARD_TYPES, types);
+console.log(`docs/openapi.json: ${paths} paths; dashboard/src/lib/api/schema.d.ts regenerated`);

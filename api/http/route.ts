@@ -4,6 +4,20 @@ import type { Access } from '../../core/domain/auth/roles.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * What a route does with an answer that does not match its documented response schema:
+ * `strict` refuses it (a 500, so a test fails on drift), `log` logs and sends it, `off` skips
+ * the check. The schemas are the OpenAPI document's and the dashboard's generated types, so a
+ * handler that drifts from them is found by the tests, not by the dashboard.
+ */
+export type ResponseValidation = 'off' | 'log' | 'strict';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseValidation: ResponseValidation;
+  }
+}
+
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: Method;
   url: string;
@@ -60,7 +74,21 @@ export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType 
       const params = spec.params ? spec.params.parse(req.params) : undefined;
       const query = spec.query ? spec.query.parse(req.query) : undefined;
       const body = spec.body ? spec.body.parse(req.body ?? {}) : undefined;
-      return spec.handler({ params, query, body, req, reply } as never);
+      const result = await spec.handler({ params, query, body, req, reply } as never);
+      checkResponse(app.responseValidation, spec, reply, result);
+      return result;
     },
   });
+}
+
+function checkResponse(mode: ResponseValidation | undefined, spec: { method: string; url: string; responses: Record<number, z.ZodType | null> }, reply: FastifyReply, result: unknown): void {
+  if (!mode || mode === 'off' || result === undefined || reply.sent) return;
+  const schema = spec.responses[reply.statusCode];
+  if (!schema) return;
+  const checked = schema.safeParse(result);
+  if (checked.success) return;
+  const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  const problem = `response of ${spec.method} ${spec.url} (${reply.statusCode}) does not match its schema: ${issues}`;
+  if (mode === 'strict') throw new Error(problem);
+  reply.log.warn({ route: `${spec.method} ${spec.url}` }, problem);
 }

@@ -44,6 +44,8 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       // Tests drive the follow-up scheduler themselves (runOnce with an explicit now).
       FOLLOW_UP_INTERVAL_S: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // A response that drifts from its documented schema fails the test that provoked it.
+      RESPONSE_VALIDATION: 'strict',
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       ...(external ? { MQTT_URL: external, INGEST_CLIENT_ID: ingestId, INGEST_SHARE_GROUP: `g${ingestId}` } : {}),
