@@ -85,7 +85,8 @@ function checkResponse(mode: ResponseValidation | undefined, spec: { method: str
   if (!mode || mode === 'off' || result === undefined || reply.sent) return;
   const schema = spec.responses[reply.statusCode];
   if (!schema) return;
-  const checked = schema.safeParse(result);
+  // Checked as the client receives it: dates and other values as JSON.stringify writes them.
+  const checked = schema.safeParse(JSON.parse(JSON.stringify(result)));
   if (checked.success) return;
   const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
   const problem = `response of ${spec.method} ${spec.url} (${reply.statusCode}) does not match its schema: ${issues}`;
