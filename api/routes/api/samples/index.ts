@@ -101,12 +101,21 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
 
   route(app, routes, {
     method: 'PUT', url: '/api/samples/:id/tracker', tags: ['samples'], access: OPS,
-    summary: "Pack a tracker into the sample's shipment",
+    summary: "Pack a tracker into the sample's shipment; a tracker whose last trip ended (or whose sample is closed) is moved, one on a live trip is DEVICE_IN_USE",
     params: SampleId,
     body: z.object({ deviceId: DeviceIdSchema }).strict(),
     responses: { 200: SampleSchema },
     errors: ['NOT_FOUND', 'DEVICE_IN_USE', 'DEVICE_DISABLED'],
-    handler: ({ params, body }) => services.samples.attachTracker(params.id, body.deviceId),
+    handler: ({ params, body, req }) => services.samples.attachTracker(params.id, body.deviceId, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'DELETE', url: '/api/samples/:id/tracker', tags: ['samples'], access: OPS,
+    summary: "Take the tracker out of the sample's shipment (audited); its readings so far stay with the sample",
+    params: SampleId,
+    responses: { 200: SampleSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, req }) => services.samples.detachTracker(params.id, auditActor(req)),
   });
 
   const Point = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
