@@ -186,14 +186,15 @@ export class SampleLifecycleService {
     if (live) {
       throw new DomainError('CONFLICT', `sample ${originalId} already has reship ${live}`, { reason: 'reship_exists', reshipId: live });
     }
-    const creator = await r.creators.get(original.row.creatorId ?? '', { forUpdate: true });
-    if (!creator) throw notFound('creator', original.row.creator);
-    const product = await r.products.get(original.row.sku, { forUpdate: true });
-    if (!product) throw notFound('product', original.row.sku);
+    // The state check first: a sample that cannot be reshipped says so before anything is looked up.
     const id = await r.samples.nextId(at);
     const { state, transition } = requestReship(original.state, {
       id, at: at.getTime(), actor: { kind: 'user', id: input.requestedBy },
     });
+    const creator = await r.creators.get(original.row.creatorId ?? '', { forUpdate: true });
+    if (!creator) throw notFound('creator', original.row.creator);
+    const product = await r.products.get(original.row.sku, { forUpdate: true });
+    if (!product) throw notFound('product', original.row.sku);
     await r.samples.insert(state, {
       creator: creator.handle, creatorId: creator.id, campaign: original.row.campaign,
       productCostCents: product.unitCostCents * state.request.quantity, at,
