@@ -148,6 +148,8 @@ export interface Transition {
   data: Record<string, unknown>;
   at: string;
   recordedAt: string;
+  /** Its event time is older than what the sample showed: listed where it was recorded. */
+  late?: boolean;
 }
 
 export interface Timeline {
