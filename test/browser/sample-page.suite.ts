@@ -172,6 +172,8 @@ export function samplePageSuite(): void {
       expect(Date.parse(times[1]!)).toBeLessThan(deliveredAt);
       expect(await late.textContent()).toContain('happened');
       expect(await page.locator('li[data-event="deliver"] [data-field="late"]').count()).toBe(0);
+      // The damage is real: under review, the content clock is paused.
+      expect(await page.locator('[data-field="content-clock"]').getAttribute('data-clock')).toBe('paused');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -156,6 +156,8 @@ export interface Timeline {
   sampleId: string;
   status: string;
   allowedEvents: string[];
+  /** paused while damage is under review; dueAt only while running. */
+  contentClock?: { state: 'not_started' | 'running' | 'paused' | 'stopped'; dueAt: string | null };
   transitions: Transition[];
 }
 
