@@ -111,7 +111,8 @@ export const TransitionSchema = z.object({
   reason: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
   at: isoDate.describe('When it happened, per its source'),
-  recordedAt: isoDate,
+  recordedAt: isoDate.describe('When it was recorded; transitions are listed in this order'),
+  late: z.boolean().describe('Its event time is older than what the sample already showed: appended after it, not reordered'),
 }).meta({ id: 'Transition' });
 
 export const ApprovalDecisionSchema = z.object({

@@ -5,7 +5,7 @@ import type { Pool } from '../storage/database.ts';
 import { CarrierEventRepository } from '../storage/repositories/carrier-event.repository.ts';
 import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
-import { auditTransitions, lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
+import { auditTransitions, lifecycleRepos, loadForUpdate, trackerEffects } from './sample-state.store.ts';
 
 export interface CarrierEventOutcome {
   sampleId: string;
@@ -33,11 +33,14 @@ export class CarrierEventService {
         throw new DomainError('NOT_FOUND', `no sample has tracking id ${event.trackingId}`, { trackingId: event.trackingId });
       }
       const { state } = await loadForUpdate(r, sampleId);
-      const result = applyCarrierEvent(state, event);
+      const now = this.now();
+      // Recorded now: a carrier event older than what the sample shows is appended as late.
+      const result = applyCarrierEvent(state, event, now.getTime());
       let transition: TransitionRow | null = null;
-      if (result.effect !== 'stale') await r.samples.saveState(result.next, this.now());
+      if (result.effect !== 'stale') await r.samples.saveState(result.next, now);
       if (result.effect === 'transition') {
         transition = await r.transitions.append(result.transition);
+        await trackerEffects(r, state, result.next, now, by);
         await auditTransitions(r, by, [transition]);
       }
       await new CarrierEventRepository(tx).insert({

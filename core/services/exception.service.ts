@@ -5,12 +5,45 @@ import type { Pool } from '../storage/database.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import { ExceptionRepository, type ConditionException, type Disposition, type ExceptionStatus } from '../storage/repositories/exception.repository.ts';
 import { raiseAlerts } from './alert.service.ts';
+import type { Sql } from '../storage/sql.ts';
+import { ClaimService } from './claim.service.ts';
+import { SampleLifecycleService } from './sample-lifecycle.service.ts';
+import { DEFAULT_PROGRAM_CONFIG } from './sample-program.config.ts';
+import { lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
+import { EVENTS, RESHIPPABLE } from '../domain/sample/lifecycle-events.ts';
+import type { SampleState } from '../domain/sample/sample-state.ts';
+
+/** What resolving an exception did to its sample (the resolve response says it). */
+export type SampleAction =
+  | { kind: 'none'; reason: string }
+  | { kind: 'damage_resolved'; status: string }
+  | { kind: 'reship'; reshipId: string; decision: string; reused: boolean; damageRecorded: boolean; originalStatus: string }
+  | { kind: 'carrier_claim'; claimId: number; reused: boolean }
+  | { kind: 'write_off'; status: string; damageRecorded: boolean };
+
+export interface ResolveInput {
+  /** The name recorded on the exception. */
+  by: string;
+  disposition: Disposition;
+  note?: string;
+  /** The signed-in person: the actor of every change to the sample. */
+  person: string;
+}
 
 export class ExceptionService {
   private readonly exceptions: ExceptionRepository;
+  private readonly lifecycle: SampleLifecycleService;
+  private readonly claims: ClaimService;
 
-  constructor(private readonly pool: Pool, private readonly publicUrl: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly publicUrl: string,
+    private readonly now: () => Date = () => new Date(),
+    deps: { lifecycle?: SampleLifecycleService; claims?: ClaimService } = {},
+  ) {
     this.exceptions = new ExceptionRepository(pool);
+    this.lifecycle = deps.lifecycle ?? new SampleLifecycleService(pool, DEFAULT_PROGRAM_CONFIG, now);
+    this.claims = deps.claims ?? new ClaimService(pool, now);
   }
 
   list(f: { status?: ExceptionStatus[]; sampleId?: string; severity?: string; limit: number; offset: number }): Promise<ConditionException[]> {
@@ -40,20 +73,84 @@ export class ExceptionService {
     return (await this.exceptions.get(id))!;
   }
 
-  /** open / acknowledged → resolved with a disposition (accept, reship, write off, claim with carrier). */
-  async resolve(id: number, by: string, disposition: Disposition, note?: string, actor: AuditActor = systemActor('api')): Promise<ConditionException> {
-    const done = await withTransaction(this.pool, async (sql) => {
+  /**
+   * open / acknowledged → resolved with a disposition, which acts on the sample in the same
+   * transaction (a refusal leaves the exception open):
+   * - accept: no action; a damage review with no other exception pending is resolved (the
+   *   content clock resumes when delivered; back with the carrier otherwise);
+   * - reship: the reship is requested through the approval policy (damage recorded first,
+   *   by the resolving person, when the sample is not reshippable yet); a live one is reused;
+   * - carrier_claim: a claim is opened on the sample (or its live one reused);
+   * - write_off: the send is closed as a loss (written_off; damage recorded first if needed).
+   */
+  async resolve(id: number, input: ResolveInput, actor: AuditActor = systemActor('api')): Promise<ConditionException & { sampleAction: SampleAction }> {
+    const { by, disposition, note } = input;
+    const sampleAction = await withTransaction(this.pool, async (sql) => {
       const repo = new ExceptionRepository(sql);
-      if (!(await repo.resolve(id, by, disposition, note ?? null, this.now()))) return false;
+      if (!(await repo.resolve(id, by, disposition, note ?? null, this.now()))) return undefined;
+      const exception = (await repo.get(id))!;
+      const action = await this.actOnSample(sql, exception, input, actor);
       await repo.notifyChanged([id]);
       await raiseAlerts(sql, [{ id, kind: 'resolved' }], this.publicUrl);
       await new AuditRepository(sql).record(actor, {
-        action: 'exception.resolve', entityType: 'exception', entityId: String(id), detail: { by, disposition, note: note ?? null },
+        action: 'exception.resolve', entityType: 'exception', entityId: String(id),
+        detail: { by, disposition, note: note ?? null, sampleId: exception.sampleId, sampleAction: action },
       });
-      return true;
+      return action;
     });
-    if (!done) await this.refuse(id, 'resolve', ['open', 'acknowledged']);
-    return (await this.exceptions.get(id))!;
+    if (!sampleAction) await this.refuse(id, 'resolve', ['open', 'acknowledged']);
+    return { ...(await this.exceptions.get(id))!, sampleAction: sampleAction! };
+  }
+
+  private async actOnSample(sql: Sql, e: ConditionException, input: ResolveInput, actor: AuditActor): Promise<SampleAction> {
+    const person = { kind: 'user' as const, id: input.person };
+    const why = `exception #${e.id} (${e.type}) resolved as ${input.disposition}${input.note ? `: ${input.note}` : ''}`;
+    const state = async (): Promise<SampleState> => (await loadForUpdate(lifecycleRepos(sql), e.sampleId)).state;
+    const apply = (type: 'report_damage' | 'resolve_damage' | 'write_off', data: Record<string, unknown> = {}) =>
+      this.lifecycle.applyEventWithin(sql, e.sampleId, { type, actor: person, reason: why, data }, actor);
+    // Damage attributed to the resolving person, when the sample's record does not hold it yet.
+    const recordDamage = async (s: SampleState): Promise<boolean> => {
+      if (!EVENTS.report_damage.from.includes(s.status)) return false;
+      await apply('report_damage', { note: why, suspectedCause: 'transit' });
+      return true;
+    };
+
+    switch (input.disposition) {
+      case 'accept': {
+        const s = await state();
+        if (s.status !== 'damaged') return { kind: 'none', reason: `sample is ${s.status}: nothing to resume` };
+        const pending = (await new ExceptionRepository(sql).list({ sampleId: e.sampleId, status: ['open', 'acknowledged'], limit: 1, offset: 0 }));
+        if (pending.length) return { kind: 'none', reason: `exception #${pending[0]!.id} on the sample is still pending` };
+        const { sample } = await apply('resolve_damage');
+        return { kind: 'damage_resolved', status: sample.status };
+      }
+      case 'reship': {
+        const s = await state();
+        const repos = lifecycleRepos(sql);
+        const existing = s.reshippedAs ?? (await repos.samples.liveReshipOf(e.sampleId));
+        if (existing) {
+          const reship = (await repos.samples.get(existing))!;
+          return { kind: 'reship', reshipId: existing, decision: reship.status, reused: true, damageRecorded: false, originalStatus: s.status };
+        }
+        const damageRecorded = !(RESHIPPABLE as readonly string[]).includes(s.status) && (await recordDamage(s));
+        const result = await this.lifecycle.reshipWithin(sql, e.sampleId, { requestedBy: input.person }, actor);
+        const original = (await repos.samples.get(e.sampleId))!;
+        return {
+          kind: 'reship', reshipId: result.sample.id, decision: result.decision.decision, reused: false, damageRecorded,
+          originalStatus: original.status,
+        };
+      }
+      case 'carrier_claim': {
+        const { claim, reused } = await this.claims.openWithin(sql, e.sampleId, { exceptionId: e.id, ...(input.note ? { note: input.note } : {}) }, input.person, actor);
+        return { kind: 'carrier_claim', claimId: claim.id, reused };
+      }
+      case 'write_off': {
+        const s = await state();
+        const damageRecorded = !EVENTS.write_off.from.includes(s.status) && (await recordDamage(s));
+        const { sample } = await apply('write_off');
+        return { kind: 'write_off', status: sample.status, damageRecorded };
+      }
+    }
   }
 
   private async refuse(id: number, action: string, allowed: ExceptionStatus[]): Promise<never> {

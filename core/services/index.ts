@@ -28,6 +28,7 @@ import { AuthService, type AuthConfig } from './auth.service.ts';
 import { UserService } from './user.service.ts';
 import { SampleConditionService } from './sample-condition.service.ts';
 import { PolicyService } from './policy.service.ts';
+import { ClaimService } from './claim.service.ts';
 
 /** Wires every service to its repositories over one pool. */
 export function createServices(
@@ -39,6 +40,7 @@ export function createServices(
   const devices = new DeviceRepository(pool);
   const lifecycle = new SampleLifecycleService(pool, program);
   const policy = new PolicyService(pool, program);
+  const claims = new ClaimService(pool);
   return {
     devices: new DeviceService(devices, pool),
     samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool), lifecycle, program.trackerCostShareCents),
@@ -52,7 +54,8 @@ export function createServices(
     labels: new LabelService(new SampleRepository(pool), alerting.publicUrl),
     parcels: new ParcelService(new ParcelRepository(pool)),
     deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
-    exceptions: new ExceptionService(pool, alerting.publicUrl),
+    exceptions: new ExceptionService(pool, alerting.publicUrl, undefined, { lifecycle, claims }),
+    claims,
     alerts: new AlertService(pool, alerting),
     auth: new AuthService(pool, auth),
     users: new UserService(pool),

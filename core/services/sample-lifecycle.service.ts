@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { fillGeofences } from '../domain/geofence.ts';
 import { decideApproval, policyDecisionEvent, type ApprovalDecision } from '../domain/sample/approval-policy.ts';
-import { applyEvent, allowedEvents, requestReship, requestSample } from '../domain/sample/lifecycle.ts';
-import type { EventType, SampleEvent } from '../domain/sample/lifecycle-events.ts';
+import { TRIP_OVER_STATUSES, applyEvent, availableEvents, requestReship, requestSample } from '../domain/sample/lifecycle.ts';
+import { AWAITING_CONTENT, type EventType, type SampleEvent } from '../domain/sample/lifecycle-events.ts';
+import { contentDueAt } from '../domain/sample/content-clock.ts';
 import type { Actor, RequestSource, SampleState } from '../domain/sample/sample-state.ts';
 import type { Pool } from '../storage/database.ts';
 import type { Sql } from '../storage/sql.ts';
@@ -14,8 +15,11 @@ import type { TransitionRow } from '../storage/repositories/sample-transition.re
 import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { SampleProgramConfig } from './sample-program.config.ts';
 import { PolicyService } from './policy.service.ts';
-import type { AuditActor } from '../domain/auth/principal.ts';
-import { auditTransitions, lifecycleRepos, loadForUpdate, type LifecycleRepos } from './sample-state.store.ts';
+import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
+import {
+  auditTransitions, legacyState, lifecycleRepos, loadForUpdate, trackerEffects, tripEndGraceMs, type LifecycleRepos,
+} from './sample-state.store.ts';
+import { DeviceRepository } from '../storage/repositories/device.repository.ts';
 
 export interface SampleRequestInput {
   /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
@@ -37,6 +41,15 @@ export interface EventInput {
   data: Record<string, unknown>;
   /** When it happened; now when absent. */
   at?: Date;
+}
+
+export interface Timeline {
+  sampleId: string;
+  status: string;
+  allowedEvents: string[];
+  /** paused: damage under review; stopped: content no longer awaited (posted, closed). */
+  contentClock: { state: 'not_started' | 'running' | 'paused' | 'stopped'; dueAt: Date | null };
+  transitions: TransitionRow[];
 }
 
 export interface RequestResult {
@@ -98,7 +111,7 @@ export class SampleLifecycleService {
       productCostCents: product.unitCostCents * input.quantity, at,
     });
     const first = await r.transitions.append(transition);
-    const result = await this.decide(r, state, creator, product, input.override, at, [first]);
+    const result = await this.decide(r, state, creator, product, input.override, at, [first], by);
     await auditTransitions(r, by, result.transitions);
     return result;
   }
@@ -132,57 +145,147 @@ export class SampleLifecycleService {
 
   /** Applies one lifecycle event (a person, or any source through the API). */
   applyEvent(sampleId: string, input: EventInput, by?: AuditActor): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
-    return withTransaction(this.pool, async (tx) => {
-      const r = lifecycleRepos(tx);
-      const { state, row } = await loadForUpdate(r, sampleId);
-      const at = input.at ?? this.now();
-      const data = withEpochTimes(input.data);
-      if ((input.type === 'approve' || input.type === 'reject') && input.actor.kind === 'user') {
-        // A named approver's decision; an override the policy recorded stays on it.
-        const pending = row.policyDecision as { override?: unknown } | null;
-        data.rule ??= 'named_approver';
-        data.reasons ??= [input.reason ?? `${input.type === 'approve' ? 'approved' : 'rejected'} by ${input.actor.id}`];
-        if (pending?.override && data.override === undefined) data.override = pending.override;
-      }
-      const event = { type: input.type, at: at.getTime(), actor: input.actor, reason: input.reason, data } as SampleEvent;
-      const extras = input.type === 'create_label' ? this.labelExtras(input.data) : {};
-      const transitions = await this.apply(r, state, event, this.now(), extras);
-      await auditTransitions(r, by, transitions);
-      return { sample: (await r.samples.get(sampleId))!, transitions };
-    });
+    return withTransaction(this.pool, (tx) => this.applyEventWithin(tx, sampleId, input, by));
+  }
+
+  /** `applyEvent` inside the caller's transaction (an exception's disposition acting on its sample). */
+  async applyEventWithin(tx: Sql, sampleId: string, input: EventInput, by?: AuditActor): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
+    const r = lifecycleRepos(tx);
+    const { state, row } = await loadForUpdate(r, sampleId);
+    const now = this.now();
+    const at = input.at ?? now;
+    const data = withEpochTimes(input.data);
+    if ((input.type === 'approve' || input.type === 'reject') && input.actor.kind === 'user') {
+      // A named approver's decision; an override the policy recorded stays on it.
+      const pending = row.policyDecision as { override?: unknown } | null;
+      data.rule ??= 'named_approver';
+      data.reasons ??= [input.reason ?? `${input.type === 'approve' ? 'approved' : 'rejected'} by ${input.actor.id}`];
+      if (pending?.override && data.override === undefined) data.override = pending.override;
+    }
+    // Recorded now: an event older than what the sample shows is appended as late (lifecycle.ts).
+    const event = {
+      type: input.type, at: at.getTime(), recordedAt: now.getTime(), actor: input.actor, reason: input.reason, data,
+    } as SampleEvent;
+    const extras = input.type === 'create_label' ? this.labelExtras(input.data) : {};
+    const transitions = await this.apply(r, state, event, now, extras, by);
+    await auditTransitions(r, by, transitions);
+    return { sample: (await r.samples.get(sampleId))!, transitions };
   }
 
   /** A reship of a damaged, lost or returned sample: a new sample with its own approval. */
   reship(originalId: string, input: { requestedBy: string }, by?: AuditActor): Promise<RequestResult> {
+    return withTransaction(this.pool, (tx) => this.reshipWithin(tx, originalId, input, by));
+  }
+
+  /** `reship` inside the caller's transaction. One live reship per original: a second is refused (CONFLICT). */
+  async reshipWithin(tx: Sql, originalId: string, input: { requestedBy: string }, by?: AuditActor): Promise<RequestResult> {
+    const r = lifecycleRepos(tx);
+    const at = this.now();
+    const original = await loadForUpdate(r, originalId);
+    const live = await r.samples.liveReshipOf(originalId);
+    if (live) {
+      throw new DomainError('CONFLICT', `sample ${originalId} already has reship ${live}`, { reason: 'reship_exists', reshipId: live });
+    }
+    // The state check first: a sample that cannot be reshipped says so before anything is looked up.
+    const id = await r.samples.nextId(at);
+    const { state, transition } = requestReship(original.state, {
+      id, at: at.getTime(), actor: { kind: 'user', id: input.requestedBy },
+    });
+    const creator = await r.creators.get(original.row.creatorId ?? '', { forUpdate: true });
+    if (!creator) throw notFound('creator', original.row.creator);
+    const product = await r.products.get(original.row.sku, { forUpdate: true });
+    if (!product) throw notFound('product', original.row.sku);
+    await r.samples.insert(state, {
+      creator: creator.handle, creatorId: creator.id, campaign: original.row.campaign,
+      productCostCents: product.unitCostCents * state.request.quantity, at,
+    });
+    const first = await r.transitions.append(transition);
+    const result = await this.decide(r, state, creator, product, undefined, at, [first], by);
+    await auditTransitions(r, by, result.transitions);
+    return result;
+  }
+
+  /**
+   * Packs a tracker into the sample's shipment. A tracker rides in one live trip at a time:
+   * one whose trip has ended (trip_ends_at passed) or whose sample is over is detached from
+   * it first (reason `reattached`); one on a live trip is refused with DEVICE_IN_USE.
+   */
+  attachTracker(sampleId: string, deviceId: string, by: AuditActor = systemActor('api')): Promise<SampleRow> {
     return withTransaction(this.pool, async (tx) => {
       const r = lifecycleRepos(tx);
-      const at = this.now();
-      const original = await loadForUpdate(r, originalId);
-      const creator = await r.creators.get(original.row.creatorId ?? '', { forUpdate: true });
-      if (!creator) throw notFound('creator', original.row.creator);
-      const product = await r.products.get(original.row.sku, { forUpdate: true });
-      if (!product) throw notFound('product', original.row.sku);
-      const id = await r.samples.nextId(at);
-      const { state, transition } = requestReship(original.state, {
-        id, at: at.getTime(), actor: { kind: 'user', id: input.requestedBy },
+      const now = this.now();
+      const { state, row } = await loadForUpdate(r, sampleId);
+      const device = await new DeviceRepository(tx).get(deviceId);
+      if (!device) throw notFound('device', deviceId);
+      if (device.disabledAt) throw new DomainError('DEVICE_DISABLED', `device ${deviceId} is disabled`, { deviceId });
+      if (row.deviceId === deviceId) return row;
+      const current = await r.samples.activeTripOfDevice(deviceId);
+      const detached: { sampleId: string; deviceId: string; reason: string }[] = [];
+      if (current) {
+        const over = (current.tripEndsAt !== null && current.tripEndsAt <= now) ||
+          TRIP_OVER_STATUSES.includes(current.status as SampleState['status']);
+        if (!over) {
+          throw new DomainError('DEVICE_IN_USE', `device ${deviceId} is already in the shipment of ${current.sampleId}`, {
+            deviceId, sampleId: current.sampleId,
+          });
+        }
+        await r.samples.detachTracker(current.sampleId, now, 'reattached');
+        detached.push({ sampleId: current.sampleId, deviceId, reason: 'reattached' });
+      }
+      // The sample's own tracker, if another: a person packed this one instead.
+      const replaced = await r.samples.detachTracker(sampleId, now, 'manual');
+      if (replaced) detached.push({ sampleId, deviceId: replaced, reason: 'manual' });
+      const tripEndsAt = state.delivery ? new Date(state.delivery.receivedAt + (await tripEndGraceMs(r, sampleId))) : null;
+      try {
+        await r.samples.attachTracker(sampleId, deviceId, now, this.config.trackerCostShareCents, tripEndsAt);
+      } catch (err) {
+        // Another attach of the same device committed first.
+        if (isUniqueViolation(err, 'shipment_trackers_active_device')) {
+          throw new DomainError('DEVICE_IN_USE', `device ${deviceId} was just packed into another shipment`, { deviceId });
+        }
+        throw err;
+      }
+      await r.audit.record(by, {
+        action: 'sample.tracker_attach', entityType: 'sample', entityId: sampleId, detail: { deviceId, detached },
       });
-      await r.samples.insert(state, {
-        creator: creator.handle, creatorId: creator.id, campaign: original.row.campaign,
-        productCostCents: product.unitCostCents * state.request.quantity, at,
-      });
-      const first = await r.transitions.append(transition);
-      const result = await this.decide(r, state, creator, product, undefined, at, [first]);
-      await auditTransitions(r, by, result.transitions);
-      return result;
+      return (await r.samples.get(sampleId))!;
     });
   }
 
-  async timeline(sampleId: string): Promise<{ sampleId: string; status: string; allowedEvents: string[]; transitions: TransitionRow[] }> {
+  /** Takes the sample's tracker out of its shipment (a person's call; audited). Its readings so far stay the sample's. */
+  detachTracker(sampleId: string, by: AuditActor): Promise<SampleRow> {
+    return withTransaction(this.pool, async (tx) => {
+      const r = lifecycleRepos(tx);
+      await loadForUpdate(r, sampleId);
+      const deviceId = await r.samples.detachTracker(sampleId, this.now(), 'manual');
+      if (!deviceId) throw new DomainError('NOT_FOUND', `sample ${sampleId} has no tracker attached`, { id: sampleId });
+      await r.audit.record(by, {
+        action: 'sample.tracker_detach', entityType: 'sample', entityId: sampleId, detail: { deviceId, reason: 'manual' },
+      });
+      return (await r.samples.get(sampleId))!;
+    });
+  }
+
+  /**
+   * The sample's history in recorded order, the events its record allows now, and its
+   * content clock: the due date under the policy in force, or why there is none.
+   */
+  async timeline(sampleId: string): Promise<Timeline> {
     const r = lifecycleRepos(this.pool);
     const stored = await r.samples.load(sampleId);
     if (!stored) throw notFound('sample', sampleId);
-    const status = stored.state?.status ?? (stored.row.status as SampleState['status']);
-    return { sampleId, status, allowedEvents: allowedEvents(status), transitions: await r.transitions.ofSample(sampleId) };
+    const state = stored.state ?? legacyState(stored.row);
+    const { followUp } = await this.policy.inForce(r.policies);
+    const due = contentDueAt(state, followUp);
+    const clock = state.contentClock.pausedSince !== undefined ? 'paused' : !state.delivery ? 'not_started'
+      : (AWAITING_CONTENT as readonly string[]).includes(state.status) ? 'running' : 'stopped';
+    return {
+      sampleId, status: state.status,
+      // The events this record allows now (a damaged parcel already delivered is not offered "deliver").
+      allowedEvents: availableEvents(state),
+      contentClock: { state: clock, dueAt: clock === 'running' && due !== undefined ? new Date(due) : null },
+      transitions: await r.transitions.ofSample(sampleId),
+    };
   }
 
   /** Runs the approval policy on a new request with facts gathered by SQL, and records its decision. */
@@ -194,6 +297,7 @@ export class SampleLifecycleService {
     override: SampleRequestInput['override'],
     at: Date,
     transitions: TransitionRow[],
+    by?: AuditActor,
   ): Promise<RequestResult> {
     const req = state.request;
     const lastSend = await r.samples.lastSendOfSku(creator.id, req.skuId, state.id);
@@ -212,7 +316,7 @@ export class SampleLifecycleService {
     );
     await r.samples.setPolicyDecision(state.id, decision);
     const event = policyDecisionEvent(decision, at.getTime());
-    if (event) transitions.push(...(await this.apply(r, state, event, at)));
+    if (event) transitions.push(...(await this.apply(r, state, event, at, {}, by)));
     return { sample: (await r.samples.get(state.id))!, decision, transitions };
   }
 
@@ -223,6 +327,7 @@ export class SampleLifecycleService {
     event: SampleEvent,
     at: Date,
     extras: SampleExtras = {},
+    by?: AuditActor,
   ): Promise<TransitionRow[]> {
     const { next, transition } = applyEvent(current, event);
     if (event.type === 'approve') await reserveStock(r, next);
@@ -244,21 +349,22 @@ export class SampleLifecycleService {
       throw err;
     }
     const written = [await r.transitions.append(transition)];
+    await trackerEffects(r, current, next, at, by);
     if (event.type === 'create_label' || event.type === 'dispatch') await this.deriveGeofences(r, next);
     if (event.type === 'approve' && next.request.reshipOf) {
-      written.push(...(await this.closeOriginal(r, next, event.actor, at)));
+      written.push(...(await this.closeOriginal(r, next, event.actor, at, by)));
     }
     return written;
   }
 
   /** Once a reship is approved, the original closes as `reshipped` (a person's event). */
-  private async closeOriginal(r: LifecycleRepos, reship: SampleState, approver: Actor, at: Date): Promise<TransitionRow[]> {
+  private async closeOriginal(r: LifecycleRepos, reship: SampleState, approver: Actor, at: Date, by?: AuditActor): Promise<TransitionRow[]> {
     const original = await loadForUpdate(r, reship.request.reshipOf!);
     const actor: Actor = approver.kind === 'user' ? approver : { kind: 'user', id: reship.request.requestedBy };
     return this.apply(r, original.state, {
       type: 'reship', at: at.getTime(), actor, reason: `replaced by reship ${reship.id}`,
       data: { reshipSampleId: reship.id },
-    }, at);
+    }, at, {}, by);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { toCsv } from '../domain/csv.ts';
 import type { LatLon } from '../domain/geofence.ts';
-import { DomainError, notFound } from '../domain/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import type { DeviceRepository } from '../storage/repositories/device.repository.ts';
 import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
 import type { TelemetryPoint, TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
@@ -53,7 +53,6 @@ export class SampleService {
     return toCsv(EXPORT_COLUMNS, rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])));
   }
 
-  /** Packs a tracker into the sample's shipment; a tracker rides in one shipment at a time. */
   /** Sets the trip's geofences; the condition monitor picks them up within seconds. */
   async setGeofences(sampleId: string, g: { origin: LatLon | null; destination: LatLon | null; radiusM: number }): Promise<SampleRow> {
     await this.get(sampleId);
@@ -61,21 +60,14 @@ export class SampleService {
     return this.get(sampleId);
   }
 
-  async attachTracker(sampleId: string, deviceId: string): Promise<SampleRow> {
-    const sample = await this.get(sampleId);
-    const device = await this.devices.get(deviceId);
-    if (!device) throw notFound('device', deviceId);
-    if (device.disabledAt) throw new DomainError('DEVICE_DISABLED', `device ${deviceId} is disabled`, { deviceId });
-    if (sample.deviceId === deviceId) return sample;
-    const current = await this.samples.activeSampleOfDevice(deviceId);
-    if (current) {
-      throw new DomainError('DEVICE_IN_USE', `device ${deviceId} is already in the shipment of ${current}`, {
-        deviceId,
-        sampleId: current,
-      });
-    }
-    await this.samples.attachTracker(sampleId, deviceId, this.now(), this.trackerCostShareCents);
-    return this.get(sampleId);
+  /** Packs a tracker into the sample's shipment (see SampleLifecycleService.attachTracker). */
+  attachTracker(sampleId: string, deviceId: string, by?: AuditActor): Promise<SampleRow> {
+    return this.lifecycle.attachTracker(sampleId, deviceId, by);
+  }
+
+  /** Takes the tracker out of the sample's shipment; audited under `by`. */
+  detachTracker(sampleId: string, by: AuditActor): Promise<SampleRow> {
+    return this.lifecycle.detachTracker(sampleId, by);
   }
 
   /**

@@ -147,6 +147,37 @@ export function samplePageSuite(): void {
       await page.close();
     });
 
+    it('lists a late damage verdict after the delivery shown before it, with both times', { timeout: 60_000 }, async () => {
+      const p = programApi(harness.platform);
+      const handle = `@late.${suffix()}`;
+      const sku = `LATE-${suffix()}`;
+      await p.creator(handle);
+      await p.product(sku);
+      const { sample } = await p.request({ creator: handle, sku });
+      const trackingId = `1ZL${suffix()}`;
+      await p.event(sample.id, { type: 'create_label', data: { carrier: 'ups', serviceLevel: 'ground', trackingId } });
+      // Delivered two hours from now; the tracker's verdict measured 30 min before that arrives afterwards.
+      const deliveredAt = Date.now() + 2 * HOUR;
+      await p.call('POST', '/api/carrier-events', { trackingId, event: 'delivered', at: new Date(deliveredAt).toISOString() }, 200);
+      await p.event(sample.id, {
+        type: 'report_damage', actor: { kind: 'tracker', id: 'trk-late' }, at: new Date(deliveredAt - 30 * MIN).toISOString(),
+        data: { note: 'too_hot; exception raised by the tracker', suspectedCause: 'transit' },
+      });
+
+      const { page, errors } = await openPath(`/samples/${sample.id}`);
+      expect(await timelineEvents(page)).toEqual(['request', 'approve', 'create_label', 'deliver', 'report_damage']);
+      const late = page.locator('li[data-event="report_damage"] [data-field="late"]');
+      const times = await late.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
+      expect(times[0]).toBe(new Date(deliveredAt - 30 * MIN).toISOString());
+      expect(Date.parse(times[1]!)).toBeLessThan(deliveredAt);
+      expect(await late.textContent()).toContain('happened');
+      expect(await page.locator('li[data-event="deliver"] [data-field="late"]').count()).toBe(0);
+      // The damage is real: under review, the content clock is paused.
+      expect(await page.locator('[data-field="content-clock"]').getAttribute('data-clock')).toBe('paused');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it('keeps a week-long trip readable with hourly buckets', { timeout: 60_000 }, async () => {
       const sku = `TEA-${suffix()}`;
       await aProduct(harness.platform.pool, { sku, profile: CONDITION_PRESETS.ambient });

@@ -111,8 +111,9 @@ describe('alerts to fulfilment', () => {
     expect(await p.services.alerts.escalate()).toHaveLength(0);
     await waitFor(() => hook.accepted.find((d) => d.body.kind === 'escalated' && d.body.sampleId === parcel.sampleId), 5000, 'the escalation');
 
-    await p.api(`/api/exceptions/${shock.id}/resolve`, { method: 'POST', json: { by: 'sam@fulfilment', disposition: 'carrier_claim' } });
+    // "accept": the bare sample was never shipped, so a carrier claim would be refused (409).
+    await p.api(`/api/exceptions/${shock.id}/resolve`, { method: 'POST', json: { by: 'sam@fulfilment', disposition: 'accept' } });
     const resolved = await waitFor(() => hook.accepted.find((d) => d.body.kind === 'resolved' && d.body.sampleId === parcel.sampleId), 5000, 'the resolved notice');
-    expect(resolved.body.body).toContain('Resolved by sam@fulfilment with disposition carrier_claim');
+    expect(resolved.body.body).toContain('Resolved by sam@fulfilment with disposition accept');
   });
 });

@@ -79,8 +79,9 @@ describe('condition exceptions raised against the sample', () => {
     const again = await p.api<{ error: { code: string; details: { current: string } } }>(`/api/exceptions/${opened.id}/acknowledge`, { method: 'POST', json: { by: 'x' } });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { current: 'acknowledged' } });
-    const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, { method: 'POST', json: { by: 'dana@fulfilment', disposition: 'reship' } });
-    expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'reship' });
+    // "accept": this bare sample was never shipped, so a reship or a claim would be refused (409).
+    const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, { method: 'POST', json: { by: 'dana@fulfilment', disposition: 'accept' } });
+    expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'accept' });
     // Both dispositions are audited under the signed-in identity (here the harness's admin token), not the typed name.
     const me = await p.api<{ tokenId: number }>('/api/auth/me');
     const audit = await p.api<{ entries: { actor: string; action: string; detail: Record<string, unknown> }[] }>(`/api/audit?entity=exception:${opened.id}`);

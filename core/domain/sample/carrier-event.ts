@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../errors.ts';
 import { applyEvent } from './lifecycle.ts';
-import { EVENTS, type SampleEvent } from './lifecycle-events.ts';
+import { EVENTS, WITH_CARRIER, type SampleEvent } from './lifecycle-events.ts';
 import type { SampleState, SampleStatus, Transition } from './sample-state.ts';
 
 /**
@@ -67,9 +67,12 @@ const LIFECYCLE_EVENT: Record<CarrierEventType, CarrierDrivenEvent | null> = {
 
 /**
  * The carrier may only move a parcel it holds. Once delivered, people and trackers own
- * the record: a late carrier "lost" cannot undo a delivery a creator confirmed.
+ * the record: a late carrier "lost" cannot undo a delivery a creator confirmed. A parcel
+ * under damage review that has not arrived yet is still the carrier's: its delivery, return
+ * or loss is recorded (the review stays open through a delivery).
  */
-const CARRIER_DRIVEN: readonly SampleStatus[] = ['label_created', 'dispatched', 'in_transit', 'delivery_exception'];
+const carrierHolds = (s: SampleState): boolean =>
+  (WITH_CARRIER as readonly SampleStatus[]).includes(s.status) || (s.status === 'damaged' && !s.delivery);
 
 export type CarrierEventResult =
   | { effect: 'transition'; next: SampleState; transition: Transition }
@@ -86,7 +89,7 @@ export type CarrierEventResult =
  * carrier event that merely does not fit the current status (a webhook must not fail on
  * reality): those are `no_op`. Throws only when the event is for another parcel.
  */
-export function applyCarrierEvent(sample: SampleState, event: CarrierEvent): CarrierEventResult {
+export function applyCarrierEvent(sample: SampleState, event: CarrierEvent, recordedAt?: number): CarrierEventResult {
   if (sample.shipment?.trackingId !== event.trackingId) {
     const message = `carrier event for ${event.trackingId} does not belong to sample ${sample.id}`;
     throw new DomainError('VALIDATION_FAILED', message, { sampleId: sample.id, trackingId: event.trackingId });
@@ -100,7 +103,7 @@ export function applyCarrierEvent(sample: SampleState, event: CarrierEvent): Car
 
   const lifecycleEvent = toLifecycleEvent(sample, event);
   if (!lifecycleEvent) return { effect: 'no_op', next: seen, reason: noOpReason(sample.status, event.event) };
-  const { next, transition } = applyEvent(seen, lifecycleEvent);
+  const { next, transition } = applyEvent(seen, recordedAt === undefined ? lifecycleEvent : { ...lifecycleEvent, recordedAt });
   return { effect: 'transition', next, transition };
 }
 
@@ -108,7 +111,8 @@ export function applyCarrierEvent(sample: SampleState, event: CarrierEvent): Car
 // status (in_transit while in transit, exception while in exception) maps to nothing.
 function toLifecycleEvent(sample: SampleState, e: CarrierEvent): SampleEvent | undefined {
   const type = LIFECYCLE_EVENT[e.event];
-  if (!type || !CARRIER_DRIVEN.includes(sample.status) || !EVENTS[type].from.includes(sample.status)) return undefined;
+  if (!type || !carrierHolds(sample) || !EVENTS[type].from.includes(sample.status)) return undefined;
+  if (EVENTS[type].precondition(sample) !== undefined) return undefined;
   const base = {
     at: e.at,
     actor: { kind: 'carrier' as const, id: sample.shipment?.carrier ?? 'carrier' },

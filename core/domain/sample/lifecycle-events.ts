@@ -12,7 +12,7 @@ const epochMs = z.number().int().nonnegative();
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** Statuses in which the parcel is, or is about to be, in the carrier's hands. */
-const WITH_CARRIER = ['label_created', 'dispatched', 'in_transit', 'delivery_exception'] as const satisfies
+export const WITH_CARRIER = ['label_created', 'dispatched', 'in_transit', 'delivery_exception'] as const satisfies
   SampleStatus[];
 /** Statuses in which a delivered parcel waits for content (the content clock runs). */
 export const AWAITING_CONTENT = ['delivered', 'content_due'] as const satisfies SampleStatus[];
@@ -20,8 +20,23 @@ export const AWAITING_CONTENT = ['delivered', 'content_due'] as const satisfies 
 export const RESHIPPABLE = ['damaged', 'lost', 'returned_to_sender'] as const satisfies SampleStatus[];
 
 export interface EventContext {
+  /** When it happened, per its source. */
   at: number;
+  /**
+   * When the record takes it into account: `at`, or for a late event (older than what the
+   * sample shows) the time it was recorded. Clocks and status dates use this, so what was
+   * already shown (a due date, a "since") is not rewritten into the past.
+   */
+  effectiveAt: number;
   actor: Actor;
+}
+
+/** An event whose resulting status depends on the record (e.g. delivered or not). */
+export interface Route {
+  /** Every status it may lead to (docs, reachability). */
+  targets: readonly SampleStatus[];
+  /** The status, from the folded record and the record before the event. */
+  pick: (next: SampleState, before: SampleState) => SampleStatus;
 }
 
 /** What folding an event's raw data into a state gives: the new record, or why not. */
@@ -32,21 +47,25 @@ export type FoldResult =
 
 export interface EventSpec<S extends z.ZodType<Record<string, unknown>>> {
   from: readonly SampleStatus[];
-  to: SampleStatus;
+  to: SampleStatus | Route;
   actors: readonly ActorKind[];
   /** Judgement calls must say why. */
   reasonRequired: boolean;
   data: S;
+  /** Why the event cannot apply to this record although its status allows it; undefined: it can. */
+  precondition: (state: SampleState) => string | undefined;
   /** Validates the raw data and folds it into the record; status and dates are set by `applyEvent`. */
   fold: (state: SampleState, raw: unknown, ctx: EventContext) => FoldResult;
 }
 
 interface EventDefinition<S extends z.ZodType<Record<string, unknown>>> {
   from: readonly SampleStatus[];
-  to: SampleStatus;
+  to: SampleStatus | Route;
   actors: readonly ActorKind[];
   reasonRequired?: boolean;
   data: S;
+  /** A refusal that depends on the record only (e.g. already delivered); hides the event from the actions offered. */
+  precondition?: (state: SampleState) => string | undefined;
   /** A refusal beyond the status check (returns the message), e.g. a second extension. */
   guard?: (state: SampleState, data: z.output<S>) => string | undefined;
   reduce?: (state: SampleState, data: z.output<S>, ctx: EventContext) => SampleState;
@@ -61,6 +80,7 @@ function defineEvent<S extends z.ZodType<Record<string, unknown>>>(def: EventDef
     actors: def.actors,
     reasonRequired: def.reasonRequired ?? false,
     data: def.data,
+    precondition: (state) => def.precondition?.(state),
     fold(state, raw, ctx) {
       const parsed = def.data.safeParse(raw);
       if (!parsed.success) {
@@ -151,26 +171,30 @@ export const EVENTS = {
       exceptions: [...s.exceptions, { kind: 'delivery_exception', at, detail: d.detail }],
     }),
   }),
+  // From `damaged` too while the parcel is still on its way (damage measured in transit).
   return_to_sender: defineEvent({
-    from: ['dispatched', 'in_transit', 'delivery_exception'],
+    from: ['dispatched', 'in_transit', 'delivery_exception', 'damaged'],
     to: 'returned_to_sender',
     actors: ['carrier', 'user'],
     data: z.object({ detail: text.optional() }),
+    precondition: (s) => (s.delivery ? 'the parcel was already delivered' : undefined),
     reduce: (s, d, { at }) => ({ ...s, exceptions: [...s.exceptions, { kind: 'returned_to_sender', at, ...d }] }),
   }),
   // From `delivered` too: "it never arrived" while the carrier says delivered, settled
-  // by evidence (tracker, address, creator) as lost.
+  // by evidence (tracker, address, creator) as lost. From `damaged`: lost after the damage.
   mark_lost: defineEvent({
-    from: ['dispatched', 'in_transit', 'delivery_exception', 'delivered'],
+    from: ['dispatched', 'in_transit', 'delivery_exception', 'delivered', 'damaged'],
     to: 'lost',
     actors: ['carrier', 'user'],
     reasonRequired: true,
     data: z.object({ detail: text.optional() }),
     reduce: (s, d, { at }) => ({ ...s, exceptions: [...s.exceptions, { kind: 'lost', at, ...d }] }),
   }),
+  // A damaged parcel still arrives: the delivery is recorded (the KPIs count it, the content
+  // clock will count from it) and the damage review stays open.
   deliver: defineEvent({
-    from: WITH_CARRIER,
-    to: 'delivered',
+    from: [...WITH_CARRIER, 'damaged'],
+    to: { targets: ['delivered', 'damaged'], pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'delivered') },
     actors: ['carrier', 'tracker', 'user'],
     data: z.object({
       /** When it actually arrived; the content clock starts here, not at `at`. */
@@ -178,16 +202,29 @@ export const EVENTS = {
       evidence: z.enum(['courier', 'tracker', 'creator']),
       note: text.optional(),
     }),
+    precondition: (s) => (s.delivery ? 'the delivery is already recorded' : undefined),
     reduce: (s, d) => ({ ...s, delivery: d }),
   }),
+  // During a damage review the creator may confirm receipt (with its time when no delivery
+  // was recorded yet); the review stays open.
   confirm_receipt: defineEvent({
-    from: ['delivered'],
-    to: 'content_due',
+    from: ['delivered', 'damaged'],
+    to: { targets: ['content_due', 'damaged'], pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'content_due') },
     actors: ['user'],
-    data: z.object({}),
+    data: z.object({ receivedAt: epochMs.optional() }),
+    precondition: (s) => (s.receiptConfirmedAt !== undefined ? 'receipt was already confirmed' : undefined),
+    guard: (s, d) => (!s.delivery && d.receivedAt === undefined ? 'no delivery is recorded: say when it was received (receivedAt)' : undefined),
+    reduce: (s, d, { effectiveAt }) => ({
+      ...s,
+      // A recorded delivery stands: the receipt shown is not rewritten.
+      delivery: s.delivery ?? { receivedAt: d.receivedAt!, evidence: 'creator' },
+      receiptConfirmedAt: effectiveAt,
+    }),
   }),
   // Damage is found on receipt (a person reports it, and it pauses the content clock) or
   // measured in transit (the parcel's tracker crossed its product's condition profile).
+  // Late evidence (measured before what the sample shows, e.g. after the delivery) still
+  // opens the review, and pauses the clock from when it was recorded, not retroactively.
   report_damage: defineEvent({
     from: [...WITH_CARRIER, ...AWAITING_CONTENT],
     to: 'damaged',
@@ -197,26 +234,31 @@ export const EVENTS = {
       photoUrls: z.array(httpUrl).default([]),
       suspectedCause: z.enum(['transit', 'packaging', 'unknown']).default('unknown'),
     }),
-    reduce: (s, d, { at }) => ({
+    reduce: (s, d, { at, effectiveAt }) => ({
       ...s,
       exceptions: [
         ...s.exceptions,
         { kind: 'damaged', at, detail: d.note, photoUrls: d.photoUrls, suspectedCause: d.suspectedCause },
       ],
-      contentClock: { ...s.contentClock, pausedSince: at },
+      contentClock: { ...s.contentClock, pausedSince: effectiveAt },
+      damageReview: { since: effectiveAt, from: s.status },
     }),
   }),
-  // Usable despite the damage: the clock resumes where it stopped.
+  // Usable despite the damage. Delivered: content is due, the clock counted from the real
+  // receipt plus the time paused after it. Not delivered yet: back with the carrier.
   resolve_damage: defineEvent({
     from: ['damaged'],
-    to: 'content_due',
+    to: { targets: ['content_due', ...WITH_CARRIER], pick: backFromDamage },
     actors: ['user'],
     reasonRequired: true,
     data: z.object({}),
-    reduce: (s, _d, { at }) => {
+    reduce: (s, _d, { effectiveAt }) => {
       const { pausedSince, ...clock } = s.contentClock;
-      const paused = pausedSince === undefined ? 0 : Math.max(0, at - pausedSince);
-      return { ...s, contentClock: { ...clock, pausedMs: clock.pausedMs + paused } };
+      const { damageReview: _closed, ...rest } = s;
+      // The clock only runs from the receipt: time paused before it is not added.
+      const start = s.delivery && pausedSince !== undefined ? Math.max(pausedSince, s.delivery.receivedAt) : effectiveAt;
+      const paused = Math.max(0, effectiveAt - start);
+      return { ...rest, contentClock: { ...clock, pausedMs: clock.pausedMs + paused } };
     },
   }),
   // TikTok Shop allows one extension; its length is a policy setting (follow-up.ts).
@@ -226,7 +268,7 @@ export const EVENTS = {
     actors: ['user'],
     reasonRequired: true,
     data: z.object({}),
-    guard: (s) => (s.contentClock.extensionGranted ? 'the one extension was already granted' : undefined),
+    precondition: (s) => (s.contentClock.extensionGranted ? 'the one extension was already granted' : undefined),
     reduce: (s) => ({ ...s, contentClock: { ...s.contentClock, extensionGranted: true } }),
   }),
   // From `no_post` too: a late post is still a post; the creator's standing is not
@@ -262,9 +304,30 @@ export const EVENTS = {
     guard: (s, d) => (d.reshipSampleId === s.id ? 'a sample cannot be its own reship' : undefined),
     reduce: (s, d) => ({ ...s, reshippedAs: d.reshipSampleId }),
   }),
+  // The send is closed as a loss without a replacement (exception disposition "write off").
+  write_off: defineEvent({
+    from: [...RESHIPPABLE, 'delivery_exception'],
+    to: 'written_off',
+    actors: ['user'],
+    reasonRequired: true,
+    data: z.object({}),
+  }),
 };
 
+/** Where a resolved damage review returns to: content when delivered, else the carrier status it left. */
+function backFromDamage(next: SampleState, before: SampleState): SampleStatus {
+  if (next.delivery) return 'content_due';
+  const from = before.damageReview?.from;
+  return from && (WITH_CARRIER as readonly SampleStatus[]).includes(from) ? from : 'in_transit';
+}
+
 export type EventType = keyof typeof EVENTS;
+
+/** Every status an event may lead to. */
+export const targetsOf = (type: EventType): readonly SampleStatus[] => {
+  const to = EVENTS[type].to;
+  return typeof to === 'string' ? [to] : to.targets;
+};
 export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
 /** An event's data as callers write it: the schema's input (defaults may be omitted). */
 export type EventData<K extends EventType> = z.input<(typeof EVENTS)[K]['data']>;
@@ -275,6 +338,8 @@ export type SampleEvent = {
     type: K;
     /** When it happened (epoch ms), per the source: a person, the carrier, a tracker. */
     at: number;
+    /** When it is recorded (epoch ms); a late event is placed by it. Defaults to `at`. */
+    recordedAt?: number;
     actor: Actor;
     reason?: string;
     data: EventData<K>;

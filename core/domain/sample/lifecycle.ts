@@ -30,7 +30,13 @@ export class InvalidTransitionError extends DomainError {
 }
 
 /** Statuses no event leaves. */
-export const FINAL_STATUSES: readonly SampleStatus[] = ['rejected', 'cancelled', 'outcome_recorded', 'reshipped'];
+export const FINAL_STATUSES: readonly SampleStatus[] = ['rejected', 'cancelled', 'outcome_recorded', 'reshipped', 'written_off'];
+
+/**
+ * Statuses after which the parcel's trip is over for its tracker: the final ones, and a
+ * parcel lost or returned (what may still follow, a reship, is another parcel).
+ */
+export const TRIP_OVER_STATUSES: readonly SampleStatus[] = [...FINAL_STATUSES, 'lost', 'returned_to_sender'];
 
 /** Statuses in which the parcel has left our hands; the first one entered sets `shippedAt`. */
 const SHIPPED: readonly SampleStatus[] = ['dispatched', 'in_transit', 'delivery_exception', 'delivered'];
@@ -38,6 +44,11 @@ const SHIPPED: readonly SampleStatus[] = ['dispatched', 'in_transit', 'delivery_
 /** The events that may be applied in `status`, in table order. */
 export function allowedEvents(status: SampleStatus): EventType[] {
   return EVENT_TYPES.filter((type) => EVENTS[type].from.includes(status));
+}
+
+/** The events this record allows now: its status's, less those its record rules out (e.g. delivered twice). */
+export function availableEvents(state: SampleState): EventType[] {
+  return allowedEvents(state.status).filter((type) => EVENTS[type].precondition(state) === undefined);
 }
 
 const text = z.string().trim().min(1);
@@ -124,7 +135,21 @@ export function applyEvent(current: SampleState, event: SampleEvent): { next: Sa
     throw new DomainError('VALIDATION_FAILED', `"${event.type}" needs a reason`, { event: event.type });
   }
 
-  const folded = spec.fold(current, event.data, { at: event.at, actor: event.actor });
+  const precondition = spec.precondition(current);
+  if (precondition) {
+    throw new InvalidTransitionError(current.status, event.type, availableEvents(current), precondition);
+  }
+  if (event.recordedAt !== undefined && (!Number.isInteger(event.recordedAt) || event.recordedAt < 0)) {
+    throw new DomainError('VALIDATION_FAILED', `"${event.type}" needs a recording time in epoch milliseconds`, {
+      recordedAt: event.recordedAt,
+    });
+  }
+  // Late: older than what the sample already shows. It is appended (placed at its recording
+  // time), so the status dates and the content clock never move into the past.
+  const late = event.at < current.statusSince;
+  const effectiveAt = late ? Math.max(current.statusSince, event.recordedAt ?? current.statusSince) : event.at;
+
+  const folded = spec.fold(current, event.data, { at: event.at, effectiveAt, actor: event.actor });
   if (!folded.ok && folded.kind === 'invalid_data') {
     throw new DomainError('VALIDATION_FAILED', `invalid data for "${event.type}": ${folded.issues.join('; ')}`, {
       event: event.type,
@@ -136,13 +161,15 @@ export function applyEvent(current: SampleState, event: SampleEvent): { next: Sa
     throw new InvalidTransitionError(current.status, event.type, others, folded.message);
   }
 
-  const to = spec.to;
+  const to = typeof spec.to === 'string' ? spec.to : spec.to.pick(folded.next, current);
+  // Staying in a status (a delivery during a damage review) does not re-enter it.
+  const stays = to === current.status;
   const next: SampleState = {
     ...folded.next,
     status: to,
-    statusSince: event.at,
-    firstEnteredAt: { [to]: event.at, ...current.firstEnteredAt },
-    shippedAt: current.shippedAt ?? (SHIPPED.includes(to) ? event.at : undefined),
+    statusSince: stays ? current.statusSince : effectiveAt,
+    firstEnteredAt: { [to]: effectiveAt, ...current.firstEnteredAt },
+    shippedAt: current.shippedAt ?? (SHIPPED.includes(to) || (to === 'damaged' && folded.next.delivery) ? event.at : undefined),
   };
   const transition: Transition = {
     sampleId: current.id,
@@ -150,6 +177,8 @@ export function applyEvent(current: SampleState, event: SampleEvent): { next: Sa
     from: current.status,
     to,
     at: event.at,
+    ...(event.recordedAt !== undefined ? { recordedAt: event.recordedAt } : {}),
+    ...(late ? { late: true as const } : {}),
     actor: event.actor,
     ...(reason ? { reason } : {}),
     data: folded.data,

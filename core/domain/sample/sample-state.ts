@@ -22,6 +22,7 @@ export const SAMPLE_STATUSES = [
   'no_post',
   'outcome_recorded',
   'reshipped',
+  'written_off',
 ] as const;
 export type SampleStatus = (typeof SAMPLE_STATUSES)[number];
 
@@ -80,10 +81,24 @@ export interface ExceptionRecord {
  */
 export interface ContentClock {
   extensionGranted: boolean;
-  /** Total time spent paused (damage), added to the due date. */
+  /** Total time spent paused (damage) after receipt, added to the due date. */
   pausedMs: number;
-  /** Set while paused. */
+  /**
+   * Set while paused (a damage review is open). May be before the receipt (damage measured
+   * in transit): only the paused time after the receipt counts, since the clock starts there.
+   */
   pausedSince?: number;
+}
+
+/**
+ * An open damage review: the parcel may still be delivered and received meanwhile;
+ * `resolve_damage` returns to content (delivered) or to `from` (still with the carrier).
+ */
+export interface DamageReview {
+  /** When the review opened in the record (the damage's own time is on its exception). */
+  since: number;
+  /** The status it was opened from. */
+  from: SampleStatus;
 }
 
 export interface SampleState {
@@ -100,7 +115,11 @@ export interface SampleState {
   /** When the parcel left our hands: the first of dispatched / carrier scan / delivered. */
   shippedAt?: number;
   delivery?: { receivedAt: number; evidence: DeliveryEvidence; note?: string };
+  /** When a person confirmed receipt (`confirm_receipt`), also during a damage review. */
+  receiptConfirmedAt?: number;
   contentClock: ContentClock;
+  /** Set while damage is under review (status `damaged`). */
+  damageReview?: DamageReview;
   exceptions: ExceptionRecord[];
   post?: { postUrl: string; publishedAt: number; usableForAds: boolean };
   outcome?: { orders: number; gmvCents: number; classification: OutcomeClassification };
@@ -117,7 +136,15 @@ export interface Transition {
   event: string;
   from: SampleStatus | null;
   to: SampleStatus;
+  /** When it happened, per its source. */
   at: number;
+  /** When it was recorded, if the caller said so (the store's clock otherwise). */
+  recordedAt?: number;
+  /**
+   * The event time is older than what the sample already showed (late evidence): it is
+   * appended after what was shown, never reordered into the past.
+   */
+  late?: true;
   actor: Actor;
   reason?: string;
   data: Record<string, unknown>;

@@ -47,6 +47,7 @@ const DATA: { [K in EventType]: EventData<K> } = {
   mark_no_post: {},
   record_outcome: { orders: 3, gmvCents: 9000, classification: 'converted' },
   reship: { reshipSampleId: 'SMP-25-000002' },
+  write_off: {},
 };
 
 /** A valid example of each event, by the first actor kind allowed to cause it, with a reason. */
@@ -78,10 +79,23 @@ export const PATH_TO: Record<SampleStatus, EventType[]> = {
   no_post: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'confirm_receipt', 'mark_no_post'],
   outcome_recorded: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'confirm_receipt', 'post', 'record_outcome'],
   reshipped: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'report_damage', 'reship'],
+  written_off: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'mark_lost', 'write_off'],
 };
 
 /** A sample walked to `status`, one event per day from T0 (delivery received on day 4). */
 export function sampleIn(status: SampleStatus): SampleState {
   const events = PATH_TO[status].map((type, i) => exampleEvent(type, day(i + 1)));
   return walk(newSample(), ...events);
+}
+
+/** Damaged while still with the carrier (tracker evidence in transit, day 5): not delivered yet. */
+export function damagedInTransit(): SampleState {
+  return walk(sampleIn('in_transit'), { ...exampleEvent('report_damage', day(5)), actor: { kind: 'tracker', id: 'trk-001' } });
+}
+
+/** A sample in `status` that the event's record precondition accepts (e.g. an undelivered damaged one for `deliver`). */
+export function sampleFor(status: SampleStatus, type: EventType): SampleState {
+  const plain = sampleIn(status);
+  if (EVENTS[type].precondition(plain) === undefined || status !== 'damaged') return plain;
+  return damagedInTransit();
 }

@@ -64,6 +64,9 @@ export interface SampleExtras {
   trackerCostShareCents?: number;
 }
 
+/** Why a tracker left a sample's shipment (shipment_trackers.detach_reason, migration 018). */
+export type DetachReason = 'trip_end' | 'manual' | 'final_state' | 'reattached';
+
 const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
 export class SampleRepository {
@@ -120,11 +123,20 @@ export class SampleRepository {
    */
   async followUpCandidates(): Promise<string[]> {
     const { rows } = await this.sql.query<{ id: string }>(
-      `select id from samples where status not in ('requested', 'rejected', 'cancelled', 'reshipped', 'outcome_recorded')
+      `select id from samples where status not in ('requested', 'rejected', 'cancelled', 'reshipped', 'outcome_recorded', 'written_off')
          or (status = 'outcome_recorded' and not exists (select 1 from follow_ups f where f.key = samples.id || ':log_post'))
        order by id`,
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The original's reship that is still going (not rejected or cancelled), if any. */
+  async liveReshipOf(originalId: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `select id from samples where reship_of = $1 and status not in ('rejected', 'cancelled') order by created_at, id limit 1`,
+      [originalId],
+    );
+    return rows[0]?.id;
   }
 
   async idByTrackingId(trackingId: string): Promise<string | undefined> {
@@ -233,21 +245,48 @@ export class SampleRepository {
       [sampleId, g.origin?.lat ?? null, g.origin?.lon ?? null, g.destination?.lat ?? null, g.destination?.lon ?? null, g.radiusM]);
   }
 
-  async attachTracker(sampleId: string, deviceId: string, at: Date, trackerCostShareCents: number): Promise<void> {
-    await this.sql.query('update shipment_trackers set detached_at = $2 where sample_id = $1 and detached_at is null', [
-      sampleId,
-      at,
-    ]);
-    await this.sql.query('insert into shipment_trackers (sample_id, device_id, attached_at) values ($1, $2, $3)', [
+  /** Packs a tracker into the sample's shipment (the caller detached what had to go first). */
+  async attachTracker(sampleId: string, deviceId: string, at: Date, trackerCostShareCents: number, tripEndsAt: Date | null): Promise<void> {
+    await this.sql.query('insert into shipment_trackers (sample_id, device_id, attached_at, trip_ends_at) values ($1, $2, $3, $4)', [
       sampleId,
       deviceId,
       at,
+      tripEndsAt,
     ]);
     // The trip's share of the tracker's cost, for cost per post (kept if already set).
     await this.sql.query(
       'update samples set tracker_cost_share_cents = $2 where id = $1 and tracker_cost_share_cents = 0',
       [sampleId, trackerCostShareCents],
     );
+  }
+
+  /** Ends the sample's current tracker ride; returns the device detached, if any. Its readings so far stay the sample's. */
+  async detachTracker(sampleId: string, at: Date, reason: DetachReason): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ deviceId: string }>(
+      `update shipment_trackers set detached_at = $2, detach_reason = $3 where sample_id = $1 and detached_at is null
+       returning device_id as "deviceId"`,
+      [sampleId, at, reason],
+    );
+    return rows[0]?.deviceId;
+  }
+
+  /** When the current trip of the sample's tracker ends: receipt + the profile's grace (migration 018). */
+  async setTripEnd(sampleId: string, tripEndsAt: Date): Promise<void> {
+    await this.sql.query('update shipment_trackers set trip_ends_at = $2 where sample_id = $1 and detached_at is null', [
+      sampleId,
+      tripEndsAt,
+    ]);
+  }
+
+  /** The device's current ride, locked for the rest of the transaction: its sample, trip end and the sample's status. */
+  async activeTripOfDevice(deviceId: string): Promise<{ sampleId: string; tripEndsAt: Date | null; status: string } | undefined> {
+    const { rows } = await this.sql.query<{ sampleId: string; tripEndsAt: Date | null; status: string }>(
+      `select st.sample_id as "sampleId", st.trip_ends_at as "tripEndsAt", s.status
+       from shipment_trackers st join samples s on s.id = st.sample_id
+       where st.device_id = $1 and st.detached_at is null for update of st`,
+      [deviceId],
+    );
+    return rows[0];
   }
 
   async activeSampleOfDevice(deviceId: string): Promise<string | undefined> {

@@ -148,12 +148,16 @@ export interface Transition {
   data: Record<string, unknown>;
   at: string;
   recordedAt: string;
+  /** Its event time is older than what the sample showed: listed where it was recorded. */
+  late?: boolean;
 }
 
 export interface Timeline {
   sampleId: string;
   status: string;
   allowedEvents: string[];
+  /** paused while damage is under review; dueAt only while running. */
+  contentClock?: { state: 'not_started' | 'running' | 'paused' | 'stopped'; dueAt: string | null };
   transitions: Transition[];
 }
 

@@ -6,7 +6,7 @@
 export const STATUSES = [
   'requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivery_exception', 'delivered',
   'content_due', 'damaged', 'posted', 'outcome_recorded', 'no_post', 'lost', 'returned_to_sender', 'reshipped',
-  'rejected', 'cancelled',
+  'written_off', 'rejected', 'cancelled',
 ] as const;
 
 const STATUS_LABEL: Record<string, string> = {
@@ -18,13 +18,14 @@ const STATUS_LABEL: Record<string, string> = {
   delivery_exception: 'Delivery exception',
   delivered: 'Delivered',
   content_due: 'Content due',
-  damaged: 'Damaged',
+  damaged: 'Damage review',
   posted: 'Posted',
   outcome_recorded: 'Outcome recorded',
   no_post: 'No post',
   lost: 'Lost',
   returned_to_sender: 'Returned',
   reshipped: 'Reshipped',
+  written_off: 'Written off',
   rejected: 'Rejected',
   cancelled: 'Cancelled',
 };
@@ -53,6 +54,7 @@ const TONE: Record<string, Tone> = {
   lost: 'crit',
   returned_to_sender: 'warn',
   reshipped: 'closed',
+  written_off: 'closed',
   rejected: 'closed',
   cancelled: 'closed',
 };
@@ -81,6 +83,7 @@ const EVENT_LABEL: Record<string, string> = {
   mark_no_post: 'Mark no post',
   record_outcome: 'Record outcome',
   reship: 'Close as reshipped',
+  write_off: 'Write off',
 };
 
 export function eventLabel(event: string): string {
@@ -108,6 +111,7 @@ const EVENT_DONE: Record<string, string> = {
   mark_no_post: 'marked no post',
   record_outcome: 'outcome recorded',
   reship: 'reshipped',
+  write_off: 'written off',
 };
 
 export function eventDone(event: string): string {
@@ -190,7 +194,12 @@ export const EVENT_FORMS: Record<string, EventForm> = {
       { name: 'note', label: 'Note', kind: 'text' },
     ],
   },
-  confirm_receipt: { reason: 'none', fields: [], primary: true },
+  confirm_receipt: {
+    reason: 'none',
+    primary: true,
+    // Used only while damage is under review and no delivery was recorded yet.
+    fields: [{ name: 'receivedAt', label: 'Received at (if no delivery is recorded)', kind: 'datetime' }],
+  },
   report_damage: {
     reason: 'none',
     fields: [
@@ -207,6 +216,7 @@ export const EVENT_FORMS: Record<string, EventForm> = {
     ],
   },
   resolve_damage: { reason: 'required', fields: [] },
+  write_off: { reason: 'required', fields: [] },
   grant_extension: { reason: 'required', fields: [] },
   post: {
     reason: 'none',

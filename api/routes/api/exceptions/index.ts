@@ -11,6 +11,15 @@ const Status = z.enum(['open', 'acknowledged', 'resolved', 'retracted']);
 const Actor = z.string().trim().min(1).max(200).optional()
   .describe('The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity');
 
+// What the disposition did to the sample (core/services/exception.service.ts, SampleAction).
+const SampleActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none'), reason: z.string() }),
+  z.object({ kind: z.literal('damage_resolved'), status: z.string() }),
+  z.object({ kind: z.literal('reship'), reshipId: z.string(), decision: z.string(), reused: z.boolean(), damageRecorded: z.boolean(), originalStatus: z.string() }),
+  z.object({ kind: z.literal('carrier_claim'), claimId: z.number().int(), reused: z.boolean() }),
+  z.object({ kind: z.literal('write_off'), status: z.string(), damageRecorded: z.boolean() }),
+]);
+
 export default function exceptionRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
     method: 'GET', url: '/api/exceptions', tags: ['exceptions'], access: READERS,
@@ -45,15 +54,20 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
 
   route(app, routes, {
     method: 'POST', url: '/api/exceptions/:id/resolve', tags: ['exceptions'], access: FULFILLMENT,
-    summary: 'Resolve an exception with a disposition',
+    summary: 'Resolve an exception with a disposition that acts on its sample (accept: resume; reship; carrier claim; write off); ' +
+      'the response says what it did. A disposition the sample cannot take is refused (409) and the exception stays open',
     params: Id,
     body: z.object({
       by: Actor,
       disposition: z.enum(['accept', 'reship', 'write_off', 'carrier_claim']),
       note: z.string().max(2000).optional(),
     }).strict(),
-    responses: { 200: ConditionExceptionSchema },
-    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: ({ params, body, req }) => services.exceptions.resolve(params.id, body.by ?? principalOf(req).email, body.disposition, body.note, auditActor(req)),
+    responses: { 200: ConditionExceptionSchema.extend({ sampleAction: SampleActionSchema }) },
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'CONFLICT', 'VALIDATION_FAILED'],
+    // The sample is changed by the signed-in person, whatever name is typed for the exception.
+    handler: ({ params, body, req }) => services.exceptions.resolve(params.id, {
+      by: body.by ?? principalOf(req).email, disposition: body.disposition, ...(body.note ? { note: body.note } : {}),
+      person: principalOf(req).email,
+    }, auditActor(req)),
   });
 }

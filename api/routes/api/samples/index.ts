@@ -5,6 +5,7 @@ import { route } from '../../../http/route.ts';
 import { PageQuery, SampleDetailSchema, SampleSchema, TelemetryPointSchema, TripFiguresSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { sampleLabelRoutes } from './labels.ts';
+import claimRoutes from '../claims/index.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
 import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../../../../core/domain/condition/index.ts';
@@ -46,6 +47,8 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   sampleImportRoutes(app, deps);
   followUpRoutes(app, deps);
   sampleLabelRoutes(app, deps);
+  // Claims are the sample's (GET/POST under /api/samples/:id/claims, PATCH /api/claims/:id).
+  claimRoutes(app, deps);
 
   route(app, routes, {
     method: 'POST', url: '/api/samples', tags: ['samples'], access: OPS,
@@ -101,12 +104,21 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
 
   route(app, routes, {
     method: 'PUT', url: '/api/samples/:id/tracker', tags: ['samples'], access: OPS,
-    summary: "Pack a tracker into the sample's shipment",
+    summary: "Pack a tracker into the sample's shipment; a tracker whose last trip ended (or whose sample is closed) is moved, one on a live trip is DEVICE_IN_USE",
     params: SampleId,
     body: z.object({ deviceId: DeviceIdSchema }).strict(),
     responses: { 200: SampleSchema },
     errors: ['NOT_FOUND', 'DEVICE_IN_USE', 'DEVICE_DISABLED'],
-    handler: ({ params, body }) => services.samples.attachTracker(params.id, body.deviceId),
+    handler: ({ params, body, req }) => services.samples.attachTracker(params.id, body.deviceId, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'DELETE', url: '/api/samples/:id/tracker', tags: ['samples'], access: OPS,
+    summary: "Take the tracker out of the sample's shipment (audited); its readings so far stay with the sample",
+    params: SampleId,
+    responses: { 200: SampleSchema },
+    errors: ['NOT_FOUND'],
+    handler: ({ params, req }) => services.samples.detachTracker(params.id, auditActor(req)),
   });
 
   const Point = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();

@@ -71,10 +71,17 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
 
   route(app, routes, {
     method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'], access: READERS,
-    summary: 'Every status change of the sample, timestamped and attributed, and the events allowed now',
+    summary: 'Every status change of the sample in recorded order (a late one flagged, with both times), the events allowed now and the content clock',
     params: SampleId,
     responses: {
-      200: z.object({ sampleId: z.string(), status: z.string(), allowedEvents: z.array(z.string()), transitions: z.array(TransitionSchema) }),
+      200: z.object({
+        sampleId: z.string(), status: z.string(), allowedEvents: z.array(z.string()),
+        contentClock: z.object({
+          state: z.enum(['not_started', 'running', 'paused', 'stopped']).describe('paused while damage is under review'),
+          dueAt: z.string().nullable().describe('When content is due (receipt + posting window + extension + time paused); null unless running'),
+        }),
+        transitions: z.array(TransitionSchema),
+      }),
     },
     errors: ['NOT_FOUND'],
     handler: ({ params }) => services.lifecycle.timeline(params.id),

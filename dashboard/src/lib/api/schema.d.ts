@@ -533,7 +533,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        type: "approve" | "reject" | "cancel" | "create_label" | "dispatch" | "mark_in_transit" | "report_exception" | "return_to_sender" | "mark_lost" | "deliver" | "confirm_receipt" | "report_damage" | "resolve_damage" | "grant_extension" | "post" | "mark_no_post" | "record_outcome" | "reship";
+                        type: "approve" | "reject" | "cancel" | "create_label" | "dispatch" | "mark_in_transit" | "report_exception" | "return_to_sender" | "mark_lost" | "deliver" | "confirm_receipt" | "report_damage" | "resolve_damage" | "grant_extension" | "post" | "mark_no_post" | "record_outcome" | "reship" | "write_off";
                         /** @description Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity */
                         actor?: {
                             /** @enum {string} */
@@ -719,7 +719,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every status change of the sample, timestamped and attributed, and the events allowed now */
+        /** Every status change of the sample in recorded order (a late one flagged, with both times), the events allowed now and the content clock */
         get: {
             parameters: {
                 query?: never;
@@ -741,6 +741,15 @@ export interface paths {
                             sampleId: string;
                             status: string;
                             allowedEvents: string[];
+                            contentClock: {
+                                /**
+                                 * @description paused while damage is under review
+                                 * @enum {string}
+                                 */
+                                state: "not_started" | "running" | "paused" | "stopped";
+                                /** @description When content is due (receipt + posting window + extension + time paused); null unless running */
+                                dueAt: string | null;
+                            };
                             transitions: components["schemas"]["Transition"][];
                         };
                     };
@@ -1491,6 +1500,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/samples/{id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sample's claims against the carrier, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            claims: components["schemas"]["Claim"][];
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a claim against the carrier (one live claim per sample; audited, opened by the signed-in person) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Claimed (or paid) amount in cents */
+                        amountCents?: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Claim"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description INVALID_TRANSITION, CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Move a claim: open → submitted → paid or denied; withdrawn until decided (audited) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "open" | "submitted" | "paid" | "denied" | "withdrawn";
+                        /** @description Claimed (or paid) amount in cents */
+                        amountCents?: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Claim"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description INVALID_TRANSITION */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/samples": {
         parameters: {
             query?: never;
@@ -1971,7 +2224,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Pack a tracker into the sample's shipment */
+        /** Pack a tracker into the sample's shipment; a tracker whose last trip ended (or whose sample is closed) is moved, one on a live trip is DEVICE_IN_USE */
         put: {
             parameters: {
                 query?: never;
@@ -2046,7 +2299,65 @@ export interface paths {
             };
         };
         post?: never;
-        delete?: never;
+        /** Take the tracker out of the sample's shipment (audited); its readings so far stay with the sample */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sample"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2567,7 +2878,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve an exception with a disposition */
+        /** Resolve an exception with a disposition that acts on its sample (accept: resume; reship; carrier claim; write off); the response says what it did. A disposition the sample cannot take is refused (409) and the exception stays open */
         post: {
             parameters: {
                 query?: never;
@@ -2595,10 +2906,72 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConditionException"];
+                        "application/json": {
+                            id: number;
+                            sampleId: string;
+                            deviceId: string;
+                            creator: string;
+                            sku: string;
+                            rule: string;
+                            /** @description too_hot, too_cold, budget_exceeded, too_humid, too_dry, shock, tilted, opened_in_transit, opened_at_destination, battery_low, no_signal */
+                            type: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "critical";
+                            /** @description Event time the condition began */
+                            startedAt: string;
+                            /** @description Event time it ended; null while ongoing */
+                            endedAt: string | null;
+                            endedBy: string | null;
+                            peak: number;
+                            limit: number;
+                            durationMs: number;
+                            /** @description origin, in_transit or destination when it started */
+                            stage: string | null;
+                            lat: number | null;
+                            lon: number | null;
+                            /** @description seqs of the readings that prove it */
+                            evidence: number[];
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved" | "retracted";
+                            acknowledgedBy: string | null;
+                            acknowledgedAt: string | null;
+                            resolvedBy: string | null;
+                            resolvedAt: string | null;
+                            disposition: ("accept" | "reship" | "write_off" | "carrier_claim") | null;
+                            resolutionNote: string | null;
+                            openedAt: string;
+                            updatedAt: string;
+                            sampleAction: {
+                                /** @constant */
+                                kind: "none";
+                                reason: string;
+                            } | {
+                                /** @constant */
+                                kind: "damage_resolved";
+                                status: string;
+                            } | {
+                                /** @constant */
+                                kind: "reship";
+                                reshipId: string;
+                                decision: string;
+                                reused: boolean;
+                                damageRecorded: boolean;
+                                originalStatus: string;
+                            } | {
+                                /** @constant */
+                                kind: "carrier_claim";
+                                claimId: number;
+                                reused: boolean;
+                            } | {
+                                /** @constant */
+                                kind: "write_off";
+                                status: string;
+                                damageRecorded: boolean;
+                            };
+                        };
                     };
                 };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2634,7 +3007,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description INVALID_TRANSITION */
+                /** @description INVALID_TRANSITION, CONFLICT */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5523,8 +5896,28 @@ export interface components {
              * @description When it happened, per its source
              */
             at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was recorded; transitions are listed in this order
+             */
             recordedAt: string;
+            /** @description Its event time is older than what the sample already showed: appended after it, not reordered */
+            late: boolean;
+        };
+        Claim: {
+            id: number;
+            sampleId: string;
+            /** @description The exception resolved as "carrier claim" that opened it, if any */
+            exceptionId: number | null;
+            carrier: string | null;
+            /** @enum {string} */
+            status: "open" | "submitted" | "paid" | "denied" | "withdrawn";
+            amountCents: number | null;
+            note: string | null;
+            /** @description The signed-in person who opened it */
+            openedBy: string;
+            openedAt: string;
+            updatedAt: string;
         };
         SampleDetail: {
             id: string;
