@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
+import { DataDirInUseError } from '../core/storage/embedded-postgres-lock.ts';
 import { startDemoFleet } from './demo-fleet.ts';
 import { startPlatform } from './start-platform.ts';
 
@@ -68,6 +69,7 @@ async function firstSignIn(platform: Awaited<ReturnType<typeof startPlatform>>):
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  // Both say what to do; a stack trace would bury it.
+  console.error(err instanceof ConfigError || err instanceof DataDirInUseError ? err.message : err);
   process.exit(1);
 });
