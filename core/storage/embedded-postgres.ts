@@ -73,11 +73,11 @@ async function takeOver(databaseDir: string, notice: (message: string, detail: R
     case 'stale':
       return;
     case 'foreign':
-      notice('removed a stale postmaster.pid whose PID belongs to another process', { pid: holder.pid, dir: databaseDir });
+      notice('removed a stale postmaster.pid whose PID belongs to another process', { stalePid: holder.pid, dir: databaseDir });
       return removeForeignLock(databaseDir);
     case 'orphan': {
       const how = await stopOrphan(holder.pid);
-      notice('stopped an orphaned embedded PostgreSQL left by a platform that crashed', { pid: holder.pid, shutdown: how, dir: databaseDir });
+      notice('stopped an orphaned embedded PostgreSQL left by a platform that crashed', { postgresPid: holder.pid, shutdown: how, dir: databaseDir });
       return;
     }
     case 'in_use':
