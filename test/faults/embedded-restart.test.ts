@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stopOrphan } from '../../core/storage/embedded-postgres-lock.ts';
 import { freePort } from '../support/free-port.ts';
 import { PlatformProcess } from './support.ts';
 
@@ -125,6 +126,8 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     expect(alive(pgPid!)).toBe(false);
     expect(await postmasterPid(dataDir)).not.toBe(pgPid);
     expect(second.output).toContain('stopped an orphaned embedded PostgreSQL');
+    // It honoured the fast shutdown: no escalation was needed, nothing to recover.
+    expect(second.output).toContain(`"postgresPid":${pgPid},"shutdown":"fast"`);
     expect(await second.kill('SIGTERM')).toBe(0);
     // A clean stop leaves no server and no lock file behind.
     expect(await postmasterPid(dataDir)).toBeUndefined();
@@ -174,5 +177,35 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     await p.start();
     expect(await deviceIds(p)).toEqual(expect.arrayContaining(['trk-crash-0']));
     expect(await p.kill('SIGTERM')).toBe(0);
+  });
+});
+
+describe('stopping an orphan that hangs', () => {
+  it('escalates from SIGINT to SIGQUIT to SIGKILL of its process group, and only then', { timeout: 30_000 }, async () => {
+    // A process group that ignores both shutdown requests, as a hung server would.
+    const stuck = spawn('sh', ['-c', 'trap "" INT QUIT; sleep 60 & wait'], { detached: true, stdio: 'ignore' });
+    const pid = stuck.pid!;
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      expect(await stopOrphan(pid, { fastMs: 400, immediateMs: 400 })).toBe('killed');
+      // It waited out both grace periods before killing.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      expect(alive(pid)).toBe(false);
+    } finally {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch { /* gone */ }
+    }
+  });
+
+  it('stops at the fast shutdown when the process honours SIGINT', async () => {
+    const polite = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    try {
+      expect(await stopOrphan(polite.pid!, { fastMs: 5000 })).toBe('fast');
+      expect(alive(polite.pid!)).toBe(false);
+    } finally {
+      polite.kill('SIGKILL');
+    }
   });
 });
