@@ -4,7 +4,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stopOrphan } from '../../core/storage/embedded-postgres-lock.ts';
 import { freePort } from '../support/free-port.ts';
 import { PlatformProcess } from './support.ts';
@@ -91,7 +92,9 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const p of started.splice(0)) if (p.exitCode === null) await p.kill('SIGKILL');
   const pid = await postmasterPid(dataDir);
-  if (pid && alive(pid)) {
+  // Only a server of this folder: a test may have written another process's PID there.
+  const ours = pid !== undefined && readOr(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8'), '').includes(join(dataDir, 'postgres'));
+  if (pid && ours && alive(pid)) {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch { /* already gone */ }
@@ -143,6 +146,12 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     expect(intruder.output).toMatch(/is in use by a running platform \(PID \d+, PostgreSQL PID \d+\)/);
     expect(intruder.output).toContain(`PostgreSQL PID ${pgPid})`);
 
+    // Without the owner record a server whose parent is alive is still never stopped.
+    await rm(join(dataDir, 'postgres', 'sampletrack.owner'));
+    const unknown = await runToExit(await envOn(dataDir));
+    expect(unknown.code, unknown.output).toBe(1);
+    expect(unknown.output).toContain(`is in use by a PostgreSQL (PID ${pgPid}) that this platform did not start`);
+
     // The first platform and its server were not touched.
     expect(alive(pgPid!)).toBe(true);
     expect((await fetch(`${owner.httpUrl}/readyz`)).status).toBe(200);
@@ -166,6 +175,25 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     } finally {
       other.kill('SIGKILL');
     }
+  });
+
+  // On TEST_DATABASE_URL the run's server may be on another host: its PIDs mean nothing here.
+  it.skipIf(process.platform !== 'linux' || Boolean(process.env.TEST_DATABASE_URL))('never stops a PostgreSQL of another folder whose PID is in the lock file', { timeout: 180_000 }, async () => {
+    // The test run's own server (global setup): its postmaster is the parent of our backend.
+    const client = new pg.Client({ connectionString: inject('pgServerUrl') });
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    await client.end();
+    const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+    const otherServer = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    expect(readFileSync(`/proc/${otherServer}/cmdline`, 'utf8')).toContain('postgres');
+    await writeFile(join(dataDir, 'postgres', 'postmaster.pid'),
+      `${otherServer}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`);
+    const p = await platformOn(dataDir);
+    await p.start();
+    expect(alive(otherServer)).toBe(true);
+    expect(p.output).toContain('removed a stale postmaster.pid');
+    expect(await p.kill('SIGTERM')).toBe(0);
   });
 
   it('starts over a stale postmaster.pid whose PID is gone (PostgreSQL handles it)', { timeout: 180_000 }, async () => {
