@@ -14,6 +14,7 @@ export async function openDatabase(env: Env, log: Logger): Promise<{ url: string
     dir: join(env.DATA_DIR, 'postgres'),
     port: env.EMBEDDED_PG_PORT,
     log: (line) => log.debug({ pg: line.trim() }, 'embedded postgres'),
+    notice: (message, detail) => log.warn(detail, message),
   });
   const admin = new pg.Client({ connectionString: embedded.url });
   await admin.connect();

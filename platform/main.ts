@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadDotEnv } from '../core/config/dotenv.ts';
 import { ConfigError, loadEnv } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
+import { DataDirInUseError } from '../core/storage/embedded-postgres-lock.ts';
 import { ensureDashboardBuild } from './dashboard-build.ts';
 import { PreflightError, preflight } from './preflight.ts';
 import type { startPlatform as StartPlatform } from './start-platform.ts';
@@ -77,6 +78,7 @@ async function firstSignIn(platform: Awaited<ReturnType<typeof StartPlatform>>):
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError || err instanceof PreflightError ? err.message : err);
+  // Each says what to do; a stack trace would bury it.
+  console.error(err instanceof ConfigError || err instanceof PreflightError || err instanceof DataDirInUseError ? err.message : err);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
 import { LiveHub } from '../api/live-hub.ts';
 import { closeBroker, createBroker } from '../broker/broker.ts';
+import { aedesConfigPublisher, startMqttConfigPublisher } from '../broker/config-publisher.ts';
 import { PacketSizeGuard } from '../broker/packet-size-guard.ts';
 import { loadEnv, type Env } from '../core/config/env.ts';
 import type { Logger } from '../core/observability/logger.ts';
@@ -166,6 +167,18 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       });
       cleanups.push(() => source.stop());
       cleanups.push(() => ingest.close());
+      const configs = startMqttConfigPublisher({
+        url: env.MQTT_URL, clientId: `${env.INGEST_CLIENT_ID}-config`, log: log.child({ part: 'config-publisher' }),
+        ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
+        ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+      });
+      services.devices.attachConfigPublisher(configs.publisher);
+      cleanups.push(async () => {
+        services.devices.attachConfigPublisher(undefined);
+        await configs.stop();
+      });
+      // The external broker may have lost its retained copies; this waits for no connection.
+      services.devices.republishConfigs().catch((err: unknown) => log.error({ err }, 'republishing configs failed'));
       mqttUrl = env.MQTT_URL;
       brokerReady = () => source.client.connected;
     } else {
@@ -191,6 +204,11 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       // The API revokes devices (rotated secret, disabled) through this port, not the broker.
       services.devices.attachSessions(created.sessions);
       cleanups.push(async () => services.devices.attachSessions(undefined));
+      // Configs go out retained through aedes, whose retained store lives in memory: they are
+      // republished from the database before the first tracker can connect.
+      services.devices.attachConfigPublisher(aedesConfigPublisher(b, brokerLog));
+      cleanups.push(async () => services.devices.attachConfigPublisher(undefined));
+      await services.devices.republishConfigs();
       // Every connection is read through the packet size check before aedes parses it.
       const oversized = (detail: Record<string, unknown>) => {
         metrics.oversizedPackets.inc();

@@ -18,6 +18,14 @@ export const DeviceSchema = z.object({
   fw: z.string().nullable(),
   batteryPct: z.number().nullable(),
   statusAt: isoDate.nullable(),
+  config: z.object({
+    reportIntervalS: z.number().int().optional(),
+    shockThresholdG: z.number().optional(),
+    lightThresholdLux: z.number().optional(),
+  }).nullable().describe('The desired config, published retained to trackers/{id}/config; null: none set'),
+  configUpdatedAt: isoDate.nullable(),
+  configUpdatedBy: z.string().nullable().describe('Audit actor who set it, e.g. user:12'),
+  configPublishedAt: isoDate.nullable().describe('When the broker took this config; null: not yet (it is republished at every start)'),
 }).meta({ id: 'Device' });
 
 export const ProvisionedDeviceSchema = z.object({

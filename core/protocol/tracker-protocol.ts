@@ -64,11 +64,27 @@ export const StatusSchema = z.looseObject({
   batteryPct: z.number().min(0).max(100).optional(),
 });
 
-export const ConfigMessageSchema = z.object({
-  reportIntervalS: z.number().int().positive().optional(),
-  shockThresholdG: z.number().positive().optional(),
-  lightThresholdLux: z.number().nonnegative().optional(),
-});
+/**
+ * Bounds of a config the platform sends (the protocol gives types only). Readings come
+ * every 300–900 s in practice: 10 s is a bench setting, a day the longest useful gap.
+ * Accelerometers in trackers measure up to a few hundred g; direct sunlight is ~100 klux.
+ */
+export const CONFIG_BOUNDS = {
+  reportIntervalS: { min: 10, max: 86_400 },
+  shockThresholdG: { min: 0.1, max: 500 },
+  lightThresholdLux: { min: 0, max: 200_000 },
+} as const;
+
+/**
+ * trackers/{id}/config, platform → device (QoS 1, retained). Strict: a field the protocol
+ * does not name would be ignored by firmware, so the platform never sends one. Empty is
+ * refused: it would replace the retained config with nothing to apply.
+ */
+export const ConfigMessageSchema = z.strictObject({
+  reportIntervalS: z.number().int().min(CONFIG_BOUNDS.reportIntervalS.min).max(CONFIG_BOUNDS.reportIntervalS.max).optional(),
+  shockThresholdG: z.number().min(CONFIG_BOUNDS.shockThresholdG.min).max(CONFIG_BOUNDS.shockThresholdG.max).optional(),
+  lightThresholdLux: z.number().min(CONFIG_BOUNDS.lightThresholdLux.min).max(CONFIG_BOUNDS.lightThresholdLux.max).optional(),
+}).refine((c) => Object.keys(c).length > 0, { message: 'a config sets at least one of reportIntervalS, shockThresholdG, lightThresholdLux' });
 
 export type ReadingInput = z.input<typeof ReadingSchema>;
 export type TrackerStatus = z.infer<typeof StatusSchema>;

@@ -2,7 +2,7 @@ import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
 import type { Pool } from '../storage/database.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
-import { DEVICE_ID_PATTERN, type TrackerStatus } from '../protocol/tracker-protocol.ts';
+import { DEVICE_ID_PATTERN, type TrackerConfig, type TrackerStatus } from '../protocol/tracker-protocol.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { hashSecret, newDeviceSecret, verifySecret } from '../domain/device-secret.ts';
 import { DeviceRepository, type DeviceRow } from '../storage/repositories/device.repository.ts';
@@ -18,16 +18,88 @@ export interface DeviceSessions {
   revoke(id: string, reason: 'secret_rotated' | 'disabled'): void;
 }
 
+/**
+ * Where configs go out to trackers: the embedded broker, or the platform's MQTT client on
+ * MQTT_URL (broker/config-publisher.ts), registered at start like DeviceSessions.
+ */
+export interface ConfigPublisher {
+  /** Publishes trackers/{id}/config, QoS 1, retained; resolves once the broker has taken it. */
+  publishConfig(id: string, config: TrackerConfig): Promise<void>;
+}
+
+/** A PUT answers once the broker took the config, or after this long (it is published later). */
+const PUBLISH_WAIT_MS = 5000;
+
 export type AuthResult = { ok: true } | { ok: false; reason: 'unknown_device' | 'bad_secret' | 'disabled' | 'bad_id' };
 
 export class DeviceService {
   private sessions: DeviceSessions | undefined;
+  private publisher: ConfigPublisher | undefined;
+  /** The last config publish queued per device: publishes of one device never overtake each other. */
+  private readonly publishing = new Map<string, Promise<void>>();
 
   constructor(private readonly devices: DeviceRepository, private readonly pool?: Pool) {}
 
   /** The broker's handle on live connections (one per process; the last one registered wins). */
   attachSessions(sessions: DeviceSessions | undefined): void {
     this.sessions = sessions;
+  }
+
+  /** Where configs are published (one per process; undefined: they are only stored). */
+  attachConfigPublisher(publisher: ConfigPublisher | undefined): void {
+    this.publisher = publisher;
+  }
+
+  /**
+   * Replaces the device's desired config, audited with the principal as actor, then
+   * publishes it retained, so a tracker out of coverage gets it when it connects. The
+   * stored config is the record; configPublishedAt says whether the broker has it yet.
+   */
+  async setConfig(id: string, config: TrackerConfig, by: AuditActor): Promise<DeviceRow> {
+    await withTransaction(this.requirePool(), async (tx) => {
+      const change = await new DeviceRepository(tx).setConfig(id, config, by.actor);
+      if (!change) throw notFound('device', id);
+      await new AuditRepository(tx).record(by, {
+        action: 'device.config', entityType: 'device', entityId: id, detail: { config, previous: change.before.config },
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.publishStored(id),
+      new Promise<void>((r) => (timer = setTimeout(r, PUBLISH_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    return this.get(id);
+  }
+
+  /**
+   * Publishes every stored config again (at start): the embedded broker keeps retained
+   * messages in memory only, and an external one may have lost them. Resolves when all
+   * were taken or failed.
+   */
+  async republishConfigs(): Promise<number> {
+    const stored = await this.devices.configs();
+    await Promise.all(stored.map((d) => this.publishStored(d.id)));
+    return stored.length;
+  }
+
+  /**
+   * Publishes what is stored when its turn comes, not what a request carried: two quick
+   * changes are published in order and the retained message ends as the latest stored one.
+   * A failure leaves configPublishedAt null (the publisher logs it); never rejects.
+   */
+  private publishStored(id: string): Promise<void> {
+    const next = (this.publishing.get(id) ?? Promise.resolve()).then(async () => {
+      const publisher = this.publisher;
+      const device = await this.devices.get(id);
+      if (!publisher || !device?.config || !device.configUpdatedAt) return;
+      await publisher.publishConfig(id, device.config);
+      await this.devices.markConfigPublished(id, device.configUpdatedAt);
+    }).catch(() => {});
+    this.publishing.set(id, next);
+    void next.then(() => {
+      if (this.publishing.get(id) === next) this.publishing.delete(id);
+    });
+    return next;
   }
 
   /** Provisions a tracker. The secret is returned here once and stored only as a hash. */

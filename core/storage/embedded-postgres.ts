@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { resolve } from 'node:path';
+import { DataDirInUseError, forgetOwner, inspectDataDir, recordOwner, removeForeignLock, stopOrphan } from './embedded-postgres-lock.ts';
 
 export interface EmbeddedDatabase {
   /** Connection string for the `postgres` database of the embedded server. */
@@ -23,6 +24,8 @@ export async function startEmbeddedPostgres(opts: {
   dir: string;
   port: number;
   log?: (line: string) => void;
+  /** What the start did about a server or lock file left in the folder (a crash, a reused PID). */
+  notice?: (message: string, detail: Record<string, unknown>) => void;
 }): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(opts.dir);
   await mkdir(databaseDir, { recursive: true });
@@ -36,6 +39,8 @@ export async function startEmbeddedPostgres(opts: {
       createPostgresUser: asRoot, onLog: log, onError: (e) => log(String(e)),
     }).initialise();
   }
+  await takeOver(databaseDir, opts.notice ?? (() => {}));
+  await recordOwner(databaseDir);
   const server = await spawnServer(databaseDir, opts.port, asRoot, log);
   // Last resort if the process ends without stopping the server (an 'exit' listener can only
   // signal it, synchronously), so no server is left behind.
@@ -50,8 +55,34 @@ export async function startEmbeddedPostgres(opts: {
       // SIGINT: PostgreSQL's fast shutdown (clients are disconnected, nothing is lost).
       server.kill('SIGINT');
       await exited;
+      await forgetOwner(databaseDir);
     },
   };
+}
+
+/**
+ * Makes the folder ours before the server starts. A crash of the platform (SIGKILL, OOM)
+ * leaves its server running, detached, holding postmaster.pid and the port: it is stopped
+ * cleanly first. A server whose platform is alive (a second `npm start` on the folder) is
+ * never touched: the start fails, naming it.
+ */
+async function takeOver(databaseDir: string, notice: (message: string, detail: Record<string, unknown>) => void): Promise<void> {
+  const holder = await inspectDataDir(databaseDir);
+  switch (holder.kind) {
+    case 'free':
+    case 'stale':
+      return;
+    case 'foreign':
+      notice('removed a stale postmaster.pid whose PID belongs to another process', { stalePid: holder.pid, dir: databaseDir });
+      return removeForeignLock(databaseDir);
+    case 'orphan': {
+      const how = await stopOrphan(holder.pid);
+      notice('stopped an orphaned embedded PostgreSQL left by a platform that crashed', { postgresPid: holder.pid, shutdown: how, dir: databaseDir });
+      return;
+    }
+    case 'in_use':
+      throw new DataDirInUseError(databaseDir, holder.pid, holder.ownerPid, holder.ours);
+  }
 }
 
 async function spawnServer(databaseDir: string, port: number, asRoot: boolean, log: (line: string) => void): Promise<ChildProcess> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SimTracker } from '../../device-sim/tracker.ts';
 import { harness, openPath, screenshot, suffix, trackerSender } from './harness.ts';
 
 /**
@@ -88,6 +89,55 @@ export function fleetSuite(): void {
       expect((await harness.platform.services.devices.get(id)).disabledAt).toBeNull();
       expect(errors).toEqual([]);
       await page.close();
+    });
+
+    it('sends a config to a tracker, which applies it; a viewer is not offered the action', { timeout: 60_000 }, async () => {
+      const { id, secret } = await harness.platform.provisionDevice(`trk-fleetcfg-${suffix()}`);
+      const tracker = new SimTracker({ url: harness.platform.mqttUrl, id, secret, seed: 3, intervalS: 300, mqttOptions: { reconnectPeriod: 0 } });
+      await tracker.connect();
+      try {
+        const { page, errors } = await openPath('/fleet');
+        await page.getByLabel('Search trackers').fill(id);
+        const row = page.locator(`tr[data-tracker="${id}"]`);
+        await row.waitFor();
+        expect(await row.locator('[data-col="config"]').textContent()).toBe('—');
+        await row.locator('[data-action="config"]').click();
+        await row.getByLabel('Report interval, s').fill('120');
+        await row.getByLabel('Shock threshold, g').fill('3.5');
+        await row.getByRole('button', { name: 'Send to tracker' }).click();
+        await expect.poll(() => row.locator('[data-col="config"]').textContent()).toBe('120 s · 3.5 g');
+        await expect.poll(() => tracker.config.reportIntervalS).toBe(120);
+        expect(tracker.config.shockThresholdG).toBe(3.5);
+        // Out of the protocol's bounds: the form does not send it, the tracker keeps its config.
+        await row.locator('[data-action="config"]').click();
+        const field = row.getByLabel('Report interval, s');
+        expect(await field.inputValue()).toBe('120');
+        await field.fill('5');
+        await row.getByRole('button', { name: 'Send to tracker' }).click();
+        expect(await row.locator('input[aria-label="Report interval, s"]:invalid').count()).toBe(1);
+        expect(await row.locator('[data-col="config"]').textContent()).toBe('120 s · 3.5 g');
+        expect((await harness.platform.services.devices.get(id)).config).toEqual({ reportIntervalS: 120, shockThresholdG: 3.5 });
+        expect(tracker.config.reportIntervalS).toBe(120);
+        expect(errors).toEqual([]);
+        await page.close();
+
+        const viewer = { email: `viewer-${suffix()}@test.local`, password: 'viewer-password-123' };
+        expect((await harness.platform.api('/api/users', { method: 'POST', json: { ...viewer, name: 'Viewer', role: 'viewer' } })).status).toBe(201);
+        const asViewer = await harness.browser.newPage({ viewport: { width: 1600, height: 900 } });
+        await asViewer.goto(`${harness.platform.httpUrl}/login?next=%2Ffleet`);
+        await asViewer.getByLabel('Email').fill(viewer.email);
+        await asViewer.getByLabel('Password').fill(viewer.password);
+        await asViewer.getByRole('button', { name: 'Sign in' }).click();
+        await asViewer.getByLabel('Search trackers').fill(id);
+        const seen = asViewer.locator(`tr[data-tracker="${id}"]`);
+        await seen.waitFor();
+        // The viewer sees the config, but not the action.
+        expect(await seen.locator('[data-col="config"]').textContent()).toBe('120 s · 3.5 g');
+        expect(await seen.locator('[data-action="config"]').count()).toBe(0);
+        await asViewer.close();
+      } finally {
+        await tracker.stop({ timeoutMs: 1000 });
+      }
     });
   });
 }

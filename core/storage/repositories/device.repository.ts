@@ -1,3 +1,4 @@
+import type { TrackerConfig } from '../../protocol/tracker-protocol.ts';
 import type { Sql } from '../sql.ts';
 
 export interface DeviceRow {
@@ -9,10 +10,17 @@ export interface DeviceRow {
   fw: string | null;
   batteryPct: number | null;
   statusAt: Date | null;
+  /** The desired config (trackers/{id}/config), null while none was set. */
+  config: TrackerConfig | null;
+  configUpdatedAt: Date | null;
+  configUpdatedBy: string | null;
+  /** When the broker took the retained message of this config; null: not yet. */
+  configPublishedAt: Date | null;
 }
 
 const COLUMNS = `id, label, disabled_at as "disabledAt", created_at as "createdAt", online, fw,
-  battery_pct as "batteryPct", status_at as "statusAt"`;
+  battery_pct as "batteryPct", status_at as "statusAt", config, config_updated_at as "configUpdatedAt",
+  config_updated_by as "configUpdatedBy", config_published_at as "configPublishedAt"`;
 
 export class DeviceRepository {
   constructor(private readonly sql: Sql) {}
@@ -68,6 +76,38 @@ export class DeviceRepository {
       [id, disabled],
     );
     return { before, after: after[0]! };
+  }
+
+  /**
+   * Replaces the desired config; the row as it was before and after, or undefined when there
+   * is no such device. Locks the row for the rest of the transaction.
+   */
+  async setConfig(id: string, config: TrackerConfig, by: string): Promise<{ before: DeviceRow; after: DeviceRow } | undefined> {
+    const { rows } = await this.sql.query<DeviceRow>(`select ${COLUMNS} from devices where id = $1 for update`, [id]);
+    const before = rows[0];
+    if (!before) return undefined;
+    const { rows: after } = await this.sql.query<DeviceRow>(
+      `update devices set config = $2, config_updated_at = date_trunc('milliseconds', clock_timestamp()), config_updated_by = $3, config_published_at = null
+       where id = $1 returning ${COLUMNS}`,
+      [id, JSON.stringify(config), by],
+    );
+    return { before, after: after[0]! };
+  }
+
+  /** Marks the config updated at `updatedAt` (ms, as stored) as taken by the broker; a newer one stays unpublished. */
+  async markConfigPublished(id: string, updatedAt: Date): Promise<void> {
+    await this.sql.query(
+      'update devices set config_published_at = now() where id = $1 and config_updated_at = $2',
+      [id, updatedAt],
+    );
+  }
+
+  /** Every device's desired config, for republishing the retained messages at start. */
+  async configs(): Promise<{ id: string; config: TrackerConfig; updatedAt: Date }[]> {
+    const { rows } = await this.sql.query<{ id: string; config: TrackerConfig; updatedAt: Date }>(
+      'select id, config, config_updated_at as "updatedAt" from devices where config is not null order by id',
+    );
+    return rows;
   }
 
   async get(id: string): Promise<DeviceRow | undefined> {

@@ -121,6 +121,19 @@ export interface Device {
   fw: string | null;
   batteryPct: number | null;
   statusAt: string | null;
+  /** The desired config, published retained to trackers/{id}/config; null: none set. */
+  config: TrackerConfig | null;
+  configUpdatedAt: string | null;
+  configUpdatedBy: string | null;
+  /** null: the broker has not taken this config yet (it is republished at every start). */
+  configPublishedAt: string | null;
+}
+
+/** Tracker protocol: trackers/{id}/config. Fields left out are left as the tracker has them. */
+export interface TrackerConfig {
+  reportIntervalS?: number;
+  shockThresholdG?: number;
+  lightThresholdLux?: number;
 }
 
 export interface RequestResult {
@@ -216,6 +229,10 @@ export const opsApi = {
   /** A new secret, returned this once; the old one stops working and the tracker is disconnected. */
   rotateDeviceSecret(id: string): Promise<{ id: string; secret: string }> {
     return http.post(`/api/devices/${encodeURIComponent(id)}/rotate-secret`, {});
+  },
+
+  setDeviceConfig(id: string, config: TrackerConfig): Promise<Device> {
+    return http.put(`/api/devices/${encodeURIComponent(id)}/config`, config);
   },
 
   setDeviceDisabled(id: string, disabled: boolean): Promise<Device> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
+import { ConfigMessageSchema, DeviceIdSchema } from '../../../../core/protocol/tracker-protocol.ts';
 import { route } from '../../../http/route.ts';
 import { DeviceSchema, ProvisionedDeviceSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
@@ -48,6 +48,16 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
     responses: { 200: ProvisionedDeviceSchema },
     errors: ['NOT_FOUND'],
     handler: ({ params, req }) => services.devices.rotateSecret(params.id, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'PUT', url: '/api/devices/:id/config', tags: ['devices'], access: OPS,
+    summary: 'Set the tracker\'s config; published retained to trackers/{id}/config (QoS 1), so an offline tracker gets it when it connects',
+    params: z.object({ id: DeviceIdSchema }),
+    body: ConfigMessageSchema,
+    responses: { 200: DeviceSchema },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+    handler: ({ params, body, req }) => services.devices.setConfig(params.id, body, auditActor(req)),
   });
 
   route(app, routes, {

@@ -269,6 +269,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices/{id}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the tracker's config; published retained to trackers/{id}/config (QoS 1), so an offline tracker gets it when it connects */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reportIntervalS?: number;
+                        shockThresholdG?: number;
+                        lightThresholdLux?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Device"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/{id}/disable": {
         parameters: {
             query?: never;
@@ -5817,6 +5899,17 @@ export interface components {
             fw: string | null;
             batteryPct: number | null;
             statusAt: string | null;
+            /** @description The desired config, published retained to trackers/{id}/config; null: none set */
+            config: {
+                reportIntervalS?: number;
+                shockThresholdG?: number;
+                lightThresholdLux?: number;
+            } | null;
+            configUpdatedAt: string | null;
+            /** @description Audit actor who set it, e.g. user:12 */
+            configUpdatedBy: string | null;
+            /** @description When the broker took this config; null: not yet (it is republished at every start) */
+            configPublishedAt: string | null;
         };
         SampleRequestResult: {
             sample: components["schemas"]["Sample"];
