@@ -126,7 +126,7 @@ export function exceptionsSuite(): void {
       await page.close();
     });
 
-    it('pages 1,000 open exceptions by sample, filters them in the URL, bulk-acknowledges a group, and fits a 390 px phone', { timeout: 120_000 }, async () => {
+    it('pages 1,000 open exceptions by sample, filters them in the URL, bulk-acknowledges a group, bulk-resolves with a disposition, and fits a 390 px phone', { timeout: 120_000 }, async () => {
       const { platform } = harness;
       const pool = platform.pool;
       const seeded = await manyExceptions(pool, { count: 1000, samples: 200, tag: `inbox${suffix()}` });
@@ -209,6 +209,21 @@ export function exceptionsSuite(): void {
         expect(acked.rows).toHaveLength(ofSample);
         for (const r of acked.rows) expect(r).toEqual({ acknowledged_by: platform.admin.email, audited: true });
         expect(await page.locator('[data-selected]').count()).toBe(0); // done ones leave the selection
+
+        // Resolve two rows of another group at once, with a disposition: they leave the open inbox.
+        const other = page.locator('[data-sample-group]').nth(1);
+        const otherId = (await other.getAttribute('data-sample-group'))!;
+        const picked = await other.locator('li[data-exception-id]').evaluateAll((els) => els.slice(0, 2).map((el) => Number(el.getAttribute('data-exception-id'))));
+        for (const id of picked) await other.locator(`li[data-exception-id="${id}"] input[type="checkbox"]`).check();
+        await page.getByRole('button', { name: 'Resolve selected…' }).click();
+        await page.locator('select[name="bulk-disposition"]').selectOption('write_off');
+        await page.locator('input[name="bulk-note"]').fill('melted in a heatwave');
+        await page.getByRole('button', { name: 'Resolve 2' }).click();
+        await expect.poll(() => other.locator('li[data-exception-id]').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-exception-id')))))
+          .not.toContain(picked[0]);
+        const resolved = await pool.query<{ status: string; disposition: string; resolved_by: string; resolution_note: string }>(
+          'select status, disposition, resolved_by, resolution_note from condition_exceptions where id = any($1) and sample_id = $2', [picked, otherId]);
+        expect(resolved.rows).toEqual(picked.map(() => ({ status: 'resolved', disposition: 'write_off', resolved_by: platform.admin.email, resolution_note: 'melted in a heatwave' })));
         expect(errors).toEqual([]);
 
         // A 390 × 844 phone: the first open row's Acknowledge button on screen, no sideways scrolling, reachable by keyboard.
