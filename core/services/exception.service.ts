@@ -106,7 +106,9 @@ export class ExceptionService {
   /**
    * Resolves each of `ids` with the same disposition through `resolve`, so a disposition
    * does to each sample exactly what the single resolve does. One transaction per id: one
-   * that is refused (or fails) leaves the others done, and each is reported.
+   * that is refused leaves the others done, and each is reported. An unexpected failure
+   * (the database gone) ends the request with a 500: those before it stay resolved, and a
+   * retry reports them refused as `resolved`, so nothing is resolved twice.
    */
   async resolveMany(ids: readonly number[], by: string, disposition: Disposition, note: string | undefined, actor: AuditActor): Promise<BulkResult> {
     const results: BulkOutcome[] = [];

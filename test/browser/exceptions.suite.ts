@@ -14,6 +14,8 @@ import { harness, inPage, openPath, provisionInSample, screenshot, suffix, track
  */
 
 const MIN = 60_000;
+// Waits on the server's work (bulk requests, live refreshes) on a shared, loaded machine.
+const POLL = { timeout: 15_000 };
 const groupOf = (page: Page, sampleId: string) => page.locator(`[data-sample-group="${sampleId}"]`);
 const rowOf = (page: Page, sampleId: string, type?: string) =>
   groupOf(page, sampleId).locator(`li[data-exception-id]${type ? `[data-type="${type}"]` : ''}`);
@@ -159,7 +161,7 @@ export function exceptionsSuite(): void {
         expect(inDom).toBeGreaterThan(0);
         expect(inDom).toBeLessThanOrEqual(125);
         expect(await page.locator('[data-sample-group]').count()).toBe(25);
-        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total')).toBe(String(openTotal));
+        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total'), POLL).toBe(String(openTotal));
         const samples = Number((await pool.query<{ n: string }>(`select count(distinct sample_id) n from condition_exceptions where status in ('open', 'acknowledged')`)).rows[0]!.n);
         expect(await page.locator('[data-field="range"]').textContent()).toBe(`Samples 1–25 of ${samples} · page 1 of ${Math.ceil(samples / 25)}`);
 
@@ -167,19 +169,19 @@ export function exceptionsSuite(): void {
         const firstPage = await page.locator('[data-sample-group]').first().getAttribute('data-sample-group');
         await page.getByRole('link', { name: 'Next →' }).click();
         await page.waitForURL(/[?&]page=2/);
-        await expect.poll(() => page.locator('[data-sample-group]').first().getAttribute('data-sample-group')).not.toBe(firstPage);
+        await expect.poll(() => page.locator('[data-sample-group]').first().getAttribute('data-sample-group'), POLL).not.toBe(firstPage);
         expect(await rows(page).count()).toBeLessThanOrEqual(125);
 
         // Filters: kept in the URL, judged by the server, back on page 1.
         await page.locator('input[name="severity"][value="critical"]').check();
         await page.waitForURL((url) => url.searchParams.getAll('severity').join() === 'critical' && !url.searchParams.has('page'));
         const critical = await countWhere(`severity = 'critical'`);
-        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total')).toBe(String(critical));
+        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total'), POLL).toBe(String(critical));
         expect(new Set(await rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-severity'))))).toEqual(new Set(['critical']));
         await page.locator('select[name="type"]').selectOption('shock');
         await page.waitForURL((url) => url.searchParams.get('type') === 'shock');
         const criticalShock = await countWhere(`severity = 'critical' and type = 'shock'`);
-        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total')).toBe(String(criticalShock));
+        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total'), POLL).toBe(String(criticalShock));
         expect(new Set(await rows(page).evaluateAll((els) => els.map((el) => `${el.getAttribute('data-severity')} ${el.getAttribute('data-type')}`))))
           .toEqual(new Set(['critical shock']));
         // A reload (or a shared link) shows the same view.
@@ -189,7 +191,7 @@ export function exceptionsSuite(): void {
         expect(await page.locator('[data-total]').getAttribute('data-total')).toBe(String(criticalShock));
         await page.getByRole('button', { name: 'Clear filters' }).click();
         await page.waitForURL((url) => url.search === '');
-        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total')).toBe(String(openTotal));
+        await expect.poll(() => page.locator('[data-total]').getAttribute('data-total'), POLL).toBe(String(openTotal));
 
         // Bulk: select a whole group and acknowledge it; the rows turn live, the server records the principal.
         const group = page.locator('[data-sample-group]').first();
@@ -197,10 +199,10 @@ export function exceptionsSuite(): void {
         const ofSample = await countWhere(`status = 'open' and sample_id = $1`, [sampleId]);
         expect(ofSample).toBeGreaterThan(1);
         await group.locator('[data-select-group]').check();
-        await expect.poll(() => page.locator('[data-selected]').getAttribute('data-selected')).toBe(String(ofSample));
+        await expect.poll(() => page.locator('[data-selected]').getAttribute('data-selected'), POLL).toBe(String(ofSample));
         await page.getByRole('button', { name: 'Acknowledge selected' }).click();
-        await expect.poll(() => countWhere(`status = 'open' and sample_id = $1`, [sampleId])).toBe(0);
-        await expect.poll(() => group.locator('li[data-exception-id][data-status="open"]').count()).toBe(0);
+        await expect.poll(() => countWhere(`status = 'open' and sample_id = $1`, [sampleId]), POLL).toBe(0);
+        await expect.poll(() => group.locator('li[data-exception-id][data-status="open"]').count(), POLL).toBe(0);
         expect(await group.locator('li[data-exception-id][data-status="acknowledged"]').count()).toBe(ofSample);
         expect(await page.locator('[data-bulk-outcome]').textContent()).toBe(`Acknowledged ${ofSample}.`);
         const acked = await pool.query<{ acknowledged_by: string; audited: boolean }>(
@@ -219,10 +221,13 @@ export function exceptionsSuite(): void {
         await page.locator('select[name="bulk-disposition"]').selectOption('write_off');
         await page.locator('input[name="bulk-note"]').fill('melted in a heatwave');
         await page.getByRole('button', { name: 'Resolve 2' }).click();
-        await expect.poll(() => other.locator('li[data-exception-id]').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-exception-id')))))
-          .not.toContain(picked[0]);
+        await expect.poll(() => page.locator('[data-bulk-outcome]').textContent(), POLL).toBe('Resolved 2.');
+        await expect.poll(() => other.locator('li[data-exception-id]').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-exception-id')))), POLL)
+          .not.toEqual(expect.arrayContaining([picked[0]]));
+        expect(await other.locator('li[data-exception-id]').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-exception-id')))))
+          .not.toEqual(expect.arrayContaining([picked[1]]));
         const resolved = await pool.query<{ status: string; disposition: string; resolved_by: string; resolution_note: string }>(
-          'select status, disposition, resolved_by, resolution_note from condition_exceptions where id = any($1) and sample_id = $2', [picked, otherId]);
+          'select status, disposition, resolved_by, resolution_note from condition_exceptions where id = any($1) and sample_id = $2 order by id', [picked, otherId]);
         expect(resolved.rows).toEqual(picked.map(() => ({ status: 'resolved', disposition: 'write_off', resolved_by: platform.admin.email, resolution_note: 'melted in a heatwave' })));
         expect(errors).toEqual([]);
 
@@ -250,7 +255,7 @@ export function exceptionsSuite(): void {
         expect(reached).toBe(true);
         const before = await countWhere(`status = 'acknowledged'`);
         await page.keyboard.press('Enter');
-        await expect.poll(() => countWhere(`status = 'acknowledged'`)).toBe(before + 1);
+        await expect.poll(() => countWhere(`status = 'acknowledged'`), POLL).toBe(before + 1);
         expect(errors).toEqual([]);
         await page.close();
       } finally {
