@@ -97,8 +97,12 @@ export class ExceptionRepository {
   /** One page of the exceptions matching `f`, in inbox order. */
   async list(f: ExceptionFilter & { limit: number; offset: number }): Promise<ConditionException[]> {
     const { where, params } = filterSql(f);
+    // The page's ids first: the sort then carries ids only, and the full rows (their
+    // timestamps formatted) are built for one page, not for every match.
     const { rows } = await this.sql.query<ConditionException>(
-      `${SELECT} where ${where} ${INBOX_ORDER} limit $${params.length + 1} offset $${params.length + 2}`,
+      `${SELECT} where e.id in (
+         select e.id ${FROM} where ${where} ${INBOX_ORDER} limit $${params.length + 1} offset $${params.length + 2}
+       ) ${INBOX_ORDER}`,
       [...params, f.limit, f.offset],
     );
     return rows;
