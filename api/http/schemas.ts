@@ -271,7 +271,59 @@ export const ConditionExceptionSchema = z.object({
   resolutionNote: z.string().nullable(),
   openedAt: z.string(),
   updatedAt: z.string(),
+  repeatCount: z.number().int().describe('Excursions this incident holds: a rule that flaps within the flap window extends the open incident'),
+  lastSeenAt: z.string().nullable().describe('Event time of the latest breaching reading'),
 }).meta({ id: 'ConditionException' });
+
+const SeverityCounts = z.object({ critical: z.number().int(), warning: z.number().int(), info: z.number().int() });
+const StatusCounts = z.object({ open: z.number().int(), acknowledged: z.number().int(), resolved: z.number().int(), retracted: z.number().int() });
+
+export const ExceptionCountsSchema = z.object({
+  total: z.number().int().describe('Exceptions matching the filters over all pages'),
+  severity: SeverityCounts,
+  status: StatusCounts,
+}).meta({ id: 'ExceptionCounts' });
+
+export const ExceptionPageSchema = z.object({
+  exceptions: z.array(ConditionExceptionSchema),
+  total: z.number().int().describe('Exceptions matching the filters over all pages'),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  counts: ExceptionCountsSchema,
+}).meta({ id: 'ExceptionPage' });
+
+export const ExceptionGroupSchema = z.object({
+  sampleId: z.string(),
+  creator: z.string(),
+  sku: z.string(),
+  total: z.number().int().describe("The sample's exceptions matching the filters"),
+  severity: SeverityCounts,
+  status: StatusCounts,
+  worstSeverity: z.enum(['info', 'warning', 'critical']),
+  newestStartedAt: z.string().describe('Event time the newest of them began'),
+  lastSeenAt: z.string().describe('Event time of the latest breaching reading among them'),
+  exceptions: z.array(ConditionExceptionSchema).describe('The first ones in inbox order (perGroup at most)'),
+}).meta({ id: 'ExceptionGroup' });
+
+export const ExceptionGroupPageSchema = z.object({
+  groups: z.array(ExceptionGroupSchema),
+  total: z.number().int().describe('Samples (groups) matching the filters over all pages'),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  counts: ExceptionCountsSchema,
+}).meta({ id: 'ExceptionGroupPage' });
+
+export const BulkResultSchema = z.object({
+  results: z.array(z.object({
+    id: z.number().int(),
+    outcome: z.enum(['done', 'refused']),
+    code: z.string().optional().describe('Why it was refused: NOT_FOUND, INVALID_TRANSITION…'),
+    reason: z.string().optional(),
+    current: z.enum(['open', 'acknowledged', 'resolved', 'retracted']).optional().describe('Its status when refused for it'),
+  })).describe('One per distinct id, in the order given'),
+  done: z.number().int(),
+  refused: z.number().int(),
+}).meta({ id: 'BulkResult' });
 
 export const AlertSchema = z.object({
   id: z.number().int(),

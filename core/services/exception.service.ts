@@ -3,7 +3,10 @@ import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Pool } from '../storage/database.ts';
 import { withTransaction } from '../storage/transaction.ts';
-import { ExceptionRepository, type ConditionException, type Disposition, type ExceptionStatus } from '../storage/repositories/exception.repository.ts';
+import {
+  ExceptionRepository, type ConditionException, type Disposition, type ExceptionCounts, type ExceptionFilter, type ExceptionGroup,
+  type ExceptionStatus,
+} from '../storage/repositories/exception.repository.ts';
 import { raiseAlerts } from './alert.service.ts';
 import type { Sql } from '../storage/sql.ts';
 import { ClaimService } from './claim.service.ts';
@@ -30,6 +33,20 @@ export interface ResolveInput {
   person: string;
 }
 
+/** Most ids one bulk request may name: one request stays one short piece of work. */
+export const BULK_MAX = 500;
+
+/** What became of one id of a bulk request. */
+export type BulkOutcome =
+  | { id: number; outcome: 'done' }
+  | { id: number; outcome: 'refused'; code: string; reason: string; current?: ExceptionStatus };
+
+export interface BulkResult {
+  results: BulkOutcome[];
+  done: number;
+  refused: number;
+}
+
 export class ExceptionService {
   private readonly exceptions: ExceptionRepository;
   private readonly lifecycle: SampleLifecycleService;
@@ -46,8 +63,18 @@ export class ExceptionService {
     this.claims = deps.claims ?? new ClaimService(pool, now);
   }
 
-  list(f: { status?: ExceptionStatus[]; sampleId?: string; severity?: string; limit: number; offset: number }): Promise<ConditionException[]> {
-    return this.exceptions.list(f);
+  /** One page of the inbox, with how many match over all pages. */
+  async list(f: ExceptionFilter & { limit: number; offset: number }): Promise<{ exceptions: ConditionException[]; counts: ExceptionCounts }> {
+    const [exceptions, counts] = await Promise.all([this.exceptions.list(f), this.exceptions.count(f)]);
+    return { exceptions, counts };
+  }
+
+  /** One page of the inbox grouped by sample, with the number of groups and of exceptions over all pages. */
+  async groups(f: ExceptionFilter & { limit: number; offset: number; perGroup: number }): Promise<{
+    groups: ExceptionGroup[]; total: number; counts: ExceptionCounts;
+  }> {
+    const [page, counts] = await Promise.all([this.exceptions.groups(f), this.exceptions.count(f)]);
+    return { ...page, counts };
   }
 
   byIds(ids: readonly number[]): Promise<ConditionException[]> {
@@ -153,10 +180,74 @@ export class ExceptionService {
     }
   }
 
+  /**
+   * Acknowledges each open exception of `ids` in one transaction, as `by` (the signed-in
+   * principal's name), audited per exception and announced once. The others are refused
+   * one by one with the reason: not found, or not open any more.
+   */
+  async acknowledgeMany(ids: readonly number[], by: string, actor: AuditActor): Promise<BulkResult> {
+    const wanted = bulkIds(ids);
+    const done = await withTransaction(this.pool, async (sql) => {
+      const repo = new ExceptionRepository(sql);
+      const acknowledged = await repo.acknowledgeMany(wanted, by, this.now());
+      await repo.notifyChanged(acknowledged);
+      await new AuditRepository(sql).record(actor, acknowledged.map((id) => ({
+        action: 'exception.acknowledge', entityType: 'exception', entityId: String(id), detail: { by, bulk: true },
+      })));
+      return new Set(acknowledged);
+    });
+    const statuses = await this.exceptions.statuses(wanted.filter((id) => !done.has(id)));
+    return summarize(wanted.map((id) => (done.has(id) ? { id, outcome: 'done' } : refusal(id, 'acknowledge', ['open'], statuses.get(id)))));
+  }
+
+  /**
+   * Resolves each of `ids` with the same disposition through `resolve`, so a disposition
+   * does to each sample exactly what the single resolve does. One transaction per id: one
+   * that is refused leaves the others done, and each is reported. An unexpected failure
+   * (the database gone) ends the request with a 500: those before it stay resolved, and a
+   * retry reports them refused as `resolved`, so nothing is resolved twice.
+   */
+  async resolveMany(ids: readonly number[], by: string, disposition: Disposition, note: string | undefined, actor: AuditActor): Promise<BulkResult> {
+    const results: BulkOutcome[] = [];
+    for (const id of bulkIds(ids)) {
+      try {
+        await this.resolve(id, { by, disposition, ...(note ? { note } : {}), person: by }, actor);
+        results.push({ id, outcome: 'done' });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const current = err.details?.current as ExceptionStatus | undefined;
+        results.push({ id, outcome: 'refused', code: err.code, reason: err.message, ...(current ? { current } : {}) });
+      }
+    }
+    return summarize(results);
+  }
+
   private async refuse(id: number, action: string, allowed: ExceptionStatus[]): Promise<never> {
     const e = await this.exceptions.get(id);
     if (!e) throw notFound('exception', String(id));
     throw new DomainError('INVALID_TRANSITION', `cannot ${action} an exception that is ${e.status}; allowed from: ${allowed.join(', ')}`,
       { current: e.status, allowed });
   }
+}
+
+/** The ids once each, in the order given; at most BULK_MAX. */
+function bulkIds(ids: readonly number[]): number[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0 || unique.length > BULK_MAX) {
+    throw new DomainError('VALIDATION_FAILED', `name between 1 and ${BULK_MAX} exceptions`, { max: BULK_MAX, given: unique.length });
+  }
+  return unique;
+}
+
+function refusal(id: number, action: string, allowed: ExceptionStatus[], current: ExceptionStatus | undefined): BulkOutcome {
+  if (current === undefined) return { id, outcome: 'refused', code: 'NOT_FOUND', reason: `exception ${id} does not exist` };
+  return {
+    id, outcome: 'refused', code: 'INVALID_TRANSITION', current,
+    reason: `cannot ${action} an exception that is ${current}; allowed from: ${allowed.join(', ')}`,
+  };
+}
+
+function summarize(results: BulkOutcome[]): BulkResult {
+  const done = results.filter((r) => r.outcome === 'done').length;
+  return { results, done, refused: results.length - done };
 }

@@ -98,6 +98,8 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/carrier-events': { trackingId: '1Z999', event: 'in_transit', at: '2026-11-23T10:00:00Z', location: 'LA', detail: 'd' },
   'POST /api/auth/login': { email: 'nobody@example.com', password: 'wrong password here' },
   'POST /api/exceptions/{id}/resolve': { disposition: 'accept', note: 'n' },
+  'POST /api/exceptions/acknowledge': { ids: [999999] },
+  'POST /api/exceptions/resolve': { ids: [999999], disposition: 'accept', note: 'n' },
 };
 
 /** Bodies: random JSON, objects of the operation's own field names holding hostile values, one field of a valid body made hostile. */

@@ -1,5 +1,8 @@
 import type { Episode, EpisodeChanges } from '../../domain/condition/index.ts';
 import type { Sql } from '../sql.ts';
+import { filterSql, type ExceptionFilter } from './exception-filter.ts';
+
+export type { ExceptionFilter } from './exception-filter.ts';
 
 export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved' | 'retracted';
 export type Disposition = 'accept' | 'reship' | 'write_off' | 'carrier_claim';
@@ -33,16 +36,47 @@ export interface ConditionException {
   resolutionNote: string | null;
   openedAt: string;
   updatedAt: string;
+  /** Excursions this incident holds (a rule that flaps within the profile's flap window extends it). */
+  repeatCount: number;
+  /** Event time of the latest breaching reading. */
+  lastSeenAt: string | null;
+}
+
+export type Severity = ConditionException['severity'];
+
+/** How many exceptions match a filter, by severity and by status. */
+export interface ExceptionCounts {
+  total: number;
+  severity: Record<Severity, number>;
+  status: Record<ExceptionStatus, number>;
+}
+
+/** One sample's exceptions in the inbox: who and what, how many of each, the first few. */
+export interface ExceptionGroup {
+  sampleId: string;
+  creator: string;
+  sku: string;
+  total: number;
+  severity: Record<Severity, number>;
+  status: Record<ExceptionStatus, number>;
+  worstSeverity: Severity;
+  /** Event time the newest of them began. */
+  newestStartedAt: string;
+  /** Event time of the latest breaching reading among them. */
+  lastSeenAt: string;
+  exceptions: ConditionException[];
 }
 
 const iso = (col: string) => `to_json(${col})#>>'{}'`;
-const SELECT = `select e.id, e.sample_id as "sampleId", e.device_id as "deviceId", s.creator, s.sku, e.rule, e.type,
+const COLUMNS = `e.id, e.sample_id as "sampleId", e.device_id as "deviceId", s.creator, s.sku, e.rule, e.type,
   e.severity, ${iso('e.started_at')} as "startedAt", ${iso('e.ended_at')} as "endedAt", e.ended_by as "endedBy",
   e.peak, e.limit_value as "limit", e.duration_ms as "durationMs", e.stage, e.lat, e.lon, e.evidence, e.status,
   e.acknowledged_by as "acknowledgedBy", ${iso('e.acknowledged_at')} as "acknowledgedAt",
   e.resolved_by as "resolvedBy", ${iso('e.resolved_at')} as "resolvedAt", e.disposition,
-  e.resolution_note as "resolutionNote", ${iso('e.opened_at')} as "openedAt", ${iso('e.updated_at')} as "updatedAt"
-  from condition_exceptions e join samples s on s.id = e.sample_id`;
+  e.resolution_note as "resolutionNote", ${iso('e.opened_at')} as "openedAt", ${iso('e.updated_at')} as "updatedAt",
+  e.repeat_count as "repeatCount", ${iso('e.last_seen_at')} as "lastSeenAt"`;
+const FROM = 'from condition_exceptions e join samples s on s.id = e.sample_id';
+const SELECT = `select ${COLUMNS} ${FROM}`;
 
 // Open first, most severe first, oldest first: the order fulfilment works through them.
 const INBOX_ORDER = `order by case e.status when 'open' then 0 when 'acknowledged' then 1 else 2 end,
@@ -60,18 +94,118 @@ export const EXCEPTION_CHANNEL = 'exception_updates';
 export class ExceptionRepository {
   constructor(private readonly sql: Sql) {}
 
-  async list(f: { status?: ExceptionStatus[]; sampleId?: string; severity?: string; limit: number; offset: number }): Promise<ConditionException[]> {
+  /** One page of the exceptions matching `f`, in inbox order. */
+  async list(f: ExceptionFilter & { limit: number; offset: number }): Promise<ConditionException[]> {
+    const { where, params } = filterSql(f);
+    // The page's ids first: the sort then carries ids only, and the full rows (their
+    // timestamps formatted) are built for one page, not for every match.
     const { rows } = await this.sql.query<ConditionException>(
-      `${SELECT} where ($1::text[] is null or e.status = any($1)) and ($2::text is null or e.sample_id = $2)
-         and ($3::text is null or e.severity = $3)
-       ${INBOX_ORDER} limit $4 offset $5`,
-      [f.status ?? null, f.sampleId ?? null, f.severity ?? null, f.limit, f.offset],
+      `${SELECT} where e.id in (
+         select e.id ${FROM} where ${where} ${INBOX_ORDER} limit $${params.length + 1} offset $${params.length + 2}
+       ) ${INBOX_ORDER}`,
+      [...params, f.limit, f.offset],
     );
     return rows;
   }
 
+  /** How many exceptions match `f` (all pages), by severity and status. */
+  async count(f: ExceptionFilter): Promise<ExceptionCounts> {
+    const { where, params } = filterSql(f);
+    const { rows } = await this.sql.query<{ severity: Severity; status: ExceptionStatus; n: number }>(
+      `select e.severity, e.status, count(*)::int as n ${FROM} where ${where} group by 1, 2`, params);
+    const counts: ExceptionCounts = {
+      total: 0, severity: { critical: 0, warning: 0, info: 0 }, status: { open: 0, acknowledged: 0, resolved: 0, retracted: 0 },
+    };
+    for (const r of rows) {
+      counts.total += r.n;
+      counts.severity[r.severity] += r.n;
+      counts.status[r.status] += r.n;
+    }
+    return counts;
+  }
+
+  /**
+   * The exceptions matching `f` grouped by sample, one page of groups. A group stands where
+   * its most pressing exception would stand in the flat inbox; each carries its first
+   * `perGroup` exceptions in inbox order. Also the number of groups over all pages.
+   */
+  async groups(f: ExceptionFilter & { limit: number; offset: number; perGroup: number }): Promise<{ groups: ExceptionGroup[]; total: number }> {
+    const { where, params } = filterSql(f);
+    const n = params.length;
+    const { rows } = await this.sql.query<Omit<ExceptionGroup, 'exceptions'> & { groupsTotal: number }>(
+      `with f as (
+         select e.sample_id, e.severity, e.status, e.started_at, coalesce(e.last_seen_at, e.ended_at, e.started_at) as seen,
+           row_number() over (${INBOX_ORDER}) as rank
+         ${FROM} where ${where}
+       ), g as (
+         select sample_id, count(*)::int as total, min(rank) as first_rank,
+           count(*) filter (where severity = 'critical')::int as critical, count(*) filter (where severity = 'warning')::int as warning,
+           count(*) filter (where severity = 'info')::int as info,
+           count(*) filter (where status = 'open')::int as open, count(*) filter (where status = 'acknowledged')::int as acknowledged,
+           count(*) filter (where status = 'resolved')::int as resolved, count(*) filter (where status = 'retracted')::int as retracted,
+           min(case severity when 'critical' then 0 when 'warning' then 1 else 2 end) as worst,
+           max(started_at) as newest, max(seen) as seen
+         from f group by sample_id
+       )
+       select g.sample_id as "sampleId", s.creator, s.sku, g.total,
+         json_build_object('critical', g.critical, 'warning', g.warning, 'info', g.info) as severity,
+         json_build_object('open', g.open, 'acknowledged', g.acknowledged, 'resolved', g.resolved, 'retracted', g.retracted) as status,
+         (array['critical', 'warning', 'info'])[g.worst + 1] as "worstSeverity",
+         ${iso('g.newest')} as "newestStartedAt", ${iso('g.seen')} as "lastSeenAt", count(*) over () as "groupsTotal"
+       from g join samples s on s.id = g.sample_id
+       order by g.first_rank limit $${n + 1} offset $${n + 2}`,
+      [...params, f.limit, f.offset],
+    );
+    // Past the last page there is no row to carry the count.
+    const total = rows[0] ? Number(rows[0].groupsTotal) : await this.groupCount(f);
+    if (rows.length === 0) return { groups: [], total };
+    const { rows: firsts } = await this.sql.query<ConditionException & { rn: number }>(
+      `select * from (
+         select ${COLUMNS}, row_number() over (partition by e.sample_id ${INBOX_ORDER}) as rn
+         ${FROM} where ${where} and e.sample_id = any($${n + 1})
+       ) t where rn <= $${n + 2}`,
+      [...params, rows.map((r) => r.sampleId), f.perGroup],
+    );
+    const bySample = new Map<string, ConditionException[]>();
+    for (const { rn: _rn, ...e } of firsts.sort((a, b) => a.rn - b.rn)) {
+      const list = bySample.get(e.sampleId) ?? [];
+      list.push(e);
+      bySample.set(e.sampleId, list);
+    }
+    return {
+      groups: rows.map(({ groupsTotal: _total, ...g }) => ({ ...g, exceptions: bySample.get(g.sampleId) ?? [] })),
+      total,
+    };
+  }
+
+  private async groupCount(f: ExceptionFilter): Promise<number> {
+    const { where, params } = filterSql(f);
+    const { rows } = await this.sql.query<{ n: number }>(`select count(distinct e.sample_id)::int as n ${FROM} where ${where}`, params);
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The status of each of these exceptions that exists. */
+  async statuses(ids: readonly number[]): Promise<Map<number, ExceptionStatus>> {
+    const { rows } = await this.sql.query<{ id: string; status: ExceptionStatus }>(
+      'select id, status from condition_exceptions where id = any($1::bigint[])', [ids]);
+    return new Map(rows.map((r) => [Number(r.id), r.status]));
+  }
+
+  /** open → acknowledged for each of `ids` still open, in one statement; returns those it acknowledged. */
+  async acknowledgeMany(ids: readonly number[], by: string, at: Date): Promise<number[]> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `with done as (
+         update condition_exceptions set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3, updated_at = $3
+         where id = any($1::bigint[]) and status = 'open' returning id
+       ), logged as (
+         insert into condition_exception_events (exception_id, kind, actor, at) select id, 'acknowledged', $2, $3 from done
+       )
+       select id from done`, [ids, by, at]);
+    return rows.map((r) => Number(r.id));
+  }
+
   async byIds(ids: readonly number[]): Promise<ConditionException[]> {
-    const { rows } = await this.sql.query<ConditionException>(`${SELECT} where e.id = any($1) ${INBOX_ORDER}`, [ids]);
+    const { rows } = await this.sql.query<ConditionException>(`${SELECT} where e.id = any($1::bigint[]) ${INBOX_ORDER}`, [ids]);
     return rows;
   }
 

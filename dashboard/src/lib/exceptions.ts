@@ -94,3 +94,88 @@ export const VIEW_STATUSES: Record<InboxView, ExceptionStatus[]> = {
   open: ['open', 'acknowledged'],
   closed: ['resolved', 'retracted'],
 };
+
+export const SEVERITIES: Severity[] = ['critical', 'warning', 'info'];
+export const STATUSES: ExceptionStatus[] = ['open', 'acknowledged', 'resolved', 'retracted'];
+export const STAGES = Object.keys(STAGE_LABEL);
+export const EXCEPTION_TYPES = Object.keys(TYPE_LABEL);
+
+/** Age filters: by when the condition began (event time), the time the rows show. */
+export const AGES: { value: string; label: string; api?: [string, string] }[] = [
+  { value: '', label: 'Any age' },
+  { value: 'within-1h', label: 'Began in the last hour', api: ['startedWithin', '1h'] },
+  { value: 'within-24h', label: 'Began in the last 24 h', api: ['startedWithin', '24h'] },
+  { value: 'within-7d', label: 'Began in the last 7 days', api: ['startedWithin', '7d'] },
+  { value: 'older-24h', label: 'Began over 24 h ago', api: ['startedOlderThan', '24h'] },
+  { value: 'older-7d', label: 'Began over 7 days ago', api: ['startedOlderThan', '7d'] },
+];
+const AGE_MS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+
+/** What the inbox shows, as kept in its URL (so a view can be shared and survives a reload). */
+export interface InboxQuery {
+  view: InboxView;
+  severity: Severity[];
+  type: string[];
+  stage: string[];
+  /** Empty: the view's statuses. */
+  status: ExceptionStatus[];
+  age: string;
+  /** 1-based page of groups. */
+  page: number;
+}
+
+const known = <T extends string>(values: string[], allowed: readonly T[]): T[] =>
+  allowed.filter((a) => values.includes(a));
+
+/** The query of the page's URL; values it does not know are dropped, never sent on. */
+export function readInboxQuery(params: URLSearchParams): InboxQuery {
+  const page = Number(params.get('page'));
+  return {
+    view: params.get('view') === 'closed' ? 'closed' : 'open',
+    severity: known(params.getAll('severity'), SEVERITIES),
+    type: known(params.getAll('type'), EXCEPTION_TYPES),
+    stage: known(params.getAll('stage'), STAGES),
+    status: known(params.getAll('status'), STATUSES),
+    age: AGES.some((a) => a.value === params.get('age')) ? (params.get('age') ?? '') : '',
+    page: Number.isInteger(page) && page > 1 ? page : 1,
+  };
+}
+
+/** The page's URL search for a query (defaults left out). */
+export function inboxSearch(q: InboxQuery): string {
+  const params = new URLSearchParams();
+  if (q.view === 'closed') params.set('view', 'closed');
+  for (const key of ['severity', 'type', 'stage', 'status'] as const) for (const v of q[key]) params.append(key, v);
+  if (q.age) params.set('age', q.age);
+  if (q.page > 1) params.set('page', String(q.page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The statuses a query lists: its own, or its view's. */
+export const statusesOf = (q: InboxQuery): ExceptionStatus[] => (q.status.length ? q.status : VIEW_STATUSES[q.view]);
+
+/** The API's filter parameters for a query (GET /api/exceptions and /groups). */
+export function apiFilters(q: InboxQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['severity', 'type', 'stage'] as const) for (const v of q[key]) params.append(key, v);
+  for (const s of statusesOf(q)) params.append('status', s);
+  const age = AGES.find((a) => a.value === q.age)?.api;
+  if (age) params.set(age[0], age[1]);
+  return params;
+}
+
+/** Whether an exception (say, one that just changed live) belongs in the view of `q` at `nowMs`. */
+export function matchesQuery(e: ConditionException, q: InboxQuery, nowMs: number): boolean {
+  if (q.severity.length && !q.severity.includes(e.severity)) return false;
+  if (q.type.length && !q.type.includes(e.type)) return false;
+  if (q.stage.length && !(e.stage !== null && q.stage.includes(e.stage))) return false;
+  if (!statusesOf(q).includes(e.status)) return false;
+  const age = AGES.find((a) => a.value === q.age)?.api;
+  if (age) {
+    const began = Date.parse(e.startedAt);
+    const line = nowMs - AGE_MS[age[1]]!;
+    if (age[0] === 'startedWithin' ? began < line : began >= line) return false;
+  }
+  return true;
+}

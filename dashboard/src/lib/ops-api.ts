@@ -1,4 +1,7 @@
-import { ApiError, http, type Alert, type Product, type Sample, type TelemetryPoint } from './api';
+import {
+  ApiError, http, type Alert, type ConditionException, type Disposition, type ExceptionStatus, type Product, type Sample,
+  type Severity, type TelemetryPoint,
+} from './api';
 
 /**
  * The operating pages' part of the API (samples list, sample actions, creators, KPIs,
@@ -141,10 +144,79 @@ export interface RequestResult {
   decision: { decision: 'approved' | 'rejected' | 'needs_approver'; rule: string; reasons: string[] };
 }
 
+/** An exception as the inbox reads it: one incident, with how often it recurred (GET /api/exceptions). */
+export interface InboxException extends ConditionException {
+  repeatCount: number;
+  lastSeenAt: string | null;
+}
+
+export interface ExceptionCounts {
+  total: number;
+  severity: Record<Severity, number>;
+  status: Record<ExceptionStatus, number>;
+}
+
+/** One sample's exceptions (GET /api/exceptions/groups). */
+export interface ExceptionGroup {
+  sampleId: string;
+  creator: string;
+  sku: string;
+  total: number;
+  severity: Record<Severity, number>;
+  status: Record<ExceptionStatus, number>;
+  worstSeverity: Severity;
+  newestStartedAt: string;
+  lastSeenAt: string;
+  /** The first few in inbox order. */
+  exceptions: InboxException[];
+}
+
+export interface ExceptionGroupPage {
+  groups: ExceptionGroup[];
+  /** Groups (samples) over all pages. */
+  total: number;
+  limit: number;
+  offset: number;
+  counts: ExceptionCounts;
+}
+
+/** What became of each id of a bulk action. */
+export interface BulkResult {
+  results: { id: number; outcome: 'done' | 'refused'; code?: string; reason?: string; current?: ExceptionStatus }[];
+  done: number;
+  refused: number;
+}
+
+/** The API's bound on the ids of one bulk request. */
+export const BULK_MAX = 500;
+
 /** The API's page size cap: lists longer than this are read page by page. */
 const PAGE = 1000;
 
 export const opsApi = {
+  /** One page of the inbox grouped by sample; `filters` are GET /api/exceptions/groups' query parameters. */
+  exceptionGroups(fetchFn: Fetch, filters: URLSearchParams, page: { limit: number; offset: number; perGroup: number }): Promise<ExceptionGroupPage> {
+    const params = new URLSearchParams(filters);
+    for (const [k, v] of Object.entries(page)) params.set(k, String(v));
+    return http.get(fetchFn, `/api/exceptions/groups?${params}`);
+  },
+
+  /** One page of the exceptions matching `filters`, with the total over all pages. */
+  exceptionPage(fetchFn: Fetch, filters: URLSearchParams, page: { limit: number; offset: number }): Promise<{ exceptions: InboxException[]; total: number }> {
+    const params = new URLSearchParams(filters);
+    for (const [k, v] of Object.entries(page)) params.set(k, String(v));
+    return http.get(fetchFn, `/api/exceptions?${params}`);
+  },
+
+  /** Acknowledges as the signed-in person (the API takes no name). At most BULK_MAX ids. */
+  acknowledgeExceptions(ids: readonly number[]): Promise<BulkResult> {
+    return http.post('/api/exceptions/acknowledge', { ids });
+  },
+
+  resolveExceptions(ids: readonly number[], disposition: Disposition, note?: string): Promise<BulkResult> {
+    return http.post('/api/exceptions/resolve', { ids, disposition, ...(note ? { note } : {}) });
+  },
+
   /** Samples newest first; every page up to `max` (the API has no count or server-side search). */
   async listSamples(fetchFn: Fetch, q: { status?: string; creator?: string; max?: number } = {}): Promise<SampleRecord[]> {
     const max = q.max ?? 5000;

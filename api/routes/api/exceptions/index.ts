@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../../http/route.ts';
-import { ConditionExceptionSchema, PageQuery } from '../../../http/schemas.ts';
+import { BulkResultSchema, ConditionExceptionSchema, ExceptionGroupPageSchema, ExceptionPageSchema, PageQuery } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { FULFILLMENT, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
 import { auditActor, principalOf } from '../../../plugins/auth.ts';
+import { BULK_MAX } from '../../../../core/services/exception.service.ts';
+import { ExceptionFilters, Page, filterOf } from './filters.ts';
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
-const Status = z.enum(['open', 'acknowledged', 'resolved', 'retracted']);
+const Disposition = z.enum(['accept', 'reship', 'write_off', 'carrier_claim']);
+const BulkIds = z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(BULK_MAX)
+  .describe('Exception ids; a repeated id counts once');
 const Actor = z.string().trim().min(1).max(200).optional()
   .describe('The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity');
 
@@ -23,14 +27,47 @@ const SampleActionSchema = z.discriminatedUnion('kind', [
 export default function exceptionRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
     method: 'GET', url: '/api/exceptions', tags: ['exceptions'], access: READERS,
-    summary: 'Condition exceptions, open first by severity and age (the fulfilment inbox)',
-    query: PageQuery.extend({
-      status: z.union([Status, z.array(Status)]).optional().transform((s) => (s === undefined ? undefined : [s].flat())),
-      sampleId: z.string().max(40).optional(),
-      severity: z.enum(['info', 'warning', 'critical']).optional(),
-    }),
-    responses: { 200: z.object({ exceptions: z.array(ConditionExceptionSchema) }) },
-    handler: async ({ query }) => ({ exceptions: await services.exceptions.list(query) }),
+    summary: 'Condition exceptions, open first by severity and age (the fulfilment inbox), one page with the total',
+    query: PageQuery.extend(ExceptionFilters.shape),
+    responses: { 200: ExceptionPageSchema },
+    errors: ['VALIDATION_FAILED'],
+    handler: async ({ query }) => {
+      const { exceptions, counts } = await services.exceptions.list({ ...filterOf(query, new Date()), limit: query.limit, offset: query.offset });
+      return { exceptions, total: counts.total, limit: query.limit, offset: query.offset, counts };
+    },
+  });
+
+  route(app, routes, {
+    method: 'GET', url: '/api/exceptions/groups', tags: ['exceptions'], access: READERS,
+    summary: 'The inbox grouped by sample: per sample its creator, SKU, counts by severity and status, worst severity, newest, and its first exceptions',
+    query: Page.extend(ExceptionFilters.shape),
+    responses: { 200: ExceptionGroupPageSchema },
+    errors: ['VALIDATION_FAILED'],
+    handler: async ({ query }) => {
+      const { groups, total, counts } = await services.exceptions.groups({
+        ...filterOf(query, new Date()), limit: query.limit, offset: query.offset, perGroup: query.perGroup,
+      });
+      return { groups, total, limit: query.limit, offset: query.offset, counts };
+    },
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/exceptions/acknowledge', tags: ['exceptions'], access: WORKERS,
+    summary: `Acknowledge up to ${BULK_MAX} open exceptions at once, as the signed-in principal; each id's outcome is reported`,
+    body: z.object({ ids: BulkIds }).strict(),
+    responses: { 200: BulkResultSchema },
+    errors: ['VALIDATION_FAILED'],
+    handler: ({ body, req }) => services.exceptions.acknowledgeMany(body.ids, principalOf(req).email, auditActor(req)),
+  });
+
+  route(app, routes, {
+    method: 'POST', url: '/api/exceptions/resolve', tags: ['exceptions'], access: FULFILLMENT,
+    summary: `Resolve up to ${BULK_MAX} exceptions with one disposition, as the signed-in principal; each id's outcome is reported`,
+    body: z.object({ ids: BulkIds, disposition: Disposition, note: z.string().max(2000).optional() }).strict(),
+    responses: { 200: BulkResultSchema },
+    errors: ['VALIDATION_FAILED'],
+    handler: ({ body, req }) =>
+      services.exceptions.resolveMany(body.ids, principalOf(req).email, body.disposition, body.note, auditActor(req)),
   });
 
   route(app, routes, {

@@ -2682,15 +2682,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Condition exceptions, open first by severity and age (the fulfilment inbox) */
+        /** Condition exceptions, open first by severity and age (the fulfilment inbox), one page with the total */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     offset?: number;
+                    severity?: ("info" | "warning" | "critical") | ("info" | "warning" | "critical")[];
+                    type?: string | string[];
+                    stage?: ("origin" | "in_transit" | "destination") | ("origin" | "in_transit" | "destination")[];
                     status?: ("open" | "acknowledged" | "resolved" | "retracted") | ("open" | "acknowledged" | "resolved" | "retracted")[];
                     sampleId?: string;
-                    severity?: "info" | "warning" | "critical";
+                    creator?: string;
+                    openedFrom?: string;
+                    openedBefore?: string;
+                    startedFrom?: string;
+                    startedBefore?: string;
+                    startedWithin?: string;
+                    startedOlderThan?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2704,12 +2713,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            exceptions: components["schemas"]["ConditionException"][];
-                        };
+                        "application/json": components["schemas"]["ExceptionPage"];
                     };
                 };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2740,6 +2747,228 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exceptions/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox grouped by sample: per sample its creator, SKU, counts by severity and status, worst severity, newest, and its first exceptions */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    perGroup?: number;
+                    severity?: ("info" | "warning" | "critical") | ("info" | "warning" | "critical")[];
+                    type?: string | string[];
+                    stage?: ("origin" | "in_transit" | "destination") | ("origin" | "in_transit" | "destination")[];
+                    status?: ("open" | "acknowledged" | "resolved" | "retracted") | ("open" | "acknowledged" | "resolved" | "retracted")[];
+                    sampleId?: string;
+                    creator?: string;
+                    openedFrom?: string;
+                    openedBefore?: string;
+                    startedFrom?: string;
+                    startedBefore?: string;
+                    startedWithin?: string;
+                    startedOlderThan?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExceptionGroupPage"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exceptions/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge up to 500 open exceptions at once, as the signed-in principal; each id's outcome is reported */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Exception ids; a repeated id counts once */
+                        ids: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkResult"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exceptions/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve up to 500 exceptions with one disposition, as the signed-in principal; each id's outcome is reported */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Exception ids; a repeated id counts once */
+                        ids: number[];
+                        /** @enum {string} */
+                        disposition: "accept" | "reship" | "write_off" | "carrier_claim";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkResult"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2806,6 +3035,10 @@ export interface paths {
                             resolutionNote: string | null;
                             openedAt: string;
                             updatedAt: string;
+                            /** @description Excursions this incident holds: a rule that flaps within the flap window extends the open incident */
+                            repeatCount: number;
+                            /** @description Event time of the latest breaching reading */
+                            lastSeenAt: string | null;
                             events: {
                                 kind: string;
                                 actor: string;
@@ -3023,6 +3256,10 @@ export interface paths {
                             resolutionNote: string | null;
                             openedAt: string;
                             updatedAt: string;
+                            /** @description Excursions this incident holds: a rule that flaps within the flap window extends the open incident */
+                            repeatCount: number;
+                            /** @description Event time of the latest breaching reading */
+                            lastSeenAt: string | null;
                             sampleAction: {
                                 /** @constant */
                                 kind: "none";
@@ -6153,6 +6390,14 @@ export interface components {
             /** @description Open or acknowledged exceptions of the parcel's sample */
             openExceptions: number;
         };
+        ExceptionPage: {
+            exceptions: components["schemas"]["ConditionException"][];
+            /** @description Exceptions matching the filters over all pages */
+            total: number;
+            limit: number;
+            offset: number;
+            counts: components["schemas"]["ExceptionCounts"];
+        };
         ConditionException: {
             id: number;
             sampleId: string;
@@ -6188,6 +6433,77 @@ export interface components {
             resolutionNote: string | null;
             openedAt: string;
             updatedAt: string;
+            /** @description Excursions this incident holds: a rule that flaps within the flap window extends the open incident */
+            repeatCount: number;
+            /** @description Event time of the latest breaching reading */
+            lastSeenAt: string | null;
+        };
+        ExceptionCounts: {
+            /** @description Exceptions matching the filters over all pages */
+            total: number;
+            severity: {
+                critical: number;
+                warning: number;
+                info: number;
+            };
+            status: {
+                open: number;
+                acknowledged: number;
+                resolved: number;
+                retracted: number;
+            };
+        };
+        ExceptionGroupPage: {
+            groups: components["schemas"]["ExceptionGroup"][];
+            /** @description Samples (groups) matching the filters over all pages */
+            total: number;
+            limit: number;
+            offset: number;
+            counts: components["schemas"]["ExceptionCounts"];
+        };
+        ExceptionGroup: {
+            sampleId: string;
+            creator: string;
+            sku: string;
+            /** @description The sample's exceptions matching the filters */
+            total: number;
+            severity: {
+                critical: number;
+                warning: number;
+                info: number;
+            };
+            status: {
+                open: number;
+                acknowledged: number;
+                resolved: number;
+                retracted: number;
+            };
+            /** @enum {string} */
+            worstSeverity: "info" | "warning" | "critical";
+            /** @description Event time the newest of them began */
+            newestStartedAt: string;
+            /** @description Event time of the latest breaching reading among them */
+            lastSeenAt: string;
+            /** @description The first ones in inbox order (perGroup at most) */
+            exceptions: components["schemas"]["ConditionException"][];
+        };
+        BulkResult: {
+            /** @description One per distinct id, in the order given */
+            results: {
+                id: number;
+                /** @enum {string} */
+                outcome: "done" | "refused";
+                /** @description Why it was refused: NOT_FOUND, INVALID_TRANSITION… */
+                code?: string;
+                reason?: string;
+                /**
+                 * @description Its status when refused for it
+                 * @enum {string}
+                 */
+                current?: "open" | "acknowledged" | "resolved" | "retracted";
+            }[];
+            done: number;
+            refused: number;
         };
         Alert: {
             id: number;
