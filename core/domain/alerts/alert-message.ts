@@ -24,6 +24,8 @@ export interface AlertFacts {
   sku: string;
   disposition?: string | null;
   resolvedBy?: string | null;
+  /** Excursions the incident holds (a rule that flapped within the profile's window); said when more than one. */
+  repeatCount?: number;
 }
 
 export interface AlertMessage {
@@ -35,6 +37,7 @@ export interface AlertMessage {
 const WHAT: Record<string, { label: string; unit: string; over: string; next: string }> = {
   too_hot: { label: 'Too hot', unit: '°C', over: 'above', next: 'Ask the creator to check the product on arrival; approve a reship if it is spoiled.' },
   too_cold: { label: 'Too cold', unit: '°C', over: 'below', next: 'Ask the creator to check the product on arrival; approve a reship if it is spoiled.' },
+  mkt_exceeded: { label: 'Mean kinetic temperature over its limit', unit: '°C', over: 'MKT, above', next: 'Ask the creator to check the product on arrival; the heat dose of the trip may have spoiled it.' },
   budget_exceeded: { label: 'Temperature budget used up', unit: '°C', over: 'outside the range, peak', next: 'Treat the product as compromised: plan a reship and a carrier claim.' },
   too_humid: { label: 'Too humid', unit: '%', over: 'above', next: 'Ask the creator to check the packaging for moisture on arrival.' },
   too_dry: { label: 'Too dry', unit: '%', over: 'below', next: 'Ask the creator to check the product on arrival.' },
@@ -63,7 +66,10 @@ export function alertMessage(f: AlertFacts, publicUrl: string): AlertMessage {
       // The budget rule measures time, not temperature: peak and limit are milliseconds.
       ? `${formatDuration(f.peak)} out of range in all (budget ${formatDuration(f.limit)})`
     : `${round(f.peak)} ${what.unit} (${what.over} the limit of ${round(f.limit)} ${what.unit})`.replace(/\s+/g, ' ');
-  const duration = f.type === 'no_signal' || f.type === 'shock' || f.type === 'budget_exceeded' ? '' : `, ${f.endedAt === null ? 'for' : 'lasted'} ${formatDuration(f.durationMs)}`;
+  const duration = f.type === 'no_signal' || f.type === 'shock' || f.type === 'budget_exceeded' || f.type === 'mkt_exceeded'
+    ? '' : `, ${f.endedAt === null ? 'for' : 'lasted'} ${formatDuration(f.durationMs)}`;
+  // One incident per problem: a box opened five times is one exception that says so.
+  const repeats = (f.repeatCount ?? 1) > 1 ? `, ${f.repeatCount} times` : '';
   const where = [f.stage ? STAGE[f.stage] ?? f.stage : null, f.lat !== null && f.lon !== null ? `near ${f.lat.toFixed(3)}, ${f.lon.toFixed(3)}` : null]
     .filter(Boolean).join(' ');
   const since = new Date(f.startedAt).toISOString().replace('.000Z', 'Z');
@@ -76,7 +82,7 @@ export function alertMessage(f: AlertFacts, publicUrl: string): AlertMessage {
     resolved: `Resolved by ${f.resolvedBy ?? 'someone'} with disposition ${f.disposition ?? 'none'}.`,
     retracted: 'Later readings showed this did not happen (a coverage gap, not a fault).',
   }[f.kind];
-  const body = `${what.label}: ${amount}${duration}, since ${since}${where ? `, ${where}` : ''}. ` +
+  const body = `${what.label}: ${amount}${repeats}${duration}, since ${since}${where ? `, ${where}` : ''}. ` +
     `Sample ${f.sampleId} for ${f.creator}, SKU ${f.sku}. ${next}`;
   return { title, body, link: `${publicUrl.replace(/\/$/, '')}/samples/${encodeURIComponent(f.sampleId)}` };
 }
