@@ -111,7 +111,7 @@ export class EpisodeRegistry {
    * what changed. Reported episodes outside `previous` are untouched, so the hot path can
    * pass only the ongoing ones.
    */
-  reconcile(previous: readonly Episode[], next: readonly Episode[], late?: { lateFrom: number | null }): EpisodeChanges {
+  reconcile(previous: readonly Episode[], next: readonly Episode[], why: { late: boolean; eventTime: number | null } = { late: false, eventTime: null }): EpisodeChanges {
     const changes: EpisodeChanges = { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
     const fresh = [...next].sort(compareEpisodes);
     const continued = matchContinued(previous, fresh);
@@ -120,14 +120,16 @@ export class EpisodeRegistry {
       if (matched.has(gone)) continue;
       this.remove(gone.id);
       changes.retracted.push(gone);
-      if (late) changes.corrected.push({ episode: gone, eventTime: late.lateFrom ?? gone.start, changed: { retracted: true } });
+      // A retraction withdraws something shown, whatever path found it (a silence filled by a buffered upload).
+      changes.corrected.push({ episode: gone, eventTime: why.eventTime ?? gone.start, changed: { retracted: true } });
     }
     for (const found of fresh) {
       const before = continued.get(found);
       const episode = { ...found, id: before?.id ?? this.issueId(found) };
       this.put(episode);
-      const changed = late && before ? shownChanges(before, episode) : undefined;
-      if (changed) changes.corrected.push({ episode, eventTime: late!.lateFrom ?? episode.start, changed });
+      // Live progress (a peak rising, an end arriving) is news; only a re-judgement by late readings corrects.
+      const changed = why.late && before ? shownChanges(before, episode) : undefined;
+      if (changed) changes.corrected.push({ episode, eventTime: why.eventTime ?? episode.start, changed });
       if (!before) {
         changes.opened.push(episode);
         if (episode.end !== null) changes.closed.push(episode);

@@ -133,7 +133,7 @@ export class TripEvaluator {
       return this.readings.length > 0 ? this.reconcileAll(null) : { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
     }
     const next = [...this.engine.closed.slice(closedBefore), ...this.engine.ongoing(this.now)];
-    return this.registry.reconcile(this.registry.ongoing(), next);
+    return this.registry.reconcile(this.registry.ongoing(), next, { late: false, eventTime: fresh[0]?.ts ?? null });
   }
 
   /** Late path: rewind to the last checkpoint before the earliest new reading and replay from there. */
@@ -155,7 +155,7 @@ export class TripEvaluator {
    */
   private reconcileAll(lateFrom: number | null): EpisodeChanges {
     this.fullReconcilePending = false;
-    return this.registry.reconcile(this.registry.all(), [...this.engine.closed, ...this.engine.ongoing(this.now)], { lateFrom });
+    return this.registry.reconcile(this.registry.all(), [...this.engine.closed, ...this.engine.ongoing(this.now)], { late: true, eventTime: lateFrom });
   }
 
   /** On the clock, the trip is over once now passes its end. */
