@@ -57,6 +57,8 @@ const isEmpty = (c: EpisodeChanges) =>
 export class ConditionMonitor {
   private readonly trips = new Map<string, TripSlot>();
   private chain: Promise<void> = Promise.resolve();
+  /** Readings waiting for the pass in progress to finish; judged together in the next one. */
+  private queued: { readings: Reading[]; done: Promise<void> } | null = null;
   private lifecycleChain: Promise<void> = Promise.resolve();
   private readonly tripsRepo: TripRepository;
 
@@ -71,13 +73,27 @@ export class ConditionMonitor {
     this.tripsRepo = new TripRepository(o.pool);
   }
 
-  /** Queues stored readings for judgement; returns when they have been judged and persisted. */
+  /**
+   * Queues stored readings for judgement; returns when they have been judged and persisted.
+   * Batches committed while the rules are busy are judged together, in commit order, as one
+   * pass and one transaction: under load the rules catch up instead of queueing one commit
+   * per ingest batch.
+   */
   judge(readings: readonly Reading[]): Promise<void> {
-    this.chain = this.chain.then(() => this.process(readings)).catch((err: unknown) => {
+    if (this.queued) {
+      this.queued.readings.push(...readings);
+      return this.queued.done;
+    }
+    const queued = { readings: [...readings], done: Promise.resolve() };
+    this.queued = queued;
+    queued.done = this.chain = this.chain.then(() => {
+      this.queued = null;
+      return this.process(queued.readings);
+    }).catch((err: unknown) => {
       this.o.log.error({ err }, 'condition rules failed for a batch; the trip is re-judged from storage next time');
-      for (const id of new Set(readings.map((r) => r.deviceId))) this.trips.delete(id);
+      for (const id of new Set(queued.readings.map((r) => r.deviceId))) this.trips.delete(id);
     });
-    return this.chain;
+    return queued.done;
   }
 
   /** Resolves once everything queued so far has been judged and its lifecycle evidence applied. */
