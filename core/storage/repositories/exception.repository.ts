@@ -166,24 +166,32 @@ export class ExceptionRepository {
 
     if (updates.length) {
       const col = <T>(f: (u: (typeof updates)[number]) => T) => updates.map(f);
-      const { rows } = await this.sql.query<{ id: number; sampleId: string; episodeId: string }>(
+      // The second alias reads each row as it was before this statement: live progress (a longer
+      // duration, the latest reading) updates the row but is not worth a history event.
+      const { rows } = await this.sql.query<{ id: number; sampleId: string; episodeId: string; shownChanged: boolean }>(
         `update condition_exceptions c set ended_at = to_timestamp(u.end_ms / 1000.0), ended_by = u.ended_by, peak = u.peak,
            duration_ms = u.duration_ms, evidence = u.evidence::int[], started_at = to_timestamp(u.start_ms / 1000.0),
            repeat_count = u.repeat_count, last_seen_at = to_timestamp(u.last_seen_ms / 1000.0), updated_at = now()
          from unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::float8[], $6::bigint[], $7::text[], $8::float8[],
            $9::int[], $10::float8[]) as u(sample_id, episode_id, end_ms, ended_by, peak, duration_ms, evidence, start_ms,
-           repeat_count, last_seen_ms)
-         where c.sample_id = u.sample_id and c.episode_id = u.episode_id
-         returning c.id, c.sample_id as "sampleId", c.episode_id as "episodeId"`,
+           repeat_count, last_seen_ms), condition_exceptions o
+         where o.sample_id = u.sample_id and o.episode_id = u.episode_id and c.id = o.id
+         returning c.id, c.sample_id as "sampleId", c.episode_id as "episodeId",
+           (o.peak is distinct from c.peak or o.started_at is distinct from c.started_at or o.repeat_count is distinct from c.repeat_count
+             or o.ended_at is distinct from c.ended_at or o.ended_by is distinct from c.ended_by) as "shownChanged"`,
         [col((u) => u.sampleId), col((u) => u.e.id), col((u) => u.e.end), col((u) => u.e.endedBy), col((u) => u.e.peak),
           col((u) => u.e.durationMs), col((u) => `{${u.e.evidence.join(',')}}`), col((u) => u.e.start),
           col((u) => u.e.repeatCount), col((u) => u.e.lastSeen)],
       );
-      for (const r of rows) idOf.set(key(r.sampleId, r.episodeId), r.id);
+      const shownChanged = new Set<number>();
+      for (const r of rows) {
+        idOf.set(key(r.sampleId, r.episodeId), r.id);
+        if (r.shownChanged) shownChanged.add(r.id);
+      }
       for (const u of updates) {
         const id = idOf.get(key(u.sampleId, u.e.id));
         if (id === undefined) continue;
-        history.push({ id, kind: u.kind, actor: 'rule:' + u.e.rule, detail: episodeDetail(u.e) });
+        if (u.kind === 'ended' || shownChanged.has(id)) history.push({ id, kind: u.kind, actor: 'rule:' + u.e.rule, detail: episodeDetail(u.e) });
         if (u.kind === 'ended') events.push({ id, kind: 'ended' });
         touched.push(id);
       }
