@@ -183,9 +183,12 @@ export class ConditionMonitor {
     ]);
     const stageAt = stageByGeofence({ origin: trip.origin, destination: trip.destination, radiusM: trip.radiusM });
     const profile = profileOf(trip, this.o.log);
+    // The tracker is switched on when the parcel is packed: its first reading of the trip. A tracker
+    // re-used after an earlier trip was on before this one: its trip starts when it was attached.
+    const firstTs = stored[0]?.ts;
+    const startedAt = trip.since && firstTs !== undefined ? Math.max(firstTs, trip.attachedAt.getTime()) : firstTs;
     const evaluator = new TripEvaluator(profile, {
-      // The tracker is switched on when the parcel is packed: its first reading of the trip.
-      ...(stored[0] ? { startedAt: stored[0].ts } : {}),
+      ...(startedAt !== undefined ? { startedAt } : {}),
       stageAt,
       // Packed at the warehouse: until a fix says otherwise, a parcel with an origin is there.
       initialStage: trip.origin ? 'origin' : 'in_transit',

@@ -187,9 +187,23 @@ describe('the trip ends, and late data is corrected in the open', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ type: 'opened_in_transit', ended_by: 'trip_end', repeat_count: 1 });
     expect(rows[0]!.ended_at!.getTime()).toBe(t0 + 70 * MIN);
-    // The history stays on the old sample; the tracker is free for the next one.
-    const sample = await p.api<{ trackerId: string | null }>(`/api/samples/${t.sampleId}`);
-    expect(sample.status).toBe(200);
+    // The history stays on the old sample; the tracker is free for the next one, whose trip starts when it is
+    // attached: what the tracker saw between the two trips (the box open on the way back) is not judged.
+    const next = await p.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator: '@ava.cooks', sku: 'ANY-SKU' } });
+    const attach = await p.api(`/api/samples/${next.body.id}/tracker`, { method: 'PUT', json: { deviceId: t.deviceId } });
+    expect(attach.status).toBe(200);
+    const attachedAt = Date.now();
+    await t.send([
+      { seq: 7, ts: t0 + 120 * MIN, ...ON_THE_ROAD, lightLux: 600 },
+      { seq: 8, ts: attachedAt - 5 * MIN, ...ON_THE_ROAD, lightLux: 600 },
+      { seq: 9, ts: attachedAt + 20 * MIN, ...ON_THE_ROAD, lightLux: 700 },
+    ]);
+    const onNext = await waitFor(async () => {
+      const r = await p.pool.query<{ type: string; started_at: Date }>('select type, started_at from condition_exceptions where sample_id = $1', [next.body.id]);
+      return r.rows.length ? r.rows : undefined;
+    }, 3000, 'the next trip judged');
+    expect(onNext.map((r) => [r.type, r.started_at.getTime()])).toEqual([['opened_in_transit', attachedAt + 20 * MIN]]);
+    expect(await t.rows()).toHaveLength(1);
   });
 
   it('a late batch that moves the start and the peak of an incident already shown appends a corrected event with both times', async () => {
