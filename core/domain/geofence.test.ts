@@ -15,7 +15,8 @@ describe('geofences', () => {
     expect(stage(r(34.0530, -118.2437))).toBe('origin'); // ~90 m away
     expect(stage(r(40.7150, -74.006))).toBe('destination'); // ~245 m away
     expect(stage(r(39.0, -95.0))).toBe('in_transit');
-    expect(stage(r())).toBe('in_transit');
+    // No fix, no stage: the engine keeps the last known one (it used to say in transit, which flooded delivered parcels).
+    expect(stage(r())).toBeNull();
   });
 
   it("widens the circle by the fix's accuracy, up to the radius", () => {

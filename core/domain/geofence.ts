@@ -24,15 +24,15 @@ export function distanceM(a: LatLon, b: LatLon): number {
 }
 
 /**
- * The stage of a reading from the trip's two geofences: inside the origin warehouse's
- * circle → origin, inside the creator's → destination, anywhere else → in transit.
- * A fix's own accuracy widens the circle, so a coarse fix at the door still counts.
- * Without a fix the reading is in transit: a pure function of the reading, as the
- * condition engine requires when it re-judges late readings.
+ * The stage a reading's own fix shows from the trip's two geofences: inside the origin
+ * warehouse's circle → origin, inside the creator's → destination, anywhere else → in
+ * transit. A fix's own accuracy widens the circle, so a coarse fix at the door still
+ * counts. Without a fix it says nothing (null): the condition engine keeps the last known
+ * stage in its event-time fold, instead of calling an unopened box indoors "in transit".
  */
-export function stageByGeofence(g: TripGeofences): (r: Reading) => Stage {
+export function stageByGeofence(g: TripGeofences): (r: Reading) => Stage | null {
   return (r) => {
-    if (r.lat === undefined || r.lon === undefined) return 'in_transit';
+    if (r.lat === undefined || r.lon === undefined) return null;
     const p = { lat: r.lat, lon: r.lon };
     const slack = Math.min(r.accM ?? 0, g.radiusM);
     if (g.destination && distanceM(p, g.destination) <= g.radiusM + slack) return 'destination';

@@ -63,8 +63,9 @@ describe('condition exceptions raised against the sample', () => {
     expect(open.body.exceptions.length).toBeGreaterThanOrEqual(1);
     expect(parcels.body.parcels.find((x) => x.deviceId === parcel.id)?.openExceptions).toBe(open.body.exceptions.length);
 
-    // ...then the rest, as a late batch in shuffled order: it ends the episode, no second one.
-    await parcel.send([readings[13]!, readings[11]!, readings[12]!]);
+    // ...then the rest, as a late batch in shuffled order: it ends the episode, no second one. The incident's
+    // end is final once the temperature stayed in range for the profile's flap window (30 min): the reading at t0+100.
+    await parcel.send([readings[13]!, readings[11]!, { seq: 14, ts: t0 + 100 * MIN, tempC: 20, lat: 39, lon: -98 }, readings[12]!]);
     const ended = await waitFor(async () => {
       const { body } = await p.api<Exception & { events: { kind: string }[] }>(`/api/exceptions/${opened.id}`);
       return body.endedAt ? body : undefined;
@@ -94,7 +95,8 @@ describe('condition exceptions raised against the sample', () => {
 
   it('judges by event time: the heat excursion scenario uploaded as one shuffled late batch gives the same episode', async () => {
     const sku = `CHOC-${suffix()}`;
-    await aProduct(p.pool, { sku, profile: CONDITION_PRESETS.chocolate });
+    // One excursion, no flap window: its end is final at the reading that ends it.
+    await aProduct(p.pool, { sku, profile: { ...CONDITION_PRESETS.chocolate, flapWindowMs: 0 } });
     const parcel = await packedTracker(sku);
     const t0 = Date.now() - 90 * MIN;
     // 20 °C, then 30–31 °C from t0+30 for 25 min, then 20 °C again.

@@ -57,6 +57,13 @@ async function playInParcel(make: (startAt: number) => Scenario, profile: Condit
  */
 const replayable = (profile: ConditionProfileInput): ConditionProfileInput => ({ ...profile, noSignal: { timeoutMs: 6 * 60 * MIN } });
 
+/**
+ * Each scenario is one excursion: judged without a flap window, its end is final at the
+ * reading that ends it. (With the window, the incident's end waits until the rule stayed
+ * clear that long: test/e2e/condition-incidents.test.ts.)
+ */
+const oneExcursion = (profile: ConditionProfileInput): ConditionProfileInput => ({ ...profile, flapWindowMs: 0 });
+
 const summary = (e: Exception) => ({ type: e.type, severity: e.severity, start: Date.parse(e.startedAt), end: e.endedAt === null ? null : Date.parse(e.endedAt), peak: e.peak });
 
 interface Case {
@@ -72,7 +79,9 @@ const CASES: Record<string, Case> = {
   'cold exposure → too_cold': { make: (startAt) => SCENARIOS.coldExposure({ startAt }), profile: replayable(CONDITION_PRESETS['cold-chain']), type: 'too_cold', severity: 'critical' },
   'short warm spells → budget_exceeded': {
     make: (startAt) => SCENARIOS.stabilityBudget({ startAt, limitC: 28, budgetMin: 60, spellMin: 15 }),
-    profile: replayable(CONDITION_PRESETS.chocolate), type: 'budget_exceeded', severity: 'critical',
+    // MKT off: the same warm spells also take the chocolate's MKT over 25 °C (mkt_exceeded, tested in condition-incidents).
+    profile: replayable({ ...CONDITION_PRESETS.chocolate, temperature: { ...CONDITION_PRESETS.chocolate.temperature!, mkt: undefined } }),
+    type: 'budget_exceeded', severity: 'critical',
   },
   'damp air → too_humid': { make: (startAt) => SCENARIOS.humid({ startAt }), profile: CONDITION_PRESETS.chocolate, type: 'too_humid', severity: 'warning' },
   'dry air → too_dry': {
@@ -95,7 +104,7 @@ const CASES: Record<string, Case> = {
 
 describe('device-sim scenarios through the real platform', () => {
   it.each(Object.entries(CASES))('%s: exactly that exception opens against the sample, at the event time with the scenario\'s peak', async (_name, c) => {
-    const { scenario, exceptions } = await playInParcel(c.make, c.profile, { geofenced: c.geofenced ?? false });
+    const { scenario, exceptions } = await playInParcel(c.make, oneExcursion(c.profile), { geofenced: c.geofenced ?? false });
     const { incident } = scenario;
     expect(exceptions.map(summary)).toEqual([{ type: c.type, severity: c.severity, start: incident.start, end: incident.end, peak: incident.peak }]);
   });
@@ -103,9 +112,9 @@ describe('device-sim scenarios through the real platform', () => {
   it('the heat excursion uploaded as a late, shuffled batch after a coverage gap gives the same episode as live', async () => {
     const make = (startAt: number) => SCENARIOS.heatExcursion({ startAt });
     const at = startAt(make);
-    const live = await playInParcel(make, CONDITION_PRESETS.chocolate, { at });
+    const live = await playInParcel(make, oneExcursion(CONDITION_PRESETS.chocolate), { at });
     // Out of coverage from minute 20 (before the heat) to the end: the rest arrives as one shuffled batch.
-    const late = await playInParcel(make, CONDITION_PRESETS.chocolate, { at, coverageGapFrom: 20 * MIN });
+    const late = await playInParcel(make, oneExcursion(CONDITION_PRESETS.chocolate), { at, coverageGapFrom: 20 * MIN });
     expect(late.exceptions.map(summary)).toEqual(live.exceptions.map(summary));
     expect(late.exceptions.map(summary)).toEqual([
       { type: 'too_hot', severity: 'warning', start: late.scenario.incident.start, end: late.scenario.incident.end, peak: 31 },

@@ -59,10 +59,11 @@ describe('tracker evidence moves the sample lifecycle', () => {
     expect(ex.body.exceptions.map((e) => e.type)).toEqual(['opened_at_destination']);
   });
 
-  it('a chocolate parcel heating in transit moves the sample into the damaged branch, open to a reship', async () => {
-    const s = await shippedSample('chocolate');
-    const t0 = Date.now() - 2 * 3600_000;
-    const temps = [20, 20, 20, 20, 20, 20, 30, 31, 30.5, 30, 31];
+  it('a critical excursion (cold chain out of 2–8 °C) moves the sample into the damaged branch, open to a reship', async () => {
+    // Before: any excursion moved the sample to damaged; now only one at or above the profile's damageSeverity (critical).
+    const s = await shippedSample('cold-chain');
+    const t0 = Date.now() - 3 * 3600_000;
+    const temps = [5, 5, 5, 5, 5, 5, 12, 12, 12, 12, 12, 12, 12];
     await s.send(temps.map((tempC, i) => ({ seq: i, ts: t0 + i * 5 * MIN, tempC, lat: 35 + i * 0.01, lon: -110 })));
     const tl = await waitFor(async () => { const t = await s.timeline(); return t.status === 'damaged' ? t : undefined; }, 3000, 'damaged');
     const damage = tl.transitions.find((x) => x.event === 'report_damage')!;
@@ -71,5 +72,28 @@ describe('tracker evidence moves the sample lifecycle', () => {
     const reship = await p.api<{ sample: { reshipOf: string } }>(`/api/samples/${s.id}/reship`, { method: 'POST', json: { requestedBy: 'fulfilment-sam' } });
     expect(reship.status).toBe(201);
     expect(reship.body.sample.reshipOf).toBe(s.id);
+  });
+
+  it('a warning-level shock on chocolate stays on the record and in the inbox but does not damage the sample; a critical one on a fragile parcel does', async () => {
+    const choc = await shippedSample('chocolate');
+    const glass = await shippedSample('fragile');
+    const t0 = Date.now() - 2 * 3600_000;
+    const drop = (shockG: number) => [
+      { seq: 0, ts: t0, lat: 35, lon: -110 },
+      { seq: 1, ts: t0 + 20 * MIN, lat: 35.1, lon: -110, shockG },
+      { seq: 2, ts: t0 + 25 * MIN, lat: 35.2, lon: -110 },
+    ];
+    await choc.send(drop(20));
+    await glass.send(drop(20));
+    await waitFor(async () => (await glass.timeline()).status === 'damaged', 3000, 'the fragile sample damaged');
+    const shocks = await waitFor(async () => {
+      const { body } = await p.api<{ exceptions: { type: string; severity: string; status: string }[] }>(`/api/exceptions?sampleId=${choc.id}`);
+      return body.exceptions.length ? body.exceptions : undefined;
+    }, 3000, "the chocolate's shock exception");
+    expect(shocks).toMatchObject([{ type: 'shock', severity: 'warning', status: 'open' }]);
+    await p.conditions.drain();
+    const tl = await choc.timeline();
+    expect(tl.status).toBe('in_transit');
+    expect(tl.transitions.map((x) => x.event)).not.toContain('report_damage');
   });
 });

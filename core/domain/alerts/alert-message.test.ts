@@ -28,6 +28,19 @@ describe('alert messages', () => {
     expect(m.body).toMatch(/^Temperature budget used up: 1 h 30 min out of range in all \(budget 1 h\), since /);
   });
 
+  it('say how many times when one incident holds several excursions, and whether the trip end ended it', () => {
+    const opened = alertMessage({ ...facts, type: 'opened_in_transit', severity: 'critical', peak: 400, limit: 10, repeatCount: 4 }, 'http://x');
+    expect(opened.body).toMatch(/^Box opened in transit: 400 lux \(light the limit of 10 lux\), 4 times, for 25 min, since /);
+    expect(alertMessage({ ...facts, repeatCount: 1 }, 'http://x').body).not.toContain('times');
+    const atTripEnd = alertMessage({ ...facts, kind: 'ended', endedAt: facts.startedAt + 25 * 60_000, endedBy: 'trip_end' }, 'http://x');
+    expect(atTripEnd.body).toContain('The trip ended while it was still going on');
+  });
+
+  it('state MKT over its limit as the trip figure against the limit', () => {
+    const m = alertMessage({ ...facts, type: 'mkt_exceeded', peak: 26.4, limit: 25 }, 'http://x');
+    expect(m.body).toMatch(/^Mean kinetic temperature over its limit: MKT 26\.4 °C over the trip \(limit 25\.0 °C\), since /);
+  });
+
   it('format durations for people', () => {
     expect(formatDuration(20 * 60_000)).toBe('20 min');
     expect(formatDuration(120 * 60_000)).toBe('2 h');

@@ -24,6 +24,10 @@ export interface AlertFacts {
   sku: string;
   disposition?: string | null;
   resolvedBy?: string | null;
+  /** Excursions the incident holds (a rule that flapped within the profile's window); said when more than one. */
+  repeatCount?: number;
+  /** How it ended: `trip_end` = still going on when the trip ended (receipt + grace), not back in range. */
+  endedBy?: string | null;
 }
 
 export interface AlertMessage {
@@ -35,6 +39,7 @@ export interface AlertMessage {
 const WHAT: Record<string, { label: string; unit: string; over: string; next: string }> = {
   too_hot: { label: 'Too hot', unit: '°C', over: 'above', next: 'Ask the creator to check the product on arrival; approve a reship if it is spoiled.' },
   too_cold: { label: 'Too cold', unit: '°C', over: 'below', next: 'Ask the creator to check the product on arrival; approve a reship if it is spoiled.' },
+  mkt_exceeded: { label: 'Mean kinetic temperature over its limit', unit: '°C', over: 'above', next: 'Ask the creator to check the product on arrival; the heat dose of the trip may have spoiled it.' },
   budget_exceeded: { label: 'Temperature budget used up', unit: '°C', over: 'outside the range, peak', next: 'Treat the product as compromised: plan a reship and a carrier claim.' },
   too_humid: { label: 'Too humid', unit: '%', over: 'above', next: 'Ask the creator to check the packaging for moisture on arrival.' },
   too_dry: { label: 'Too dry', unit: '%', over: 'below', next: 'Ask the creator to check the product on arrival.' },
@@ -62,8 +67,14 @@ export function alertMessage(f: AlertFacts, publicUrl: string): AlertMessage {
     : f.type === 'budget_exceeded'
       // The budget rule measures time, not temperature: peak and limit are milliseconds.
       ? `${formatDuration(f.peak)} out of range in all (budget ${formatDuration(f.limit)})`
+    : f.type === 'mkt_exceeded'
+      // A tenth of a degree matters against an MKT limit; the peak is the highest MKT of the trip so far.
+      ? `MKT ${f.peak.toFixed(1)} °C over the trip (limit ${f.limit.toFixed(1)} °C)`
     : `${round(f.peak)} ${what.unit} (${what.over} the limit of ${round(f.limit)} ${what.unit})`.replace(/\s+/g, ' ');
-  const duration = f.type === 'no_signal' || f.type === 'shock' || f.type === 'budget_exceeded' ? '' : `, ${f.endedAt === null ? 'for' : 'lasted'} ${formatDuration(f.durationMs)}`;
+  const duration = f.type === 'no_signal' || f.type === 'shock' || f.type === 'budget_exceeded' || f.type === 'mkt_exceeded'
+    ? '' : `, ${f.endedAt === null ? 'for' : 'lasted'} ${formatDuration(f.durationMs)}`;
+  // One incident per problem: a box opened five times is one exception that says so.
+  const repeats = (f.repeatCount ?? 1) > 1 ? `, ${f.repeatCount} times` : '';
   const where = [f.stage ? STAGE[f.stage] ?? f.stage : null, f.lat !== null && f.lon !== null ? `near ${f.lat.toFixed(3)}, ${f.lon.toFixed(3)}` : null]
     .filter(Boolean).join(' ');
   const since = new Date(f.startedAt).toISOString().replace('.000Z', 'Z');
@@ -72,11 +83,13 @@ export function alertMessage(f: AlertFacts, publicUrl: string): AlertMessage {
   const next = {
     opened: `Next: ${what.next}`,
     escalated: `Next: acknowledge it and act. ${what.next}`,
-    ended: 'The condition is back in range; the exception stays open until someone resolves it.',
+    ended: f.endedBy === 'trip_end'
+      ? 'The trip ended while it was still going on; the exception stays open until someone resolves it.'
+      : 'The condition is back in range; the exception stays open until someone resolves it.',
     resolved: `Resolved by ${f.resolvedBy ?? 'someone'} with disposition ${f.disposition ?? 'none'}.`,
     retracted: 'Later readings showed this did not happen (a coverage gap, not a fault).',
   }[f.kind];
-  const body = `${what.label}: ${amount}${duration}, since ${since}${where ? `, ${where}` : ''}. ` +
+  const body = `${what.label}: ${amount}${repeats}${duration}, since ${since}${where ? `, ${where}` : ''}. ` +
     `Sample ${f.sampleId} for ${f.creator}, SKU ${f.sku}. ${next}`;
   return { title, body, link: `${publicUrl.replace(/\/$/, '')}/samples/${encodeURIComponent(f.sampleId)}` };
 }

@@ -13,6 +13,13 @@ export interface Detector {
   ongoing(now: number | undefined): Episode[];
   /** Captures the state; the returned function puts it back, as often as needed. */
   save(): () => void;
+  /**
+   * The trip ended at `endsAt` (README, "Trip end"): what is still going on ends there
+   * (`endedBy: 'trip_end'`) and is emitted; the detector judges nothing more.
+   */
+  finish(endsAt: number, emit: EmitEpisode): void;
+  /** The run this detector is in, confirmed or not (an incident waits for it before it closes). */
+  activeRun(): { type: EpisodeType; start: number } | null;
 }
 
 /** A detector whose whole state is one plain-data object, so saving it is a deep copy. */
@@ -25,6 +32,11 @@ export abstract class StatefulDetector<State> implements Detector {
 
   abstract step(staged: StagedReading, emit: EmitEpisode): void;
   abstract ongoing(now: number | undefined): Episode[];
+  abstract finish(endsAt: number, emit: EmitEpisode): void;
+
+  activeRun(): { type: EpisodeType; start: number } | null {
+    return null;
+  }
 
   save(): () => void {
     const saved = structuredClone(this.state);
@@ -54,15 +66,17 @@ export function naturalEpisodeKey(e: Pick<Episode, 'rule' | 'type' | 'start' | '
   return `${e.rule}:${e.type}:${e.start}:${e.startSeq ?? '-'}`;
 }
 
-export type EpisodeDraft = Omit<Episode, 'id'>;
+/** An excursion as a detector finds it: one excursion (repeatCount 1) until incidents merge it. */
+export type EpisodeDraft = Omit<Episode, 'id' | 'repeatCount'>;
 
-export const withNaturalId = (draft: EpisodeDraft): Episode => ({ id: naturalEpisodeKey(draft), ...draft });
+export const withNaturalId = (draft: EpisodeDraft): Episode => ({ id: naturalEpisodeKey(draft), ...draft, repeatCount: 1 });
 
 const RULE_ORDER: readonly RuleName[] = ['temperature', 'humidity', 'shock', 'tilt', 'light', 'battery', 'no_signal'];
 const TYPE_ORDER: readonly EpisodeType[] = [
   'too_hot',
   'too_cold',
   'budget_exceeded',
+  'mkt_exceeded',
   'too_humid',
   'too_dry',
   'shock',

@@ -11,6 +11,50 @@ export interface EpisodeChanges {
   closed: Episode[];
   /** Previously reported, no longer supported by the readings (a late reading disproved it); the last reported version. */
   retracted: Episode[];
+  /**
+   * Facts people were already shown that late readings changed (start moved, peak, end,
+   * repeats, or retracted): the platform records each as a correction, never silently.
+   * Each episode is also in `updated`, `closed` or `retracted`.
+   */
+  corrected: Correction[];
+}
+
+/** One shown fact before and after. Times are epoch ms. */
+export interface FactChange<T> {
+  from: T;
+  to: T;
+}
+
+export interface Correction {
+  /** The episode as it is now (the last reported version, if retracted). */
+  episode: Episode;
+  /** Event time of the change: the earliest late reading that caused it, or the episode's start on a rebuild. */
+  eventTime: number;
+  changed: {
+    start?: FactChange<number>;
+    peak?: FactChange<number>;
+    end?: FactChange<number | null>;
+    endedBy?: FactChange<Episode['endedBy']>;
+    repeatCount?: FactChange<number>;
+    severity?: FactChange<Episode['severity']>;
+    retracted?: true;
+  };
+}
+
+/** Peaks come back from storage as float4 readings: equal within rounding is the same peak. */
+const samePeak = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** What `after` changed of the facts `before` showed; undefined when nothing shown changed. */
+function shownChanges(before: Episode, after: Episode): Correction['changed'] | undefined {
+  const changed: Correction['changed'] = {};
+  if (before.start !== after.start) changed.start = { from: before.start, to: after.start };
+  if (!samePeak(before.peak, after.peak)) changed.peak = { from: before.peak, to: after.peak };
+  // An end nobody was shown yet is news, not a correction.
+  if (before.end !== null && before.end !== after.end) changed.end = { from: before.end, to: after.end };
+  if (before.end !== null && before.endedBy !== after.endedBy) changed.endedBy = { from: before.endedBy, to: after.endedBy };
+  if (before.repeatCount !== after.repeatCount) changed.repeatCount = { from: before.repeatCount, to: after.repeatCount };
+  if (before.severity !== after.severity) changed.severity = { from: before.severity, to: after.severity };
+  return Object.keys(changed).length > 0 ? changed : undefined;
 }
 
 const endOf = (e: Episode) => e.end ?? Number.POSITIVE_INFINITY;
@@ -28,6 +72,8 @@ function sameEpisode(a: Episode, b: Episode): boolean {
     a.durationMs === b.durationMs &&
     a.startSeq === b.startSeq &&
     a.stage === b.stage &&
+    a.repeatCount === b.repeatCount &&
+    a.lastSeen === b.lastSeen &&
     a.evidence.length === b.evidence.length &&
     a.evidence.every((seq, i) => seq === b.evidence[i])
   );
@@ -65,8 +111,8 @@ export class EpisodeRegistry {
    * what changed. Reported episodes outside `previous` are untouched, so the hot path can
    * pass only the ongoing ones.
    */
-  reconcile(previous: readonly Episode[], next: readonly Episode[]): EpisodeChanges {
-    const changes: EpisodeChanges = { opened: [], updated: [], closed: [], retracted: [] };
+  reconcile(previous: readonly Episode[], next: readonly Episode[], why: { late: boolean; eventTime: number | null } = { late: false, eventTime: null }): EpisodeChanges {
+    const changes: EpisodeChanges = { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
     const fresh = [...next].sort(compareEpisodes);
     const continued = matchContinued(previous, fresh);
     const matched = new Set(continued.values());
@@ -74,11 +120,16 @@ export class EpisodeRegistry {
       if (matched.has(gone)) continue;
       this.remove(gone.id);
       changes.retracted.push(gone);
+      // A retraction withdraws something shown, whatever path found it (a silence filled by a buffered upload).
+      changes.corrected.push({ episode: gone, eventTime: why.eventTime ?? gone.start, changed: { retracted: true } });
     }
     for (const found of fresh) {
       const before = continued.get(found);
       const episode = { ...found, id: before?.id ?? this.issueId(found) };
       this.put(episode);
+      // Live progress (a peak rising, an end arriving) is news; only a re-judgement by late readings corrects.
+      const changed = why.late && before ? shownChanges(before, episode) : undefined;
+      if (changed) changes.corrected.push({ episode, eventTime: why.eventTime ?? episode.start, changed });
       if (!before) {
         changes.opened.push(episode);
         if (episode.end !== null) changes.closed.push(episode);
@@ -89,6 +140,7 @@ export class EpisodeRegistry {
       }
     }
     changes.retracted.sort(compareEpisodes);
+    changes.corrected.sort((a, b) => compareEpisodes(a.episode, b.episode));
     return changes;
   }
 

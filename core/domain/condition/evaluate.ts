@@ -17,6 +17,8 @@ export function evaluateTrip(
 ): TripEvaluation {
   const engine = new ConditionEngine(profile, context);
   for (const reading of tripReadingsInEventOrder(readings)) engine.step(reading);
+  // On the clock, the trip is over once now passes its end (readings after it are not judged anyway).
+  if (context.now !== undefined && engine.endsAt !== undefined && context.now >= engine.endsAt) engine.finish();
   const episodes = [...engine.closed, ...engine.ongoing(context.now)].sort(compareEpisodes);
   return { episodes, ...engine.summary() };
 }

@@ -1,5 +1,5 @@
 import { evidenceSeqs, pointOf, StatefulDetector, withNaturalId, type EmitEpisode } from './detector.ts';
-import type { Episode, Severity, Stage, StagedReading } from './types.ts';
+import type { EndedBy, Episode, Severity, Stage, StagedReading } from './types.ts';
 
 /**
  * Shock is instantaneous: a reading's shockG is already the peak since the previous
@@ -31,6 +31,7 @@ export class ShockDetector extends StatefulDetector<Record<string, never>> {
         startSeq: seq,
         evidence: [seq],
         stage: staged.stage,
+        lastSeen: ts,
       }),
     );
   }
@@ -38,6 +39,8 @@ export class ShockDetector extends StatefulDetector<Record<string, never>> {
   ongoing(): Episode[] {
     return [];
   }
+
+  finish(): void {}
 }
 
 /** The last moment the tracker was known to be alive: a judged reading, or the start of judging. */
@@ -75,7 +78,14 @@ export class SilenceDetector extends StatefulDetector<{ last: SignalPoint | null
     return [this.episode(last, null, null, now)];
   }
 
-  private episode(from: SignalPoint, end: number | null, endSeq: number | null, now?: number): Episode {
+  /** A silence still going on at the trip end ends there; none starts after it. */
+  finish(endsAt: number, emit: EmitEpisode): void {
+    const last = this.state.last;
+    this.state.last = null;
+    if (last && endsAt - last.ts > this.timeoutMs) emit(this.episode(last, endsAt, null, undefined, 'trip_end'));
+  }
+
+  private episode(from: SignalPoint, end: number | null, endSeq: number | null, now?: number, endedBy: EndedBy = 'reading'): Episode {
     const durationMs = (end ?? now ?? from.ts) - from.ts;
     return withNaturalId({
       rule: 'no_signal',
@@ -83,7 +93,7 @@ export class SilenceDetector extends StatefulDetector<{ last: SignalPoint | null
       severity: this.severity,
       start: from.ts,
       end,
-      endedBy: end === null ? null : 'reading',
+      endedBy: end === null ? null : endedBy,
       peak: durationMs,
       limit: this.timeoutMs,
       durationMs,
@@ -93,6 +103,7 @@ export class SilenceDetector extends StatefulDetector<{ last: SignalPoint | null
         endSeq === null || end === null ? null : { ts: end, seq: endSeq },
       ]),
       stage: from.stage,
+      lastSeen: end ?? now ?? from.ts,
     });
   }
 }

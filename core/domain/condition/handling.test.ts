@@ -4,7 +4,7 @@ import { CONDITION_PRESETS, ConditionProfileSchema } from './profile.ts';
 import { at, brief, judgeEveryWay, reading, series } from './test-support.ts';
 import type { Stage } from './types.ts';
 
-const fragile = CONDITION_PRESETS.fragile; // shock > 8 g; tilt > 60° for 10 min, hysteresis 5°
+const fragile = { ...CONDITION_PRESETS.fragile, flapWindowMs: 0 }; // shock > 8 g; tilt > 60° for 10 min, hysteresis 5°
 
 describe('shock', () => {
   it('is instantaneous: one closed, zero-length episode per reading above the threshold', () => {
@@ -55,7 +55,7 @@ describe('light (box opened)', () => {
       [120, 400], // …and still open on arrival: the transit episode ends, the destination one starts
       [125, 0],
     ]);
-    const { episodes } = judgeEveryWay(ConditionProfileSchema.parse({}), readings, { context: { stageAt } });
+    const { episodes } = judgeEveryWay(ConditionProfileSchema.parse({ flapWindowMs: 0 }), readings, { context: { stageAt } });
     expect(episodes.map(brief)).toEqual([
       { type: 'opened_in_transit', start: 60, end: 65, minutes: 5, peak: 200, endedBy: 'reading', startSeq: 2, evidence: [2, 3, 4] },
       { type: 'opened_in_transit', start: 118, end: 120, minutes: 2, peak: 50, endedBy: 'reading', startSeq: 5, evidence: [5, 6] },
@@ -79,7 +79,7 @@ describe('battery', () => {
       [40, 18],
       [50, 17],
     ]);
-    expect(judgeEveryWay(ConditionProfileSchema.parse({}), readings).episodes.map(brief)).toEqual([
+    expect(judgeEveryWay(ConditionProfileSchema.parse({ flapWindowMs: 0 }), readings).episodes.map(brief)).toEqual([
       { type: 'battery_low', start: 20, end: null, minutes: 30, peak: 17, endedBy: null, startSeq: 2, evidence: [2, 5] },
     ]);
   });
@@ -96,13 +96,13 @@ describe('humidity', () => {
       [75, 74], // band (73, 75]: still humid; 60 min: confirmed
       [90, 72], // ≤ 73: end
     ]);
-    expect(judgeEveryWay(CONDITION_PRESETS.chocolate, readings).episodes.map(brief)).toEqual([
+    expect(judgeEveryWay({ ...CONDITION_PRESETS.chocolate, flapWindowMs: 0 }, readings).episodes.map(brief)).toEqual([
       { type: 'too_humid', start: 15, end: 90, minutes: 75, peak: 85, endedBy: 'reading', startSeq: 1, evidence: [1, 2, 5, 6] },
     ]);
   });
 
   it('judges the dry side too', () => {
-    const profile = ConditionProfileSchema.parse({ humidity: { minPct: 20, minDurationMs: 0 } });
+    const profile = ConditionProfileSchema.parse({ flapWindowMs: 0, humidity: { minPct: 20, minDurationMs: 0 } });
     const readings = series('humidityPct', [
       [0, 30],
       [10, 15],
@@ -117,6 +117,7 @@ describe('humidity', () => {
 describe('several rules on one reading', () => {
   it('lets every rule fire on the same reading', () => {
     const profile = ConditionProfileSchema.parse({
+    flapWindowMs: 0,
       temperature: { maxC: 28 },
       humidity: { maxPct: 80 },
       shock: { thresholdG: 8 },

@@ -6,13 +6,13 @@ import { TripEvaluator } from './incremental.ts';
 import { CONDITION_PRESETS, ConditionProfileSchema } from './profile.ts';
 import { at, brief, judgeEveryWay, MINUTE, reading, seededRandom, series, withoutId } from './test-support.ts';
 
-const chocolate = CONDITION_PRESETS.chocolate; // > 28 °C for 20 min, back at ≤ 27.5 °C
+const chocolate = { ...CONDITION_PRESETS.chocolate, flapWindowMs: 0 }; // > 28 °C for 20 min, back at ≤ 27.5 °C
 
 /** Which episodes each change list names, as [type, start minute, end minute]. */
 const summarize = (changes: EpisodeChanges) =>
   Object.fromEntries(
     Object.entries(changes)
-      .filter(([key]) => key !== 'tooLate')
+      .filter(([key]) => key !== 'tooLate' && key !== 'corrected')
       .map(([key, list]: [string, Parameters<typeof brief>[0][]]) => [key, list.map((e) => [e.type, brief(e).start, brief(e).end])]),
   );
 
@@ -116,7 +116,8 @@ describe('TripEvaluator, late readings correct earlier verdicts', () => {
     expect(summarize(changes).updated).toContainEqual(['too_hot', 10, 180]);
     expect(changes.updated.find((e) => e.type === 'too_hot')!.id).toBe(first!.id);
     expect(summarize(changes).retracted).toContainEqual(['too_hot', 150, 180]);
-    expect(changes.opened).toEqual([]);
+    // (The MKT of this hot trip went over its limit once two hours were covered: that is new, not a change.)
+    expect(changes.opened.filter((e) => e.type !== 'mkt_exceeded')).toEqual([]);
   });
 
   it('after a restart, known episodes keep their ids and are not reported again', () => {
@@ -147,6 +148,7 @@ describe('TripEvaluator, retention', () => {
 
 describe('TripEvaluator agrees with evaluateTrip on random trips', () => {
   const profile = ConditionProfileSchema.parse({
+    flapWindowMs: 0,
     holdLimitMs: 20 * MINUTE,
     temperature: { minC: 2, maxC: 8, minDurationMs: 15 * MINUTE, hysteresisC: 0.5, budgetMs: 60 * MINUTE, mkt: { limitC: 8 } },
     humidity: { maxPct: 70, minDurationMs: 10 * MINUTE },

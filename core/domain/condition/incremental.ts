@@ -71,7 +71,9 @@ export class TripEvaluator {
     const { fresh, tooLate } = this.admit(readings);
     const newest = this.readings.at(-1);
     let changes: EpisodeChanges;
-    if (fresh.length > 0 && newest && compareReadings(fresh[0]!, newest) < 0) {
+    // After the trip ended on the clock, a reading from before the end is late: the engine rewinds to judge it.
+    const beforeEnd = this.engine.finished && this.engine.endsAt !== undefined && fresh.length > 0 && fresh[0]!.ts <= this.engine.endsAt;
+    if (fresh.length > 0 && newest && (compareReadings(fresh[0]!, newest) < 0 || beforeEnd)) {
       changes = this.insertLate(fresh);
     } else {
       changes = this.append(fresh);
@@ -93,6 +95,11 @@ export class TripEvaluator {
 
   summary(): TripSummary {
     return this.engine.summary();
+  }
+
+  /** Whether the trip has ended (its end passed on the clock or in event time): nothing more is judged. */
+  get ended(): boolean {
+    return this.engine.finished;
   }
 
   /** For monitoring: retained readings, saved checkpoints, and engine steps done in total (replays included). */
@@ -120,12 +127,13 @@ export class TripEvaluator {
       this.readings.push(reading);
       this.judge(this.readings.length - 1);
     }
+    this.finishIfOver();
     if (this.fullReconcilePending) {
       // Known episodes are compared once the trip's readings are back, never against an empty trip.
-      return this.readings.length > 0 ? this.reconcileAll() : { opened: [], updated: [], closed: [], retracted: [] };
+      return this.readings.length > 0 ? this.reconcileAll(null) : { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
     }
     const next = [...this.engine.closed.slice(closedBefore), ...this.engine.ongoing(this.now)];
-    return this.registry.reconcile(this.registry.ongoing(), next);
+    return this.registry.reconcile(this.registry.ongoing(), next, { late: false, eventTime: fresh[0]?.ts ?? null });
   }
 
   /** Late path: rewind to the last checkpoint before the earliest new reading and replay from there. */
@@ -136,12 +144,24 @@ export class TripEvaluator {
     const resumeFrom = this.checkpoints.at(-1)!;
     this.engine.restore(resumeFrom.state);
     for (let index = resumeFrom.processed; index < this.readings.length; index++) this.judge(index);
-    return this.reconcileAll();
+    this.finishIfOver();
+    return this.reconcileAll(fresh[0]!.ts);
   }
 
-  private reconcileAll(): EpisodeChanges {
+  /**
+   * Compares every reported episode with a full re-evaluation. What changes here was
+   * already shown to people and is changed by readings judged late: each such change is
+   * also a correction (`lateFrom`: event time of the earliest late reading; null on a rebuild).
+   */
+  private reconcileAll(lateFrom: number | null): EpisodeChanges {
     this.fullReconcilePending = false;
-    return this.registry.reconcile(this.registry.all(), [...this.engine.closed, ...this.engine.ongoing(this.now)]);
+    return this.registry.reconcile(this.registry.all(), [...this.engine.closed, ...this.engine.ongoing(this.now)], { late: true, eventTime: lateFrom });
+  }
+
+  /** On the clock, the trip is over once now passes its end. */
+  private finishIfOver(): void {
+    const endsAt = this.engine.endsAt;
+    if (this.now !== undefined && endsAt !== undefined && this.now >= endsAt) this.engine.finish();
   }
 
   /** One engine step for the retained reading at `index`, the next one in event time; saves a checkpoint when due. */

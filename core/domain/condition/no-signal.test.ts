@@ -4,7 +4,7 @@ import { TripEvaluator } from './incremental.ts';
 import { CONDITION_PRESETS } from './profile.ts';
 import { at, brief, judgeEveryWay, MINUTE, reading } from './test-support.ts';
 
-const coldChain = CONDITION_PRESETS['cold-chain']; // no signal after 60 min; ignore 15 min after start
+const coldChain = { ...CONDITION_PRESETS['cold-chain'], flapWindowMs: 0 }; // no signal after 60 min; ignore 15 min after start
 const startedAt = at(0); // judging starts at minute 15
 const readingsAt = (...minutes: number[]) => minutes.map((m, i) => reading(i, m, { tempC: 5 }));
 

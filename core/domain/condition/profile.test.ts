@@ -9,6 +9,9 @@ describe('condition profiles', () => {
     expect(profile).toEqual({
       ignoreAfterStartMs: 15 * MINUTE,
       holdLimitMs: 30 * MINUTE,
+      flapWindowMs: 30 * MINUTE,
+      tripEndGraceMs: 120 * MINUTE,
+      damageSeverity: 'critical',
       light: { thresholdLux: 10, hysteresisLux: 5, minDurationMs: 0, severity: 'critical' },
       battery: { lowPct: 20, hysteresisPct: 2, severity: 'warning' },
       noSignal: { timeoutMs: 120 * MINUTE, severity: 'warning' },

@@ -33,6 +33,11 @@ const TemperatureRuleSchema = z
       .object({
         limitC: z.number(),
         activationEnergyKJPerMol: z.number().positive().default(DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL),
+        /**
+         * MKT over a short stretch swings with every reading (one warm hour is the whole
+         * average): no mkt_exceeded exception before it covers this much held time.
+         */
+        minCoverageMs: durationMs.default(2 * HOUR),
       })
       .optional(),
     severity: SeveritySchema.default('warning'),

@@ -39,8 +39,13 @@ export function buildRules(profile: ConditionProfile, judgingStartsAt: number | 
       detectors.push(limit({ ...temperature, direction: 'below', limit: t.minC, kind: { type: 'too_cold', severity: t.severity } }));
     }
     budget = new TemperatureBudget({ minC: t.minC, maxC: t.maxC, allowedMs: t.budgetMs, holdLimitMs });
-    const activationEnergy = t.mkt?.activationEnergyKJPerMol ?? DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL;
-    mkt = new MktAccumulator(activationEnergy, t.mkt?.limitC, holdLimitMs);
+    mkt = new MktAccumulator({
+      activationEnergyKJPerMol: t.mkt?.activationEnergyKJPerMol ?? DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL,
+      limitC: t.mkt?.limitC,
+      minCoverageMs: t.mkt?.minCoverageMs ?? 0,
+      severity: t.severity,
+      holdLimitMs,
+    });
     detectors.push(budget, mkt);
   }
 

@@ -91,6 +91,20 @@ export class RunDetector extends StatefulDetector<{ run: Run | null }> {
     this.state.run = run;
   }
 
+  /** At the trip end a run ends there, unless its last held value had already expired (a gap). */
+  finish(endsAt: number, emit: EmitEpisode): void {
+    const run = this.state.run;
+    this.state.run = null;
+    if (!run) return;
+    if (endsAt - run.last.ts > this.rule.holdLimitMs) this.end(run, run.last.ts + this.rule.holdLimitMs, 'data_gap', run.last, emit);
+    else this.end(run, endsAt, 'trip_end', run.last, emit);
+  }
+
+  override activeRun(): { type: EpisodeType; start: number } | null {
+    const run = this.state.run;
+    return run ? { type: run.kind.type, start: run.start.ts } : null;
+  }
+
   ongoing(): Episode[] {
     const run = this.state.run;
     if (!run?.confirmedAt) return [];
@@ -127,6 +141,7 @@ export class RunDetector extends StatefulDetector<{ run: Run | null }> {
       startSeq: run.start.seq,
       evidence: evidenceSeqs(evidence),
       stage: run.stage,
+      lastSeen: run.last.ts,
     });
   }
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CONDITION_PRESETS, resolveProfile } from './profile.ts';
 import { at, brief, judgeEveryWay, MINUTE, reading, series } from './test-support.ts';
 
-const chocolate = CONDITION_PRESETS.chocolate; // > 28 °C for 20 min, hysteresis 0.5, budget 60 min, MKT 25
-const coldChain = CONDITION_PRESETS['cold-chain']; // 2–8 °C for 30 min, budget 120 min, MKT 8
+const chocolate = { ...CONDITION_PRESETS.chocolate, flapWindowMs: 0 }; // > 28 °C for 20 min, hysteresis 0.5, budget 60 min, MKT 25
+const coldChain = { ...CONDITION_PRESETS['cold-chain'], flapWindowMs: 0 }; // 2–8 °C for 30 min, budget 120 min, MKT 8
 
 describe('temperature excursions', () => {
   it('opens after minDuration out of range, ends at the first reading back below max − hysteresis', () => {
@@ -94,6 +94,8 @@ describe('temperature excursions', () => {
     expect(budget).toEqual({ usedMs: 65 * MINUTE, allowedMs: 60 * MINUTE, exceeded: true });
     expect(episodes.map(brief)).toEqual([
       { type: 'too_hot', start: 180, end: 200, minutes: 20, peak: 29.5, endedBy: 'reading', startSeq: 6, evidence: [6, 7, 8] },
+      // Three hours covered, MKT over its 25 °C limit since minute 180 (peak = the highest MKT since).
+      { type: 'mkt_exceeded', start: 180, end: null, minutes: 20, peak: expect.closeTo(26.92, 2), endedBy: null, startSeq: 6, evidence: [6, 8] },
       { type: 'budget_exceeded', start: 195, end: null, minutes: 5, peak: 65 * MINUTE, endedBy: null, startSeq: 7, evidence: [7] },
     ]);
   });

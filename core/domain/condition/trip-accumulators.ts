@@ -1,6 +1,6 @@
-import { StatefulDetector, withNaturalId } from './detector.ts';
+import { StatefulDetector, withNaturalId, type EmitEpisode } from './detector.ts';
 import { arrheniusFactor, mktFromSums } from './mkt.ts';
-import type { BudgetSummary, Episode, MktSummary, Stage, StagedReading } from './types.ts';
+import type { BudgetSummary, Episode, MktSummary, Severity, Stage, StagedReading } from './types.ts';
 
 /**
  * Trip-wide temperature figures. Both use the same sample-and-hold as the episodes: a
@@ -58,6 +58,16 @@ export class TemperatureBudget extends StatefulDetector<BudgetState> {
   }
 
   ongoing(): Episode[] {
+    return this.episodes(null);
+  }
+
+  /** A spent budget never ends by itself: the trip end closes it. */
+  finish(endsAt: number, emit: EmitEpisode): void {
+    for (const e of this.episodes(endsAt)) emit(e);
+    this.state.exceeded = null;
+  }
+
+  private episodes(end: number | null): Episode[] {
     const { exceeded, usedMs } = this.state;
     const allowed = this.rule.allowedMs;
     if (!exceeded || allowed === undefined) return [];
@@ -67,14 +77,15 @@ export class TemperatureBudget extends StatefulDetector<BudgetState> {
         type: 'budget_exceeded',
         severity: 'critical',
         start: exceeded.at,
-        end: null,
-        endedBy: null,
+        end,
+        endedBy: end === null ? null : 'trip_end',
         peak: usedMs,
         limit: allowed,
         durationMs: usedMs - allowed,
         startSeq: exceeded.seq,
         evidence: [exceeded.seq],
         stage: exceeded.stage,
+        lastSeen: this.state.previous?.ts ?? exceeded.at,
       }),
     ];
   }
@@ -91,41 +102,100 @@ export class TemperatureBudget extends StatefulDetector<BudgetState> {
 }
 
 interface MktState {
-  previous: { ts: number; tempC: number } | null;
+  previous: { ts: number; seq: number; tempC: number; stage: Stage } | null;
   weightedFactorSum: number;
   weightSum: number;
+  /** When the covered MKT first went over the limit, and the highest covered MKT since. */
+  exceeded: { at: number; seq: number; stage: Stage; peak: number; peakSeq: number } | null;
 }
 
-/** Running MKT over the judged trip, each reading weighted by its held time (see mkt.ts). */
+export interface MktRule {
+  activationEnergyKJPerMol: number;
+  /** No exception without a limit; the figure is still computed. */
+  limitC: number | undefined;
+  /** MKT over fewer held milliseconds than this is too noisy to raise an exception on. */
+  minCoverageMs: number;
+  severity: Severity;
+  holdLimitMs: number;
+}
+
+/**
+ * Running MKT over the judged trip, each reading weighted by its held time (see mkt.ts),
+ * and the `mkt_exceeded` episode: once the MKT covers at least `minCoverageMs` and is over
+ * the limit, once per trip. Like a spent budget it stays (the thermal dose was taken): peak
+ * = the highest MKT since, limit = the profile's, durationMs = time since it first went over.
+ */
 export class MktAccumulator extends StatefulDetector<MktState> {
-  constructor(
-    private readonly activationEnergyKJPerMol: number,
-    private readonly limitC: number | undefined,
-    private readonly holdLimitMs: number,
-  ) {
-    super({ previous: null, weightedFactorSum: 0, weightSum: 0 });
+  constructor(private readonly rule: MktRule) {
+    super({ previous: null, weightedFactorSum: 0, weightSum: 0, exceeded: null });
   }
 
   step(staged: StagedReading): void {
-    const { tempC, ts } = staged.reading;
+    const { tempC, ts, seq } = staged.reading;
     if (tempC === undefined) return;
     const previous = this.state.previous;
     if (previous) {
-      const weight = heldMs(previous.ts, ts, this.holdLimitMs);
-      this.state.weightedFactorSum += weight * arrheniusFactor(previous.tempC, this.activationEnergyKJPerMol);
+      const weight = heldMs(previous.ts, ts, this.rule.holdLimitMs);
+      this.state.weightedFactorSum += weight * arrheniusFactor(previous.tempC, this.rule.activationEnergyKJPerMol);
       this.state.weightSum += weight;
+      this.judge(ts, seq, staged.stage);
     }
-    this.state.previous = { ts, tempC };
+    this.state.previous = { ts, seq, tempC, stage: staged.stage };
   }
 
   ongoing(): Episode[] {
-    return [];
+    return this.episodes(null);
+  }
+
+  finish(endsAt: number, emit: EmitEpisode): void {
+    for (const e of this.episodes(endsAt)) emit(e);
+    this.state.exceeded = null;
   }
 
   summary(): MktSummary | undefined {
-    const valueC = mktFromSums(this.state.weightedFactorSum, this.state.weightSum, this.activationEnergyKJPerMol);
+    const valueC = this.valueC();
     if (valueC === undefined) return undefined;
-    const limitC = this.limitC ?? null;
+    const limitC = this.rule.limitC ?? null;
     return { valueC, limitC, exceeded: limitC !== null && valueC > limitC };
+  }
+
+  private valueC(): number | undefined {
+    return mktFromSums(this.state.weightedFactorSum, this.state.weightSum, this.rule.activationEnergyKJPerMol);
+  }
+
+  private judge(ts: number, seq: number, stage: Stage): void {
+    const { limitC, minCoverageMs } = this.rule;
+    if (limitC === undefined || this.state.weightSum < minCoverageMs) return;
+    const valueC = this.valueC()!;
+    const exceeded = this.state.exceeded;
+    if (!exceeded) {
+      if (valueC > limitC) this.state.exceeded = { at: ts, seq, stage, peak: valueC, peakSeq: seq };
+    } else if (valueC > exceeded.peak) {
+      exceeded.peak = valueC;
+      exceeded.peakSeq = seq;
+    }
+  }
+
+  private episodes(end: number | null): Episode[] {
+    const exceeded = this.state.exceeded;
+    if (!exceeded || this.rule.limitC === undefined) return [];
+    const lastSeen = this.state.previous?.ts ?? exceeded.at;
+    return [
+      withNaturalId({
+        rule: 'temperature',
+        type: 'mkt_exceeded',
+        severity: this.rule.severity,
+        start: exceeded.at,
+        end,
+        endedBy: end === null ? null : 'trip_end',
+        peak: exceeded.peak,
+        limit: this.rule.limitC,
+        durationMs: (end ?? lastSeen) - exceeded.at,
+        startSeq: exceeded.seq,
+        evidence: exceeded.peakSeq === exceeded.seq ? [exceeded.seq] : [exceeded.seq, exceeded.peakSeq],
+        stage: exceeded.stage,
+        lastSeen,
+      }),
+    ];
   }
 }

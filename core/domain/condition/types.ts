@@ -13,6 +13,7 @@ export type EpisodeType =
   | 'too_hot'
   | 'too_cold'
   | 'budget_exceeded'
+  | 'mkt_exceeded'
   | 'too_humid'
   | 'too_dry'
   | 'shock'
@@ -25,9 +26,10 @@ export type EpisodeType =
 /**
  * How a closed episode ended: `reading` = a reading proved the end (back in range past the
  * hysteresis, stage changed, signal back, or the single reading of an instantaneous event);
- * `data_gap` = the readings stopped, so the last held value expired (see README, "Gaps").
+ * `data_gap` = the readings stopped, so the last held value expired (see README, "Gaps");
+ * `trip_end` = the trip ended (receipt + grace) while it was still going on.
  */
-export type EndedBy = 'reading' | 'data_gap';
+export type EndedBy = 'reading' | 'data_gap' | 'trip_end';
 
 /** One episode of a rule: one per excursion, never one per reading. */
 export interface Episode {
@@ -56,6 +58,10 @@ export interface Episode {
   evidence: number[];
   /** Stage of the parcel at the start reading. */
   stage: Stage | null;
+  /** Excursions this incident holds: breaches within the profile's flap window extend it (README, "Incidents"). */
+  repeatCount: number;
+  /** Event time of the latest reading that showed the problem (the latest breach). */
+  lastSeen: number;
 }
 
 export interface EvaluationContext {
@@ -63,8 +69,17 @@ export interface EvaluationContext {
   startedAt?: number;
   /** The caller's clock (epoch ms). Only the no-signal rule reads it. */
   now?: number;
-  /** Stage of each reading; every reading is `in_transit` when absent. */
-  stageAt?: (reading: Reading) => Stage;
+  /**
+   * Stage of a reading from its own fix; null when it has none, and the reading keeps the
+   * last known stage (README, "Stages"). Every reading is `in_transit` when absent.
+   */
+  stageAt?: (reading: Reading) => Stage | null;
+  /** The stage before the first fix: `origin` when the trip has an origin geofence (packed there). Default `in_transit`. */
+  initialStage?: Stage;
+  /** When the parcel was received (epoch ms): readings from then on are at the destination. */
+  receivedAt?: number;
+  /** When the trip ends (receipt + grace, epoch ms): readings after it are not judged; going-on episodes end there. */
+  endsAt?: number;
 }
 
 export interface MktSummary {

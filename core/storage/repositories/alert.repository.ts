@@ -52,7 +52,8 @@ export class AlertRepository {
       `select e.id as "exceptionId", e.type, e.severity, e.peak, e.limit_value as "limit", e.duration_ms as "durationMs",
          (extract(epoch from e.started_at) * 1000)::float8 as "startedAt",
          (extract(epoch from e.ended_at) * 1000)::float8 as "endedAt", e.stage, e.lat, e.lon,
-         e.sample_id as "sampleId", s.creator, s.sku, e.disposition, e.resolved_by as "resolvedBy"
+         e.sample_id as "sampleId", s.creator, s.sku, e.disposition, e.resolved_by as "resolvedBy", e.repeat_count as "repeatCount",
+         e.ended_by as "endedBy"
        from condition_exceptions e join samples s on s.id = e.sample_id where e.id = $1`, [exceptionId]);
     const r = rows[0];
     return r && { ...r, durationMs: Number(r.durationMs) };

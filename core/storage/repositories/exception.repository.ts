@@ -1,4 +1,4 @@
-import type { Episode, EpisodeChanges } from '../../domain/condition/index.ts';
+import type { Correction, Episode, EpisodeChanges } from '../../domain/condition/index.ts';
 import type { Sql } from '../sql.ts';
 import { filterSql, type ExceptionFilter } from './exception-filter.ts';
 
@@ -86,6 +86,13 @@ const INBOX_ORDER = `order by case e.status when 'open' then 0 when 'acknowledge
 export interface ExceptionEvent {
   id: number;
   kind: 'opened' | 'ended' | 'retracted' | 'escalated' | 'resolved';
+}
+
+/** One trip's changes, for `applyBatch`. */
+export interface TripChanges {
+  sampleId: string;
+  deviceId: string;
+  changes: EpisodeChanges;
 }
 
 /** Channel on which changed exceptions are announced to live listeners. */
@@ -218,83 +225,140 @@ export class ExceptionRepository {
     const { rows } = await this.sql.query<{
       episodeId: string; rule: Episode['rule']; type: Episode['type']; severity: Episode['severity']; start: Date; end: Date | null;
       endedBy: Episode['endedBy']; peak: number; limit: number; durationMs: number; startSeq: number | null; evidence: number[]; stage: Episode['stage'];
+      repeatCount: number; lastSeen: Date | null;
     }>(
       `select episode_id as "episodeId", rule, type, severity, started_at as start, ended_at as "end", ended_by as "endedBy",
-         peak, limit_value as "limit", duration_ms as "durationMs", start_seq as "startSeq", evidence, stage
+         peak, limit_value as "limit", duration_ms as "durationMs", start_seq as "startSeq", evidence, stage,
+         repeat_count as "repeatCount", last_seen_at as "lastSeen"
        from condition_exceptions where sample_id = $1 and device_id = $2 and status <> 'retracted'`,
       [sampleId, deviceId],
     );
     return rows.map((r) => ({
       id: r.episodeId, rule: r.rule, type: r.type, severity: r.severity, start: r.start.getTime(),
       end: r.end ? r.end.getTime() : null, endedBy: r.endedBy, peak: r.peak, limit: r.limit, durationMs: Number(r.durationMs),
-      startSeq: r.startSeq, evidence: r.evidence, stage: r.stage,
+      startSeq: r.startSeq, evidence: r.evidence, stage: r.stage, repeatCount: r.repeatCount,
+      lastSeen: (r.lastSeen ?? r.end ?? r.start).getTime(),
     }));
   }
 
+  /** What the condition engine found for one trip; see `applyBatch`. */
+  applyChanges(sampleId: string, deviceId: string, changes: EpisodeChanges, recordedAt = new Date()): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
+    return this.applyBatch([{ sampleId, deviceId, changes }], recordedAt);
+  }
+
   /**
-   * Applies what the condition engine found. Idempotent per episode id: an episode
-   * re-reported after a restart updates its row instead of opening another. Returns the
-   * ids of the rows that changed and the workflow events recorded (for alerts).
+   * Applies what the condition engine found for many trips, in the caller's transaction,
+   * in a handful of statements whatever the number of trips: openings and retractions
+   * (rare) one by one, every update and end in one UPDATE, every history event in one
+   * INSERT. Idempotent per episode id: an episode re-reported after a restart updates its
+   * row instead of opening another. A trip must appear once per call. Returns the ids of
+   * the rows that changed and the workflow events recorded (for alerts).
    */
-  async applyChanges(sampleId: string, deviceId: string, changes: EpisodeChanges): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
+  async applyBatch(items: readonly TripChanges[], recordedAt = new Date()): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
     const touched: number[] = [];
     const events: ExceptionEvent[] = [];
-    const closedIds = new Set(changes.closed.map((e) => e.id));
-    for (const e of changes.opened) {
-      const { rows } = await this.sql.query<{ id: number; inserted: boolean }>(
-        `insert into condition_exceptions (sample_id, device_id, episode_id, rule, type, severity, started_at, ended_at,
-           ended_by, peak, limit_value, duration_ms, stage, start_seq, lat, lon, evidence)
-         select $1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11, $12, $13, $14,
-           t.lat, t.lon, $15
-         from (select 1) one left join lateral (
-           select lat, lon from telemetry where device_id = $2 and seq = $14 and lat is not null limit 1) t on true
-         on conflict (sample_id, episode_id) do update set ended_at = excluded.ended_at, ended_by = excluded.ended_by,
-           peak = excluded.peak, duration_ms = excluded.duration_ms, evidence = excluded.evidence,
-           status = case when condition_exceptions.status = 'retracted' then 'open' else condition_exceptions.status end,
-           updated_at = now()
-         returning id, (xmax = 0) as inserted`,
-        [sampleId, deviceId, e.id, e.rule, e.type, e.severity, e.start, e.end, e.endedBy, e.peak, e.limit, e.durationMs,
-          e.stage, e.startSeq, e.evidence],
-      );
-      const row = rows[0]!;
-      if (row.inserted) {
-        await this.event(row.id, 'opened', 'rule:' + e.rule, episodeDetail(e));
-        events.push({ id: row.id, kind: 'opened' });
+    const history: { id: number; kind: string; actor: string; detail: unknown }[] = [];
+    const idOf = new Map<string, number>();
+    const key = (sampleId: string, episodeId: string) => `${sampleId}\u0000${episodeId}`;
+    const updates: { sampleId: string; kind: 'updated' | 'ended'; e: Episode }[] = [];
+
+    for (const { sampleId, deviceId, changes } of items) {
+      const closedIds = new Set(changes.closed.map((e) => e.id));
+      const openedIds = new Set(changes.opened.map((e) => e.id));
+      for (const e of changes.opened) {
+        const { rows } = await this.sql.query<{ id: number; inserted: boolean }>(
+          `insert into condition_exceptions (sample_id, device_id, episode_id, rule, type, severity, started_at, ended_at,
+             ended_by, peak, limit_value, duration_ms, stage, start_seq, lat, lon, evidence, repeat_count, last_seen_at)
+           select $1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9, $10, $11, $12, $13, $14,
+             t.lat, t.lon, $15, $16, to_timestamp($17 / 1000.0)
+           from (select 1) one left join lateral (
+             select lat, lon from telemetry where device_id = $2 and seq = $14 and lat is not null limit 1) t on true
+           on conflict (sample_id, episode_id) do update set ended_at = excluded.ended_at, ended_by = excluded.ended_by,
+             peak = excluded.peak, duration_ms = excluded.duration_ms, evidence = excluded.evidence,
+             repeat_count = excluded.repeat_count, last_seen_at = excluded.last_seen_at,
+             status = case when condition_exceptions.status = 'retracted' then 'open' else condition_exceptions.status end,
+             updated_at = now()
+           returning id, (xmax = 0) as inserted`,
+          [sampleId, deviceId, e.id, e.rule, e.type, e.severity, e.start, e.end, e.endedBy, e.peak, e.limit, e.durationMs,
+            e.stage, e.startSeq, e.evidence, e.repeatCount, e.lastSeen],
+        );
+        const row = rows[0]!;
+        idOf.set(key(sampleId, e.id), row.id);
+        if (row.inserted) {
+          history.push({ id: row.id, kind: 'opened', actor: 'rule:' + e.rule, detail: episodeDetail(e) });
+          events.push({ id: row.id, kind: 'opened' });
+        }
+        if (closedIds.has(e.id)) {
+          history.push({ id: row.id, kind: 'ended', actor: 'rule:' + e.rule, detail: episodeDetail(e) });
+          events.push({ id: row.id, kind: 'ended' });
+        }
+        touched.push(row.id);
       }
-      if (closedIds.has(e.id)) {
-        await this.event(row.id, 'ended', 'rule:' + e.rule, episodeDetail(e));
-        events.push({ id: row.id, kind: 'ended' });
-      }
-      touched.push(row.id);
+      for (const e of changes.updated) if (!openedIds.has(e.id)) updates.push({ sampleId, kind: 'updated', e });
+      for (const e of changes.closed) if (!openedIds.has(e.id)) updates.push({ sampleId, kind: 'ended', e });
     }
-    const openedIds = new Set(changes.opened.map((e) => e.id));
-    for (const [kind, list] of [['updated', changes.updated], ['ended', changes.closed]] as const) {
-      for (const e of list) {
-        if (openedIds.has(e.id)) continue;
+
+    if (updates.length) {
+      const col = <T>(f: (u: (typeof updates)[number]) => T) => updates.map(f);
+      // The second alias reads each row as it was before this statement: live progress (a longer
+      // duration, the latest reading) updates the row but is not worth a history event.
+      const { rows } = await this.sql.query<{ id: number; sampleId: string; episodeId: string; shownChanged: boolean }>(
+        `update condition_exceptions c set ended_at = to_timestamp(u.end_ms / 1000.0), ended_by = u.ended_by, peak = u.peak,
+           duration_ms = u.duration_ms, evidence = u.evidence::int[], started_at = to_timestamp(u.start_ms / 1000.0),
+           repeat_count = u.repeat_count, last_seen_at = to_timestamp(u.last_seen_ms / 1000.0), updated_at = now()
+         from unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::float8[], $6::bigint[], $7::text[], $8::float8[],
+           $9::int[], $10::float8[]) as u(sample_id, episode_id, end_ms, ended_by, peak, duration_ms, evidence, start_ms,
+           repeat_count, last_seen_ms), condition_exceptions o
+         where o.sample_id = u.sample_id and o.episode_id = u.episode_id and c.id = o.id
+         returning c.id, c.sample_id as "sampleId", c.episode_id as "episodeId",
+           (o.peak is distinct from c.peak or o.started_at is distinct from c.started_at or o.repeat_count is distinct from c.repeat_count
+             or o.ended_at is distinct from c.ended_at or o.ended_by is distinct from c.ended_by) as "shownChanged"`,
+        [col((u) => u.sampleId), col((u) => u.e.id), col((u) => u.e.end), col((u) => u.e.endedBy), col((u) => u.e.peak),
+          col((u) => u.e.durationMs), col((u) => `{${u.e.evidence.join(',')}}`), col((u) => u.e.start),
+          col((u) => u.e.repeatCount), col((u) => u.e.lastSeen)],
+      );
+      const shownChanged = new Set<number>();
+      for (const r of rows) {
+        idOf.set(key(r.sampleId, r.episodeId), r.id);
+        if (r.shownChanged) shownChanged.add(r.id);
+      }
+      for (const u of updates) {
+        const id = idOf.get(key(u.sampleId, u.e.id));
+        if (id === undefined) continue;
+        if (u.kind === 'ended' || shownChanged.has(id)) history.push({ id, kind: u.kind, actor: 'rule:' + u.e.rule, detail: episodeDetail(u.e) });
+        if (u.kind === 'ended') events.push({ id, kind: 'ended' });
+        touched.push(id);
+      }
+    }
+
+    for (const { sampleId, changes } of items) {
+      for (const e of changes.retracted) {
         const { rows } = await this.sql.query<{ id: number }>(
-          `update condition_exceptions set ended_at = to_timestamp($3 / 1000.0), ended_by = $4, peak = $5,
-             duration_ms = $6, evidence = $7, started_at = to_timestamp($8 / 1000.0), updated_at = now()
-           where sample_id = $1 and episode_id = $2 returning id`,
-          [sampleId, e.id, e.end, e.endedBy, e.peak, e.durationMs, e.evidence, e.start],
+          `update condition_exceptions set status = 'retracted', updated_at = now()
+           where sample_id = $1 and episode_id = $2 and status <> 'retracted' returning id`,
+          [sampleId, e.id],
         );
         if (rows[0]) {
-          await this.event(rows[0].id, kind, 'rule:' + e.rule, episodeDetail(e));
-          if (kind === 'ended') events.push({ id: rows[0].id, kind });
+          idOf.set(key(sampleId, e.id), rows[0].id);
+          history.push({ id: rows[0].id, kind: 'retracted', actor: 'rule:' + e.rule, detail: { reason: 'later readings showed no excursion' } });
+          events.push({ id: rows[0].id, kind: 'retracted' });
           touched.push(rows[0].id);
         }
       }
-    }
-    for (const e of changes.retracted) {
-      const { rows } = await this.sql.query<{ id: number }>(
-        `update condition_exceptions set status = 'retracted', updated_at = now()
-         where sample_id = $1 and episode_id = $2 and status <> 'retracted' returning id`,
-        [sampleId, e.id],
-      );
-      if (rows[0]) {
-        await this.event(rows[0].id, 'retracted', 'rule:' + e.rule, { reason: 'later readings showed no excursion' });
-        events.push({ id: rows[0].id, kind: 'retracted' });
-        touched.push(rows[0].id);
+      // What people were shown and late readings changed is recorded, never silently rewritten.
+      for (const c of changes.corrected) {
+        const id = idOf.get(key(sampleId, c.episode.id));
+        if (id !== undefined) history.push({ id, kind: 'corrected', actor: 'rule:' + c.episode.rule, detail: correctionDetail(c, recordedAt) });
       }
+    }
+
+    if (history.length) {
+      await this.sql.query(
+        `insert into condition_exception_events (exception_id, kind, actor, detail)
+         select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[])`,
+        [history.map((h) => h.id), history.map((h) => h.kind), history.map((h) => h.actor),
+          history.map((h) => (h.detail === null ? null : JSON.stringify(h.detail)))],
+      );
     }
     return { touched, events };
   }
@@ -347,6 +411,22 @@ export class ExceptionRepository {
   }
 }
 
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 function episodeDetail(e: Episode) {
-  return { start: new Date(e.start).toISOString(), end: e.end === null ? null : new Date(e.end).toISOString(), peak: e.peak, limit: e.limit, durationMs: e.durationMs };
+  return { start: new Date(e.start).toISOString(), end: isoOrNull(e.end), peak: e.peak, limit: e.limit, durationMs: e.durationMs, repeatCount: e.repeatCount };
+}
+
+/** A correction's detail: both times (the event time of the change, when it was recorded) and each fact from → to. */
+function correctionDetail(c: Correction, recordedAt: Date) {
+  const { start, end, ...rest } = c.changed;
+  return {
+    eventTime: new Date(c.eventTime).toISOString(),
+    recordedAt: recordedAt.toISOString(),
+    changed: {
+      ...rest,
+      ...(start ? { start: { from: isoOrNull(start.from), to: isoOrNull(start.to) } } : {}),
+      ...(end ? { end: { from: isoOrNull(end.from), to: isoOrNull(end.to) } } : {}),
+    },
+  };
 }

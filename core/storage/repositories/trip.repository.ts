@@ -8,6 +8,12 @@ export interface ActiveTrip {
   sku: string;
   /** Readings measured after this belong to the trip (end of the tracker's previous trip). */
   since: Date | null;
+  /** When the tracker was packed into this sample. */
+  attachedAt: Date;
+  /** When the parcel was received (carrier + tracker evidence, or confirmed): readings from then on are at the destination. */
+  receivedAt: Date | null;
+  /** Receipt + the profile's grace, set by the lifecycle with the receipt: nothing after it is judged; then the tracker is freed. */
+  tripEndsAt: Date | null;
   productProfile: unknown;
   sampleProfile: unknown;
   origin: { lat: number; lon: number } | null;
@@ -16,7 +22,8 @@ export interface ActiveTrip {
 }
 
 interface TripRow {
-  deviceId: string; sampleId: string; sku: string; since: Date | null; productProfile: unknown; sampleProfile: unknown;
+  deviceId: string; sampleId: string; sku: string; since: Date | null; attachedAt: Date; receivedAt: Date | null; tripEndsAt: Date | null;
+  productProfile: unknown; sampleProfile: unknown;
   oLat: number | null; oLon: number | null; dLat: number | null; dLon: number | null; radiusM: number;
 }
 
@@ -28,6 +35,7 @@ export class TripRepository {
       `select st.device_id as "deviceId", s.id as "sampleId", s.sku,
          (select max(prev.detached_at) from shipment_trackers prev
            where prev.device_id = st.device_id and prev.detached_at <= st.attached_at) as since,
+         st.attached_at as "attachedAt", s.received_at as "receivedAt", st.trip_ends_at as "tripEndsAt",
          p.condition_profile as "productProfile", s.condition_profile as "sampleProfile",
          s.origin_lat as "oLat", s.origin_lon as "oLon", s.destination_lat as "dLat", s.destination_lon as "dLon",
          s.geofence_radius_m as "radiusM"
@@ -39,11 +47,25 @@ export class TripRepository {
     );
     return rows.map((r) => ({
       deviceId: r.deviceId, sampleId: r.sampleId, sku: r.sku, since: r.since,
+      attachedAt: r.attachedAt, receivedAt: r.receivedAt, tripEndsAt: r.tripEndsAt,
       productProfile: r.productProfile, sampleProfile: r.sampleProfile,
       origin: r.oLat !== null && r.oLon !== null ? { lat: r.oLat, lon: r.oLon } : null,
       destination: r.dLat !== null && r.dLon !== null ? { lat: r.dLat, lon: r.dLon } : null,
       radiusM: r.radiusM,
     }));
+  }
+
+  /**
+   * Frees the tracker of a trip that has ended: detached at the trip end, so its readings
+   * up to then stay with this sample and the next trip starts after it. Only while the
+   * trip is still attached with that end (the lifecycle may have detached or moved it).
+   */
+  async detachAtTripEnd(deviceId: string, sampleId: string, tripEndsAt: Date): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `update shipment_trackers set detached_at = trip_ends_at, detach_reason = 'trip_end'
+       where device_id = $1 and sample_id = $2 and detached_at is null and trip_ends_at = $3`,
+      [deviceId, sampleId, tripEndsAt]);
+    return rowCount === 1;
   }
 
   /** Where the tracker was at one reading (null without a fix). */
