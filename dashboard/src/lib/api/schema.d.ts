@@ -2075,6 +2075,8 @@ export interface paths {
                                     limitC: number;
                                     /** @default 83.144 */
                                     activationEnergyKJPerMol?: number;
+                                    /** @default 7200000 */
+                                    minCoverageMs?: number;
                                 };
                                 /**
                                  * @default warning
@@ -4510,6 +4512,8 @@ export interface paths {
                                     limitC: number;
                                     /** @default 83.144 */
                                     activationEnergyKJPerMol?: number;
+                                    /** @default 7200000 */
+                                    minCoverageMs?: number;
                                 };
                                 /**
                                  * @default warning
@@ -4761,6 +4765,8 @@ export interface paths {
                                     limitC: number;
                                     /** @default 83.144 */
                                     activationEnergyKJPerMol?: number;
+                                    /** @default 7200000 */
+                                    minCoverageMs?: number;
                                 };
                                 /**
                                  * @default warning
