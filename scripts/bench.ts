@@ -179,7 +179,8 @@ async function latencyPhase(platform: Platform, dir: string) {
 
   console.log(`latency: offering ${fmt(rate)} readings/s for ${seconds} s, a shock every ${shockEvery} readings…`);
   const result = JSON.parse(await run(['device-sim/load.ts', '--url', platform.mqttUrl, '--devices', file, '--rate', String(rate),
-    '--seconds', String(seconds), '--shock-every', String(shockEvery), '--timeout', '120'])) as RateResult;
+    '--seconds', String(seconds), '--shock-every', String(shockEvery), '--timeout', '120'])
+    .catch((err: unknown) => { listener.kill('SIGKILL'); throw err; })) as RateResult;
   const t = performance.now();
   await platform.conditions.drain();
   const rulesCaughtUpAfterMs = Math.round(performance.now() - t);

@@ -27,6 +27,8 @@ interface LiveMessage {
 
 const ws = new WebSocket(values.url!, { headers: { authorization: `Bearer ${values.token}` } });
 ws.on('open', () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
+// The platform went away (the bench ended or failed): nothing more to measure.
+ws.on('close', () => process.exit(0));
 ws.on('error', (err) => {
   console.error(`live-latency: ${err.message}`);
   process.exit(1);
@@ -62,6 +64,5 @@ function percentiles(values: number[]) {
 
 process.on('SIGTERM', () => {
   process.stdout.write(`${JSON.stringify({ messages, exceptionEventMs: percentiles(exceptionMs), parcelUpdateMs: percentiles(parcelMs) })}\n`);
-  ws.close();
   process.exit(0);
 });
