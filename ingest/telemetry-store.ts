@@ -8,8 +8,9 @@ import type { Batch, FlushResult } from './batch-writer.ts';
 
 /**
  * Writes one ingest batch in one transaction: the readings (duplicates skipped by
- * (device, seq) whatever their ts; a conflicting copy becomes a dead letter), the dead letters, each parcel's latest state, and a notice to live
- * listeners that goes out only when all of it is committed.
+ * (device, seq) whatever their ts; a copy with another ts becomes a dead letter), the dead
+ * letters, each parcel's latest state, and a notice to live listeners that goes out only
+ * when all of it is committed.
  */
 export function createTelemetryStore(pool: Pool) {
   // Provisioned devices seen so far: a device is never deleted, so a hit needs no query.
@@ -73,8 +74,8 @@ export function createTelemetryStore(pool: Pool) {
       await telemetry.insertDeadLetters([...batch.deadLetters, ...unknown, ...conflicting.map(conflictLetter)]);
       const latest = latestPerDevice(stored, readings);
       await telemetry.upsertParcelStates(latest);
-      const changed = latest.filter((u) => !u.seenOnly);
-      if (changed.length) await new ParcelRepository(client).notifyChanged(changed.map((u) => u.reading.deviceId));
+      // A batch of duplicates only still moves last_seen_at, which the live map shows.
+      if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((u) => u.reading.deviceId));
       return {
         stored,
         duplicates: duplicates.length,
