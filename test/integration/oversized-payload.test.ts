@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../device-sim/test-broker.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -91,15 +92,22 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('an oversized payload on the
 });
 
 describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('an oversized payload through an external broker', () => {
-  let broker: TestBroker;
+  // A plain aedes on a real socket stands in for Mosquitto/EMQX: no size limit of its own.
+  let broker: { url: string; broker: Aedes; server: Server };
   let p: TestPlatform;
   beforeAll(async () => {
-    broker = await startTestBroker();
+    const aedes = await Aedes.createBroker();
+    const server = createServer(aedes.handle);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    broker = { url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, broker: aedes, server };
     p = await startTestPlatform({ MQTT_URL: broker.url, INGEST_CLIENT_ID: `ingest-${randomBytes(4).toString('hex')}`, INGEST_SHARE_GROUP: 'none' });
   });
   afterAll(async () => {
     await p?.close();
-    await broker?.close();
+    if (broker) {
+      await new Promise<void>((r) => broker.broker.close(() => r()));
+      await new Promise<void>((r) => broker.server.close(() => r()));
+    }
   });
 
   it('is dead-lettered and acknowledged by ingest, not redelivered after ingest reconnects', async () => {
