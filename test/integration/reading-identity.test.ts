@@ -38,8 +38,13 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('a reading is identified by 
   it('stores the same seq with another ts once, counts it as a conflicting duplicate and keeps the copy aside', async () => {
     const t = await tracker('conflict');
     const before = await duplicates();
+    const seenAt = async () => (await p.pool.query<{ last_seen_at: Date }>(
+      'select last_seen_at from parcel_state where device_id = $1', [t.id])).rows[0]!.last_seen_at.getTime();
     await t.publish({ seq: 7, ts: T0, tempC: 4 });
+    const firstSeen = await seenAt();
+    await new Promise((r) => setTimeout(r, 20));
     await t.publish({ seq: 7, ts: T0 + 60_000, tempC: 9 });
+    expect(await seenAt()).toBeGreaterThan(firstSeen); // heard from, though nothing was stored
     await t.publish({ seq: 7, ts: T0, tempC: 4 }); // a plain resend
     expect(await stored(t.id)).toEqual([{ seq: 7, ts: T0, tempC: 4 }]);
     const after = await duplicates();
