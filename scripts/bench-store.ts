@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,10 @@ import { loadEnv } from '../core/config/env.ts';
 /**
  * The ingest write path alone: `createTelemetryStore` on an embedded PostgreSQL, fed
  * batches of readings the way the BatchWriter does (two in flight), no broker, no parsing,
- * no rules. Prints readings/s for new readings and for a second pass of resends (duplicates).
+ * no rules. Prints readings/s for new readings and for a second pass of resends (duplicates),
+ * and the CPU time spent per 1,000 readings by this process and by the PostgreSQL backends
+ * serving it (from /proc): on a shared machine wall time swings with the neighbours' load,
+ * CPU time much less.
  *
  *   npx tsx scripts/bench-store.ts [--readings 300000] [--batch 2000] [--devices 100]
  */
@@ -33,7 +36,8 @@ await chmod(dir, 0o777);
 const env = loadEnv({ DATA_DIR: dir, EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 20000)), DEMO_FLEET: '0' });
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } } as never;
 const db = await openDatabase(env, silent);
-const pool = createPool(db.url, 4);
+// Two connections, both busy in every pass (two batches in flight), so none idles out.
+const pool = createPool(db.url, 2);
 try {
   await migrate(pool);
   const ids = Array.from({ length: devices }, (_, i) => `trk-store-${String(i).padStart(5, '0')}`);
@@ -51,8 +55,22 @@ try {
   const batches: Reading[][] = [];
   for (let i = 0; i < total; i += batchSize) batches.push(Array.from({ length: Math.min(batchSize, total - i) }, (_, k) => reading(i + k)));
 
+  // Every connection of the pool opened now, so their backends' CPU time can be read.
+  const held = await Promise.all(Array.from({ length: 2 }, () => pool.connect()));
+  const pids = await Promise.all(held.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid));
+  for (const c of held) c.release();
+  const backendCpuMs = async () => {
+    let ticks = 0;
+    for (const pid of pids) {
+      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  };
   const pass = async (label: string) => {
     const store = createTelemetryStore(pool);
+    const cpu0 = process.cpuUsage();
+    const pg0 = await backendCpuMs();
     let stored = 0;
     let duplicates = 0;
     const started = performance.now();
@@ -67,7 +85,13 @@ try {
     };
     await Promise.all([worker(), worker()]);
     const s = (performance.now() - started) / 1000;
-    console.log(JSON.stringify({ pass: label, readings: total, batch: batchSize, stored, duplicates, seconds: +s.toFixed(2), readingsPerS: Math.round(total / s) }));
+    const node = process.cpuUsage(cpu0);
+    const pgMs = (await backendCpuMs()) - pg0;
+    const per1k = (ms: number) => +((ms * 1000) / total).toFixed(2);
+    console.log(JSON.stringify({
+      pass: label, readings: total, batch: batchSize, stored, duplicates, seconds: +s.toFixed(2), readingsPerS: Math.round(total / s),
+      cpuMsPer1kReadings: { node: per1k((node.user + node.system) / 1000), postgres: per1k(pgMs) },
+    }));
   };
   await pass('new readings');
   await pass('resends (all duplicates)');
