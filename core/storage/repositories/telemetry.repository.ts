@@ -128,14 +128,20 @@ export class TelemetryRepository {
        returning device_id as d, seq as s`,
       [device, seq, ts, rcv, ...cols, JSON.stringify(extra)],
     );
+    if (rows.length === n && repeats.length === 0) return { inserted: unique, duplicates: [] };
     const keys = new Set(rows.map((r) => readingKey(r.d, r.s)));
-    const inserted = unique.filter((r) => keys.has(readingKey(r.deviceId, r.seq)));
-    const skipped = unique.filter((r) => !keys.has(readingKey(r.deviceId, r.seq)));
-    if (skipped.length === 0 && repeats.length === 0) return { inserted, duplicates: [] };
+    const inserted: Reading[] = [];
+    const skipped: Reading[] = [];
     // The ts each duplicate's stored copy has: this batch's own for a repeat of a new
     // reading, otherwise the one in telemetry_ids (only looked up when there are duplicates).
     const storedTs = new Map<string, number>();
-    for (const r of inserted) storedTs.set(readingKey(r.deviceId, r.seq), r.ts);
+    for (const r of unique) {
+      const key = readingKey(r.deviceId, r.seq);
+      if (keys.has(key)) {
+        inserted.push(r);
+        storedTs.set(key, r.ts);
+      } else skipped.push(r);
+    }
     const lookup = [...skipped, ...repeats.filter((r) => !storedTs.has(readingKey(r.deviceId, r.seq)))];
     if (lookup.length) {
       const found = await this.sql.query<{ d: string; s: number; t: number }>(
