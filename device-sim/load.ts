@@ -7,6 +7,12 @@
  *   tsx device-sim/load.ts --url mqtt://127.0.0.1:1884 --devices devices.json \
  *     --messages 1000 --batch 1 [--window 64] [--first-seq 0] [--timeout 120]
  *
+ * Rate mode offers a fixed load instead (open loop: publishes go out on schedule whether or
+ * not earlier ones were acknowledged, as a fleet of trackers would), single readings spread
+ * round-robin over the devices, every `--shock-every`-th reading carrying a shock:
+ *
+ *   tsx device-sim/load.ts --url … --devices devices.json --rate 1000 --seconds 30 [--shock-every 50] [--shock-g 30]
+ *
  * prints a JSON summary on stdout.
  */
 import { resolve as resolvePath } from 'node:path';
@@ -141,12 +147,107 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
+export interface RateOptions {
+  url: string;
+  devices: readonly DeviceCredentials[];
+  /** Readings offered per second, across all devices (one reading per message). */
+  ratePerS: number;
+  seconds: number;
+  /** Every n-th reading (counted across the fleet) carries `shockG` = shockG; 0: none. */
+  shockEvery?: number;
+  shockG?: number;
+  firstSeq?: number;
+  /** After the last publish, wait this long for the outstanding PUBACKs. Default 30 000. */
+  drainTimeoutMs?: number;
+  mqttOptions?: Partial<IClientOptions>;
+}
+
+export interface RateResult extends LoadResult {
+  offeredPerS: number;
+  /** Readings that carried a shock (each should raise its own exception). */
+  shocks: number;
+  /** How far the sender fell behind its schedule at worst (this process's own lag), ms. */
+  maxScheduleLagMs: number;
+}
+
+/**
+ * Offers `ratePerS` readings a second for `seconds`, open loop. Each reading's ts is its
+ * send time (and `simSentAt` too), so the platform's exceptions (started at the breaching
+ * reading's ts) and live parcel states can be timed from the publish.
+ */
+export async function runRate(o: RateOptions): Promise<RateResult> {
+  const clients = await connectAll({ url: o.url, devices: o.devices, messagesPerDevice: 0, batchSize: 1, ...(o.mqttOptions ? { mqttOptions: o.mqttOptions } : {}) });
+  const c: Counters = { sent: 0, acked: 0, errors: 0, readingsSent: 0, readingsAcked: 0, latencies: [] };
+  const firstSeq = o.firstSeq ?? 0;
+  const seqs = new Array<number>(clients.length).fill(firstSeq);
+  const total = Math.round(o.ratePerS * o.seconds);
+  let shocks = 0;
+  let maxLag = 0;
+  let lastAck = 0;
+  const started = performance.now();
+  let outstanding = 0;
+  let allAcked: (() => void) | undefined;
+  const publishOne = (i: number): void => {
+    const { id, client } = clients[i % clients.length]!;
+    const seq = seqs[i % clients.length]!++;
+    const shock = o.shockEvery ? i % o.shockEvery === o.shockEvery - 1 : false;
+    if (shock) shocks++;
+    const sentAtMs = Date.now();
+    const sentPerf = performance.now();
+    c.sent++;
+    c.readingsSent++;
+    outstanding++;
+    client.publish(telemetryTopic(id), loadPayload(seq, 1, sentAtMs, shock ? o.shockG ?? 30 : undefined), { qos: 1 }, (err) => {
+      outstanding--;
+      if (err) c.errors++;
+      else {
+        lastAck = performance.now();
+        c.acked++;
+        c.readingsAcked++;
+        c.latencies.push(lastAck - sentPerf);
+      }
+      if (outstanding === 0) allAcked?.();
+    });
+  };
+  // A tick every 5 ms sends what is due by now: the schedule, not the acks, sets the pace.
+  await new Promise<void>((done) => {
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - started;
+      const due = Math.min(total, Math.floor((elapsed * o.ratePerS) / 1000));
+      if (due > c.sent) maxLag = Math.max(maxLag, elapsed - (c.sent * 1000) / o.ratePerS);
+      while (c.sent < due) publishOne(c.sent);
+      if (c.sent >= total) {
+        clearInterval(timer);
+        done();
+      }
+    }, 5);
+  });
+  const sendEnd = performance.now();
+  let timedOut = false;
+  if (outstanding > 0) {
+    timedOut = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(true), o.drainTimeoutMs ?? 30_000);
+      allAcked = () => { clearTimeout(t); resolve(false); };
+    });
+  }
+  const durationMs = Math.max(sendEnd, lastAck) - started;
+  await Promise.all(clients.map(({ client }) => endClient(client, timedOut ? 0 : 5000)));
+  const seconds = Math.max(durationMs, 1) / 1000;
+  return {
+    sent: c.sent, acked: c.acked, durationMs: Math.round(durationMs), readingsSent: c.readingsSent, readingsAcked: c.readingsAcked,
+    errors: c.errors, timedOut, ackLatencyMs: percentiles(c.latencies), messagesPerS: Math.round(c.acked / seconds),
+    readingsPerS: Math.round(c.readingsAcked / seconds),
+    seqRange: { first: firstSeq, last: Math.max(...seqs) - 1 },
+    offeredPerS: o.ratePerS, shocks, maxScheduleLagMs: Math.round(maxLag),
+  };
+}
+
 /**
  * One message: a plausible reading (cheap arithmetic instead of the full condition model,
  * so the simulator does not compete with the platform for CPU), or a batch of them,
  * measured 1 s apart and ending now.
  */
-export function loadPayload(firstSeq: number, batchSize: number, sentAtMs: number): string {
+export function loadPayload(firstSeq: number, batchSize: number, sentAtMs: number, shockG = 0.2): string {
   const reading = (seq: number, tsMs: number): SimReading => ({
     seq,
     ts: new Date(tsMs).toISOString(),
@@ -155,7 +256,7 @@ export function loadPayload(firstSeq: number, batchSize: number, sentAtMs: numbe
     accM: 8,
     tempC: 4 + (seq % 50) / 10,
     humidityPct: 45,
-    shockG: 0.2,
+    shockG,
     tiltDeg: 3,
     lightLux: 0,
     batteryPct: 90,
@@ -205,9 +306,27 @@ async function cli(): Promise<void> {
       window: { type: 'string', default: '64' },
       'first-seq': { type: 'string', default: '0' },
       timeout: { type: 'string', default: '120' },
+      rate: { type: 'string' },
+      seconds: { type: 'string', default: '30' },
+      'shock-every': { type: 'string', default: '0' },
+      'shock-g': { type: 'string', default: '30' },
     },
     strict: true,
   });
+  if (values.url && values.devices && values.rate) {
+    const result = await runRate({
+      url: values.url,
+      devices: await readDevicesFile(values.devices),
+      ratePerS: Number(values.rate),
+      seconds: Number(values.seconds),
+      shockEvery: Number(values['shock-every']),
+      shockG: Number(values['shock-g']),
+      firstSeq: Number(values['first-seq']),
+      drainTimeoutMs: Number(values.timeout) * 1000,
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
   if (!values.url || !values.devices) {
     console.error('usage: tsx device-sim/load.ts --url mqtt://host:port --devices devices.json [--messages 1000] [--batch 1] [--window 64] [--first-seq 0] [--timeout 120]');
     process.exitCode = 2;

@@ -3,7 +3,7 @@ import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import { BatchWriter, type Batch } from './batch-writer.ts';
 
 const reading = (seq: number): Reading => ({ deviceId: 'trk-1', seq, ts: seq, receivedAt: seq });
-const ok = (b: Batch) => Promise.resolve({ stored: b.readings, duplicates: 0, unknown: 0 });
+const ok = (b: Batch) => Promise.resolve({ stored: b.readings, duplicates: 0, duplicatesByReason: { sameTs: 0, conflictingTs: 0 }, unknown: 0 });
 
 describe('BatchWriter', () => {
   it('acknowledges a message only after its batch is stored', async () => {

@@ -9,7 +9,10 @@ export interface Batch {
 export interface FlushResult {
   /** Readings that were new (not already stored). */
   stored: Reading[];
+  /** Readings skipped because their (device, seq) is stored (or came earlier in the batch). */
   duplicates: number;
+  /** The duplicates by whether their ts matches the stored copy's (a resend) or not (a conflict). */
+  duplicatesByReason: { sameTs: number; conflictingTs: number };
   /** Readings of devices that are not provisioned, kept as dead letters. */
   unknown: number;
   /** Readings the database refused for their content, kept as dead letters (see telemetry-store). */

@@ -52,7 +52,8 @@ export class IngestService extends EventEmitter<IngestEvents> {
         for (const r of result.stored) o.metrics.eventLagSeconds.observe(Math.max(0, r.receivedAt - r.ts) / 1000);
         if (result.unstorable) o.metrics.readingsRejected.inc({ reason: 'unstorable' }, result.unstorable);
         o.metrics.readingsIngested.inc(result.stored.length);
-        o.metrics.readingsDuplicate.inc(result.duplicates);
+        o.metrics.readingsDuplicate.inc({ reason: 'same_ts' }, result.duplicatesByReason.sameTs);
+        o.metrics.readingsDuplicate.inc({ reason: 'conflicting_ts' }, result.duplicatesByReason.conflictingTs);
         if (result.unknown) o.metrics.readingsRejected.inc({ reason: 'unknown_device' }, result.unknown);
         o.metrics.flushSeconds.observe(ms / 1000);
         o.metrics.flushSize.observe(batch.readings.length);

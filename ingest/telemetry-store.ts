@@ -8,8 +8,9 @@ import type { Batch, FlushResult } from './batch-writer.ts';
 
 /**
  * Writes one ingest batch in one transaction: the readings (duplicates skipped by
- * (device, seq)), the dead letters, each parcel's latest state, and a notice to live
- * listeners that goes out only when all of it is committed.
+ * (device, seq) whatever their ts; a copy with another ts becomes a dead letter), the dead
+ * letters, each parcel's latest state, and a notice to live listeners that goes out only
+ * when all of it is committed.
  */
 export function createTelemetryStore(pool: Pool) {
   // Provisioned devices seen so far: a device is never deleted, so a hit needs no query.
@@ -30,13 +31,15 @@ export function createTelemetryStore(pool: Pool) {
    * dead letter, so the rest of the batch (and the stream) goes on.
    */
   async function storePiecewise(batch: Batch): Promise<FlushResult> {
-    const total: FlushResult = { stored: [], duplicates: 0, unknown: 0 };
+    const total: FlushResult = { stored: [], duplicates: 0, duplicatesByReason: { sameTs: 0, conflictingTs: 0 }, unknown: 0 };
     const refused: DeadLetter[] = [];
     for (const reading of batch.readings) {
       try {
         const r = await storeAtomically({ readings: [reading], deadLetters: [] });
         total.stored.push(...r.stored);
         total.duplicates += r.duplicates;
+        total.duplicatesByReason.sameTs += r.duplicatesByReason.sameTs;
+        total.duplicatesByReason.conflictingTs += r.duplicatesByReason.conflictingTs;
         total.unknown += r.unknown;
       } catch (err) {
         if (!isDataError(err)) throw err;
@@ -66,13 +69,19 @@ export function createTelemetryStore(pool: Pool) {
       for (const id of await new DeviceRepository(client).existing(unseen)) provisioned.add(id);
       const readings = batch.readings.filter((r) => provisioned.has(r.deviceId));
       const unknown = batch.readings.filter((r) => !provisioned.has(r.deviceId)).map(unknownDeviceLetter);
-      const inserted = await telemetry.insertReadings(readings);
-      await telemetry.insertDeadLetters([...batch.deadLetters, ...unknown]);
-      const stored = readings.filter((r) => inserted.has(`${r.deviceId}\u0000${r.seq}`));
-      const latest = latestPerDevice(readings);
+      const { inserted: stored, duplicates } = await telemetry.insertReadings(readings);
+      const conflicting = duplicates.filter((d) => d.storedTs !== d.reading.ts);
+      await telemetry.insertDeadLetters([...batch.deadLetters, ...unknown, ...conflicting.map(conflictLetter)]);
+      const latest = latestPerDevice(stored, readings);
       await telemetry.upsertParcelStates(latest);
+      // A batch of duplicates only still moves last_seen_at, which the live map shows.
       if (latest.length) await new ParcelRepository(client).notifyChanged(latest.map((u) => u.reading.deviceId));
-      return { stored, duplicates: readings.length - stored.length, unknown: unknown.length };
+      return {
+        stored,
+        duplicates: duplicates.length,
+        duplicatesByReason: { sameTs: duplicates.length - conflicting.length, conflictingTs: conflicting.length },
+        unknown: unknown.length,
+      };
     });
   }
 }
@@ -107,21 +116,41 @@ function unstorableLetter(r: Reading, err: Error): DeadLetter {
 }
 
 /**
- * Per device in a batch: the newest reading by event time, and the last time anything
+ * Per device in a batch: the newest stored reading by event time, and the last time anything
  * arrived from it (a late batch says nothing new about position but does say the tracker
- * is alive).
+ * is alive; so does a duplicate, which is never shown as the parcel's reading).
  */
-export function latestPerDevice(readings: readonly Reading[]): ParcelUpdate[] {
+export function latestPerDevice(stored: readonly Reading[], received: readonly Reading[] = stored): ParcelUpdate[] {
   const latest = new Map<string, ParcelUpdate>();
-  for (const r of readings) {
+  for (const r of stored) {
     const cur = latest.get(r.deviceId);
     if (!cur) latest.set(r.deviceId, { reading: r, lastSeenAt: r.receivedAt });
-    else {
-      if (r.ts > cur.reading.ts || (r.ts === cur.reading.ts && r.seq > cur.reading.seq)) cur.reading = r;
-      cur.lastSeenAt = Math.max(cur.lastSeenAt, r.receivedAt);
-    }
+    else if (r.ts > cur.reading.ts || (r.ts === cur.reading.ts && r.seq > cur.reading.seq)) cur.reading = r;
+  }
+  for (const r of received) {
+    const cur = latest.get(r.deviceId);
+    if (!cur) latest.set(r.deviceId, { reading: r, lastSeenAt: r.receivedAt, seenOnly: true });
+    else cur.lastSeenAt = Math.max(cur.lastSeenAt, r.receivedAt);
   }
   return [...latest.values()];
+}
+
+/**
+ * A resend of a stored seq with another ts: not stored (the first copy is the reading),
+ * kept aside so a firmware clock or counter bug is visible (dead_letters, and the
+ * sampletrack_readings_duplicate_total{reason="conflicting_ts"} counter).
+ */
+function conflictLetter({ reading: r, storedTs }: { reading: Reading; storedTs: number }): DeadLetter {
+  return {
+    deviceId: r.deviceId,
+    topic: `trackers/${r.deviceId}/telemetry`,
+    reason: 'duplicate_seq_conflict',
+    detail: `seq ${r.seq} is already stored with ts ${new Date(storedTs).toISOString()}; this copy has ts ${new Date(r.ts).toISOString()} and was not stored`,
+    seq: r.seq,
+    raw: JSON.stringify(readingJson(r)),
+    rawBytes: 0,
+    receivedAt: r.receivedAt,
+  };
 }
 
 function unknownDeviceLetter(r: Reading): DeadLetter {

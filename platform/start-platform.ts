@@ -209,10 +209,12 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       services.devices.attachConfigPublisher(aedesConfigPublisher(b, brokerLog));
       cleanups.push(async () => services.devices.attachConfigPublisher(undefined));
       await services.devices.republishConfigs();
-      // Every connection is read through the packet size check before aedes parses it.
+      // Every connection is read through the packet size check before aedes parses it. The
+      // check is the hard ceiling that protects memory; a payload over the protocol's 256 KiB
+      // but under it reaches ingest, which acknowledges it and keeps it as a dead letter.
       const oversized = (detail: Record<string, unknown>) => {
         metrics.oversizedPackets.inc();
-        brokerLog.warn({ ...detail, limit: env.MQTT_MAX_PACKET_BYTES }, 'MQTT packet over the size limit; connection closed');
+        brokerLog.warn({ ...detail, limit: env.MQTT_MAX_PACKET_BYTES }, 'MQTT packet over the hard ceiling; connection closed');
       };
       const guarded = (conn: Duplex, ip?: string, report = oversized) => new PacketSizeGuard(conn, env.MQTT_MAX_PACKET_BYTES, (refusal, guard) =>
         report({ ip: guard.remoteAddress, deviceId: (guard as PacketSizeGuard & { client?: { id?: string | null } }).client?.id, reason: refusal.reason,

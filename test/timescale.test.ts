@@ -342,8 +342,8 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
       deviceId: dev, seq, ts: t0 + offset, receivedAt: t0 + offset + 5_000, tempC, ...(shockG === undefined ? {} : { shockG }),
     });
     const batch = [r(1, 1 * MIN, 2, 1), r(2, 31 * MIN, 4, 3), r(3, 61 * MIN, 10), { ...r(4, 62 * MIN, 11), extra: { door: 'open' } }];
-    expect(await repo.insertReadings(batch)).toEqual(new Set([1, 2, 3, 4].map((s) => `${dev}\u0000${s}`)));
-    expect(await repo.insertReadings(batch)).toEqual(new Set());
+    expect((await repo.insertReadings(batch)).inserted.map((x) => x.seq)).toEqual([1, 2, 3, 4]);
+    expect(await repo.insertReadings(batch)).toEqual({ inserted: [], duplicates: batch.map((reading) => ({ reading, storedTs: reading.ts })) });
 
     const points = await repo.bucketed(dev, new Date(t0), new Date(t0 + 2 * HOUR), 3600);
     const simple = points.map((p) => ({ ts: new Date(p.ts).getTime(), count: p.count, tempC: p.tempC, shockG: p.shockG }));
@@ -368,7 +368,8 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     const recent = at(3 * HOUR);
     expect((await sql.query(insert, [dev, 1, recent, 1])).rowCount).toBe(1);
     expect((await sql.query(insert, [dev, 1, recent, 99])).rowCount).toBe(0);
-    // Same seq, other ts (a tracker whose counter restarted) is another reading.
+    // The table's own key lets the same seq with another ts in; the reading's identity,
+    // (device, seq), is telemetry_ids' (next test), which the ingest writer goes through.
     expect((await sql.query(insert, [dev, 1, at(4 * HOUR), 2])).rowCount).toBe(1);
     // Without ON CONFLICT the primary key still rejects a duplicate.
     await expect(
@@ -390,6 +391,26 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
       { seq: 8, temp_c: 8 },
       { seq: 1, temp_c: 1 },
       { seq: 1, temp_c: 2 },
+    ]);
+  });
+
+  it('TelemetryRepository stores a seq once whatever its ts, within a batch, across batches and into a compressed chunk', async () => {
+    const repo = new TelemetryRepository(sql);
+    const dev = 'trk-identity';
+    const old = base - 30 * DAY;
+    const r = (seq: number, ts: number, tempC: number): TrackerReading => ({ deviceId: dev, seq, ts, receivedAt: base, tempC });
+    const first = await repo.insertReadings([r(1, old, 1), r(2, old + MIN, 2), r(1, old + 5 * MIN, 9)]);
+    expect(first.inserted.map((x) => x.seq)).toEqual([1, 2]);
+    expect(first.duplicates.map((d) => [d.reading.seq, d.storedTs])).toEqual([[1, old]]);
+    const chunk = await chunkOf(sql, new Date(old));
+    await sql.query('select compress_chunk($1::regclass)', [chunk!.chunk]);
+    expect((await chunkOf(sql, new Date(old)))?.is_compressed).toBe(true);
+    // Resent with other times, one landing in today's chunk: still the same readings.
+    const again = await repo.insertReadings([r(2, base + HOUR, 20), r(1, old, 1), r(3, old + 2 * MIN, 3)]);
+    expect(again.inserted.map((x) => x.seq)).toEqual([3]);
+    expect(again.duplicates.map((d) => [d.reading.seq, d.storedTs])).toEqual([[1, old], [2, old + MIN]]);
+    expect(await rows(sql, 'select seq, temp_c from telemetry where device_id = $1 order by seq', [dev])).toEqual([
+      { seq: 1, temp_c: 1 }, { seq: 2, temp_c: 2 }, { seq: 3, temp_c: 3 },
     ]);
   });
 

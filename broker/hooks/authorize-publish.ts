@@ -30,11 +30,15 @@ export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceS
     }
     const size = Buffer.isBuffer(packet.payload) ? packet.payload.byteLength : Buffer.byteLength(String(packet.payload));
     if (size > MAX_PAYLOAD_BYTES) {
-      ctx.refuse('publish', client.id, `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
-      // With ingest in process, the payload is kept aside as a dead letter (payload_too_large)
-      // and acknowledged: refused without a PUBACK, a persistent session would resend it on
+      // Over the protocol's limit but under the connection's hard ceiling (PacketSizeGuard):
+      // with ingest in process the payload is kept aside as a dead letter (payload_too_large)
+      // and acknowledged. Refused without a PUBACK, a persistent session would resend it on
       // every reconnect and the tracker would never get past it.
-      if (!ctx.persist) return done(new Error('payload too large'));
+      if (!ctx.persist) {
+        ctx.refuse('publish', client.id, `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+        return done(new Error('payload too large'));
+      }
+      ctx.log.warn({ deviceId: client.id, size, limit: MAX_PAYLOAD_BYTES }, 'payload over the protocol limit; kept as a dead letter and acknowledged');
     }
     if (!ctx.persist) return done(null);
     // [MQTT-4.3.2-2]: the PUBACK means the receiver has taken ownership of the message, so

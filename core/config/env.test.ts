@@ -35,9 +35,12 @@ describe('loadEnv', () => {
 
   it('has device-side limits on by default', () => {
     expect(loadEnv({})).toMatchObject({
-      MQTT_MAX_PACKET_BYTES: 256 * 1024 + 4096, MQTT_CONNECTS_PER_DEVICE_PER_MIN: 10, MQTT_AUTH_FAILURES_PER_IP_PER_MIN: 30,
+      MQTT_MAX_PACKET_BYTES: 1024 * 1024, MQTT_CONNECTS_PER_DEVICE_PER_MIN: 10, MQTT_AUTH_FAILURES_PER_IP_PER_MIN: 30,
     });
     expect(() => loadEnv({ MQTT_MAX_PACKET_BYTES: '10' })).toThrow(/MQTT_MAX_PACKET_BYTES/);
+    // Below the protocol's 256 KiB payload + headers, a conforming tracker would be cut off.
+    expect(() => loadEnv({ MQTT_MAX_PACKET_BYTES: String(256 * 1024 + 4095) })).toThrow(/MQTT_MAX_PACKET_BYTES/);
+    expect(loadEnv({ MQTT_MAX_PACKET_BYTES: String(256 * 1024 + 4096) }).MQTT_MAX_PACKET_BYTES).toBe(266_240);
   });
 
   it('refuses an outbox webhook URL without its signing secret', () => {

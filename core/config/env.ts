@@ -31,8 +31,14 @@ export const EnvSchema = z.object({
   /** PEM certificate (chain) and key: set both and the broker adds MQTTS, HTTP and MQTT-over-WebSocket turn to HTTPS/WSS. */
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
-  /** Largest MQTT packet (remaining length: topic, header and payload) the embedded broker reads; a larger one closes the connection. */
-  MQTT_MAX_PACKET_BYTES: int(256 * 1024 + 4096).pipe(z.number().min(1024).max(268_435_455)),
+  /**
+   * Hard ceiling on an MQTT packet (remaining length: topic, header and payload) the embedded
+   * broker reads; a larger one closes the connection before it is read, to protect memory.
+   * A payload between the protocol's 256 KiB and this is read, acknowledged and kept as a
+   * dead letter (payload_too_large): refused, a tracker would resend it on every reconnect.
+   * At least 256 KiB + 4 KiB, so no packet the protocol allows is ever cut off.
+   */
+  MQTT_MAX_PACKET_BYTES: int(1024 * 1024).pipe(z.number().min(256 * 1024 + 4096).max(268_435_455)),
   /** CONNECT attempts per device id per minute (also the burst); 0: no limit. */
   MQTT_CONNECTS_PER_DEVICE_PER_MIN: int(10),
   /** Failed device sign-ins per source IP per minute (also the burst); 0: no limit. */

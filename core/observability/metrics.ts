@@ -12,7 +12,9 @@ export function createMetrics() {
   const m = {
     registry,
     readingsIngested: new Counter({ name: 'sampletrack_readings_ingested_total', help: 'Readings stored (new, not duplicates)', registers: [registry] }),
-    readingsDuplicate: new Counter({ name: 'sampletrack_readings_duplicate_total', help: 'Valid readings already stored, skipped by (device, seq)', registers: [registry] }),
+    // same_ts: a resend (normal after a reconnect); conflicting_ts: the seq is stored with another
+    // ts (firmware bug), the copy is kept as a dead letter duplicate_seq_conflict.
+    readingsDuplicate: new Counter({ name: 'sampletrack_readings_duplicate_total', help: 'Valid readings not stored because their (device, seq) is stored, by reason (same_ts, conflicting_ts)', labelNames: ['reason'] as const, registers: [registry] }),
     readingsRejected: new Counter({ name: 'sampletrack_readings_rejected_total', help: 'Payloads or readings refused and kept as dead letters', labelNames: ['reason'] as const, registers: [registry] }),
     statusMessages: new Counter({ name: 'sampletrack_status_messages_total', help: 'Tracker status messages applied', registers: [registry] }),
     flushSeconds: new Histogram({ name: 'sampletrack_ingest_flush_seconds', help: 'Time to write one ingest batch', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
@@ -31,7 +33,7 @@ export function createMetrics() {
     connectedDevices: new Gauge({ name: 'sampletrack_connected_devices', help: 'Trackers connected to the embedded broker', registers: [registry] }),
     authFailures: new Counter({ name: 'sampletrack_broker_refusals_total', help: 'Connections, publishes and subscriptions refused by the broker', labelNames: ['kind'] as const, registers: [registry] }),
     throttledConnects: new Counter({ name: 'sampletrack_broker_throttled_connects_total', help: 'Connects refused by a rate limit (per device id, or per IP after failed sign-ins)', labelNames: ['limit'] as const, registers: [registry] }),
-    oversizedPackets: new Counter({ name: 'sampletrack_broker_oversized_packets_total', help: 'Connections closed for an MQTT packet over the size limit (or a malformed length)', registers: [registry] }),
+    oversizedPackets: new Counter({ name: 'sampletrack_broker_oversized_packets_total', help: 'Connections closed for an MQTT packet over the hard ceiling MQTT_MAX_PACKET_BYTES (or a malformed length)', registers: [registry] }),
     wsClients: new Gauge({ name: 'sampletrack_live_clients', help: 'Open /api/live WebSocket connections', registers: [registry] }),
     /** Set by ingest: what is waiting to be stored right now. */
     ingestProbe: undefined as (() => { pending: number; oldestAt: number | undefined }) | undefined,

@@ -100,8 +100,8 @@ describe('parseTelemetry', () => {
     expect(parseTelemetry('trk-1', enc(batch), NOW).readings).toHaveLength(500);
   });
 
-  it('keeps one copy of a seq repeated inside a batch', () => {
-    const { readings } = parseTelemetry('trk-1', enc({ readings: [{ seq: 5, ts: NOW }, { seq: 5, ts: NOW }] }), NOW);
-    expect(readings).toHaveLength(1);
+  it('passes a seq repeated inside a batch on in order (the store keeps the first and counts the rest)', () => {
+    const { readings } = parseTelemetry('trk-1', enc({ readings: [{ seq: 5, ts: NOW }, { seq: 5, ts: NOW - 1000 }] }), NOW);
+    expect(readings.map((r) => [r.seq, r.ts])).toEqual([[5, NOW], [5, NOW - 1000]]);
   });
 });

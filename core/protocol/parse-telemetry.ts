@@ -82,16 +82,12 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
 
   const readings: Reading[] = [];
   const rejected: Rejected[] = [];
-  const seen = new Set<number>();
+  // A batch repeating a seq is passed on as it came: identity on (device, seq) is the
+  // store's (TelemetryRepository.insertReadings), which keeps the first and counts the rest.
   for (const item of items) {
     const result = validateReading(deviceId, item, receivedAt, text);
-    if ('reason' in result) {
-      rejected.push(result);
-    } else if (!seen.has(result.seq)) {
-      // A batch repeating a seq is a resend inside one upload: keep the first, like the table would.
-      seen.add(result.seq);
-      readings.push(result);
-    }
+    if ('reason' in result) rejected.push(result);
+    else readings.push(result);
   }
   return { readings, rejected };
 }

@@ -13,10 +13,24 @@ export interface DeadLetter {
   receivedAt: number;
 }
 
-/** A parcel's newest reading in a batch, and when the tracker was last heard from. */
+/** Readings a batch insert stored, and those it skipped as already stored (by device, seq). */
+export interface InsertedReadings {
+  inserted: Reading[];
+  duplicates: { reading: Reading; storedTs: number }[];
+}
+
+/** The identity of a reading (tracker protocol): device id and seq. */
+export const readingKey = (deviceId: string, seq: number): string => `${deviceId}\u0000${seq}`;
+
+/**
+ * A parcel's newest reading in a batch, and when the tracker was last heard from. With
+ * `seenOnly` the batch held only duplicates of this tracker: it is heard from, but its
+ * reading (never stored) must not replace the one shown.
+ */
 export interface ParcelUpdate {
   reading: Reading;
   lastSeenAt: number;
+  seenOnly?: boolean;
 }
 
 export interface TelemetryPoint {
@@ -46,17 +60,36 @@ const real = (v: number | undefined) => (v === undefined ? null : Math.fround(v)
 export class TelemetryRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Inserts readings, skipping ones already stored; returns the (device, seq) actually new. */
-  async insertReadings(readings: readonly Reading[]): Promise<Set<string>> {
-    if (readings.length === 0) return new Set();
+  /**
+   * Inserts readings; a reading whose (device, seq) is already stored, or repeated earlier in
+   * `readings`, is not stored again whatever its ts (tracker protocol: "(device id, seq)
+   * identifies a reading"). Returns the readings actually new and every duplicate with the
+   * ts of the copy that is stored, so the caller can tell a resend from a conflicting one.
+   *
+   * The identity is telemetry_ids' primary key (migration 021), written by the same
+   * statement: a concurrent batch with the same key waits for this one's commit and then
+   * skips it. Keys are inserted in (device, seq) order so that two batches in flight that
+   * share keys lock them in one order and never deadlock.
+   */
+  async insertReadings(readings: readonly Reading[]): Promise<InsertedReadings> {
+    if (readings.length === 0) return { inserted: [], duplicates: [] };
+    // First copy in arrival order wins within the batch, as it does across batches.
+    const first = new Map<string, Reading>();
+    const repeats: Reading[] = [];
+    for (const r of readings) {
+      const key = readingKey(r.deviceId, r.seq);
+      if (first.has(key)) repeats.push(r);
+      else first.set(key, r);
+    }
+    const unique = [...first.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.seq - b.seq));
     // Times travel as epoch-ms numbers and `extra` as one JSON array: PostgreSQL parses
     // float arrays and one JSON document far faster than thousands of timestamp strings.
-    const n = readings.length;
+    const n = unique.length;
     const device: string[] = new Array(n), seq: number[] = new Array(n), ts: number[] = new Array(n), rcv: number[] = new Array(n);
     const cols = Array.from({ length: 10 }, () => new Array<number | null>(n));
     const extra: (Record<string, unknown> | null)[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const r = readings[i]!;
+      const r = unique[i]!;
       device[i] = r.deviceId;
       seq[i] = r.seq;
       ts[i] = r.ts;
@@ -73,19 +106,58 @@ export class TelemetryRepository {
       cols[9]![i] = real(r.rssiDbm);
       extra[i] = r.extra ?? null;
     }
+    // telemetry's own key (device_id, seq, ts) stays as it was; with the identity row
+    // inserted first it only ever meets rows stored before migration 021.
     const { rows } = await this.sql.query<{ d: string; s: number }>(
-      `insert into telemetry (device_id, seq, ts, received_at, lat, lon, acc_m, temp_c, humidity_pct,
+      `with u as materialized (
+         select * from unnest($1::text[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::real[],
+           $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[], $14::real[])
+           with ordinality as u(d, s, t, r, la, lo, a, te, h, sh, ti, li, b, rs, i)
+       ), ids as (
+         insert into telemetry_ids (device_id, seq, ts)
+         select u.d, u.s, to_timestamp(u.t / 1000.0) from u order by u.i
+         on conflict (device_id, seq) do nothing
+         returning device_id, seq
+       )
+       insert into telemetry (device_id, seq, ts, received_at, lat, lon, acc_m, temp_c, humidity_pct,
          shock_g, tilt_deg, light_lux, battery_pct, rssi_dbm, extra)
        select u.d, u.s, to_timestamp(u.t / 1000.0), to_timestamp(u.r / 1000.0), u.la, u.lo, u.a, u.te, u.h,
          u.sh, u.ti, u.li, u.b, u.rs, nullif(($15::jsonb) -> (u.i::int - 1), 'null'::jsonb)
-       from unnest($1::text[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::real[],
-         $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[], $14::real[])
-         with ordinality as u(d, s, t, r, la, lo, a, te, h, sh, ti, li, b, rs, i)
+       from u join ids on ids.device_id = u.d and ids.seq = u.s
        on conflict (device_id, seq, ts) do nothing
        returning device_id as d, seq as s`,
       [device, seq, ts, rcv, ...cols, JSON.stringify(extra)],
     );
-    return new Set(rows.map((r) => `${r.d}\u0000${r.s}`));
+    if (rows.length === n && repeats.length === 0) return { inserted: unique, duplicates: [] };
+    const keys = new Set(rows.map((r) => readingKey(r.d, r.s)));
+    const inserted: Reading[] = [];
+    const skipped: Reading[] = [];
+    // The ts each duplicate's stored copy has: this batch's own for a repeat of a new
+    // reading, otherwise the one in telemetry_ids (only looked up when there are duplicates).
+    const storedTs = new Map<string, number>();
+    for (const r of unique) {
+      const key = readingKey(r.deviceId, r.seq);
+      if (keys.has(key)) {
+        inserted.push(r);
+        storedTs.set(key, r.ts);
+      } else skipped.push(r);
+    }
+    const lookup = [...skipped, ...repeats.filter((r) => !storedTs.has(readingKey(r.deviceId, r.seq)))];
+    if (lookup.length) {
+      const found = await this.sql.query<{ d: string; s: number; t: number }>(
+        `select i.device_id as d, i.seq as s, round(extract(epoch from i.ts) * 1000)::float8 as t
+         from telemetry_ids i join unnest($1::text[], $2::int[]) as k(d, s) on i.device_id = k.d and i.seq = k.s`,
+        [lookup.map((r) => r.deviceId), lookup.map((r) => r.seq)],
+      );
+      for (const f of found.rows) storedTs.set(readingKey(f.d, f.s), f.t);
+    }
+    const duplicates = [...skipped, ...repeats].map((reading) => ({
+      reading,
+      // A row stored before migration 021 that its backfill did not cover cannot happen; if
+      // it does, the reading counts as a plain resend rather than as a conflict.
+      storedTs: storedTs.get(readingKey(reading.deviceId, reading.seq)) ?? reading.ts,
+    }));
+    return { inserted, duplicates };
   }
 
   async insertDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
@@ -134,10 +206,12 @@ export class TelemetryRepository {
       [
         latest.map((r) => r.deviceId),
         latest.map((r) => r.seq),
-        latest.map((r) => new Date(r.ts).toISOString()),
+        // A seen-only update carries -infinity: it never wins `excluded.ts >= p.ts`, so only
+        // last_seen_at moves (the parcel already has a row: its stored copy made it).
+        sorted.map((u) => (u.seenOnly ? '-infinity' : new Date(u.reading.ts).toISOString())),
         latest.map((r) => new Date(r.receivedAt).toISOString()),
-        latest.map((r) => num(r.lat)),
-        latest.map((r) => num(r.lon)),
+        sorted.map((u) => (u.seenOnly ? null : num(u.reading.lat))),
+        sorted.map((u) => (u.seenOnly ? null : num(u.reading.lon))),
         latest.map((r) => JSON.stringify(readingJson(r))),
         sorted.map((u) => new Date(u.lastSeenAt).toISOString()),
       ],
