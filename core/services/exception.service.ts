@@ -215,7 +215,8 @@ export class ExceptionService {
         results.push({ id, outcome: 'done' });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        const current = err.details?.current as ExceptionStatus | undefined;
+        // The exception's own status: a refusal by the sample's lifecycle carries the sample's in its details.
+        const current = (await this.exceptions.statuses([id])).get(id);
         results.push({ id, outcome: 'refused', code: err.code, reason: err.message, ...(current ? { current } : {}) });
       }
     }

@@ -271,7 +271,8 @@ describe('bulk acknowledge and resolve', () => {
     await p.api(`/api/exceptions/${done}/resolve`, { method: 'POST', json: { disposition: 'write_off' }, as: 'fulfillment' });
 
     const res = await p.api<Bulk>('/api/exceptions/resolve', {
-      method: 'POST', json: { ids: [open, acked, done, 999_998], disposition: 'carrier_claim', note: 'crushed; claim 77' }, as: 'fulfillment',
+      // accept: the seeded samples never shipped, so the lifecycle refuses a claim or a reship for them.
+      method: 'POST', json: { ids: [open, acked, done, 999_998], disposition: 'accept', note: 'crushed; claim 77' }, as: 'fulfillment',
     });
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual([
@@ -284,14 +285,14 @@ describe('bulk acknowledge and resolve', () => {
     const { rows } = await p.pool.query<{ id: number; status: string; resolved_by: string; disposition: string; resolution_note: string }>(
       'select id, status, resolved_by, disposition, resolution_note from condition_exceptions where id = any($1) order by id', [[open, acked]]);
     for (const r of rows) {
-      expect(r).toMatchObject({ status: 'resolved', resolved_by: p.admin.email, disposition: 'carrier_claim', resolution_note: 'crushed; claim 77' });
+      expect(r).toMatchObject({ status: 'resolved', resolved_by: p.admin.email, disposition: 'accept', resolution_note: 'crushed; claim 77' });
     }
     // The single resolve's own effects, once per exception: the closing alert and the audit row.
     const alerts = await p.pool.query<{ exception_id: number }>(`select exception_id from alerts where kind = 'resolved' and exception_id = any($1)`, [[open, acked]]);
     expect(alerts.rows.map((r) => r.exception_id).sort()).toEqual([open, acked].sort());
     const audit = await auditOf('exception.resolve', [open, acked]);
     expect(audit).toHaveLength(2);
-    for (const r of audit) expect(r).toMatchObject({ actor: expect.stringMatching(/^token:\d+$/), detail: { by: p.admin.email, disposition: 'carrier_claim' } });
+    for (const r of audit) expect(r).toMatchObject({ actor: expect.stringMatching(/^token:\d+$/), detail: { by: p.admin.email, disposition: 'accept' } });
     // The one refused was left as it was.
     const kept = await p.pool.query<{ disposition: string }>('select disposition from condition_exceptions where id = $1', [done]);
     expect(kept.rows[0]!.disposition).toBe('write_off');
