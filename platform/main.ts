@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
-import { startDemoFleet } from './demo-fleet.ts';
+import { demoClock, startDemoFleet } from './demo-fleet.ts';
 import { startPlatform } from './start-platform.ts';
 
 /**
@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const signIn = await firstSignIn(platform);
   console.log(`\n  Dashboard:  ${platform.httpUrl}/`);
   console.log(`  API docs:   ${platform.httpUrl}/openapi.json`);
-  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}\n`);
+  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}`);
+  // The demo's clock is compressed: say so, so nobody reads its times as real ones.
+  if (fleet) console.log(`  Demo fleet: ${fleet.slots} trackers shipping samples to creators; ${demoClock(platform.env.DEMO_INTERVAL_S).text}`);
+  console.log('');
   for (const line of signIn) console.log(`  ${line}`);
   if (signIn.length) console.log('');
 
