@@ -18,7 +18,8 @@ import { startPlatform } from '../platform/start-platform.ts';
  * - every critical exception belongs to a scripted incident (same sample, expected type,
  *   inside the incident's event-time window);
  * - no sample has more than one open exception per rule (one incident, one exception);
- * - every scripted incident whose window closed before the run ended was detected.
+ * - every scripted incident whose window closed before the run ended was detected;
+ * - every finished trip left its sample delivered (or damaged), so no journey dead-ends.
  *
  * Exits 1 when a check fails. Stops everything it started and deletes DATA_DIR (--keep
  * leaves it, to look at with the dashboard's queries).
@@ -40,6 +41,9 @@ interface Journal {
   trips: JournalTrip[];
   incidents: JournalIncident[];
 }
+
+/** Statuses of a parcel still with the carrier: a finished trip must have left them. */
+const ON_THE_WAY = ['requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivery_exception'];
 
 const freePort = () => new Promise<number>((resolve, reject) => {
   const srv = createServer();
@@ -164,6 +168,13 @@ async function report(pool: Pool, journal: Journal, ranMin: number): Promise<boo
     console.log(`\nwarnings no script explains (not a check; each is a false alert or an unscripted truth): ${fmtCounts(counts)}`);
   }
 
+  // A finished trip's journey is complete: the parcel was delivered (or its damage took it off the road).
+  const finished = journal.trips.filter((t) => t.finishedAt !== null).map((t) => t.sampleId);
+  const { rows: journeys } = await pool.query<{ status: string; n: number }>(
+    'select status, count(*)::int as n from samples where id = any($1) group by 1 order by 2 desc', [finished]);
+  const stuck = journeys.filter((j) => ON_THE_WAY.includes(j.status));
+  console.log(`\nfinished trips by sample status: ${journeys.map((j) => `${j.status} ${j.n}`).join(', ') || 'none'}`);
+
   const checks = [
     { name: 'every critical exception belongs to a scripted incident', ok: unexplainedCritical.length === 0,
       detail: `${unexplainedCritical.length} do not: ${fmtCounts(countBy(unexplainedCritical.map((e) => e.type)))}` },
@@ -171,6 +182,8 @@ async function report(pool: Pool, journal: Journal, ranMin: number): Promise<boo
       detail: `${doubled.length} (sample, rule) pairs, worst ${doubled.slice(0, 3).map((d) => `${d.sampleId} ${d.rule} ×${d.n}`).join(', ')}` },
     { name: 'every scripted incident that is due was detected', ok: missed.length === 0,
       detail: `${missed.length} missed: ${missed.map((i) => `${i.kind} on ${i.sampleId}`).join(', ')}` },
+    { name: 'every finished trip left its sample delivered or damaged, not on the way', ok: stuck.length === 0,
+      detail: stuck.map((j) => `${j.status} ${j.n}`).join(', ') },
   ];
   console.log('\nchecks:');
   for (const c of checks) console.log(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
