@@ -50,6 +50,11 @@ export interface ConditionModelOptions {
    * ts; condition physics (temperature, heat excursions) always runs on ts.
    */
   timeScale: number;
+  /**
+   * "This side up" parcels: handlers put them down upright every time (tilt 0–10°), where
+   * an unmarked box sometimes ends up on its side or upside down. Default false.
+   */
+  upright?: boolean;
 }
 
 /** Stages where a parcel is picked up and put down by people or conveyors. */
@@ -215,7 +220,9 @@ export class ConditionModel {
     route.segments.forEach((seg, i) => {
       const prev = route.segments[i - 1];
       if (prev && (HANDLED.has(seg.stage) || HANDLED.has(prev.stage))) {
-        this.insertIncident({ atMs: this.tsOf(seg.startS), kind: 'shock', g: handlingG(rng), tiltDeg: restingTilt(rng) });
+        const g = handlingG(rng);
+        const tilt = restingTilt(rng);
+        this.insertIncident({ atMs: this.tsOf(seg.startS), kind: 'shock', g, tiltDeg: this.o.upright ? tilt % 10 : tilt });
       }
       if (seg.stage === 'line-haul') {
         // Potholes and hard braking: a Poisson process, about one noticeable jolt per 4 h.

@@ -21,6 +21,13 @@ export interface ReadingGeneratorOptions {
   /** seq of the first reading; default 0. Firmware keeps seq across reboots. */
   firstSeq?: number;
   tsFormat?: TsFormat;
+  /** Parcels put down upright every time (see ConditionModelOptions.upright). */
+  upright?: boolean;
+  /**
+   * Event-time windows [fromMs, toMs) in which the tracker measures nothing (a modem or
+   * firmware hang with nothing buffered): no reading, regular or event, has its ts there.
+   */
+  offline?: readonly { fromMs: number; toMs: number }[];
 }
 
 /** Turns the condition model into protocol readings with a continuous seq. */
@@ -29,6 +36,7 @@ export class ReadingGenerator {
   private nextSeq: number;
   private readonly tsFormat: TsFormat;
   private readonly formatRng: Rng;
+  private readonly offline: readonly { fromMs: number; toMs: number }[];
 
   constructor(o: ReadingGeneratorOptions) {
     this.model = new ConditionModel({
@@ -37,7 +45,9 @@ export class ReadingGenerator {
       profile: resolveProfile(o.profile),
       startAtMs: o.startAtMs,
       timeScale: o.timeScale ?? 1,
+      upright: o.upright,
     });
+    this.offline = o.offline ?? [];
     this.nextSeq = o.firstSeq ?? 0;
     this.tsFormat = o.tsFormat ?? 'rfc3339';
     this.formatRng = rngFor(o.seed, 'ts-format');
@@ -62,11 +72,16 @@ export class ReadingGenerator {
     const out: SimReading[] = [];
     let from = afterMs ?? atMs;
     for (let alarm = this.model.nextAlarm(from, atMs, thresholds); alarm !== undefined; alarm = this.model.nextAlarm(from, atMs, thresholds)) {
-      out.push(this.measure(alarm, inCoverage));
+      if (!this.isOffline(alarm)) out.push(this.measure(alarm, inCoverage));
       from = alarm;
     }
-    out.push(this.measure(atMs, inCoverage));
+    if (!this.isOffline(atMs)) out.push(this.measure(atMs, inCoverage));
     return out;
+  }
+
+  /** Whether the tracker is hung at atMs and measures nothing. */
+  isOffline(atMs: number): boolean {
+    return this.offline.some((w) => atMs >= w.fromMs && atMs < w.toMs);
   }
 
   /** One reading at atMs. */

@@ -1,5 +1,5 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { DEFAULT_THRESHOLDS, type Thresholds } from './condition-model.ts';
+import { DEFAULT_THRESHOLDS, type ConditionModel, type Thresholds } from './condition-model.ts';
 import { buildMalformed, type MalformedKind, type MalformedMessage } from './malformed.ts';
 import { deviceClientOptions, endClient, firstConnect, OFFLINE_STATUS, onlineStatus, publishQos1 } from './mqtt-device.ts';
 import type { ParcelProfile, ProfileName } from './profiles.ts';
@@ -37,6 +37,10 @@ export interface SimTrackerOptions {
   timeScale?: number;
   /** seq of the first reading. Default 0. */
   firstSeq?: number;
+  /** Parcels put down upright every time (see ConditionModelOptions.upright). */
+  upright?: boolean;
+  /** Event-time windows in which the tracker measures nothing (see ReadingGeneratorOptions.offline). */
+  offline?: readonly { fromMs: number; toMs: number }[];
   /** Extra mqtt.js options (TLS, reconnectPeriod, …); the protocol's identity options win. */
   mqttOptions?: Partial<IClientOptions>;
   /** Publish failures, bad config messages, refused subscriptions. Default: counted only. */
@@ -112,6 +116,8 @@ export class SimTracker {
       timeScale: o.timeScale,
       firstSeq: o.firstSeq,
       tsFormat: o.behaviours?.tsFormat,
+      upright: o.upright,
+      offline: o.offline,
     });
     this.uplink = new Uplink(o.seed, o.behaviours);
     this.cfg = { reportIntervalS: o.intervalS, ...DEFAULT_THRESHOLDS };
@@ -178,6 +184,32 @@ export class SimTracker {
     }
     await Promise.all(sends);
     return measured;
+  }
+
+  /**
+   * Fast clock: measures n report intervals without sending them, as if they had gone out
+   * before (a restart resuming a trip: the same seed gives the same readings and seqs, so
+   * the tracker picks up where the stored readings end).
+   */
+  skip(n: number): void {
+    this.useClock('fast');
+    for (let i = 0; i < n; i++) {
+      const at = this.nextTickMs;
+      this.nextTickMs = at + this.cfg.reportIntervalS * 1000;
+      const thresholds = this.o.behaviours?.eventReadings === false ? NO_ALARMS : this.cfg;
+      this.gen.readingsUpTo(this.lastReadingMs, at, thresholds, true);
+      this.lastReadingMs = at;
+    }
+  }
+
+  /** ts of the next regular reading on the fast clock. */
+  get nextReadingAt(): number {
+    return this.nextTickMs;
+  }
+
+  /** The parcel's physics, to plan incidents at exact event times (before the trip starts). */
+  get model(): ConditionModel {
+    return this.gen.model;
   }
 
   /** Out of coverage until endGap(): readings are buffered. */

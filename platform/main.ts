@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   preflight(loadEnv());
   const dashboard = await ensureDashboardBuild();
   if (dashboard.built) console.log(`  dashboard built in ${(dashboard.ms / 1000).toFixed(0)} s`);
-  const [{ startPlatform }, { startDemoFleet }] = await Promise.all([import('./start-platform.ts'), import('./demo-fleet.ts')]);
+  const [{ startPlatform }, { demoClock, startDemoFleet }] = await Promise.all([import('./start-platform.ts'), import('./demo-fleet.ts')]);
   const platform = await startPlatform();
   const fleet = await startDemoFleet(platform).catch((err: unknown) => {
     platform.log.error({ err }, 'demo fleet failed to start; the platform runs without it');
@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   const signIn = await firstSignIn(platform);
   console.log(`\n  Dashboard:  ${platform.httpUrl}/`);
   console.log(`  API docs:   ${platform.httpUrl}/docs`);
-  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}\n`);
+  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}`);
+  // The demo's clock is compressed: say so, so nobody reads its times as real ones.
+  if (fleet) console.log(`  Demo fleet: ${fleet.slots} trackers shipping samples to creators; ${demoClock(platform.env.DEMO_INTERVAL_S).text}`);
+  console.log('');
   for (const line of signIn) console.log(`  ${line}`);
   if (signIn.length) console.log('');
 
