@@ -274,14 +274,18 @@ export function mapSuite(): void {
       await page.waitForFunction(`(performance.getEntriesByName('map:update').at(-1)?.detail.markers ?? 0) >= ${fleet.ids.length}`, undefined, { timeout: 30_000 });
       await inPage(page, `${MAP()}.jumpTo({ center: [-119, 35], zoom: 5 })`);
       await mapIdle(page);
-      // Clustered: a handful of cluster buttons hold the fleet, not 2,000 circles.
-      const clusters = await inPage<{ n: number; parcels: number }>(page, `(() => {
+      // Clustered: a handful of cluster buttons hold the fleet, not 2,000 circles; and each
+      // parcel in view is counted once, in a cluster of this zoom or as its own circle.
+      const countDrawn = () => inPage<{ n: number; parcels: number; single: number; inView: number }>(page, `(() => {
         const els = [...document.querySelectorAll('.cluster-marker')];
-        return { n: els.length, parcels: els.reduce((s, e) => s + Number(e.dataset.count), 0) };
+        const single = new Set(${MAP()}.queryRenderedFeatures({ layers: ['parcel-points'] }).map((f) => f.properties.deviceId)).size;
+        return { n: els.length, parcels: els.reduce((s, e) => s + Number(e.dataset.count), 0), single, inView: Number(document.querySelector('[data-in-view-count]').dataset.inViewCount) };
       })()`);
+      const clusters = await countDrawn();
       expect(clusters.n).toBeGreaterThan(0);
       expect(clusters.n).toBeLessThan(50);
-      expect(clusters.parcels).toBeGreaterThanOrEqual(fleet.ids.length - 50);
+      expect(clusters.inView).toBeGreaterThanOrEqual(fleet.ids.length);
+      expect(clusters.parcels + clusters.single).toBe(clusters.inView);
 
       const renderer = await inPage<string>(page, `(() => {
         const c = ${MAP()}.getCanvas(); const gl = c.getContext('webgl2') || c.getContext('webgl'); const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -330,6 +334,11 @@ export function mapSuite(): void {
       const moving = await flight();
       streaming = false;
       await stream;
+      // Where the flight ended (zoomed in and out again): no cluster of another zoom is left.
+      await mapIdle(page);
+      await page.waitForTimeout(600);
+      const after = await countDrawn();
+      expect(after.parcels + after.single).toBe(after.inView);
       const updates = await inPage<number[]>(page, `performance.getEntriesByName('map:update').map((e) => e.duration)`);
       await screenshot(page, 'map-fleet');
       const summary = {

@@ -28,8 +28,8 @@ export function clusterLabel(p: Pick<ClusterProps, 'point_count' | 'exception' |
  * The clusters of the `parcels` source as HTML buttons over the map: a count needs text
  * (WebGL text needs glyphs from a server), and a button can be reached with Tab and opened
  * with Enter, which a WebGL circle cannot. MapLibre moves markers with the map in the same
- * frame; the set is re-read from the source after each render that changed its tiles, and
- * elements are reused by cluster id, so panning costs no DOM churn.
+ * frame; the set is re-read from what was rendered after each render that moved the map or
+ * changed the source, and elements are reused by cluster id, so panning costs little DOM churn.
  */
 export class ClusterMarkers {
   #markers = new Map<number, { marker: Marker; el: HTMLButtonElement; key: string }>();
@@ -39,7 +39,7 @@ export class ClusterMarkers {
   #onData = (e: { sourceId?: string; isSourceLoaded?: boolean }) => {
     if (e.sourceId === 'parcels') this.#dirty = true;
   };
-  #onZoom = () => {
+  #onMove = () => {
     this.#dirty = true;
   };
 
@@ -47,8 +47,9 @@ export class ClusterMarkers {
     this.#map = map;
     map.on('render', this.#onRender);
     map.on('sourcedata', this.#onData);
-    map.on('zoomend', this.#onZoom);
-    map.on('moveend', this.#onZoom);
+    // While the map moves, clusters come into view at its edges.
+    map.on('move', this.#onMove);
+    map.on('moveend', this.#onMove);
   }
 
   #sync(): void {
@@ -56,7 +57,7 @@ export class ClusterMarkers {
     if (!this.#dirty || !map.getSource('parcels') || !map.isSourceLoaded('parcels')) return;
     this.#dirty = false;
     const seen = new Set<number>();
-    for (const f of map.querySourceFeatures('parcels', { filter: ['has', 'point_count'] })) {
+    for (const f of map.queryRenderedFeatures({ layers: ['parcel-clusters'] })) {
       const p = f.properties as ClusterProps;
       if (seen.has(p.cluster_id)) continue; // a cluster straddling tiles comes once per tile
       seen.add(p.cluster_id);
@@ -80,7 +81,8 @@ export class ClusterMarkers {
       }
       if (m.key !== key) {
         m.key = key;
-        const size = Math.round(Math.min(56, 24 + Math.log2(p.point_count) * 4));
+        // Smaller than the clustering radius (layers.ts), so neighbouring clusters do not overlap.
+        const size = Math.round(Math.min(44, 22 + Math.log2(p.point_count) * 2.5));
         m.el.textContent = p.point_count >= 1000 ? `${Math.floor(p.point_count / 100) / 10}k` : String(p.point_count);
         m.el.style.setProperty('--size', `${size}px`);
         m.el.style.setProperty('--colour', STATE_COLOUR[state]);
@@ -108,8 +110,8 @@ export class ClusterMarkers {
     const map = this.#map;
     map.off('render', this.#onRender);
     map.off('sourcedata', this.#onData);
-    map.off('zoomend', this.#onZoom);
-    map.off('moveend', this.#onZoom);
+    map.off('move', this.#onMove);
+    map.off('moveend', this.#onMove);
     for (const m of this.#markers.values()) m.marker.remove();
     this.#markers.clear();
   }

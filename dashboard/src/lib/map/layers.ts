@@ -41,13 +41,22 @@ export function addParcelLayers(map: MapLibre): void {
     type: 'geojson',
     data: EMPTY,
     cluster: true,
-    clusterRadius: 48,
+    clusterRadius: 50,
     clusterMaxZoom: 14,
     clusterProperties: {
       exception: ['+', ['case', ['==', ['get', 'state'], 'exception'], 1, 0]],
       silent: ['+', ['case', ['==', ['get', 'state'], 'silent'], 1, 0]],
       destination: ['+', ['case', ['==', ['get', 'state'], 'destination'], 1, 0]],
     },
+  });
+  // Invisible: what clusters.ts asks for the clusters drawn now (rendered features come from
+  // the tiles of the current zoom only; the source's cache also holds other zooms' clusters).
+  map.addLayer({
+    id: 'parcel-clusters',
+    type: 'circle',
+    source: 'parcels',
+    filter: ['has', 'point_count'],
+    paint: { 'circle-radius': 16, 'circle-opacity': 0, 'circle-stroke-opacity': 0 },
   });
   map.addLayer({
     id: 'parcel-points',
