@@ -47,4 +47,13 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox' })).toThrow(/OUTBOX_WEBHOOK_SECRET/);
     expect(loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox', OUTBOX_WEBHOOK_SECRET: 'x'.repeat(16) }).OUTBOX_MAX_ATTEMPTS).toBe(20);
   });
+
+  it('takes MAP_TILE_URL as a raster {z}/{x}/{y} template or a style document URL, nothing else', () => {
+    expect(loadEnv({ MAP_TILE_URL: 'https://tile.example.org/{z}/{x}/{y}.png' }).MAP_TILE_URL).toBe('https://tile.example.org/{z}/{x}/{y}.png');
+    expect(loadEnv({ MAP_TILE_URL: 'https://tiles.example.com/styles/streets/style.json?key=abc' }).MAP_TILE_URL)
+      .toBe('https://tiles.example.com/styles/streets/style.json?key=abc');
+    for (const bad of ['https://tile.example.org/{z}/{x}.png', 'https://tiles.example.com/style', 'ftp://tile.example.org/{z}/{x}/{y}.png', '/tiles/{z}/{x}/{y}.png']) {
+      expect(() => loadEnv({ MAP_TILE_URL: bad }), bad).toThrow(/MAP_TILE_URL/);
+    }
+  });
 });

@@ -6,6 +6,20 @@ import { z } from 'zod';
  * `.env.example` documents each variable; keep the two in step.
  */
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+/**
+ * MAP_TILE_URL's two shapes: a raster template with {z}, {x} and {y}, or a MapLibre style
+ * document's URL (path ending in .json). Either way http(s) only: the browser fetches it.
+ */
+export function isMapTileUrl(value: string): boolean {
+  if (!/^https?:\/\//.test(value)) return false;
+  if (/\{z\}/.test(value) && /\{x\}/.test(value) && /\{y\}/.test(value)) return true;
+  try {
+    return new URL(value).pathname.endsWith('.json');
+  } catch {
+    return false;
+  }
+}
 export const EnvSchema = z.object({
   /** External PostgreSQL/TimescaleDB. Unset: an embedded PostgreSQL under DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -87,8 +101,12 @@ export const EnvSchema = z.object({
   /** Radius of derived geofences (origin warehouse, creator's address), metres. */
   GEOFENCE_RADIUS_M: int(300).pipe(z.number().min(10).max(50_000)),
 
-  /** Street-level map tiles for the dashboard, e.g. https://tiles.example.com/{z}/{x}/{y}.png; unset: the offline basemap only. */
-  MAP_TILE_URL: z.string().regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'MAP_TILE_URL needs {z}, {x} and {y}').optional(),
+  /**
+   * Street-level map for the dashboard: a raster tile template (https://tiles.example.com/{z}/{x}/{y}.png,
+   * drawn over the offline basemap) or a MapLibre style document (https://…/style.json, vector
+   * tiles, which replaces it); unset: the offline basemap only. The browser fetches it directly.
+   */
+  MAP_TILE_URL: z.string().trim().refine(isMapTileUrl, 'MAP_TILE_URL is an http(s) {z}/{x}/{y} tile template or a style URL ending in .json').optional(),
 
   /** The first admin, created at start only while no user exists (never a default password). */
   ADMIN_EMAIL: z.email().optional(),

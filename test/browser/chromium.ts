@@ -4,6 +4,12 @@ import { chromium, type Browser } from 'playwright-core';
 /**
  * The system Chromium, never a downloaded one. Flags keep it quiet and deterministic on a
  * shared CI box: no sandbox (containers), no GPU, no background fetches or updates.
+ *
+ * The maps need WebGL. No flag is added for it: with --disable-gpu this Chromium (Debian's
+ * 156, headless) already falls back to SwiftShader, ANGLE's software Vulkan, and gives
+ * WebGL 2 (the map suite prints the renderer). --enable-unsafe-swiftshader and
+ * --use-angle=swiftshader were tried and change nothing here; add the first if a later
+ * Chromium stops falling back on its own (the map tests then fail with "WebGL unavailable").
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CONDITION_PRESETS } from '../../core/domain/condition/index.ts';
 import { programApi } from '../integration/sample-program.support.ts';
 import { aProduct } from '../support/builders.ts';
-import { harness, openPath, provisionInSample, screenshot, suffix, trackerSender } from './harness.ts';
+import { harness, inPage, openPath, provisionInSample, screenshot, suffix, trackerSender } from './harness.ts';
+import { MAP, colourShares, hex, mapIdle } from './map-support.ts';
 
 /**
  * The sample page: a person drives the lifecycle from the actions the timeline allows and
@@ -122,8 +123,13 @@ export function samplePageSuite(): void {
       expect(await page.locator('[data-chart="temperature"] rect[data-band]').count()).toBe(1);
       expect(await page.locator('[data-chart="temperature"] .band-key').textContent()).toBe('allowed ≤ 28 °C');
       expect(await page.locator('[data-telemetry-caption]').textContent()).toContain('18 readings in 18 1-minute buckets');
-      expect(await page.locator('.track-map').getAttribute('data-track-points')).toBe('18');
-      expect((await page.locator('.track-map path.route').getAttribute('d'))!.split('L').length).toBe(18);
+      // The route: every reading, one plain stretch, drawn on the map.
+      const trackMap = page.locator('.track-map');
+      await expect.poll(() => trackMap.getAttribute('data-track-points')).toBe('18');
+      expect(await trackMap.getAttribute('data-excursion-segments')).toBe('0');
+      await mapIdle(page);
+      expect(await inPage<number>(page, `${MAP()}.querySourceFeatures('route').length`)).toBeGreaterThan(0);
+      expect(await inPage<string[]>(page, `[...new Set(${MAP()}.queryRenderedFeatures({ layers: ['route'] }).map((f) => f.properties.kind))]`)).toEqual(['route']);
       // The trip's verdicts: MKT of 18–19 °C against chocolate's 25 °C, none of its hour out of range used.
       expect((await page.locator('[data-field="mkt"]').textContent())!.trim()).toMatch(/^MKT 18\.\d °C \/ 25 °C$/);
       expect((await page.locator('[data-field="budget"]').textContent())!.trim()).toBe('· out of range 0 s of 1 h');
@@ -135,6 +141,14 @@ export function samplePageSuite(): void {
       await exception.waitFor({ timeout: 15_000 });
       expect(await exception.textContent()).toContain('Too hot');
       await expect.poll(() => page.locator('[data-chart="temperature"]').getAttribute('data-points'), { timeout: 15_000 }).toBe('24');
+      // The hot stretch of the route in the exception's severity colour: from its start to its end, by event time.
+      const [hotOne] = (await harness.platform.api<{ exceptions: { severity: string; type: string }[] }>(`/api/exceptions?sampleId=${sampleId}`)).body.exceptions;
+      expect(hotOne?.type).toBe('too_hot');
+      await expect.poll(() => trackMap.getAttribute('data-excursion-segments'), { timeout: 15_000 }).toBe('1');
+      expect(await trackMap.getAttribute('data-track-points')).toBe('24');
+      await mapIdle(page);
+      await expect.poll(() => inPage<string[]>(page, `[...new Set(${MAP()}.queryRenderedFeatures({ layers: ['route'] }).map((f) => f.properties.kind))].sort()`))
+        .toEqual([hotOne!.severity, 'route'].sort());
       await screenshot(page, 'sample-telemetry');
 
       // Acknowledged from the timeline.
@@ -195,7 +209,54 @@ export function samplePageSuite(): void {
       const points = Number(await page.locator('[data-chart="temperature"]').getAttribute('data-points'));
       expect(points).toBeGreaterThanOrEqual(168);
       expect(points).toBeLessThanOrEqual(170);
+      // The route is not bucketed: all 672 fixes.
+      await expect.poll(() => page.locator('.track-map').getAttribute('data-track-points'), { timeout: 15_000 }).toBe('672');
       await screenshot(page, 'sample-week');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('draws the trip’s origin and destination geofences and the full route on the sample’s map', { timeout: 120_000 }, async () => {
+      const sku = `TEA-${suffix()}`;
+      await aProduct(harness.platform.pool, { sku, profile: CONDITION_PRESETS.ambient });
+      const { id, secret, sampleId } = await provisionInSample('@gia.bakes', sku);
+      // Omaha warehouse → a creator 40 km east, 2 km geofences (large enough to see as rings at this zoom).
+      const origin = { lat: 41.26, lon: -95.94 };
+      const destination = { lat: 41.26, lon: -95.46 };
+      const set = await harness.platform.api(`/api/samples/${sampleId}/geofences`, { method: 'PUT', json: { origin, destination, radiusM: 2000 } });
+      expect(set.status).toBe(200);
+      const tracker = await trackerSender(id, secret);
+      const t0 = Date.now() - 2 * HOUR;
+      await tracker.send(Array.from({ length: 25 }, (_, i) => ({ seq: i, ts: t0 + i * 4 * MIN, tempC: 20, humidityPct: 40, lat: 41.26 + Math.sin(i / 4) * 0.02, lon: -95.94 + i * 0.02 })));
+
+      const { page, errors } = await openPath(`/samples/${sampleId}`);
+      const trackMap = page.locator('.track-map');
+      await expect.poll(() => trackMap.getAttribute('data-track-points')).toBe('25');
+      expect(await trackMap.getAttribute('data-geofences')).toBe('2');
+      await mapIdle(page);
+      // Both rings and their centres are drawn…
+      const drawn = await inPage<{ fills: string[]; centres: string[] }>(page, `(() => {
+        const m = ${MAP()};
+        const kinds = (layer) => [...new Set(m.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties.kind))].sort();
+        return { fills: kinds('geofence-fill'), centres: kinds('geofence-centre') };
+      })()`);
+      expect(drawn).toEqual({ fills: ['destination', 'origin'], centres: ['destination', 'origin'] });
+      // …at their true size: the destination ring's edge is 2 km from its centre on screen.
+      const ring = await inPage<{ centre: [number, number]; edge: [number, number] }>(page, `(() => {
+        const m = ${MAP()};
+        const c = m.project([${destination.lon}, ${destination.lat}]);
+        const e = m.project([${destination.lon}, ${destination.lat} + 2000 / 111195]);
+        return { centre: [c.x, c.y], edge: [e.x, e.y] };
+      })()`);
+      const radiusPx = Math.hypot(ring.edge[0] - ring.centre[0], ring.edge[1] - ring.centre[1]);
+      expect(radiusPx).toBeGreaterThan(8);
+      // And in the picture: the destination colour around its centre.
+      const box = (await page.locator('.track-map .maplibregl-canvas').boundingBox())!;
+      const r = Math.ceil(radiusPx) + 4;
+      const clip = { x: box.x + ring.centre[0] - r, y: box.y + ring.centre[1] - r, width: 2 * r, height: 2 * r };
+      const shares = colourShares(await page.screenshot({ clip }), { centre: hex('#c2185b') }, 24);
+      expect(shares.centre).toBeGreaterThan(0.01);
+      await screenshot(page, 'sample-geofences');
       expect(errors).toEqual([]);
       await page.close();
     });

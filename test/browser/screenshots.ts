@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     // The app scrolls inside its main area: a tall page gets a tall window instead of fullPage.
     const shots: { name: string; path: string; ready: string; height?: number }[] = [
       { name: 'parcels', path: '/', ready: 'tr[data-device-id]' },
-      { name: 'map', path: '/map', ready: 'svg.basemap path.country' },
+      { name: 'map', path: '/map', ready: '[data-map][data-map-loaded="true"]' },
       { name: 'exceptions', path: '/exceptions', ready: 'li[data-exception-id]' },
       { name: 'samples', path: '/samples', ready: 'tr[data-sample-row]' },
       { name: 'sample-tracked', path: `/samples/${seeded.tracked}`, ready: '[data-chart="temperature"] svg', height: 1900 },

@@ -1,14 +1,15 @@
 import type { Parcel } from '$lib/api';
 import { SILENT_AFTER_MS } from '$lib/freshness';
+import { STATE_COLOUR } from '$lib/map/layers';
 
 /** What a marker's colour says, most urgent first. */
 export type MarkerState = 'exception' | 'silent' | 'destination' | 'transit';
 
 export const MARKER_STATES: { state: MarkerState; label: string; colour: string; title: string }[] = [
-  { state: 'exception', label: 'Exception', colour: '#d32f2f', title: 'The sample has an open condition exception' },
-  { state: 'silent', label: 'Silent > 2 h', colour: '#8d939b', title: 'Not heard from for more than 2 hours' },
-  { state: 'destination', label: 'At destination', colour: '#2e7d32', title: 'Delivered, or later in the lifecycle' },
-  { state: 'transit', label: 'In transit', colour: '#1e63d6', title: 'Reporting, not yet delivered' },
+  { state: 'exception', label: 'Exception', colour: STATE_COLOUR.exception, title: 'The sample has an open condition exception' },
+  { state: 'silent', label: 'Silent > 2 h', colour: STATE_COLOUR.silent, title: 'Not heard from for more than 2 hours' },
+  { state: 'destination', label: 'At destination', colour: STATE_COLOUR.destination, title: 'Delivered, or later in the lifecycle' },
+  { state: 'transit', label: 'In transit', colour: STATE_COLOUR.transit, title: 'Reporting, not yet delivered' },
 ];
 
 export const MARKER_COLOUR = Object.fromEntries(MARKER_STATES.map((s) => [s.state, s.colour])) as Record<MarkerState, string>;
