@@ -173,6 +173,8 @@ export class ExceptionService {
       }
       case 'write_off': {
         const s = await state();
+        // Another exception of the sample already wrote it off: this one only closes.
+        if (s.status === 'written_off') return { kind: 'write_off', status: s.status, damageRecorded: false };
         const damageRecorded = !EVENTS.write_off.from.includes(s.status) && (await recordDamage(s));
         const { sample } = await apply('write_off');
         return { kind: 'write_off', status: sample.status, damageRecorded };

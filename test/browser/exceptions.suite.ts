@@ -32,7 +32,12 @@ async function removeSeeded(seeded: SeededExceptions): Promise<void> {
   await pool.query(`delete from alerts where exception_id = any($1)`, [seeded.ids]);
   await pool.query(`delete from condition_exception_events where exception_id = any($1)`, [seeded.ids]);
   await pool.query(`delete from condition_exceptions where id = any($1)`, [seeded.ids]);
-  await pool.query(`delete from samples where id = any($1)`, [seeded.samples.map((s) => s.id)]);
+  // Dispositions act on the samples (a write-off is a transition, a claim a row of its own).
+  const sampleIds = seeded.samples.map((s) => s.id);
+  await pool.query(`delete from sample_claims where sample_id = any($1)`, [sampleIds]);
+  await pool.query(`delete from sample_transitions where sample_id = any($1)`, [sampleIds]);
+  await pool.query(`delete from shipment_trackers where sample_id = any($1)`, [sampleIds]);
+  await pool.query(`delete from samples where id = any($1)`, [sampleIds]);
   await pool.query(`delete from devices where id = any($1)`, [seeded.samples.map((s) => s.deviceId)]);
 }
 
@@ -83,15 +88,16 @@ export function exceptionsSuite(): void {
 
       // Resolve with a disposition: it leaves the open inbox and is listed as resolved.
       await row.getByRole('button', { name: 'Resolve…' }).click();
-      await row.locator('select[name="disposition"]').selectOption('reship');
-      await row.locator('input[name="note"]').fill('bloomed; reship with ice pack');
+      // accept: this sample never shipped, so the lifecycle would refuse a reship of it.
+      await row.locator('select[name="disposition"]').selectOption('accept');
+      await row.locator('input[name="note"]').fill('bloomed a little; still usable');
       await row.getByRole('button', { name: 'Resolve', exact: true }).click();
       await expect.poll(() => rowOf(page, sampleId, 'too_hot').count()).toBe(0);
       await page.getByRole('link', { name: 'Resolved' }).click();
       const resolved = rowOf(page, sampleId, 'too_hot');
       await resolved.waitFor();
       expect(await resolved.getAttribute('data-status')).toBe('resolved');
-      expect(await resolved.textContent()).toContain(`reship by ${me}`);
+      expect(await resolved.textContent()).toContain(`accept by ${me}`);
 
       expect(navigations()).toBeGreaterThan(0); // the Resolved link is a client-side navigation…
       expect(await inPage<boolean>(page, 'window.__sameDocument === true')).toBe(true); // …never a reload

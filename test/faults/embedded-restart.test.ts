@@ -183,8 +183,9 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     const client = new pg.Client({ connectionString: inject('pgServerUrl') });
     await client.connect();
     const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-    await client.end();
+    // Read while the connection is open: its backend process exits with it.
     const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+    await client.end();
     const otherServer = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     expect(readFileSync(`/proc/${otherServer}/cmdline`, 'utf8')).toContain('postgres');
     await writeFile(join(dataDir, 'postgres', 'postmaster.pid'),

@@ -118,6 +118,9 @@ describe("an exception's disposition acts on the sample", () => {
     expect(off.sampleAction).toEqual({ kind: 'write_off', status: 'written_off', damageRecorded: true });
     const tl = await api.call<{ status: string; allowedEvents: string[] }>('GET', `/api/samples/${lost.id}/timeline`, undefined, 200);
     expect(tl).toMatchObject({ status: 'written_off', allowedEvents: [] });
+    // A second exception of the written-off sample, resolved the same way, only closes.
+    const again = await resolve(await exceptionOn(lost.id, lost.deviceId, 'shock'), 'write_off');
+    expect(again).toMatchObject({ status: 'resolved', sampleAction: { kind: 'write_off', status: 'written_off', damageRecorded: false } });
   });
 
   it('a disposition the sample cannot take is refused and the exception stays open', async () => {
