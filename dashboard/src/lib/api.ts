@@ -1,9 +1,13 @@
 import { error } from '@sveltejs/kit';
+import type { components } from './api/schema';
 import { serverClock } from './clock.svelte';
 
+/** The API's response schemas, generated from its OpenAPI document (`npm run docs:openapi`). */
+export type Schemas = components['schemas'];
+
 /**
- * The platform's HTTP API, and the only module that calls fetch. Types mirror the
- * contract in the API (GET /api/parcels, the /api/live messages) field for field.
+ * The platform's HTTP API, and the only module that calls fetch. Wire types come from the
+ * API's OpenAPI document (lib/api/schema.d.ts, generated), so they cannot drift from it.
  */
 
 /** A tracker's latest reading as the platform stored it; absent fields were not measured. */
@@ -18,24 +22,12 @@ export interface Reading {
   rssiDbm?: number;
 }
 
-/** A tracked parcel: the tracker, the sample packed with it, and its latest state. */
-export interface Parcel {
-  deviceId: string;
-  sampleId: string | null;
-  creator: string | null;
-  sku: string | null;
-  sampleStatus: string | null;
-  lat: number | null;
-  lon: number | null;
-  /** ISO event time of the latest reading, by the tracker's clock. */
-  ts: string | null;
-  /** ISO time the platform last received anything from the tracker. */
-  lastSeenAt: string | null;
-  reading: Reading | null;
-  online: boolean;
-  fw: string | null;
-  batteryPct: number | null;
-}
+/**
+ * A tracked parcel: the tracker, the sample packed with it, and its latest state. Generated
+ * from the API's schema; only the reading is typed more closely than the schema says (the
+ * schema keeps unknown reading fields open, as the tracker protocol does).
+ */
+export type Parcel = Omit<Schemas['Parcel'], 'reading'> & { reading: Reading | null };
 
 /** An error the API answered with (`{"error": {"code", "message"}}`), or could not be reached. */
 export class ApiError extends Error {
@@ -57,40 +49,8 @@ export type Severity = 'info' | 'warning' | 'critical';
 export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved' | 'retracted';
 export type Disposition = 'accept' | 'reship' | 'write_off' | 'carrier_claim';
 
-/** A condition exception raised against a sample (GET /api/exceptions, live `exceptions`). */
-export interface ConditionException {
-  id: number;
-  sampleId: string;
-  deviceId: string;
-  creator: string;
-  sku: string;
-  rule: string;
-  /** too_hot, too_cold, budget_exceeded, too_humid, too_dry, shock, tilted, opened_in_transit, … */
-  type: string;
-  severity: Severity;
-  /** Event time the condition began. */
-  startedAt: string;
-  /** Event time it ended; null while ongoing. */
-  endedAt: string | null;
-  endedBy: string | null;
-  peak: number;
-  limit: number;
-  durationMs: number;
-  /** origin, in_transit or destination when it started. */
-  stage: string | null;
-  lat: number | null;
-  lon: number | null;
-  evidence: number[];
-  status: ExceptionStatus;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  resolvedBy: string | null;
-  resolvedAt: string | null;
-  disposition: Disposition | null;
-  resolutionNote: string | null;
-  openedAt: string;
-  updatedAt: string;
-}
+/** A condition exception raised against a sample (GET /api/exceptions, live `exceptions`): one incident. */
+export type ConditionException = Schemas['ConditionException'];
 
 /** An in-app notice of a step of an exception (GET /api/alerts, live `alerts`). */
 export interface Alert {
