@@ -217,12 +217,15 @@ export class ExceptionService {
         results.push({ id, outcome: 'done' });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        // The exception's own status: a refusal by the sample's lifecycle carries the sample's in its details.
-        const current = (await this.exceptions.statuses([id])).get(id);
-        results.push({ id, outcome: 'refused', code: err.code, reason: err.message, ...(current ? { current } : {}) });
+        results.push({ id, outcome: 'refused', code: err.code, reason: err.message });
       }
     }
-    return summarize(results);
+    // The exceptions' own statuses, in one query: a refusal by the sample's lifecycle carries the sample's in its details.
+    const statuses = await this.exceptions.statuses(results.filter((r) => r.outcome === 'refused').map((r) => r.id));
+    return summarize(results.map((r) => {
+      const current = statuses.get(r.id);
+      return r.outcome === 'refused' && current ? { ...r, current } : r;
+    }));
   }
 
   private async refuse(id: number, action: string, allowed: ExceptionStatus[]): Promise<never> {

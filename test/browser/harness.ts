@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { hashSecret } from '../../core/domain/device-secret.ts';
+import { DeviceRepository } from '../../core/storage/repositories/device.repository.ts';
 import type { TestPlatform } from '../support/platform.ts';
 import { screenshotPage } from './screenshot.ts';
 
@@ -16,7 +18,7 @@ export interface Harness {
   platform: TestPlatform;
   browser: Browser;
   /** The 2,000-tracker fleet, once the parcels suite has made it: publish() moves every given tracker once. */
-  fleet?: { ids: string[]; publish(ids: readonly string[]): Promise<void> };
+  fleet?: { ids: string[]; publish(ids: readonly string[]): Promise<void>; /** The seq the last publish sent. */ seq(): number };
 }
 
 export const harness = {} as Harness;
@@ -114,3 +116,36 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * A fleet of `size` trackers, made once and shared by the suites (parcels, map). Provisioning
+ * 2,000 trackers and 2,000 MQTT logins would spend minutes in scrypt, which is not what they
+ * measure: the devices share one secret hash, and readings enter where the broker hands an
+ * authorized publish to ingest. From there on (validation, batching, storage, change notice,
+ * live hub, WebSocket, page) it is the real path.
+ */
+export async function ensureFleet(size = 2000): Promise<NonNullable<typeof harness.fleet>> {
+  if (harness.fleet) return harness.fleet;
+  const prefix = `trk-fleet-${randomBytes(2).toString('hex')}`;
+  const ids = Array.from({ length: size }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+  const devices = new DeviceRepository(harness.platform.pool);
+  const sharedHash = await hashSecret(randomBytes(16).toString('hex'));
+  for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => devices.insert(id, sharedHash, null)));
+  let seq = 0;
+  const publish = async (batch: readonly string[]) => {
+    seq += 1;
+    const ts = new Date().toISOString();
+    await Promise.all(
+      batch.map((id, i) => new Promise<void>((resolve, reject) => {
+        const reading = { seq, ts, lat: 34 + i / 1000, lon: -118 - i / 1000, tempC: 4 + (seq % 10) / 2, humidityPct: 40, batteryPct: 90 };
+        harness.platform.ingest.handle(
+          { topic: `trackers/${id}/telemetry`, payload: Buffer.from(JSON.stringify(reading)), receivedAt: Date.now() },
+          (err) => (err ? reject(err) : resolve()),
+        );
+      })),
+    );
+  };
+  await publish(ids);
+  harness.fleet = { ids, publish, seq: () => seq };
+  return harness.fleet;
+}

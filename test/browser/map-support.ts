@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { hashSecret } from '../../core/domain/device-secret.ts';
-import { DeviceRepository } from '../../core/storage/repositories/device.repository.ts';
-import { harness } from './harness.ts';
 
 /**
  * What the map suites share. The dashboard's maps are MapLibre GL (WebGL): the page's
@@ -102,33 +98,3 @@ export async function startTileServer(colour: RGB): Promise<{ template: string; 
   };
 }
 
-/**
- * The 2,000-tracker fleet of the parcels suite, or the same made here when this suite runs
- * alone (vitest -t). As there: one shared secret hash instead of 2,000 scrypt hashes, and
- * readings enter where the broker hands an authorized publish to ingest.
- */
-export async function ensureFleet(size = 2000): Promise<NonNullable<typeof harness.fleet>> {
-  if (harness.fleet) return harness.fleet;
-  const prefix = `trk-fleet-${randomBytes(2).toString('hex')}`;
-  const ids = Array.from({ length: size }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
-  const devices = new DeviceRepository(harness.platform.pool);
-  const sharedHash = await hashSecret(randomBytes(16).toString('hex'));
-  for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => devices.insert(id, sharedHash, null)));
-  let seq = 0;
-  const publish = async (batch: readonly string[]) => {
-    seq += 1;
-    const ts = new Date().toISOString();
-    await Promise.all(
-      batch.map((id, i) => new Promise<void>((resolve, reject) => {
-        const reading = { seq, ts, lat: 34 + i / 1000, lon: -118 - i / 1000, tempC: 4 + (seq % 10) / 2, humidityPct: 40, batteryPct: 90 };
-        harness.platform.ingest.handle(
-          { topic: `trackers/${id}/telemetry`, payload: Buffer.from(JSON.stringify(reading)), receivedAt: Date.now() },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      })),
-    );
-  };
-  await publish(ids);
-  harness.fleet = { ids, publish };
-  return harness.fleet;
-}

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../support/platform.ts';
-import { harness, inPage, openPath, percentile, provisionInSample, round, screenshot, trackerSender } from './harness.ts';
-import { MAP, blockOutside, colourShares, ensureFleet, hex, mapIdle, startTileServer } from './map-support.ts';
+import { ensureFleet, harness, inPage, openPath, percentile, provisionInSample, round, screenshot, trackerSender } from './harness.ts';
+import { MAP, blockOutside, colourShares, hex, mapIdle, startTileServer } from './map-support.ts';
 
 /**
  * The live map: MapLibre GL over an offline basemap bundled with the dashboard, street tiles

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { hashSecret } from '../../core/domain/device-secret.ts';
-import { DeviceRepository } from '../../core/storage/repositories/device.repository.ts';
-import { harness, inPage, openPath, percentile, provisionInSample, round, screenshot, waitInPage } from './harness.ts';
+import { ensureFleet, harness, inPage, openPath, percentile, provisionInSample, round, screenshot, waitInPage } from './harness.ts';
 
 /**
  * The parcels page: trackers publish through the broker, and the page must show it live,
@@ -95,34 +92,8 @@ export function parcelsSuite(): void {
 
     it('stays smooth with 2,000 parcels updating live', { timeout: 240_000 }, async () => {
       const FLEET = 2000;
-      // Provisioning 2,000 trackers (and 2,000 MQTT logins) would spend minutes in scrypt,
-      // which is not what this measures. The devices get one shared secret hash, and their
-      // readings enter where the broker hands each authorized publish to ingest: from there
-      // on (validation, batching, storage, change notice, live hub, WebSocket, page) it is
-      // the real path.
-      const prefix = `trk-fleet-${randomBytes(2).toString('hex')}`;
-      const ids = Array.from({ length: FLEET }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
-      const devices = new DeviceRepository(harness.platform.pool);
-      const sharedHash = await hashSecret(randomBytes(16).toString('hex'));
-      for (let i = 0; i < ids.length; i += 50) {
-        await Promise.all(ids.slice(i, i + 50).map((id) => devices.insert(id, sharedHash, null)));
-      }
-      let seq = 0;
-      const publish = async (batch: readonly string[]) => {
-        seq += 1;
-        const ts = new Date().toISOString();
-        await Promise.all(
-          batch.map((id, i) => new Promise<void>((resolve, reject) => {
-            const reading = { seq, ts, lat: 34 + i / 1000, lon: -118 - i / 1000, tempC: 4 + (seq % 10) / 2, humidityPct: 40, batteryPct: 90 };
-            harness.platform.ingest.handle(
-              { topic: `trackers/${id}/telemetry`, payload: Buffer.from(JSON.stringify(reading)), receivedAt: Date.now() },
-              (err) => (err ? reject(err) : resolve()),
-            );
-          })),
-        );
-      };
-      await publish(ids);
-      harness.fleet = { ids, publish };
+      const fleet = await ensureFleet(FLEET);
+      const { ids, publish } = fleet;
       const total = FLEET + 1;
 
       // First paint of the whole fleet.
@@ -165,12 +136,12 @@ export function parcelsSuite(): void {
         await waitInPage(page, `${appliedParcels} >= ${FLEET}`, 30_000);
         await page.waitForTimeout(500);
         bursts.push(await inPage<FrameStats>(page, stopFrames));
-        await expect.poll(() => cell(page, firstId, 'seq').textContent()).toBe(String(seq));
+        await expect.poll(() => cell(page, firstId, 'seq').textContent()).toBe(String(fleet.seq()));
       }
 
       // 2. A stream: 100 parcels every 100 ms for 4 s, 1,000 readings a second.
       await inPage(page, recordFrames);
-      const streamStart = seq;
+      const streamStart = fleet.seq();
       for (let round = 0; round < 40; round++) {
         const start = Date.now();
         await publish(ids.slice((round % 20) * 100, (round % 20) * 100 + 100));

@@ -241,11 +241,6 @@ export class ExceptionRepository {
     }));
   }
 
-  /** What the condition engine found for one trip; see `applyBatch`. */
-  applyChanges(sampleId: string, deviceId: string, changes: EpisodeChanges, recordedAt = new Date()): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
-    return this.applyBatch([{ sampleId, deviceId, changes }], recordedAt);
-  }
-
   /**
    * Applies what the condition engine found for many trips, in the caller's transaction,
    * in a handful of statements whatever the number of trips: openings and retractions

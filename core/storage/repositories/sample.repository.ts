@@ -289,14 +289,6 @@ export class SampleRepository {
     return rows[0];
   }
 
-  async activeSampleOfDevice(deviceId: string): Promise<string | undefined> {
-    const { rows } = await this.sql.query<{ sampleId: string }>(
-      'select sample_id as "sampleId" from shipment_trackers where device_id = $1 and detached_at is null',
-      [deviceId],
-    );
-    return rows[0]?.sampleId;
-  }
-
   /**
    * Devices that carried this sample, each with the span of its readings that belong to
    * it: from the end of the tracker's previous trip (readings while it was being packed
