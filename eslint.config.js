@@ -4,11 +4,23 @@ import tseslint from 'typescript-eslint';
 import svelteConfig from './dashboard/svelte.config.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dashboard/.svelte-kit/', 'dashboard/build/', 'dashboard/builds/', 'screenshots/', '**/*.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      'data/',
+      'dashboard/.svelte-kit/',
+      'dashboard/build/',
+      'dashboard/builds/',
+      'screenshots/',
+      '**/*.js',
+    ],
+  },
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.svelte'] } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.svelte'] },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],

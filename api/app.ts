@@ -74,8 +74,25 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerAuth(app, opts.services);
   registerInputGuard(app);
 
-  for (const register of [deviceRoutes, sampleRoutes, parcelRoutes, exceptionRoutes, alertRoutes, webhookRoutes, deadLetterRoutes, liveRoutes, healthRoutes,
-    creatorRoutes, productRoutes, carrierEventRoutes, kpiRoutes, authRoutes, userRoutes, tokenRoutes, auditRoutes]) {
+  for (const register of [
+    deviceRoutes,
+    sampleRoutes,
+    parcelRoutes,
+    exceptionRoutes,
+    alertRoutes,
+    webhookRoutes,
+    deadLetterRoutes,
+    liveRoutes,
+    healthRoutes,
+    creatorRoutes,
+    productRoutes,
+    carrierEventRoutes,
+    kpiRoutes,
+    authRoutes,
+    userRoutes,
+    tokenRoutes,
+    auditRoutes,
+  ]) {
     register(app, deps);
   }
   policyRoutes(app, deps);

@@ -14,11 +14,19 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
   for (const r of routes) {
     const path = r.url.replace(/:(\w+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!schema) continue;
       const js = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
       for (const [name, prop] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: prop });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: prop,
+        });
       }
     }
     const responses: Record<string, unknown> = {};
@@ -29,7 +37,8 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
       };
     }
     const errorContent = { content: { 'application/json': { schema: toSchema(ErrorSchema, 'output') } } };
-    if (r.params || r.query || r.body) responses['400'] = { description: 'Invalid request (VALIDATION_FAILED, INVALID_JSON)', ...errorContent };
+    if (r.params || r.query || r.body)
+      responses['400'] = { description: 'Invalid request (VALIDATION_FAILED, INVALID_JSON)', ...errorContent };
     const errors = r.access === 'public' ? r.errors : [...r.errors, 'UNAUTHENTICATED', 'FORBIDDEN'];
     for (const code of errors) {
       const status = String(ERROR_STATUS[code as keyof typeof ERROR_STATUS] ?? 409);
@@ -45,7 +54,9 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
       security: r.access === 'public' ? [] : [{ session: [] }, { bearer: [] }],
       'x-roles': r.access === 'public' ? 'public' : [...r.access],
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } }
+        : {}),
       responses,
     };
   }
@@ -53,12 +64,22 @@ export function buildOpenApi(routes: RouteBook, info: { version: string }): Reco
   hoistDefinitions(paths, schemas);
   return {
     openapi: '3.1.0',
-    info: { title: 'Sampletrack API', version: info.version, description: 'Product samples sent to creators, with live parcel condition monitoring.' },
+    info: {
+      title: 'Sampletrack API',
+      version: info.version,
+      description: 'Product samples sent to creators, with live parcel condition monitoring.',
+    },
     paths,
     components: {
       schemas,
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'st_session', description: 'Dashboard sign-in (POST /api/auth/login). Unsafe methods also need the header x-requested-with: sampletrack.' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'st_session',
+          description:
+            'Dashboard sign-in (POST /api/auth/login). Unsafe methods also need the header x-requested-with: sampletrack.',
+        },
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token (POST /api/tokens), scoped to one role.' },
       },
     },
@@ -79,7 +100,8 @@ function hoistDefinitions(node: unknown, into: Record<string, JsonSchema>): void
   }
   if (node === null || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
-  if (typeof obj.$ref === 'string' && obj.$ref.startsWith('#/$defs/')) obj.$ref = `#/components/schemas/${obj.$ref.slice('#/$defs/'.length)}`;
+  if (typeof obj.$ref === 'string' && obj.$ref.startsWith('#/$defs/'))
+    obj.$ref = `#/components/schemas/${obj.$ref.slice('#/$defs/'.length)}`;
   delete obj.$schema;
   const defs = obj.$defs as Record<string, JsonSchema> | undefined;
   delete obj.$defs;

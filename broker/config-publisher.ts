@@ -18,15 +18,23 @@ const payloadOf = (config: TrackerConfig) => Buffer.from(JSON.stringify(config))
  */
 export function aedesConfigPublisher(broker: Aedes, log: Logger): ConfigPublisher {
   return {
-    publishConfig: (id, config) => new Promise<void>((resolve, reject) => {
-      const packet = { cmd: 'publish', topic: topics.config(id), payload: payloadOf(config), qos: 1, retain: true, dup: false } as PublishPacket;
-      broker.publish(packet, (err) => {
-        if (err) {
-          log.error({ deviceId: id, err: err.message }, 'config publish failed');
-          reject(err);
-        } else resolve();
-      });
-    }),
+    publishConfig: (id, config) =>
+      new Promise<void>((resolve, reject) => {
+        const packet = {
+          cmd: 'publish',
+          topic: topics.config(id),
+          payload: payloadOf(config),
+          qos: 1,
+          retain: true,
+          dup: false,
+        } as PublishPacket;
+        broker.publish(packet, (err) => {
+          if (err) {
+            log.error({ deviceId: id, err: err.message }, 'config publish failed');
+            reject(err);
+          } else resolve();
+        });
+      }),
   };
 }
 
@@ -37,10 +45,18 @@ export function aedesConfigPublisher(broker: Aedes, log: Logger): ConfigPublishe
  * broker is unreachable mqtt.js keeps the message and sends it after reconnecting.
  */
 export function startMqttConfigPublisher(o: {
-  url: string; clientId: string; username?: string; password?: string; log: Logger;
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  log: Logger;
 }): { publisher: ConfigPublisher; client: MqttClient; stop(): Promise<void> } {
   const client = mqtt.connect(o.url, {
-    clientId: o.clientId, clean: true, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 10_000,
+    clientId: o.clientId,
+    clean: true,
+    protocolVersion: 4,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
     ...(o.username ? { username: o.username } : {}),
     ...(o.password ? { password: o.password } : {}),
   });

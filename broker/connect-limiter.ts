@@ -12,7 +12,10 @@ export class ConnectLimiter {
   private readonly perMs: number;
   private nextSweep = 0;
 
-  constructor(private readonly perMinute: number, private readonly maxKeys = 100_000) {
+  constructor(
+    private readonly perMinute: number,
+    private readonly maxKeys = 100_000,
+  ) {
     this.perMs = perMinute / 60_000;
   }
 

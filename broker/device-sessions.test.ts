@@ -12,7 +12,13 @@ function fakeBroker() {
   return { broker: Object.assign(emitter, { clients }) as unknown as Aedes & EventEmitter, clients };
 }
 function fakeClient(id: string) {
-  const c = { id, closes: 0, close() { this.closes += 1; } };
+  const c = {
+    id,
+    closes: 0,
+    close() {
+      this.closes += 1;
+    },
+  };
   return c as unknown as Client & { closes: number };
 }
 

@@ -4,7 +4,13 @@ import { MqttPacketSizeScanner } from './mqtt-packet-size.ts';
 
 const publish = (payloadBytes: number, topic = 'trackers/trk-000001/telemetry') =>
   mqttPacket.generate({
-    cmd: 'publish', topic, payload: Buffer.alloc(payloadBytes, 0x61), qos: 1, messageId: 1, retain: false, dup: false,
+    cmd: 'publish',
+    topic,
+    payload: Buffer.alloc(payloadBytes, 0x61),
+    qos: 1,
+    messageId: 1,
+    retain: false,
+    dup: false,
   });
 const pingreq = () => mqttPacket.generate({ cmd: 'pingreq' });
 
@@ -23,7 +29,14 @@ describe('MqttPacketSizeScanner', () => {
     // 127 | 128 | 16 383 | 16 384 | 2 097 151 | 2 097 152: the edges of 1, 2, 3 and 4 length bytes.
     for (const rl of [3, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152]) {
       // Topic 'a' at QoS 0: a variable header of 3 bytes, the rest is payload.
-      const packet = mqttPacket.generate({ cmd: 'publish', topic: 'a', payload: Buffer.alloc(rl - 3), qos: 0, retain: false, dup: false });
+      const packet = mqttPacket.generate({
+        cmd: 'publish',
+        topic: 'a',
+        payload: Buffer.alloc(rl - 3),
+        qos: 0,
+        retain: false,
+        dup: false,
+      });
       expect(scan(rl, packet, 1)).toEqual({ ok: true });
       expect(scan(rl - 1, packet, 1)).toMatchObject({ ok: false, reason: 'too_large' });
     }

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { PacketSizeGuard, type Refusal } from './packet-size-guard.ts';
 
 const publish = (payloadBytes: number) =>
-  mqttPacket.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(payloadBytes, 0x61), qos: 1, messageId: 1, retain: false, dup: false });
+  mqttPacket.generate({
+    cmd: 'publish',
+    topic: 't',
+    payload: Buffer.alloc(payloadBytes, 0x61),
+    qos: 1,
+    messageId: 1,
+    retain: false,
+    dup: false,
+  });
 
 /** A guard over a PassThrough standing in for the socket: what is written to `socket` is what the peer sent. */
 function guarded(limit: number) {

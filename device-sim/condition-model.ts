@@ -146,12 +146,19 @@ export class ConditionModel {
         if (i.tiltDeg !== undefined) this.tilt = i.tiltDeg;
       }
     }
-    const vibration = position.moving ? 0.1 + Math.abs(this.noise.normal(0, 0.1)) : 0.01 + Math.abs(this.noise.normal(0, 0.015));
+    const vibration = position.moving
+      ? 0.1 + Math.abs(this.noise.normal(0, 0.1))
+      : 0.01 + Math.abs(this.noise.normal(0, 0.015));
     if (position.moving) this.tilt += this.noise.normal(0, 0.4);
     this.tilt = clamp(this.tilt, 0, 180);
 
     const tempC = this.temperature(position, atMs, dtH);
-    const light = position.stage === 'packing' ? this.noise.range(250, 550) : this.boxOpen ? this.roomLux * this.noise.range(0.85, 1.15) : 0;
+    const light =
+      position.stage === 'packing'
+        ? this.noise.range(250, 550)
+        : this.boxOpen
+          ? this.roomLux * this.noise.range(0.85, 1.15)
+          : 0;
     const rhTarget = this.boxOpen ? 45 : this.rhBase + 0.8 * (12 - tempC);
 
     this.battery = Math.max(0, this.battery - BATTERY_PER_READING - BATTERY_PER_HOUR * dtH);
@@ -222,11 +229,20 @@ export class ConditionModel {
       if (prev && (HANDLED.has(seg.stage) || HANDLED.has(prev.stage))) {
         const g = handlingG(rng);
         const tilt = restingTilt(rng);
-        this.insertIncident({ atMs: this.tsOf(seg.startS), kind: 'shock', g, tiltDeg: this.o.upright ? tilt % 10 : tilt });
+        this.insertIncident({
+          atMs: this.tsOf(seg.startS),
+          kind: 'shock',
+          g,
+          tiltDeg: this.o.upright ? tilt % 10 : tilt,
+        });
       }
       if (seg.stage === 'line-haul') {
         // Potholes and hard braking: a Poisson process, about one noticeable jolt per 4 h.
-        for (let t = seg.startS + expSample(rng, 4 * 3600); t < seg.startS + seg.durationS; t += expSample(rng, 4 * 3600)) {
+        for (
+          let t = seg.startS + expSample(rng, 4 * 3600);
+          t < seg.startS + seg.durationS;
+          t += expSample(rng, 4 * 3600)
+        ) {
           const g = rng.chance(0.05) ? rng.range(2.5, 4) : rng.range(0.6, 2);
           this.insertIncident({ atMs: this.tsOf(t), kind: 'shock', g });
         }

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { armDemoTrip, DEMO_PACKAGING, demoTripReadings, demoTripTicks, planDemoTrip, type DemoTrip } from './demo-trips.ts';
+import {
+  armDemoTrip,
+  DEMO_PACKAGING,
+  demoTripReadings,
+  demoTripTicks,
+  planDemoTrip,
+  type DemoTrip,
+} from './demo-trips.ts';
 import type { SimReading, TelemetryBatch } from './protocol.ts';
 import { startTestBroker, watch, type TestBroker, type Watcher } from './test-broker.ts';
 import { SimTracker } from './tracker.ts';
@@ -27,18 +34,31 @@ afterEach(async () => {
 
 function demoTracker(id: string, trip: DemoTrip, firstSeq = 0): SimTracker {
   const t = new SimTracker({
-    url: broker.url, id, secret: 'secret', seed: trip.seed, intervalS: trip.intervalS, route: trip.route, profile: trip.packaging,
-    startAt: trip.startAtMs, firstSeq, upright: true, offline: trip.offline, behaviours: { tsFormat: 'rfc3339' },
+    url: broker.url,
+    id,
+    secret: 'secret',
+    seed: trip.seed,
+    intervalS: trip.intervalS,
+    route: trip.route,
+    profile: trip.packaging,
+    startAt: trip.startAtMs,
+    firstSeq,
+    upright: true,
+    offline: trip.offline,
+    behaviours: { tsFormat: 'rfc3339' },
   });
   armDemoTrip(t.model, trip);
   return t;
 }
 
 const received = (id: string): { seq: number; ts: number; rest: Omit<SimReading, 'seq' | 'ts'> }[] =>
-  watcher.messages.filter((m) => m.topic === `trackers/${id}/telemetry`).flatMap((m): SimReading[] => {
-    const body = JSON.parse(m.payload) as SimReading | TelemetryBatch;
-    return 'readings' in body ? (body as TelemetryBatch).readings : [body as SimReading];
-  }).map(({ seq, ts, ...rest }) => ({ seq, ts: typeof ts === 'number' ? ts : Date.parse(ts), rest }));
+  watcher.messages
+    .filter((m) => m.topic === `trackers/${id}/telemetry`)
+    .flatMap((m): SimReading[] => {
+      const body = JSON.parse(m.payload) as SimReading | TelemetryBatch;
+      return 'readings' in body ? (body as TelemetryBatch).readings : [body as SimReading];
+    })
+    .map(({ seq, ts, ...rest }) => ({ seq, ts: typeof ts === 'number' ? ts : Date.parse(ts), rest }));
 
 /** The watcher is another subscriber: wait until it has every message the tracker got a PUBACK for. */
 async function allArrived(id: string, ...trackers: SimTracker[]): Promise<void> {
@@ -46,14 +66,23 @@ async function allArrived(id: string, ...trackers: SimTracker[]): Promise<void> 
   await watcher.until((ms) => ms.filter((m) => m.topic === `trackers/${id}/telemetry`).length >= published);
 }
 
-const inMemory = (trip: DemoTrip) => demoTripReadings(trip).map(({ reading: { seq, ts, ...rest } }) => ({ seq, ts: ts as number, rest }));
+const inMemory = (trip: DemoTrip) =>
+  demoTripReadings(trip).map(({ reading: { seq, ts, ...rest } }) => ({ seq, ts: ts as number, rest }));
 
 describe('a demo trip over MQTT', () => {
   // Starts a day back so the fast clock stays behind the broker's wall clock in this test.
   const start = Date.now() - 26 * HOUR;
 
   it('sends exactly the readings the demo test judges, the scripted drop included', async () => {
-    const trip = planDemoTrip({ seed: 7, startAtMs: start, packaging: DEMO_PACKAGING.padded, intervalS: 300, incident: 'hard-drop', minTripMs: 4 * HOUR, maxTripMs: 20 * HOUR });
+    const trip = planDemoTrip({
+      seed: 7,
+      startAtMs: start,
+      packaging: DEMO_PACKAGING.padded,
+      intervalS: 300,
+      incident: 'hard-drop',
+      minTripMs: 4 * HOUR,
+      maxTripMs: 20 * HOUR,
+    });
     const t = demoTracker('trk-demo-0001', trip);
     await t.connect();
     await t.advance(demoTripTicks(trip));
@@ -66,7 +95,15 @@ describe('a demo trip over MQTT', () => {
   });
 
   it('resumed after a restart goes on with the next reading and seq: nothing sent twice, nothing missing', async () => {
-    const trip = planDemoTrip({ seed: 8, startAtMs: start, packaging: DEMO_PACKAGING.padded, intervalS: 300, incident: 'silent', minTripMs: 4 * HOUR, maxTripMs: 20 * HOUR });
+    const trip = planDemoTrip({
+      seed: 8,
+      startAtMs: start,
+      packaging: DEMO_PACKAGING.padded,
+      intervalS: 300,
+      incident: 'silent',
+      minTripMs: 4 * HOUR,
+      maxTripMs: 20 * HOUR,
+    });
     const ticks = demoTripTicks(trip);
     const before = demoTracker('trk-demo-0002', trip);
     await before.connect();

@@ -21,9 +21,23 @@ export const DEMO_PACKAGING = {
    * Insulated shipper with gel packs sized for two days: holds 4.5–6.5 °C whatever the
    * weather on the way (chocolate in a chilled mailer, the cold-chain serum, the matcha).
    */
-  chilled: { name: 'chilled-48h', startTempC: 4, insulationTauH: 10, coolantCapacity: 150, coolantTempC: 4.5, openAfterDeliveryMin: null },
+  chilled: {
+    name: 'chilled-48h',
+    startTempC: 4,
+    insulationTauH: 10,
+    coolantCapacity: 150,
+    coolantTempC: 4.5,
+    openAfterDeliveryMin: null,
+  },
   /** A padded box for products the weather does not hurt (electronics, glass, bars). */
-  padded: { name: 'padded', startTempC: 'ambient', insulationTauH: 2, coolantCapacity: 0, coolantTempC: 0, openAfterDeliveryMin: null },
+  padded: {
+    name: 'padded',
+    startTempC: 'ambient',
+    insulationTauH: 2,
+    coolantCapacity: 0,
+    coolantTempC: 0,
+    openAfterDeliveryMin: null,
+  },
 } as const satisfies Record<string, ParcelProfile>;
 
 /**
@@ -92,10 +106,22 @@ export function planDemoTrip(req: DemoTripRequest): DemoTrip {
     const incident = req.incident ? placeIncident(req.incident, { at, lineHaul, station, arrivalAtMs }) : null;
     if (incident === undefined) continue;
     return {
-      seed: req.seed, startAtMs: req.startAtMs, packaging: req.packaging, intervalS: req.intervalS,
-      minTripMs: req.minTripMs, maxTripMs: req.maxTripMs,
-      route, arrivalAtMs, openAtMs, endAtMs, incident,
-      carrier: { pickedUpAtMs: at(route.segments[2]!.startS), outForDeliveryAtMs: at(outForDelivery.startS), deliveredAtMs: arrivalAtMs + MIN },
+      seed: req.seed,
+      startAtMs: req.startAtMs,
+      packaging: req.packaging,
+      intervalS: req.intervalS,
+      minTripMs: req.minTripMs,
+      maxTripMs: req.maxTripMs,
+      route,
+      arrivalAtMs,
+      openAtMs,
+      endAtMs,
+      incident,
+      carrier: {
+        pickedUpAtMs: at(route.segments[2]!.startS),
+        outForDeliveryAtMs: at(outForDelivery.startS),
+        deliveredAtMs: arrivalAtMs + MIN,
+      },
       offline: incident?.kind === 'silent' ? [{ fromMs: incident.fromMs, toMs: incident.toMs }] : [],
     };
   }
@@ -144,7 +170,8 @@ export function armDemoTrip(model: ConditionModel, trip: DemoTrip): void {
   model.openBox(trip.openAtMs);
   const i = trip.incident;
   if (!i) return;
-  if (i.kind === 'hot-truck' || i.kind === 'warm-dock') model.heatExcursion(i.fromMs, i.peak!, (i.toMs - i.fromMs) / MIN);
+  if (i.kind === 'hot-truck' || i.kind === 'warm-dock')
+    model.heatExcursion(i.fromMs, i.peak!, (i.toMs - i.fromMs) / MIN);
   // It lands flat: the drop is the incident, not a parcel left on its side.
   if (i.kind === 'hard-drop') model.addShock(i.fromMs, i.peak!, 3);
 }
@@ -152,8 +179,14 @@ export function armDemoTrip(model: ConditionModel, trip: DemoTrip): void {
 /** The readings a trip's tracker takes, first to last, each with where the parcel truly was. */
 export function demoTripReadings(trip: DemoTrip, firstSeq = 0): { reading: SimReading; phase: Phase }[] {
   const gen = new ReadingGenerator({
-    seed: trip.seed, route: trip.route, profile: trip.packaging, startAtMs: trip.startAtMs, firstSeq,
-    tsFormat: 'epoch-ms', upright: true, offline: trip.offline,
+    seed: trip.seed,
+    route: trip.route,
+    profile: trip.packaging,
+    startAtMs: trip.startAtMs,
+    firstSeq,
+    tsFormat: 'epoch-ms',
+    upright: true,
+    offline: trip.offline,
   });
   armDemoTrip(gen.model, trip);
   const out: { reading: SimReading; phase: Phase }[] = [];

@@ -4,7 +4,9 @@ import type { DeviceCredentials } from './fleet.ts';
 import { DEVICE_ID_PATTERN } from './protocol.ts';
 
 /** devices.json as the platform's provisioning issues it: `[{"id": "trk-000001", "secret": "..."}]`. */
-const DevicesFile = z.array(z.object({ id: z.string().regex(DEVICE_ID_PATTERN), secret: z.string().min(1) }).loose()).min(1);
+const DevicesFile = z
+  .array(z.object({ id: z.string().regex(DEVICE_ID_PATTERN), secret: z.string().min(1) }).loose())
+  .min(1);
 
 export async function readDevicesFile(path: string): Promise<DeviceCredentials[]> {
   const text = await readFile(path, 'utf8');

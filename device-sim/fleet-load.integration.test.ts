@@ -26,13 +26,26 @@ const telemetryOf = (id: string) => watcher.messages.filter((m) => m.topic === `
 
 describe('startFleet', () => {
   it('runs one tracker per device, each with its own trip, and stops them all cleanly', async () => {
-    const fleet = await startFleet({ url: broker.url, devices, intervalS: 300, seed: 5, clock: 'fast', startAt: Date.now() - 86_400_000 });
+    const fleet = await startFleet({
+      url: broker.url,
+      devices,
+      intervalS: 300,
+      seed: 5,
+      clock: 'fast',
+      startAt: Date.now() - 86_400_000,
+    });
     await fleet.advance(4);
     const s = fleet.stats();
     expect(s).toMatchObject({ devices: 3, connected: 3, errors: 0 });
     expect(s.acked).toBe(s.generated);
     await watcher.until((ms) => ms.filter((m) => m.topic.endsWith('/telemetry')).length === s.messagesPublished);
-    for (const { id } of devices) expect(telemetryOf(id).flatMap(readingsIn).map((r) => r.seq).slice(0, 4)).toEqual([0, 1, 2, 3]);
+    for (const { id } of devices)
+      expect(
+        telemetryOf(id)
+          .flatMap(readingsIn)
+          .map((r) => r.seq)
+          .slice(0, 4),
+      ).toEqual([0, 1, 2, 3]);
     expect(new Set(fleet.trackers.map((t) => t.route.destination.name)).size).toBeGreaterThan(1);
 
     await fleet.stop();
@@ -42,8 +55,22 @@ describe('startFleet', () => {
 
 describe('runLoad', () => {
   it('publishes single-reading messages as fast as acked, each stamped with simSentAt', async () => {
-    const result = await runLoad({ url: broker.url, devices, messagesPerDevice: 40, batchSize: 1, concurrencyPerDevice: 8, firstSeq: 100 });
-    expect(result).toMatchObject({ sent: 120, acked: 120, readingsAcked: 120, errors: 0, timedOut: false, seqRange: { first: 100, last: 139 } });
+    const result = await runLoad({
+      url: broker.url,
+      devices,
+      messagesPerDevice: 40,
+      batchSize: 1,
+      concurrencyPerDevice: 8,
+      firstSeq: 100,
+    });
+    expect(result).toMatchObject({
+      sent: 120,
+      acked: 120,
+      readingsAcked: 120,
+      errors: 0,
+      timedOut: false,
+      seqRange: { first: 100, last: 139 },
+    });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     await watcher.until((ms) => ms.filter((m) => m.topic.endsWith('/telemetry')).length === 120);
     for (const { id } of devices) {

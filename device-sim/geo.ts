@@ -45,7 +45,9 @@ export function destinationPoint(p: LatLon, bearingDeg: number, km: number): Lat
 /** Initial great-circle bearing from a to b, degrees (0 = north, clockwise). */
 export function bearingDeg(a: LatLon, b: LatLon): number {
   const y = Math.sin(rad(b.lon - a.lon)) * Math.cos(rad(b.lat));
-  const x = Math.cos(rad(a.lat)) * Math.sin(rad(b.lat)) - Math.sin(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.cos(rad(b.lon - a.lon));
+  const x =
+    Math.cos(rad(a.lat)) * Math.sin(rad(b.lat)) -
+    Math.sin(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.cos(rad(b.lon - a.lon));
   return deg(Math.atan2(y, x));
 }
 

@@ -176,7 +176,13 @@ export interface RateResult extends LoadResult {
  * reading's ts) and live parcel states can be timed from the publish.
  */
 export async function runRate(o: RateOptions): Promise<RateResult> {
-  const clients = await connectAll({ url: o.url, devices: o.devices, messagesPerDevice: 0, batchSize: 1, ...(o.mqttOptions ? { mqttOptions: o.mqttOptions } : {}) });
+  const clients = await connectAll({
+    url: o.url,
+    devices: o.devices,
+    messagesPerDevice: 0,
+    batchSize: 1,
+    ...(o.mqttOptions ? { mqttOptions: o.mqttOptions } : {}),
+  });
   const c: Counters = { sent: 0, acked: 0, errors: 0, readingsSent: 0, readingsAcked: 0, latencies: [] };
   const firstSeq = o.firstSeq ?? 0;
   const seqs = new Array<number>(clients.length).fill(firstSeq);
@@ -197,17 +203,22 @@ export async function runRate(o: RateOptions): Promise<RateResult> {
     c.sent++;
     c.readingsSent++;
     outstanding++;
-    client.publish(telemetryTopic(id), loadPayload(seq, 1, sentAtMs, shock ? o.shockG ?? 30 : undefined), { qos: 1 }, (err) => {
-      outstanding--;
-      if (err) c.errors++;
-      else {
-        lastAck = performance.now();
-        c.acked++;
-        c.readingsAcked++;
-        c.latencies.push(lastAck - sentPerf);
-      }
-      if (outstanding === 0) allAcked?.();
-    });
+    client.publish(
+      telemetryTopic(id),
+      loadPayload(seq, 1, sentAtMs, shock ? (o.shockG ?? 30) : undefined),
+      { qos: 1 },
+      (err) => {
+        outstanding--;
+        if (err) c.errors++;
+        else {
+          lastAck = performance.now();
+          c.acked++;
+          c.readingsAcked++;
+          c.latencies.push(lastAck - sentPerf);
+        }
+        if (outstanding === 0) allAcked?.();
+      },
+    );
   };
   // A tick every 5 ms sends what is due by now: the schedule, not the acks, sets the pace.
   await new Promise<void>((done) => {
@@ -227,18 +238,30 @@ export async function runRate(o: RateOptions): Promise<RateResult> {
   if (outstanding > 0) {
     timedOut = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(true), o.drainTimeoutMs ?? 30_000);
-      allAcked = () => { clearTimeout(t); resolve(false); };
+      allAcked = () => {
+        clearTimeout(t);
+        resolve(false);
+      };
     });
   }
   const durationMs = Math.max(sendEnd, lastAck) - started;
   await Promise.all(clients.map(({ client }) => endClient(client, timedOut ? 0 : 5000)));
   const seconds = Math.max(durationMs, 1) / 1000;
   return {
-    sent: c.sent, acked: c.acked, durationMs: Math.round(durationMs), readingsSent: c.readingsSent, readingsAcked: c.readingsAcked,
-    errors: c.errors, timedOut, ackLatencyMs: percentiles(c.latencies), messagesPerS: Math.round(c.acked / seconds),
+    sent: c.sent,
+    acked: c.acked,
+    durationMs: Math.round(durationMs),
+    readingsSent: c.readingsSent,
+    readingsAcked: c.readingsAcked,
+    errors: c.errors,
+    timedOut,
+    ackLatencyMs: percentiles(c.latencies),
+    messagesPerS: Math.round(c.acked / seconds),
     readingsPerS: Math.round(c.readingsAcked / seconds),
     seqRange: { first: firstSeq, last: Math.max(...seqs) - 1 },
-    offeredPerS: o.ratePerS, shocks, maxScheduleLagMs: Math.round(maxLag),
+    offeredPerS: o.ratePerS,
+    shocks,
+    maxScheduleLagMs: Math.round(maxLag),
   };
 }
 
@@ -264,7 +287,9 @@ export function loadPayload(firstSeq: number, batchSize: number, sentAtMs: numbe
     simSentAt: sentAtMs,
   });
   if (batchSize === 1) return JSON.stringify(reading(firstSeq, sentAtMs));
-  const readings = Array.from({ length: batchSize }, (_, k) => reading(firstSeq + k, sentAtMs - (batchSize - 1 - k) * 1000));
+  const readings = Array.from({ length: batchSize }, (_, k) =>
+    reading(firstSeq + k, sentAtMs - (batchSize - 1 - k) * 1000),
+  );
   return JSON.stringify({ readings });
 }
 
@@ -290,7 +315,8 @@ async function connectAll(o: LoadOptions): Promise<{ id: string; client: MqttCli
 function percentiles(values: number[]): LoadResult['ackLatencyMs'] {
   if (values.length === 0) return { p50: 0, p90: 0, p99: 0, max: 0 };
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => round1(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+  const at = (q: number): number =>
+    round1(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round1(sorted[sorted.length - 1] as number) };
 }
 
@@ -328,7 +354,9 @@ async function cli(): Promise<void> {
     return;
   }
   if (!values.url || !values.devices) {
-    console.error('usage: tsx device-sim/load.ts --url mqtt://host:port --devices devices.json [--messages 1000] [--batch 1] [--window 64] [--first-seq 0] [--timeout 120]');
+    console.error(
+      'usage: tsx device-sim/load.ts --url mqtt://host:port --devices devices.json [--messages 1000] [--batch 1] [--window 64] [--first-seq 0] [--timeout 120]',
+    );
     process.exitCode = 2;
     return;
   }
@@ -344,7 +372,8 @@ async function cli(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-const invokedDirectly = process.argv[1] !== undefined && resolvePath(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] !== undefined && resolvePath(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   cli().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);

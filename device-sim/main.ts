@@ -38,17 +38,21 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help || !values.url || !values.devices) {
-    console.error('usage: tsx device-sim/main.ts --url mqtt://host:port --devices devices.json [--interval s] [--gaps] [--duplicates] [--out-of-order] [--seed n] [--speedup x] [--profile cold-chain|ambient] [--ts-format rfc3339|epoch-ms|mixed] [--state file] [--first-seq n]');
+    console.error(
+      'usage: tsx device-sim/main.ts --url mqtt://host:port --devices devices.json [--interval s] [--gaps] [--duplicates] [--out-of-order] [--seed n] [--speedup x] [--profile cold-chain|ambient] [--ts-format rfc3339|epoch-ms|mixed] [--state file] [--first-seq n]',
+    );
     process.exitCode = values.help ? 0 : 2;
     return;
   }
   if (!(values.profile in PROFILES)) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
-  if (!['rfc3339', 'epoch-ms', 'mixed'].includes(values['ts-format'])) throw new Error('--ts-format must be rfc3339, epoch-ms or mixed');
+  if (!['rfc3339', 'epoch-ms', 'mixed'].includes(values['ts-format']))
+    throw new Error('--ts-format must be rfc3339, epoch-ms or mixed');
 
   const devices = await readDevicesFile(values.devices);
   const statePath = values.state ?? `${values.devices.replace(/\.json$/, '')}.seq-state.json`;
   const savedSeqs = await readState(statePath);
-  const firstSeqOverride = values['first-seq'] === undefined ? undefined : positiveInt(values['first-seq'], '--first-seq', 0);
+  const firstSeqOverride =
+    values['first-seq'] === undefined ? undefined : positiveInt(values['first-seq'], '--first-seq', 0);
 
   const fleet = await startFleet({
     url: values.url,

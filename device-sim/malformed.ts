@@ -3,7 +3,13 @@ import type { SimReading } from './protocol.ts';
 /** Ways firmware gets the protocol wrong, for testing that the platform rejects them with a reason. */
 export type MalformedKind = 'not-json' | 'missing-seq' | 'bad-range' | 'future-ts' | 'batch-with-one-bad';
 
-export const MALFORMED_KINDS: readonly MalformedKind[] = ['not-json', 'missing-seq', 'bad-range', 'future-ts', 'batch-with-one-bad'];
+export const MALFORMED_KINDS: readonly MalformedKind[] = [
+  'not-json',
+  'missing-seq',
+  'bad-range',
+  'future-ts',
+  'batch-with-one-bad',
+];
 
 export interface MalformedMessage {
   kind: MalformedKind;
@@ -48,7 +54,13 @@ export function buildMalformed(kind: MalformedKind, src: MalformedSource): Malfo
     case 'not-json': {
       // A payload cut short, as when a modem truncates its buffer; no seq is consumed.
       const text = JSON.stringify({ ts: new Date(nowMs).toISOString(), tempC: 4.2, humidityPct: 50 });
-      return { kind, payload: text.slice(0, Math.floor(text.length / 2)), rejectedSeqs: [], validSeqs: [], field: 'json' };
+      return {
+        kind,
+        payload: text.slice(0, Math.floor(text.length / 2)),
+        rejectedSeqs: [],
+        validSeqs: [],
+        field: 'json',
+      };
     }
     case 'missing-seq': {
       return { kind, payload: JSON.stringify(src.measureWithoutSeq()), rejectedSeqs: [], validSeqs: [], field: 'seq' };

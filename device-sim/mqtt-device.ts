@@ -46,7 +46,12 @@ export function firstConnect(client: MqttClient): Promise<void> {
 }
 
 /** Publishes at QoS 1; resolves when the broker's PUBACK arrives. */
-export function publishQos1(client: MqttClient, topic: string, payload: string | Buffer, retain = false): Promise<void> {
+export function publishQos1(
+  client: MqttClient,
+  topic: string,
+  payload: string | Buffer,
+  retain = false,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     client.publish(topic, payload, { qos: 1, retain }, (err) => (err ? reject(err) : resolve()));
   });

@@ -25,8 +25,14 @@ export function protocolViolations(reading: unknown, nowMs = Date.now()): string
   if (typeof reading !== 'object' || reading === null || Array.isArray(reading)) return ['reading: not an object'];
   const r = reading as Record<string, unknown>;
   const out: string[] = [];
-  if (!Number.isInteger(r.seq) || (r.seq as number) < 0 || (r.seq as number) > MAX_SEQ) out.push('seq: not an integer 0…2^31-1');
-  const tsMs = typeof r.ts === 'number' && Number.isInteger(r.ts) ? r.ts : typeof r.ts === 'string' && RFC3339.test(r.ts) ? Date.parse(r.ts) : NaN;
+  if (!Number.isInteger(r.seq) || (r.seq as number) < 0 || (r.seq as number) > MAX_SEQ)
+    out.push('seq: not an integer 0…2^31-1');
+  const tsMs =
+    typeof r.ts === 'number' && Number.isInteger(r.ts)
+      ? r.ts
+      : typeof r.ts === 'string' && RFC3339.test(r.ts)
+        ? Date.parse(r.ts)
+        : NaN;
   if (Number.isNaN(tsMs)) out.push('ts: neither RFC 3339 with offset nor epoch ms');
   else if (tsMs > nowMs + MAX_FUTURE_MS) out.push('ts: more than 24 h in the future');
   for (const [field, [lo, hi]] of Object.entries(RANGES)) {

@@ -10,7 +10,10 @@ const INTERVAL_MS = 300_000;
 const NO_ALARMS: Thresholds = { shockThresholdG: Infinity, lightThresholdLux: Infinity };
 
 /** A whole trip, report interval by report interval, plus a day at the creator's. */
-function trip(opts: Partial<ReadingGeneratorOptions> & { seed: number }, thresholds = DEFAULT_THRESHOLDS): SimReading[] {
+function trip(
+  opts: Partial<ReadingGeneratorOptions> & { seed: number },
+  thresholds = DEFAULT_THRESHOLDS,
+): SimReading[] {
   const route = planRoute({ seed: opts.seed });
   const gen = new ReadingGenerator({ route, startAtMs: START, ...opts });
   const out: SimReading[] = [];
@@ -29,7 +32,9 @@ describe('ReadingGenerator', () => {
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const readings = trip({ seed, tsFormat: 'mixed' });
       for (const r of readings) expect(protocolViolations(r, START + 30 * 86_400_000), JSON.stringify(r)).toEqual([]);
-      const formats = new Set(readings.map((r) => (typeof r.ts === 'number' ? 'ms' : r.ts.endsWith('Z') ? 'Z' : 'offset')));
+      const formats = new Set(
+        readings.map((r) => (typeof r.ts === 'number' ? 'ms' : r.ts.endsWith('Z') ? 'Z' : 'offset')),
+      );
       expect(formats).toEqual(new Set(['ms', 'Z', 'offset']));
     }
   });
@@ -71,7 +76,8 @@ describe('ReadingGenerator', () => {
 
   it('drains the battery slowly and never recharges', () => {
     const readings = trip({ seed: 2 });
-    for (let i = 1; i < readings.length; i++) expect(readings[i]!.batteryPct!).toBeLessThanOrEqual(readings[i - 1]!.batteryPct!);
+    for (let i = 1; i < readings.length; i++)
+      expect(readings[i]!.batteryPct!).toBeLessThanOrEqual(readings[i - 1]!.batteryPct!);
     expect(readings[0]!.batteryPct! - readings.at(-1)!.batteryPct!).toBeLessThan(25);
   });
 

@@ -71,7 +71,11 @@ export class ReadingGenerator {
   readingsUpTo(afterMs: number | undefined, atMs: number, thresholds: Thresholds, inCoverage: boolean): SimReading[] {
     const out: SimReading[] = [];
     let from = afterMs ?? atMs;
-    for (let alarm = this.model.nextAlarm(from, atMs, thresholds); alarm !== undefined; alarm = this.model.nextAlarm(from, atMs, thresholds)) {
+    for (
+      let alarm = this.model.nextAlarm(from, atMs, thresholds);
+      alarm !== undefined;
+      alarm = this.model.nextAlarm(from, atMs, thresholds)
+    ) {
       if (!this.isOffline(alarm)) out.push(this.measure(alarm, inCoverage));
       from = alarm;
     }

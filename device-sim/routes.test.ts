@@ -5,7 +5,8 @@ import { LAST_MILE_KMH, LINE_HAUL_KMH, planRoute, positionAt, type Route } from 
 
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 /** Continental US, with a margin. */
-const inContinentalUs = (p: { lat: number; lon: number }): boolean => p.lat > 24 && p.lat < 50 && p.lon > -125 && p.lon < -66;
+const inContinentalUs = (p: { lat: number; lon: number }): boolean =>
+  p.lat > 24 && p.lat < 50 && p.lon > -125 && p.lon < -66;
 
 function samples(route: Route, stepS: number) {
   const out = [];
@@ -77,7 +78,13 @@ describe('positionAt', () => {
     for (const seed of SEEDS) {
       const r = planRoute({ seed });
       const s = samples(r, 300);
-      expect(s[0]).toMatchObject({ lat: r.origin.lat, lon: r.origin.lon, phase: 'origin', stage: 'packing', progress: 0 });
+      expect(s[0]).toMatchObject({
+        lat: r.origin.lat,
+        lon: r.origin.lon,
+        phase: 'origin',
+        stage: 'packing',
+        progress: 0,
+      });
       for (let i = 1; i < s.length; i++) {
         expect(s[i]!.travelledKm).toBeGreaterThanOrEqual(s[i - 1]!.travelledKm);
         expect(s[i]!.segmentIndex).toBeGreaterThanOrEqual(s[i - 1]!.segmentIndex);

@@ -120,9 +120,26 @@ export function planRoute(req: RouteRequest): Route {
   drive('out-for-delivery', station, destination, LAST_MILE_KMH);
   const deliveredAtS = t;
   // Open-ended: the parcel stays at the address.
-  segments.push({ stage: 'delivered', startS: t, durationS: Infinity, from: destination, to: destination, startKm: km, distanceKm: 0, speedKmh: 0 });
+  segments.push({
+    stage: 'delivered',
+    startS: t,
+    durationS: Infinity,
+    from: destination,
+    to: destination,
+    startKm: km,
+    distanceKm: 0,
+    speedKmh: 0,
+  });
 
-  return { seed: req.seed, origin, destination, waypoints: [origin, ...hubs, station, destination], segments, totalKm: km, deliveredAtS };
+  return {
+    seed: req.seed,
+    origin,
+    destination,
+    waypoints: [origin, ...hubs, station, destination],
+    segments,
+    totalKm: km,
+    deliveredAtS,
+  };
 }
 
 /** Where the parcel is `elapsedS` seconds after packing began (clamped to the journey). */
@@ -214,5 +231,9 @@ function resolveAddress(p: Place | string | undefined, rng: Rng): Place {
 function deliveryStation(address: Place, origin: Place, rng: Rng): Place {
   const towardsOrigin = bearingDeg(address, origin);
   const at = destinationPoint(address, towardsOrigin + rng.range(-60, 60), rng.range(6, 18));
-  return { name: `delivery station near ${address.name.replace(/^creator address, /, '')}`, lat: round5(at.lat), lon: round5(at.lon) };
+  return {
+    name: `delivery station near ${address.name.replace(/^creator address, /, '')}`,
+    lat: round5(at.lat),
+    lon: round5(at.lon),
+  };
 }

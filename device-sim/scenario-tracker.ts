@@ -1,5 +1,12 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { deviceClientOptions, endClient, firstConnect, OFFLINE_STATUS, onlineStatus, publishQos1 } from './mqtt-device.ts';
+import {
+  deviceClientOptions,
+  endClient,
+  firstConnect,
+  OFFLINE_STATUS,
+  onlineStatus,
+  publishQos1,
+} from './mqtt-device.ts';
 import { statusTopic, telemetryTopic, type SimReading } from './protocol.ts';
 import type { Scenario } from './scenarios.ts';
 import { Uplink } from './uplink.ts';
@@ -36,7 +43,10 @@ export class ScenarioTracker {
 
   async connect(): Promise<void> {
     if (this.client) return;
-    const client = connect(this.o.url, deviceClientOptions(this.o.id, this.o.secret, { reconnectPeriod: 0, ...this.o.mqttOptions }));
+    const client = connect(
+      this.o.url,
+      deviceClientOptions(this.o.id, this.o.secret, { reconnectPeriod: 0, ...this.o.mqttOptions }),
+    );
     try {
       await firstConnect(client);
     } catch (err) {
@@ -50,9 +60,11 @@ export class ScenarioTracker {
     const client = this.requireClient();
     const readings = 'readings' in scenario ? scenario.readings : scenario;
     const first = readings[0];
-    if (first?.batteryPct !== undefined) await publishQos1(client, statusTopic(this.o.id), onlineStatus(first.batteryPct), true);
+    if (first?.batteryPct !== undefined)
+      await publishQos1(client, statusTopic(this.o.id), onlineStatus(first.batteryPct), true);
     for (const reading of readings) {
-      if (opts.coverageGapFrom !== undefined && this.uplink.inCoverage && tsMs(reading) >= opts.coverageGapFrom) this.uplink.startGap();
+      if (opts.coverageGapFrom !== undefined && this.uplink.inCoverage && tsMs(reading) >= opts.coverageGapFrom)
+        this.uplink.startGap();
       await this.send(client, this.uplink.submit([reading]));
     }
     await this.send(client, this.uplink.endGap());

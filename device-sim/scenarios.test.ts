@@ -47,17 +47,31 @@ describe('device-sim scenarios', () => {
     expect(budget.incident).toEqual({ measure: 'msAboveC', start: START + 150 * MIN, end: null, peak: 75 * MIN });
 
     const drop = SCENARIOS.drop({ startAt: START, g: 12 });
-    expect(drop.incident).toEqual({ measure: 'shockG', start: START + 30 * MIN + 17_000, end: START + 30 * MIN + 17_000, peak: 12 });
+    expect(drop.incident).toEqual({
+      measure: 'shockG',
+      start: START + 30 * MIN + 17_000,
+      end: START + 30 * MIN + 17_000,
+      peak: 12,
+    });
 
     const battery = SCENARIOS.batteryDrain({ startAt: START });
     expect(battery.incident).toMatchObject({ start: START + 50 * MIN, end: null, peak: 14 });
 
     const silence = SCENARIOS.signalLoss({ startAt: START, silenceMin: 80 });
-    expect(silence.incident).toEqual({ measure: 'silenceMs', start: START + 30 * MIN, end: START + 110 * MIN, peak: 80 * MIN });
+    expect(silence.incident).toEqual({
+      measure: 'silenceMs',
+      start: START + 30 * MIN,
+      end: START + 110 * MIN,
+      peak: 80 * MIN,
+    });
 
     const home = SCENARIOS.openAtDestination({ startAt: START, destination: HOME });
     const opened = home.readings.find((r) => r.ts === home.incident.start)!;
     expect(opened).toMatchObject({ ...HOME });
-    expect(home.readings.filter((r) => (r.ts as number) < START + 45 * MIN).every((r) => (r.lat as number) > HOME.lat + 0.009)).toBe(true);
+    expect(
+      home.readings
+        .filter((r) => (r.ts as number) < START + 45 * MIN)
+        .every((r) => (r.lat as number) > HOME.lat + 0.009),
+    ).toBe(true);
   });
 });

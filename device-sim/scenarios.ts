@@ -34,7 +34,8 @@ export interface ScenarioOptions {
 }
 
 /** A field a sensor reads, or the silence itself, or time spent above a temperature. */
-export type IncidentMeasure = 'tempC' | 'humidityPct' | 'shockG' | 'tiltDeg' | 'lightLux' | 'batteryPct' | 'silenceMs' | 'msAboveC';
+export type IncidentMeasure =
+  'tempC' | 'humidityPct' | 'shockG' | 'tiltDeg' | 'lightLux' | 'batteryPct' | 'silenceMs' | 'msAboveC';
 
 /** What happened to the parcel, as its readings show it. */
 export interface Incident {
@@ -85,7 +86,12 @@ function emit(s: Script, min: number, fields: Partial<SimReading> = {}): SimRead
 }
 
 /** Regular readings from `fromMin` up to and including `toMin`, each with fields(min, k). */
-function every(s: Script, fromMin: number, toMin: number, fields: (min: number, k: number) => Partial<SimReading> = () => ({})): void {
+function every(
+  s: Script,
+  fromMin: number,
+  toMin: number,
+  fields: (min: number, k: number) => Partial<SimReading> = () => ({}),
+): void {
   for (let m = fromMin, k = 0; m <= toMin + 1e-9; m += s.o.intervalMin, k++) emit(s, m, fields(m, k));
 }
 
@@ -95,7 +101,14 @@ type Field = 'tempC' | 'humidityPct' | 'tiltDeg' | 'lightLux' | 'batteryPct';
  * The common shape: settled, then `field` held out at about `peak` for `durationMin`,
  * then back to the baseline for two readings. The incident is that run.
  */
-function excursion(name: ScenarioName, s: Script, field: Field, peak: number, durationMin: number, step: number): Scenario {
+function excursion(
+  name: ScenarioName,
+  s: Script,
+  field: Field,
+  peak: number,
+  durationMin: number,
+  step: number,
+): Scenario {
   const { incidentAfterMin: at, intervalMin } = s.o;
   const towards = peak >= s.base[field] ? 1 : -1;
   every(s, 0, at - intervalMin);
@@ -107,7 +120,12 @@ function excursion(name: ScenarioName, s: Script, field: Field, peak: number, du
   return {
     name,
     readings: s.readings,
-    incident: { measure: field, start: tsOf(run[0]!), end: tsOf(back), peak: towards === 1 ? Math.max(...values) : Math.min(...values) },
+    incident: {
+      measure: field,
+      start: tsOf(run[0]!),
+      end: tsOf(back),
+      peak: towards === 1 ? Math.max(...values) : Math.min(...values),
+    },
   };
 }
 
@@ -152,7 +170,11 @@ export const SCENARIOS = {
       if (Number.isNaN(start) && spent + held > budgetMs) start = tsOf(r) + (budgetMs - spent);
       spent += held;
     });
-    return { name: 'stabilityBudget', readings: s.readings, incident: { measure: 'msAboveC', start, end: null, peak: spent } };
+    return {
+      name: 'stabilityBudget',
+      readings: s.readings,
+      incident: { measure: 'msAboveC', start, end: null, peak: spent },
+    };
   },
 
   /** Damp air gets into the parcel: about peakPct relative humidity for durationMin. */
@@ -173,7 +195,11 @@ export const SCENARIOS = {
     every(s, 0, at);
     const hit = emit(s, at + 17 / 60, { shockG: g });
     every(s, at + intervalMin, at + 2 * intervalMin);
-    return { name: 'drop', readings: s.readings, incident: { measure: 'shockG', start: tsOf(hit), end: tsOf(hit), peak: g } };
+    return {
+      name: 'drop',
+      readings: s.readings,
+      incident: { measure: 'shockG', start: tsOf(hit), end: tsOf(hit), peak: g },
+    };
   },
 
   /** Put down on its side (about deg) for durationMin, then set upright. */
@@ -190,7 +216,15 @@ export const SCENARIOS = {
    * Arrives at the destination after arriveAfterMin (fixes on the way, then at the door),
    * and is opened there after openAfterMin for durationMin.
    */
-  openAtDestination(o: ScenarioOptions & { destination: LatLon; arriveAfterMin?: number; openAfterMin?: number; lux?: number; durationMin?: number }): Scenario {
+  openAtDestination(
+    o: ScenarioOptions & {
+      destination: LatLon;
+      arriveAfterMin?: number;
+      openAfterMin?: number;
+      lux?: number;
+      durationMin?: number;
+    },
+  ): Scenario {
     const arrive = o.arriveAfterMin ?? 45;
     const open = o.openAfterMin ?? 60;
     const s = script({ ...o, incidentAfterMin: open });
@@ -198,22 +232,35 @@ export const SCENARIOS = {
     const lux = o.lux ?? 300;
     const { intervalMin } = s.o;
     // On the way: north of the destination, closing in, always more than a kilometre off.
-    const along = (m: number): LatLon => ({ lat: round5(o.destination.lat + 0.01 + (0.2 * (arrive - m)) / arrive), lon: o.destination.lon });
+    const along = (m: number): LatLon => ({
+      lat: round5(o.destination.lat + 0.01 + (0.2 * (arrive - m)) / arrive),
+      lon: o.destination.lon,
+    });
     every(s, 0, arrive - intervalMin, (m) => along(m));
     every(s, arrive, open - intervalMin, () => o.destination);
-    every(s, open, open + durationMin - intervalMin, (_m, k) => ({ ...o.destination, lightLux: wobble(lux, k, 1, 40) }));
+    every(s, open, open + durationMin - intervalMin, (_m, k) => ({
+      ...o.destination,
+      lightLux: wobble(lux, k, 1, 40),
+    }));
     const run = s.readings.slice(-Math.round(durationMin / intervalMin));
     const back = emit(s, open + durationMin, o.destination);
     emit(s, open + durationMin + intervalMin, o.destination);
     return {
       name: 'openAtDestination',
       readings: s.readings,
-      incident: { measure: 'lightLux', start: tsOf(run[0]!), end: tsOf(back), peak: Math.max(...run.map((r) => r.lightLux as number)) },
+      incident: {
+        measure: 'lightLux',
+        start: tsOf(run[0]!),
+        end: tsOf(back),
+        peak: Math.max(...run.map((r) => r.lightLux as number)),
+      },
     };
   },
 
   /** The battery runs down from fromPct by stepPct a reading, past belowPct, to toPct, and stays there. */
-  batteryDrain(o: ScenarioOptions & { fromPct?: number; stepPct?: number; belowPct?: number; toPct?: number }): Scenario {
+  batteryDrain(
+    o: ScenarioOptions & { fromPct?: number; stepPct?: number; belowPct?: number; toPct?: number },
+  ): Scenario {
     const fromPct = o.fromPct ?? 26;
     const stepPct = o.stepPct ?? 1.5;
     const belowPct = o.belowPct ?? 20;
@@ -222,12 +269,19 @@ export const SCENARIOS = {
     const { incidentAfterMin: at, intervalMin } = s.o;
     every(s, 0, at - intervalMin);
     const drained = Math.ceil((fromPct - toPct) / stepPct);
-    every(s, at, at + drained * intervalMin, (_m, k) => ({ batteryPct: Math.max(toPct, round5(fromPct - (k + 1) * stepPct)) }));
+    every(s, at, at + drained * intervalMin, (_m, k) => ({
+      batteryPct: Math.max(toPct, round5(fromPct - (k + 1) * stepPct)),
+    }));
     const low = s.readings.filter((r) => (r.batteryPct as number) < belowPct);
     return {
       name: 'batteryDrain',
       readings: s.readings,
-      incident: { measure: 'batteryPct', start: tsOf(low[0]!), end: null, peak: Math.min(...low.map((r) => r.batteryPct as number)) },
+      incident: {
+        measure: 'batteryPct',
+        start: tsOf(low[0]!),
+        end: null,
+        peak: Math.min(...low.map((r) => r.batteryPct as number)),
+      },
     };
   },
 

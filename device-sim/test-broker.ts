@@ -44,7 +44,11 @@ export interface Watcher {
 }
 
 export async function watch(url: string, topics: string[]): Promise<Watcher> {
-  const client = connect(url, { clientId: `watcher-${Math.random().toString(36).slice(2)}`, protocolVersion: 4, reconnectPeriod: 0 });
+  const client = connect(url, {
+    clientId: `watcher-${Math.random().toString(36).slice(2)}`,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
   const messages: Received[] = [];
   const waiters = new Set<() => void>();
   client.on('message', (topic, payload, packet) => {

@@ -23,7 +23,15 @@ afterEach(async () => {
 
 function tracker(id: string, opts: Partial<SimTrackerOptions> = {}): SimTracker {
   // Fast runs step ts forward from startAt: start in the past so ts stays before now.
-  const t = new SimTracker({ url: broker.url, id, secret: 'secret', seed: 21, intervalS: 300, startAt: Date.now() - 5 * DAY_MS, ...opts });
+  const t = new SimTracker({
+    url: broker.url,
+    id,
+    secret: 'secret',
+    seed: 21,
+    intervalS: 300,
+    startAt: Date.now() - 5 * DAY_MS,
+    ...opts,
+  });
   trackers.push(t);
   return t;
 }
@@ -69,7 +77,11 @@ describe('SimTracker against a real broker', () => {
     const late = await watch(broker.url, ['trackers/trk-000102/status']);
     await late.until((ms) => ms.length === 1);
     expect(late.messages[0]).toMatchObject({ retain: true, qos: 1 });
-    expect(JSON.parse(late.messages[0]!.payload)).toMatchObject({ state: 'online', fw: 'sim-1.0.0', batteryPct: expect.any(Number) });
+    expect(JSON.parse(late.messages[0]!.payload)).toMatchObject({
+      state: 'online',
+      fw: 'sim-1.0.0',
+      batteryPct: expect.any(Number),
+    });
     await late.close();
 
     // Readings still buffered at stop go out first, as one batch, then the offline status.
@@ -77,7 +89,9 @@ describe('SimTracker against a real broker', () => {
     t.startGap();
     await t.advance(3);
     await t.stop();
-    await watcher.until((ms) => ms.some((m) => m.topic === 'trackers/trk-000102/status' && m.payload === '{"state":"offline"}'));
+    await watcher.until((ms) =>
+      ms.some((m) => m.topic === 'trackers/trk-000102/status' && m.payload === '{"state":"offline"}'),
+    );
     const mine = watcher.messages.filter((m) => m.topic.startsWith('trackers/trk-000102/'));
     expect(mine.map((m) => m.payload.slice(0, 12))).toEqual([
       '{"state":"on',
@@ -94,16 +108,25 @@ describe('SimTracker against a real broker', () => {
     const t = tracker('trk-000103');
     await t.connect();
     t.crash();
-    await watcher.until((ms) => ms.some((m) => m.topic === 'trackers/trk-000103/status' && m.payload === '{"state":"offline"}'));
+    await watcher.until((ms) =>
+      ms.some((m) => m.topic === 'trackers/trk-000103/status' && m.payload === '{"state":"offline"}'),
+    );
   });
 
   it('applies config from its retained config topic, before and after connecting', async () => {
-    await watcher.client.publishAsync('trackers/trk-000104/config', JSON.stringify({ reportIntervalS: 600 }), { qos: 1, retain: true });
+    await watcher.client.publishAsync('trackers/trk-000104/config', JSON.stringify({ reportIntervalS: 600 }), {
+      qos: 1,
+      retain: true,
+    });
     const t = tracker('trk-000104');
     await t.connect();
     await expect.poll(() => t.config.reportIntervalS).toBe(600);
 
-    await watcher.client.publishAsync('trackers/trk-000104/config', JSON.stringify({ reportIntervalS: 900, shockThresholdG: 4, extra: true }), { qos: 1, retain: true });
+    await watcher.client.publishAsync(
+      'trackers/trk-000104/config',
+      JSON.stringify({ reportIntervalS: 900, shockThresholdG: 4, extra: true }),
+      { qos: 1, retain: true },
+    );
     await expect.poll(() => t.config).toEqual({ reportIntervalS: 900, shockThresholdG: 4, lightThresholdLux: 10 });
     const readings = await t.advance(3);
     const ts = readings.map((r) => Date.parse(r.ts as string));
@@ -120,7 +143,11 @@ describe('SimTracker against a real broker', () => {
     expect(opened.seq).toBe(4);
     expect(opened.lightLux).toBeGreaterThan(10);
     await watcher.until((ms) => telemetry('trk-000105')(ms).length === 5);
-    expect(telemetry('trk-000105')(watcher.messages).slice(3).map((m) => JSON.parse(m.payload) as SimReading)).toEqual([dropped, opened]);
+    expect(
+      telemetry('trk-000105')(watcher.messages)
+        .slice(3)
+        .map((m) => JSON.parse(m.payload) as SimReading),
+    ).toEqual([dropped, opened]);
   });
 
   it('publishes each kind of malformed payload exactly as built', async () => {
@@ -163,4 +190,3 @@ describe('SimTracker against a real broker', () => {
     await expect(tracker('trk-000108', { secret: 'right' }).connect()).resolves.toBeUndefined();
   });
 });
-

@@ -1,7 +1,14 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { DEFAULT_THRESHOLDS, type ConditionModel, type Thresholds } from './condition-model.ts';
 import { buildMalformed, type MalformedKind, type MalformedMessage } from './malformed.ts';
-import { deviceClientOptions, endClient, firstConnect, OFFLINE_STATUS, onlineStatus, publishQos1 } from './mqtt-device.ts';
+import {
+  deviceClientOptions,
+  endClient,
+  firstConnect,
+  OFFLINE_STATUS,
+  onlineStatus,
+  publishQos1,
+} from './mqtt-device.ts';
 import type { ParcelProfile, ProfileName } from './profiles.ts';
 import { configTopic, statusTopic, telemetryTopic, type SimReading, type TrackerConfig } from './protocol.ts';
 import { ReadingGenerator, type TsFormat } from './reading-generator.ts';
@@ -279,11 +286,15 @@ export class SimTracker {
     const client = this.client;
     if (!client) return;
     if (flushBacklog && client.connected && this.uplink.buffered > 0) {
-      await withTimeout(this.dispatch(client, this.uplink.endGap()), timeoutMs).catch((err: unknown) => this.reportError(err));
+      await withTimeout(this.dispatch(client, this.uplink.endGap()), timeoutMs).catch((err: unknown) =>
+        this.reportError(err),
+      );
     }
     await Promise.allSettled([...this.pending]);
     if (client.connected) {
-      await withTimeout(publishQos1(client, statusTopic(this.id), OFFLINE_STATUS, true), timeoutMs).catch((err: unknown) => this.reportError(err));
+      await withTimeout(publishQos1(client, statusTopic(this.id), OFFLINE_STATUS, true), timeoutMs).catch(
+        (err: unknown) => this.reportError(err),
+      );
     }
     await endClient(client, timeoutMs);
     this.client = undefined;
@@ -357,7 +368,8 @@ export class SimTracker {
 
   private async announce(client: MqttClient): Promise<void> {
     const grants = await client.subscribeAsync(configTopic(this.id), { qos: 1 });
-    if (grants.some((g) => g.qos === 128)) this.reportError(new Error(`broker refused subscription to ${configTopic(this.id)}`));
+    if (grants.some((g) => g.qos === 128))
+      this.reportError(new Error(`broker refused subscription to ${configTopic(this.id)}`));
     await publishQos1(client, statusTopic(this.id), onlineStatus(this.gen.model.batteryPct), true);
   }
 
@@ -373,9 +385,11 @@ export class SimTracker {
     if (typeof body !== 'object' || body === null) return;
     const c = body as Record<string, unknown>;
     const next = { ...this.cfg };
-    if (Number.isInteger(c.reportIntervalS) && (c.reportIntervalS as number) >= 1) next.reportIntervalS = c.reportIntervalS as number;
+    if (Number.isInteger(c.reportIntervalS) && (c.reportIntervalS as number) >= 1)
+      next.reportIntervalS = c.reportIntervalS as number;
     if (typeof c.shockThresholdG === 'number' && c.shockThresholdG > 0) next.shockThresholdG = c.shockThresholdG;
-    if (typeof c.lightThresholdLux === 'number' && c.lightThresholdLux >= 0) next.lightThresholdLux = c.lightThresholdLux;
+    if (typeof c.lightThresholdLux === 'number' && c.lightThresholdLux >= 0)
+      next.lightThresholdLux = c.lightThresholdLux;
     const intervalChanged = next.reportIntervalS !== this.cfg.reportIntervalS;
     this.cfg = next;
     if (intervalChanged && this.clock === 'real-time' && this.timer) {
@@ -387,7 +401,8 @@ export class SimTracker {
   }
 
   private useClock(clock: Exclude<Clock, 'idle'>): void {
-    if (this.clock !== 'idle' && this.clock !== clock) throw new Error(`tracker ${this.id} already runs on the ${this.clock} clock`);
+    if (this.clock !== 'idle' && this.clock !== clock)
+      throw new Error(`tracker ${this.id} already runs on the ${this.clock} clock`);
     this.clock = clock;
   }
 

@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_READINGS, MAX_PAYLOAD_BYTES, type SimReading, type TelemetryBatch } from './protocol.ts';
 import { Uplink, type Outgoing, type UplinkBehaviours } from './uplink.ts';
 
-const reading = (seq: number, extra: Record<string, unknown> = {}): SimReading => ({ seq, ts: seq * 300_000, tempC: 4, ...extra });
-const readingsOf = (m: Outgoing): SimReading[] => ('readings' in m.body ? (m.body as TelemetryBatch).readings : [m.body as SimReading]);
+const reading = (seq: number, extra: Record<string, unknown> = {}): SimReading => ({
+  seq,
+  ts: seq * 300_000,
+  tempC: 4,
+  ...extra,
+});
+const readingsOf = (m: Outgoing): SimReading[] =>
+  'readings' in m.body ? (m.body as TelemetryBatch).readings : [m.body as SimReading];
 const isBatch = (m: Outgoing): boolean => 'readings' in m.body;
 
 /** Drives an uplink like a tracker does: tick, then submit that interval's reading. */

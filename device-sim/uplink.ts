@@ -56,7 +56,10 @@ export class Uplink {
   /** The last readings sent live, which a resend-on-reconnect would repeat. */
   private recent: SimReading[] = [];
 
-  constructor(seed: number, private readonly behaviours: UplinkBehaviours = {}) {
+  constructor(
+    seed: number,
+    private readonly behaviours: UplinkBehaviours = {},
+  ) {
     this.gapRng = rngFor(seed, 'gaps');
     this.dupRng = rngFor(seed, 'duplicates');
     this.orderRng = rngFor(seed, 'out-of-order');
@@ -130,7 +133,11 @@ export class Uplink {
       for (const chunk of splitToFit(this.backlog.slice(i, i + this.maxBatch))) {
         const readings = chunk.map((b) => b.reading);
         if (this.behaviours.outOfOrder) this.orderRng.shuffle(readings);
-        const message: Outgoing = { body: { readings }, count: readings.length, resent: chunk.filter((b) => b.resent).length };
+        const message: Outgoing = {
+          body: { readings },
+          count: readings.length,
+          resent: chunk.filter((b) => b.resent).length,
+        };
         out.push(message);
         if (this.dup && this.dupRng.chance(this.dup.resendChance)) out.push({ ...message, resent: message.count });
       }

@@ -3,13 +3,26 @@ import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import { BatchWriter, type Batch } from './batch-writer.ts';
 
 const reading = (seq: number): Reading => ({ deviceId: 'trk-1', seq, ts: seq, receivedAt: seq });
-const ok = (b: Batch) => Promise.resolve({ stored: b.readings, duplicates: 0, duplicatesByReason: { sameTs: 0, conflictingTs: 0 }, unknown: 0 });
+const ok = (b: Batch) =>
+  Promise.resolve({
+    stored: b.readings,
+    duplicates: 0,
+    duplicatesByReason: { sameTs: 0, conflictingTs: 0 },
+    unknown: 0,
+  });
 
 describe('BatchWriter', () => {
   it('acknowledges a message only after its batch is stored', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const w = new BatchWriter({ store: async (b) => { await gate; return ok(b); }, maxBatch: 10, lingerMs: 0 });
+    const w = new BatchWriter({
+      store: async (b) => {
+        await gate;
+        return ok(b);
+      },
+      maxBatch: 10,
+      lingerMs: 0,
+    });
     const acked: number[] = [];
     w.add([reading(1)], [], () => acked.push(1));
     await new Promise((r) => setTimeout(r, 20));
@@ -21,7 +34,14 @@ describe('BatchWriter', () => {
 
   it('batches whole messages up to maxBatch readings and keeps arrival order of acks', async () => {
     const sizes: number[] = [];
-    const w = new BatchWriter({ store: (b) => { sizes.push(b.readings.length); return ok(b); }, maxBatch: 4, lingerMs: 5 });
+    const w = new BatchWriter({
+      store: (b) => {
+        sizes.push(b.readings.length);
+        return ok(b);
+      },
+      maxBatch: 4,
+      lingerMs: 5,
+    });
     const acked: number[] = [];
     for (let i = 0; i < 5; i++) w.add([reading(i * 2), reading(i * 2 + 1)], [], () => acked.push(i));
     await w.drain();
@@ -33,8 +53,13 @@ describe('BatchWriter', () => {
   it('writes two batches at once but acknowledges in arrival order when the second finishes first', async () => {
     const gates: (() => void)[] = [];
     const w = new BatchWriter({
-      store: async (b) => { await new Promise<void>((r) => gates.push(r)); return ok(b); },
-      maxBatch: 1, lingerMs: 0, maxInFlight: 2,
+      store: async (b) => {
+        await new Promise<void>((r) => gates.push(r));
+        return ok(b);
+      },
+      maxBatch: 1,
+      lingerMs: 0,
+      maxInFlight: 2,
     });
     const acked: number[] = [];
     w.add([reading(1)], [], () => acked.push(1));
@@ -56,8 +81,13 @@ describe('BatchWriter', () => {
     const acked: number[] = [];
     const w = new BatchWriter({
       store: (b) => (++calls < 3 ? Promise.reject(new Error('db down')) : ok(b)),
-      maxBatch: 10, lingerMs: 0, maxBackoffMs: 10,
-      onFlushError: (_e, attempt) => { errors.push(attempt); ackedAtError.push(acked.length); },
+      maxBatch: 10,
+      lingerMs: 0,
+      maxBackoffMs: 10,
+      onFlushError: (_e, attempt) => {
+        errors.push(attempt);
+        ackedAtError.push(acked.length);
+      },
     });
     w.add([reading(1)], [], () => acked.push(1));
     await new Promise((r) => setTimeout(r, 5));
@@ -72,7 +102,14 @@ describe('BatchWriter', () => {
 
   it('refuses input after close but stores what it had accepted', async () => {
     const stored: number[] = [];
-    const w = new BatchWriter({ store: (b) => { stored.push(...b.readings.map((r) => r.seq)); return ok(b); }, maxBatch: 10, lingerMs: 1000 });
+    const w = new BatchWriter({
+      store: (b) => {
+        stored.push(...b.readings.map((r) => r.seq));
+        return ok(b);
+      },
+      maxBatch: 10,
+      lingerMs: 1000,
+    });
     w.add([reading(1)], [], () => {});
     await w.close();
     expect(stored).toEqual([1]);

@@ -1,4 +1,10 @@
-import { ConditionProfileSchema, TripEvaluator, effectiveProfile, type ConditionProfile, type EpisodeChanges } from '../core/domain/condition/index.ts';
+import {
+  ConditionProfileSchema,
+  TripEvaluator,
+  effectiveProfile,
+  type ConditionProfile,
+  type EpisodeChanges,
+} from '../core/domain/condition/index.ts';
 import type { Stage } from '../core/domain/condition/types.ts';
 import { DomainError } from '../core/domain/errors.ts';
 import { stageByGeofence } from '../core/domain/geofence.ts';
@@ -62,14 +68,16 @@ export class ConditionMonitor {
   private lifecycleChain: Promise<void> = Promise.resolve();
   private readonly tripsRepo: TripRepository;
 
-  constructor(private readonly o: {
-    pool: Pool;
-    log: Logger;
-    publicUrl: string;
-    /** Where tracker evidence (transit damage, receipt, departure) moves the sample's lifecycle. */
-    lifecycle?: Pick<SampleLifecycleService, 'applyEvent'>;
-    now?: () => number;
-  }) {
+  constructor(
+    private readonly o: {
+      pool: Pool;
+      log: Logger;
+      publicUrl: string;
+      /** Where tracker evidence (transit damage, receipt, departure) moves the sample's lifecycle. */
+      lifecycle?: Pick<SampleLifecycleService, 'applyEvent'>;
+      now?: () => number;
+    },
+  ) {
     this.tripsRepo = new TripRepository(o.pool);
   }
 
@@ -86,13 +94,15 @@ export class ConditionMonitor {
     }
     const queued = { readings: [...readings], done: Promise.resolve() };
     this.queued = queued;
-    queued.done = this.chain = this.chain.then(() => {
-      this.queued = null;
-      return this.process(queued.readings);
-    }).catch((err: unknown) => {
-      this.o.log.error({ err }, 'condition rules failed for a batch; the trip is re-judged from storage next time');
-      for (const id of new Set(queued.readings.map((r) => r.deviceId))) this.trips.delete(id);
-    });
+    queued.done = this.chain = this.chain
+      .then(() => {
+        this.queued = null;
+        return this.process(queued.readings);
+      })
+      .catch((err: unknown) => {
+        this.o.log.error({ err }, 'condition rules failed for a batch; the trip is re-judged from storage next time');
+        for (const id of new Set(queued.readings.map((r) => r.deviceId))) this.trips.delete(id);
+      });
     return queued.done;
   }
 
@@ -115,15 +125,18 @@ export class ConditionMonitor {
    * sample changed (receipt, trip end), ends trips whose end has passed and frees their trackers.
    */
   tick(): Promise<void> {
-    this.chain = this.chain.then(async () => {
-      const now = this.now();
-      const found: Judged = { rebuilt: [], judged: [] };
-      const stale = [...this.trips].filter(([, slot]) => slot.checkAfter <= now).map(([id]) => id);
-      if (stale.length) await this.refresh(stale, now, found);
-      for (const t of this.trips.values()) if (!('none' in t)) found.judged.push({ t, changes: t.evaluator.tick(now) });
-      await this.persist(found);
-      await this.endTrips(found, now);
-    }).catch((err: unknown) => this.o.log.error({ err }, 'condition tick failed'));
+    this.chain = this.chain
+      .then(async () => {
+        const now = this.now();
+        const found: Judged = { rebuilt: [], judged: [] };
+        const stale = [...this.trips].filter(([, slot]) => slot.checkAfter <= now).map(([id]) => id);
+        if (stale.length) await this.refresh(stale, now, found);
+        for (const t of this.trips.values())
+          if (!('none' in t)) found.judged.push({ t, changes: t.evaluator.tick(now) });
+        await this.persist(found);
+        await this.endTrips(found, now);
+      })
+      .catch((err: unknown) => this.o.log.error({ err }, 'condition tick failed'));
     return this.chain;
   }
 
@@ -187,14 +200,18 @@ export class ConditionMonitor {
     // re-used after an earlier trip was on before this one: its trip starts when it was attached.
     const firstTs = stored[0]?.ts;
     const startedAt = trip.since && firstTs !== undefined ? Math.max(firstTs, trip.attachedAt.getTime()) : firstTs;
-    const evaluator = new TripEvaluator(profile, {
-      ...(startedAt !== undefined ? { startedAt } : {}),
-      stageAt,
-      // Packed at the warehouse: until a fix says otherwise, a parcel with an origin is there.
-      initialStage: trip.origin ? 'origin' : 'in_transit',
-      ...(trip.receivedAt ? { receivedAt: trip.receivedAt.getTime() } : {}),
-      ...(trip.tripEndsAt ? { endsAt: trip.tripEndsAt.getTime() } : {}),
-    }, { known });
+    const evaluator = new TripEvaluator(
+      profile,
+      {
+        ...(startedAt !== undefined ? { startedAt } : {}),
+        stageAt,
+        // Packed at the warehouse: until a fix says otherwise, a parcel with an origin is there.
+        initialStage: trip.origin ? 'origin' : 'in_transit',
+        ...(trip.receivedAt ? { receivedAt: trip.receivedAt.getTime() } : {}),
+        ...(trip.tripEndsAt ? { endsAt: trip.tripEndsAt.getTime() } : {}),
+      },
+      { known },
+    );
     const t: MonitoredTrip = { trip, profile, evaluator, stageAt, leftOrigin: false, checkAfter: now + RECHECK_MS };
     // Differences against what was raised before (readings stored just before a crash, a receipt that moved the stages) come out here.
     found.rebuilt.push({ t, changes: evaluator.add(stored, now) });
@@ -204,7 +221,9 @@ export class ConditionMonitor {
   /** Everything found, in one transaction: exception rows, history, alerts, webhook deliveries and the NOTIFY. */
   private async persist(found: Judged): Promise<void> {
     const toItems = (list: Judged['judged']): TripChanges[] =>
-      list.filter((x) => !isEmpty(x.changes)).map((x) => ({ sampleId: x.t.trip.sampleId, deviceId: x.t.trip.deviceId, changes: x.changes }));
+      list
+        .filter((x) => !isEmpty(x.changes))
+        .map((x) => ({ sampleId: x.t.trip.sampleId, deviceId: x.t.trip.deviceId, changes: x.changes }));
     const passes = [toItems(found.rebuilt), toItems(found.judged)].filter((items) => items.length > 0);
     if (!passes.length) return;
     const recordedAt = new Date(this.now());
@@ -225,8 +244,14 @@ export class ConditionMonitor {
     for (const { t, changes } of [...found.rebuilt, ...found.judged]) {
       for (const episode of changes.opened) {
         this.later(async () => {
-          const place = episode.startSeq === null ? undefined : await this.tripsRepo.position(t.trip.deviceId, episode.startSeq);
-          const evidence = lifecycleEvidence(episode, place ?? { lat: null, lon: null }, t.trip.deviceId, t.profile.damageSeverity);
+          const place =
+            episode.startSeq === null ? undefined : await this.tripsRepo.position(t.trip.deviceId, episode.startSeq);
+          const evidence = lifecycleEvidence(
+            episode,
+            place ?? { lat: null, lon: null },
+            t.trip.deviceId,
+            t.profile.damageSeverity,
+          );
           if (evidence) await this.toLifecycle(t.trip, evidence);
         });
       }
@@ -246,7 +271,11 @@ export class ConditionMonitor {
       const endsAt = t.trip.tripEndsAt;
       if (!endsAt || now < endsAt.getTime() || !t.evaluator.ended) continue;
       const freed = await this.tripsRepo.detachAtTripEnd(t.trip.deviceId, t.trip.sampleId, endsAt);
-      if (freed) this.o.log.info({ deviceId: t.trip.deviceId, sampleId: t.trip.sampleId, endsAt }, 'trip ended; tracker detached');
+      if (freed)
+        this.o.log.info(
+          { deviceId: t.trip.deviceId, sampleId: t.trip.sampleId, endsAt },
+          'trip ended; tracker detached',
+        );
       this.trips.set(t.trip.deviceId, { none: true, checkAfter: 0 });
     }
   }
@@ -257,10 +286,15 @@ export class ConditionMonitor {
     const out = readings.filter((r) => r.lat !== undefined && t.stageAt(r) !== 'origin').sort((a, b) => a.ts - b.ts)[0];
     if (!out) return;
     t.leftOrigin = true;
-    this.later(() => this.toLifecycle(t.trip, {
-      type: 'mark_in_transit', actor: { kind: 'tracker', id: t.trip.deviceId }, at: new Date(out.ts),
-      reason: 'tracker left the origin geofence', data: { detail: `first fix outside the origin at ${out.lat}, ${out.lon}` },
-    }));
+    this.later(() =>
+      this.toLifecycle(t.trip, {
+        type: 'mark_in_transit',
+        actor: { kind: 'tracker', id: t.trip.deviceId },
+        at: new Date(out.ts),
+        reason: 'tracker left the origin geofence',
+        data: { detail: `first fix outside the origin at ${out.lat}, ${out.lon}` },
+      }),
+    );
   }
 
   /** Lifecycle work, in order, after the rules' commit and off their queue. */
@@ -276,7 +310,10 @@ export class ConditionMonitor {
       await this.o.lifecycle!.applyEvent(trip.sampleId, event);
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'INVALID_TRANSITION' || err.code === 'NOT_FOUND')) {
-        this.o.log.debug({ sampleId: trip.sampleId, event: event.type, err: err.message }, 'tracker evidence not applicable');
+        this.o.log.debug(
+          { sampleId: trip.sampleId, event: event.type, err: err.message },
+          'tracker evidence not applicable',
+        );
         return;
       }
       throw err;

@@ -48,7 +48,8 @@ export class IngestService extends EventEmitter<IngestEvents> {
       lingerMs: o.lingerMs,
       onFlushed: (result, batch, ms) => {
         const committedAt = Date.now();
-        for (const r of batch.readings) o.metrics.commitLatencySeconds.observe(Math.max(0, committedAt - r.receivedAt) / 1000);
+        for (const r of batch.readings)
+          o.metrics.commitLatencySeconds.observe(Math.max(0, committedAt - r.receivedAt) / 1000);
         for (const r of result.stored) o.metrics.eventLagSeconds.observe(Math.max(0, r.receivedAt - r.ts) / 1000);
         if (result.unstorable) o.metrics.readingsRejected.inc({ reason: 'unstorable' }, result.unstorable);
         o.metrics.readingsIngested.inc(result.stored.length);
@@ -83,8 +84,10 @@ export class IngestService extends EventEmitter<IngestEvents> {
       return this.deadLetter(deviceId, msg, r.reason, r.detail, r.raw, r.seq);
     });
     if (rejected.length) {
-      this.o.log.warn({ deviceId, rejected: rejected.map((r) => ({ reason: r.reason, detail: r.detail, seq: r.seq })) },
-        'telemetry refused');
+      this.o.log.warn(
+        { deviceId, rejected: rejected.map((r) => ({ reason: r.reason, detail: r.detail, seq: r.seq })) },
+        'telemetry refused',
+      );
     }
     this.writer.add(readings, deadLetters, ack, msg.receivedAt);
     this.updateGauges();
@@ -102,9 +105,18 @@ export class IngestService extends EventEmitter<IngestEvents> {
       parsed = undefined;
     }
     if (!parsed?.success || unstorable) {
-      const detail = unstorable ?? (parsed && !parsed.success ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not JSON');
+      const detail =
+        unstorable ??
+        (parsed && !parsed.success
+          ? parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+          : 'not JSON');
       this.o.metrics.readingsRejected.inc({ reason: 'invalid_status' });
-      this.writer.add([], [this.deadLetter(deviceId, msg, 'invalid_status', detail, msg.payload.toString('latin1'))], ack, msg.receivedAt);
+      this.writer.add(
+        [],
+        [this.deadLetter(deviceId, msg, 'invalid_status', detail, msg.payload.toString('latin1'))],
+        ack,
+        msg.receivedAt,
+      );
       return;
     }
     try {
@@ -118,7 +130,14 @@ export class IngestService extends EventEmitter<IngestEvents> {
     }
   }
 
-  private deadLetter(deviceId: string, msg: IncomingMessage, reason: string, detail: string, raw: string, seq?: number): DeadLetter {
+  private deadLetter(
+    deviceId: string,
+    msg: IncomingMessage,
+    reason: string,
+    detail: string,
+    raw: string,
+    seq?: number,
+  ): DeadLetter {
     const max = this.o.deadLetterMaxBytes;
     return {
       deviceId,

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Reading } from '../core/protocol/tracker-protocol.ts';
 import { latestPerDevice } from './telemetry-store.ts';
 
-const r = (deviceId: string, seq: number, ts: number, receivedAt: number): Reading => ({ deviceId, seq, ts, receivedAt });
+const r = (deviceId: string, seq: number, ts: number, receivedAt: number): Reading => ({
+  deviceId,
+  seq,
+  ts,
+  receivedAt,
+});
 
 describe('latestPerDevice', () => {
   it('shows the newest stored reading by event time, and the latest receipt of anything', () => {

@@ -3,7 +3,12 @@ import type { Pool } from '../core/storage/database.ts';
 import { isDataException, withTransaction } from '../core/storage/transaction.ts';
 import { DeviceRepository } from '../core/storage/repositories/device.repository.ts';
 import { ParcelRepository } from '../core/storage/repositories/parcel.repository.ts';
-import { TelemetryRepository, readingJson, type DeadLetter, type ParcelUpdate } from '../core/storage/repositories/telemetry.repository.ts';
+import {
+  TelemetryRepository,
+  readingJson,
+  type DeadLetter,
+  type ParcelUpdate,
+} from '../core/storage/repositories/telemetry.repository.ts';
 import type { Batch, FlushResult } from './batch-writer.ts';
 
 /**
@@ -31,7 +36,12 @@ export function createTelemetryStore(pool: Pool) {
    * dead letter, so the rest of the batch (and the stream) goes on.
    */
   async function storePiecewise(batch: Batch): Promise<FlushResult> {
-    const total: FlushResult = { stored: [], duplicates: 0, duplicatesByReason: { sameTs: 0, conflictingTs: 0 }, unknown: 0 };
+    const total: FlushResult = {
+      stored: [],
+      duplicates: 0,
+      duplicatesByReason: { sameTs: 0, conflictingTs: 0 },
+      unknown: 0,
+    };
     const refused: DeadLetter[] = [];
     for (const reading of batch.readings) {
       try {

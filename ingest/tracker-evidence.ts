@@ -2,7 +2,16 @@ import type { Episode, Severity } from '../core/domain/condition/index.ts';
 import type { EventInput } from '../core/services/sample-lifecycle.service.ts';
 
 /** Episode types that mean the product itself was exposed beyond what it tolerates. */
-const DAMAGE_TYPES = new Set(['too_hot', 'too_cold', 'budget_exceeded', 'mkt_exceeded', 'too_humid', 'too_dry', 'shock', 'tilted']);
+const DAMAGE_TYPES = new Set([
+  'too_hot',
+  'too_cold',
+  'budget_exceeded',
+  'mkt_exceeded',
+  'too_humid',
+  'too_dry',
+  'shock',
+  'tilted',
+]);
 const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /**
@@ -26,14 +35,21 @@ export function lifecycleEvidence(
   if (DAMAGE_TYPES.has(e.type)) {
     if (RANK[e.severity] < RANK[damageSeverity]) return undefined;
     return {
-      type: 'report_damage', actor, at: new Date(e.start),
+      type: 'report_damage',
+      actor,
+      at: new Date(e.start),
       reason: `tracker measured ${e.type.replace('_', ' ')} (peak ${e.peak}, limit ${e.limit})`,
-      data: { note: `${e.type} from ${new Date(e.start).toISOString()}${place}; exception raised by the tracker`, suspectedCause: 'transit' },
+      data: {
+        note: `${e.type} from ${new Date(e.start).toISOString()}${place}; exception raised by the tracker`,
+        suspectedCause: 'transit',
+      },
     };
   }
   if (e.type === 'opened_at_destination') {
     return {
-      type: 'deliver', actor, at: new Date(e.start),
+      type: 'deliver',
+      actor,
+      at: new Date(e.start),
       reason: 'tracker evidence: arrived at the address and the box was opened there',
       data: { receivedAt: e.start, evidence: 'tracker', note: `box opened at the destination${place}` },
     };

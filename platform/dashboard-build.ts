@@ -1,6 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,9 +81,15 @@ function prune(current: string): void {
 /** Runs vite with its output captured: shown only when the build fails. */
 function viteBuild(out: string): Promise<void> {
   return new Promise((done, failed) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'dashboard', '--logLevel', 'warn'], {
-      cwd: ROOT, env: { ...process.env, DASHBOARD_OUT: out }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'dashboard', '--logLevel', 'warn'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DASHBOARD_OUT: out },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-64_000);
@@ -81,7 +97,9 @@ function viteBuild(out: string): Promise<void> {
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.once('error', failed);
-    child.once('exit', (code) => (code === 0 ? done() : failed(new Error(`dashboard build failed (exit ${code}):\n${output}`))));
+    child.once('exit', (code) =>
+      code === 0 ? done() : failed(new Error(`dashboard build failed (exit ${code}):\n${output}`)),
+    );
   });
 }
 
@@ -106,5 +124,9 @@ export async function ensureDashboardBuild(): Promise<{ built: boolean; ms: numb
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { built, ms, dir } = await ensureDashboardBuild();
-  console.log(built ? `dashboard built in ${(ms / 1000).toFixed(1)} s (${relative(ROOT, dir)})` : `dashboard up to date (${relative(ROOT, dir)})`);
+  console.log(
+    built
+      ? `dashboard built in ${(ms / 1000).toFixed(1)} s (${relative(ROOT, dir)})`
+      : `dashboard up to date (${relative(ROOT, dir)})`,
+  );
 }

@@ -5,7 +5,14 @@ import { CarrierEventSchema, type CarrierEventType } from '../core/domain/sample
 import { armDemoTrip, type DemoTrip } from '../device-sim/demo-trips.ts';
 import { SimTracker } from '../device-sim/tracker.ts';
 import {
-  DEMO_MAX_TRIP_MS, DEMO_MIN_TRIP_MS, DEMO_PRODUCTS, DEMO_READING_INTERVAL_S, demoProfile, demoTrip, expectedException, productOfSlot,
+  DEMO_MAX_TRIP_MS,
+  DEMO_MIN_TRIP_MS,
+  DEMO_PRODUCTS,
+  DEMO_READING_INTERVAL_S,
+  demoProfile,
+  demoTrip,
+  expectedException,
+  productOfSlot,
   type ExpectedException,
 } from './demo-scripts.ts';
 import type { Platform } from './start-platform.ts';
@@ -22,8 +29,20 @@ import type { Platform } from './start-platform.ts';
  * next trip would start inside the event time of its last one.
  */
 
-const CREATORS = ['@ava.cooks', '@glowwithmia', '@techtariq', '@snackqueen.jo', '@fitwithleo', '@thebakingbro',
-  '@skin.by.sana', '@gadgetgabe', '@matcha.mornings', '@lunchbox.lily', '@camp.kitchen', '@petpalpriya'];
+const CREATORS = [
+  '@ava.cooks',
+  '@glowwithmia',
+  '@techtariq',
+  '@snackqueen.jo',
+  '@fitwithleo',
+  '@thebakingbro',
+  '@skin.by.sana',
+  '@gadgetgabe',
+  '@matcha.mornings',
+  '@lunchbox.lily',
+  '@camp.kitchen',
+  '@petpalpriya',
+];
 const OPS = { kind: 'user' as const, id: 'demo-ops' };
 const SEED = 2026;
 
@@ -70,7 +89,8 @@ export function demoClock(intervalS: number): { compression: number; text: strin
   const longest = (DEMO_MAX_TRIP_MS / compression / 60_000).toFixed(1).replace(/\.0$/, '');
   return {
     compression,
-    text: `trips of ${lo}–${hi} h play ${compression}× faster (a ${hi} h trip in ${longest} min; ` +
+    text:
+      `trips of ${lo}–${hi} h play ${compression}× faster (a ${hi} h trip in ${longest} min; ` +
       `a reading every ${DEMO_READING_INTERVAL_S / 60} min of trip time; readings' times run up to ${hi} h ahead of the clock)`,
   };
 }
@@ -82,32 +102,41 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
   const journal = await readJournal(file);
   const known = new Set((await services.devices.list()).map((d) => d.id));
   for (const p of DEMO_PRODUCTS) {
-    await services.products.create(p.sku, {
-      name: p.name, variant: null, unitCostCents: p.cents, limited: false, inventoryOnHand: 100_000,
-      conditionProfile: demoProfile(p),
-    }).catch(() => {}); // exists from an earlier start
+    await services.products
+      .create(p.sku, {
+        name: p.name,
+        variant: null,
+        unitCostCents: p.cents,
+        limited: false,
+        inventoryOnHand: 100_000,
+        conditionProfile: demoProfile(p),
+      })
+      .catch(() => {}); // exists from an earlier start
   }
   let saving = Promise.resolve();
   const save = () => {
-    saving = saving.then(async () => {
-      await mkdir(env.DATA_DIR, { recursive: true });
-      await writeFile(file, JSON.stringify(journal, null, 2), { mode: 0o600 });
-    }).catch((err: unknown) => log.warn({ err }, 'demo fleet journal not saved'));
+    saving = saving
+      .then(async () => {
+        await mkdir(env.DATA_DIR, { recursive: true });
+        await writeFile(file, JSON.stringify(journal, null, 2), { mode: 0o600 });
+      })
+      .catch((err: unknown) => log.warn({ err }, 'demo fleet journal not saved'));
     return saving;
   };
 
   const wallIntervalMs = env.DEMO_INTERVAL_S * 1000;
   let stopping = false;
   const wake = new Set<() => void>();
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      wake.delete(done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    wake.add(done);
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      wake.add(done);
+    });
 
   /** Starts (or, after a restart, resumes) trip after trip on one slot until stopped. */
   const runSlot = async (slot: number) => {
@@ -133,11 +162,16 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
     const plan = demoTrip(SEED, slot, n, startAtMs);
     let id: string;
     let i = journal.trackers.length;
-    do id = `trk-demo-${String(++i).padStart(4, '0')}`; while (known.has(id));
+    do id = `trk-demo-${String(++i).padStart(4, '0')}`;
+    while (known.has(id));
     known.add(id); // taken before the await: slots start trips concurrently
     const { secret } = await services.devices.provision({ id, label: 'demo fleet' });
     journal.trackers.push({ id, secret });
-    const sample = await services.samples.create({ creator: CREATORS[slot % CREATORS.length]!, sku: product.sku, campaign: 'Demo launch' });
+    const sample = await services.samples.create({
+      creator: CREATORS[slot % CREATORS.length]!,
+      sku: product.sku,
+      campaign: 'Demo launch',
+    });
     await services.samples.attachTracker(sample.id, id);
     await shipDemoSample(platform, sample.id, product.sku);
     await services.samples.setGeofences(sample.id, {
@@ -146,15 +180,33 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
       radiusM: 500,
     });
     const trip: JournalTrip = {
-      slot, trip: n, sampleId: sample.id, deviceId: id, sku: product.sku, startAtMs, endAtMs: plan.endAtMs, firstSeq: 0,
-      startedAt: Date.now(), finishedAt: null,
+      slot,
+      trip: n,
+      sampleId: sample.id,
+      deviceId: id,
+      sku: product.sku,
+      startAtMs,
+      endAtMs: plan.endAtMs,
+      firstSeq: 0,
+      startedAt: Date.now(),
+      finishedAt: null,
     };
     journal.trips.push(trip);
     const expected = expectedException(plan);
     if (expected) journal.incidents.push({ ...expected, sampleId: sample.id, sku: product.sku });
     await save();
-    log.info({ slot, sampleId: sample.id, deviceId: id, sku: product.sku, incident: plan.incident?.kind ?? null,
-      hours: +((plan.endAtMs - startAtMs) / 3_600_000).toFixed(1), to: plan.route.destination.name }, 'demo trip started');
+    log.info(
+      {
+        slot,
+        sampleId: sample.id,
+        deviceId: id,
+        sku: product.sku,
+        incident: plan.incident?.kind ?? null,
+        hours: +((plan.endAtMs - startAtMs) / 3_600_000).toFixed(1),
+        to: plan.route.destination.name,
+      },
+      'demo trip started',
+    );
     return trip;
   };
 
@@ -164,15 +216,27 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
     const secret = journal.trackers.find((d) => d.id === t.deviceId)?.secret;
     if (!secret) throw new Error(`no secret for ${t.deviceId}`);
     const tracker = new SimTracker({
-      url: platform.mqttUrl, id: t.deviceId, secret, seed: plan.seed, intervalS: plan.intervalS, route: plan.route,
-      profile: plan.packaging, startAt: plan.startAtMs, firstSeq: t.firstSeq, upright: true, offline: plan.offline,
+      url: platform.mqttUrl,
+      id: t.deviceId,
+      secret,
+      seed: plan.seed,
+      intervalS: plan.intervalS,
+      route: plan.route,
+      profile: plan.packaging,
+      startAt: plan.startAtMs,
+      firstSeq: t.firstSeq,
+      upright: true,
+      offline: plan.offline,
       behaviours: { tsFormat: 'rfc3339' },
       onError: (err) => log.debug({ deviceId: t.deviceId, err: err.message }, 'demo tracker error'),
     });
     if (stopping) return;
     armDemoTrip(tracker.model, plan);
     // A restart resumes where the stored readings end: the same plan gives the same readings.
-    const { rows } = await platform.pool.query<{ last: Date | null }>('select max(ts) as last from telemetry where device_id = $1', [t.deviceId]);
+    const { rows } = await platform.pool.query<{ last: Date | null }>(
+      'select max(ts) as last from telemetry where device_id = $1',
+      [t.deviceId],
+    );
     const lastStored = rows[0]?.last?.getTime();
     if (lastStored !== undefined) tracker.skip(Math.floor((lastStored - plan.startAtMs) / (plan.intervalS * 1000)) + 1);
     const scans = carrierScans(plan).filter((s) => lastStored === undefined || s.at > lastStored - 3_600_000);
@@ -229,8 +293,16 @@ function carrierScans(plan: DemoTrip): Scan[] {
   const { origin, destination } = plan.route;
   return [
     { event: 'picked_up' as const, at: plan.carrier.pickedUpAtMs, location: origin.name },
-    { event: 'out_for_delivery' as const, at: plan.carrier.outForDeliveryAtMs, location: destination.name.replace(/^creator address, /, '') },
-    { event: 'delivered' as const, at: plan.carrier.deliveredAtMs, location: destination.name.replace(/^creator address, /, '') },
+    {
+      event: 'out_for_delivery' as const,
+      at: plan.carrier.outForDeliveryAtMs,
+      location: destination.name.replace(/^creator address, /, ''),
+    },
+    {
+      event: 'delivered' as const,
+      at: plan.carrier.deliveredAtMs,
+      location: destination.name.replace(/^creator address, /, ''),
+    },
   ];
 }
 
@@ -238,7 +310,12 @@ function carrierScans(plan: DemoTrip): Scan[] {
 async function carrierScan(platform: Platform, sampleId: string, scan: Scan): Promise<void> {
   const sample = await platform.services.samples.get(sampleId);
   if (!sample.trackingId) return;
-  const raw = { trackingId: sample.trackingId, event: scan.event, at: new Date(scan.at).toISOString(), location: scan.location };
+  const raw = {
+    trackingId: sample.trackingId,
+    event: scan.event,
+    at: new Date(scan.at).toISOString(),
+    location: scan.location,
+  };
   try {
     await platform.services.carrierEvents.receive(CarrierEventSchema.parse(raw), raw);
   } catch (err) {
@@ -250,8 +327,16 @@ async function carrierScan(platform: Platform, sampleId: string, scan: Scan): Pr
 async function shipDemoSample(platform: Platform, sampleId: string, sku: string): Promise<void> {
   const steps = [
     { type: 'approve' as const, actor: OPS, reason: 'demo send', data: {} },
-    { type: 'create_label' as const, actor: OPS, data: { carrier: 'ups', serviceLevel: 'ground', trackingId: `1ZDEMO${sampleId.replace(/\W/g, '')}` } },
-    { type: 'dispatch' as const, actor: OPS, data: { packedItems: [{ skuId: sku, quantity: 1 }], warehouseConfirmation: 'WH-DEMO' } },
+    {
+      type: 'create_label' as const,
+      actor: OPS,
+      data: { carrier: 'ups', serviceLevel: 'ground', trackingId: `1ZDEMO${sampleId.replace(/\W/g, '')}` },
+    },
+    {
+      type: 'dispatch' as const,
+      actor: OPS,
+      data: { packedItems: [{ skuId: sku, quantity: 1 }], warehouseConfirmation: 'WH-DEMO' },
+    },
   ];
   for (const step of steps) {
     try {

@@ -1,4 +1,10 @@
-import { CONDITION_PRESETS, resolveProfile, type ConditionProfile, type EpisodeType, type PresetName } from '../core/domain/condition/index.ts';
+import {
+  CONDITION_PRESETS,
+  resolveProfile,
+  type ConditionProfile,
+  type EpisodeType,
+  type PresetName,
+} from '../core/domain/condition/index.ts';
 import { DEMO_PACKAGING, planDemoTrip, type DemoIncidentKind, type DemoTrip } from '../device-sim/demo-trips.ts';
 import { hashSeed } from '../device-sim/prng.ts';
 
@@ -37,12 +43,47 @@ export interface DemoProduct {
 
 /** Demo products, what they tolerate, how they are packed, and what goes wrong with them. */
 export const DEMO_PRODUCTS: readonly DemoProduct[] = [
-  { sku: 'CHOC-70-BAR', name: 'Dark chocolate 70 %', cents: 450, preset: 'chocolate', packaging: 'chilled', incident: 'hot-truck' },
-  { sku: 'SERUM-VITC-30ML', name: 'Vitamin C serum', cents: 2200, preset: 'cold-chain', packaging: 'chilled', incident: 'warm-dock' },
-  { sku: 'EARBUDS-X2', name: 'Wireless earbuds', cents: 3900, preset: 'fragile', packaging: 'padded', incident: 'hard-drop' },
+  {
+    sku: 'CHOC-70-BAR',
+    name: 'Dark chocolate 70 %',
+    cents: 450,
+    preset: 'chocolate',
+    packaging: 'chilled',
+    incident: 'hot-truck',
+  },
+  {
+    sku: 'SERUM-VITC-30ML',
+    name: 'Vitamin C serum',
+    cents: 2200,
+    preset: 'cold-chain',
+    packaging: 'chilled',
+    incident: 'warm-dock',
+  },
+  {
+    sku: 'EARBUDS-X2',
+    name: 'Wireless earbuds',
+    cents: 3900,
+    preset: 'fragile',
+    packaging: 'padded',
+    incident: 'hard-drop',
+  },
   { sku: 'MATCHA-TIN-100G', name: 'Matcha tin', cents: 900, preset: 'ambient', packaging: 'chilled', incident: null },
-  { sku: 'PROTEIN-BAR-12', name: 'Protein bars, 12', cents: 1500, preset: null, packaging: 'padded', incident: 'silent' },
-  { sku: 'CANDLE-GLASS-L', name: 'Candle in glass', cents: 1800, preset: 'fragile', packaging: 'padded', incident: null },
+  {
+    sku: 'PROTEIN-BAR-12',
+    name: 'Protein bars, 12',
+    cents: 1500,
+    preset: null,
+    packaging: 'padded',
+    incident: 'silent',
+  },
+  {
+    sku: 'CANDLE-GLASS-L',
+    name: 'Candle in glass',
+    cents: 1800,
+    preset: 'fragile',
+    packaging: 'padded',
+    incident: null,
+  },
 ];
 
 /** The profile a demo product is created with (null: the platform's defaults). */

@@ -11,5 +11,8 @@ export function createLogger(env: Env, stdout: NodeJS.WriteStream = process.stdo
   const options = { level: env.LOG_LEVEL, base: { svc: 'sampletrack' } };
   const readable = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && stdout.isTTY === true);
   if (!readable) return pino(options);
-  return pino(options, pretty({ destination: stdout, sync: true, ignore: 'pid,hostname,svc', translateTime: 'SYS:HH:MM:ss.l' }));
+  return pino(
+    options,
+    pretty({ destination: stdout, sync: true, ignore: 'pid,hostname,svc', translateTime: 'SYS:HH:MM:ss.l' }),
+  );
 }

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   preflight(loadEnv());
   const dashboard = await ensureDashboardBuild();
   if (dashboard.built) console.log(`  dashboard built in ${(dashboard.ms / 1000).toFixed(0)} s`);
-  const [{ startPlatform }, { demoClock, startDemoFleet }] = await Promise.all([import('./start-platform.ts'), import('./demo-fleet.ts')]);
+  const [{ startPlatform }, { demoClock, startDemoFleet }] = await Promise.all([
+    import('./start-platform.ts'),
+    import('./demo-fleet.ts'),
+  ]);
   const platform = await startPlatform();
   const fleet = await startDemoFleet(platform).catch((err: unknown) => {
     platform.log.error({ err }, 'demo fleet failed to start; the platform runs without it');
@@ -29,9 +32,14 @@ async function main(): Promise<void> {
   const signIn = await firstSignIn(platform);
   console.log(`\n  Dashboard:  ${platform.httpUrl}/`);
   console.log(`  API docs:   ${platform.httpUrl}/docs`);
-  console.log(`  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}`);
+  console.log(
+    `  Trackers:   ${platform.mqttUrl}${platform.mqttsUrl ? `, ${platform.mqttsUrl}` : ''}${platform.mqttWsUrl ? `  (WebSocket ${platform.mqttWsUrl})` : ''}`,
+  );
   // The demo's clock is compressed: say so, so nobody reads its times as real ones.
-  if (fleet) console.log(`  Demo fleet: ${fleet.slots} trackers shipping samples to creators; ${demoClock(platform.env.DEMO_INTERVAL_S).text}`);
+  if (fleet)
+    console.log(
+      `  Demo fleet: ${fleet.slots} trackers shipping samples to creators; ${demoClock(platform.env.DEMO_INTERVAL_S).text}`,
+    );
   console.log('');
   for (const line of signIn) console.log(`  ${line}`);
   if (signIn.length) console.log('');
@@ -68,9 +76,13 @@ async function firstSignIn(platform: Awaited<ReturnType<typeof StartPlatform>>):
   if (await platform.services.users.any()) return [];
   if (platform.env.DEMO_FLEET > 0) {
     const password = randomBytes(12).toString('base64url');
-    await platform.services.users.createFirstAdmin({ email: 'admin@demo.local', name: 'Demo admin', password }, systemActor('demo'));
+    await platform.services.users.createFirstAdmin(
+      { email: 'admin@demo.local', name: 'Demo admin', password },
+      systemActor('demo'),
+    );
     return [
-      'Sign in:    admin@demo.local', `Password:   ${password}   (shown once; change it, or add people under /api/users)`,
+      'Sign in:    admin@demo.local',
+      `Password:   ${password}   (shown once; change it, or add people under /api/users)`,
     ];
   }
   return [
@@ -82,6 +94,8 @@ async function firstSignIn(platform: Awaited<ReturnType<typeof StartPlatform>>):
 
 main().catch((err: unknown) => {
   // Each says what to do; a stack trace would bury it.
-  console.error(err instanceof ConfigError || err instanceof PreflightError || err instanceof DataDirInUseError ? err.message : err);
+  console.error(
+    err instanceof ConfigError || err instanceof PreflightError || err instanceof DataDirInUseError ? err.message : err,
+  );
   process.exit(1);
 });

@@ -31,8 +31,8 @@ export function preflight(env: Env): void {
     if (blocked) {
       problems.push(
         `DATA_DIR ${dataDir}: the embedded PostgreSQL runs as the "postgres" user (it refuses root), and that user ` +
-        `cannot enter ${blocked} (mode ${(statSync(blocked).mode & 0o777).toString(8)}). Set DATA_DIR to a folder it can reach ` +
-        `(e.g. DATA_DIR=/var/lib/sampletrack), run as another user, or use DATABASE_URL.`,
+          `cannot enter ${blocked} (mode ${(statSync(blocked).mode & 0o777).toString(8)}). Set DATA_DIR to a folder it can reach ` +
+          `(e.g. DATA_DIR=/var/lib/sampletrack), run as another user, or use DATABASE_URL.`,
       );
     }
   }
@@ -55,7 +55,10 @@ function closedToOthers(path: string): string | undefined {
   }
   for (const dir of chain) {
     const { mode, uid, gid } = statSync(dir);
-    const canEnter = (postgres && uid === postgres.uid && mode & 0o100) || (postgres && gid === postgres.gid && mode & 0o010) || mode & 0o001;
+    const canEnter =
+      (postgres && uid === postgres.uid && mode & 0o100) ||
+      (postgres && gid === postgres.gid && mode & 0o010) ||
+      mode & 0o001;
     if (!canEnter) return dir;
   }
   return undefined;
@@ -63,7 +66,9 @@ function closedToOthers(path: string): string | undefined {
 
 function postgresIds(): { uid: number; gid: number } | undefined {
   try {
-    const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })));
+    const [uid, gid] = ['-u', '-g'].map((f) =>
+      Number(execFileSync('id', [f, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })),
+    );
     return { uid: uid!, gid: gid! };
   } catch {
     return undefined; // created at the first start; then only "others" permissions count

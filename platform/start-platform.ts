@@ -78,12 +78,14 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
   const log: Logger = pinoLog;
   const metrics = createMetrics();
   // Read once at start: a renewed certificate takes a restart (docs/operations.md).
-  const tls = env.TLS_CERT_FILE && env.TLS_KEY_FILE
-    ? { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }
-    : undefined;
+  const tls =
+    env.TLS_CERT_FILE && env.TLS_KEY_FILE
+      ? { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }
+      : undefined;
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    for (const c of cleanups.splice(0).reverse())
+      await c().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
 
   try {
@@ -94,17 +96,30 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const { applied } = await migrate(pool);
     if (applied.length) log.info({ applied }, 'migrations applied');
     const opsMetrics = new OpsMetricsRepository(pool);
-    registerOpsMetrics(metrics.registry, () => opsMetrics.snapshot(), (err) => log.warn({ err }, 'metrics: database unavailable'));
+    registerOpsMetrics(
+      metrics.registry,
+      () => opsMetrics.snapshot(),
+      (err) => log.warn({ err }, 'metrics: database unavailable'),
+    );
 
-    const program = { ...DEFAULT_PROGRAM_CONFIG, geofences: { warehouse: env.ORIGIN_WAREHOUSE ?? null, radiusM: env.GEOFENCE_RADIUS_M } };
-    const services = createServices(pool, program, {
-      publicUrl: env.PUBLIC_URL,
-      escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000,
-    }, { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 });
+    const program = {
+      ...DEFAULT_PROGRAM_CONFIG,
+      geofences: { warehouse: env.ORIGIN_WAREHOUSE ?? null, radiusM: env.GEOFENCE_RADIUS_M },
+    };
+    const services = createServices(
+      pool,
+      program,
+      {
+        publicUrl: env.PUBLIC_URL,
+        escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000,
+      },
+      { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 },
+    );
     if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
       // Only while no user exists: a leftover variable never resets anyone's password.
       const admin = await services.users.createFirstAdmin(
-        { email: env.ADMIN_EMAIL, name: 'Admin', password: env.ADMIN_PASSWORD }, systemActor('env'),
+        { email: env.ADMIN_EMAIL, name: 'Admin', password: env.ADMIN_PASSWORD },
+        systemActor('env'),
       );
       if (admin) log.info({ email: admin.email }, 'first admin created from ADMIN_EMAIL');
     }
@@ -120,7 +135,10 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
 
     // Rules judge what was stored, in commit order; the silence rule also runs on a clock.
     const monitor = new ConditionMonitor({
-      pool, log: log.child({ part: 'conditions' }), publicUrl: env.PUBLIC_URL, lifecycle: services.lifecycle,
+      pool,
+      log: log.child({ part: 'conditions' }),
+      publicUrl: env.PUBLIC_URL,
+      lifecycle: services.lifecycle,
     });
     ingest.on('stored', (readings) => void monitor.judge(readings));
     const ticker = setInterval(() => {
@@ -128,7 +146,10 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       services.alerts.escalate().catch((err: unknown) => log.error({ err }, 'escalation check failed'));
     }, 30_000);
     const dispatcher = new WebhookDispatcher({
-      pool, log: log.child({ part: 'webhooks' }), retryBaseMs: env.WEBHOOK_RETRY_BASE_MS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      pool,
+      log: log.child({ part: 'webhooks' }),
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     });
     dispatcher.start(env.WEBHOOK_POLL_MS);
     cleanups.push(async () => {
@@ -139,15 +160,23 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
 
     if (env.OUTBOX_WEBHOOK_URL && env.OUTBOX_WEBHOOK_SECRET) {
       const outbox = new OutboxDelivery({
-        pool, log: log.child({ part: 'outbox' }), url: env.OUTBOX_WEBHOOK_URL, secret: env.OUTBOX_WEBHOOK_SECRET,
-        retryBaseMs: env.WEBHOOK_RETRY_BASE_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+        pool,
+        log: log.child({ part: 'outbox' }),
+        url: env.OUTBOX_WEBHOOK_URL,
+        secret: env.OUTBOX_WEBHOOK_SECRET,
+        retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+        maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
       });
       outbox.start(env.WEBHOOK_POLL_MS);
       cleanups.push(() => outbox.stop());
     }
 
     if (env.FOLLOW_UP_INTERVAL_S > 0) {
-      const followUps = startFollowUpScheduler({ pool, log: log.child({ part: 'follow-ups' }), intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000 });
+      const followUps = startFollowUpScheduler({
+        pool,
+        log: log.child({ part: 'follow-ups' }),
+        intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000,
+      });
       cleanups.push(() => followUps.stop());
     }
 
@@ -168,7 +197,9 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       cleanups.push(() => source.stop());
       cleanups.push(() => ingest.close());
       const configs = startMqttConfigPublisher({
-        url: env.MQTT_URL, clientId: `${env.INGEST_CLIENT_ID}-config`, log: log.child({ part: 'config-publisher' }),
+        url: env.MQTT_URL,
+        clientId: `${env.INGEST_CLIENT_ID}-config`,
+        log: log.child({ part: 'config-publisher' }),
         ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
         ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
       });
@@ -214,11 +245,24 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       // but under it reaches ingest, which acknowledges it and keeps it as a dead letter.
       const oversized = (detail: Record<string, unknown>) => {
         metrics.oversizedPackets.inc();
-        brokerLog.warn({ ...detail, limit: env.MQTT_MAX_PACKET_BYTES }, 'MQTT packet over the hard ceiling; connection closed');
+        brokerLog.warn(
+          { ...detail, limit: env.MQTT_MAX_PACKET_BYTES },
+          'MQTT packet over the hard ceiling; connection closed',
+        );
       };
-      const guarded = (conn: Duplex, ip?: string, report = oversized) => new PacketSizeGuard(conn, env.MQTT_MAX_PACKET_BYTES, (refusal, guard) =>
-        report({ ip: guard.remoteAddress, deviceId: (guard as PacketSizeGuard & { client?: { id?: string | null } }).client?.id, reason: refusal.reason,
-          ...(refusal.reason === 'too_large' ? { remainingLength: refusal.remainingLength } : {}) }), ip);
+      const guarded = (conn: Duplex, ip?: string, report = oversized) =>
+        new PacketSizeGuard(
+          conn,
+          env.MQTT_MAX_PACKET_BYTES,
+          (refusal, guard) =>
+            report({
+              ip: guard.remoteAddress,
+              deviceId: (guard as PacketSizeGuard & { client?: { id?: string | null } }).client?.id,
+              reason: refusal.reason,
+              ...(refusal.reason === 'too_large' ? { remainingLength: refusal.remainingLength } : {}),
+            }),
+          ip,
+        );
       const tcp = createTcpServer((socket) => b.handle(guarded(socket)));
       const port = await listenTcp(tcp, env.MQTT_PORT, env.MQTT_HOST);
       cleanups.push(() => closeServer(tcp));
@@ -242,7 +286,8 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
           reported = true;
         };
         ws.on('error', (err: Error & { code?: string }) => {
-          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') once({ ip: req.socket.remoteAddress, reason: 'websocket_frame_too_large' });
+          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+            once({ ip: req.socket.remoteAddress, reason: 'websocket_frame_too_large' });
         });
         b.handle(guarded(createWebSocketStream(ws), req.socket.remoteAddress, once), req);
       });
@@ -264,7 +309,9 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     await listener.start();
     cleanups.push(() => listener.stop());
     const live = new LiveHub({
-      listener, metrics, log,
+      listener,
+      metrics,
+      log,
       load: (ids) => services.parcels.list(ids),
       loadExceptions: (ids) => services.exceptions.byIds(ids),
       loadAlerts: (ids) => services.alerts.byIds(ids),
@@ -280,11 +327,15 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       responseValidation: env.RESPONSE_VALIDATION,
       ...(tls ? { https: tls } : {}),
       readiness: async () => ({
-        database: await pool.query('select 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, detail: e.message })),
+        database: await pool.query('select 1').then(
+          () => ({ ok: true }),
+          (e: Error) => ({ ok: false, detail: e.message }),
+        ),
         broker: brokerReady() ? { ok: true } : { ok: false, detail: 'not connected' },
-        ingest: ingest.writer.healthy && ingest.lagMs() < 30_000
-          ? { ok: true, detail: `lag ${ingest.lagMs()} ms` }
-          : { ok: false, detail: `lag ${ingest.lagMs()} ms, writes ${ingest.writer.healthy ? 'ok' : 'failing'}` },
+        ingest:
+          ingest.writer.healthy && ingest.lagMs() < 30_000
+            ? { ok: true, detail: `lag ${ingest.lagMs()} ms` }
+            : { ok: false, detail: `lag ${ingest.lagMs()} ms, writes ${ingest.writer.healthy ? 'ok' : 'failing'}` },
         live: listener.connected ? { ok: true } : { ok: false, detail: 'change listener reconnecting' },
       }),
     });
@@ -297,7 +348,20 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const httpUrl = `${tls ? 'https' : 'http'}://${env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.HTTP_HOST}:${httpPort}`;
 
     return {
-      env, httpUrl, mqttUrl, mqttWsUrl, mqttsUrl, databaseUrl: db.url, pool, services, ingest, conditions: monitor, metrics, log, app, broker,
+      env,
+      httpUrl,
+      mqttUrl,
+      mqttWsUrl,
+      mqttsUrl,
+      databaseUrl: db.url,
+      pool,
+      services,
+      ingest,
+      conditions: monitor,
+      metrics,
+      log,
+      app,
+      broker,
       provisionDevice: (id) => services.devices.provision(id ? { id } : {}),
       stop: stopAll,
     };

@@ -15,7 +15,9 @@ import { createLogger } from '../platform/logger.ts';
  * DATA_DIR: stop `npm start` first, the embedded server allows one process). Without
  * --password it asks for one, so it stays out of the shell history.
  */
-const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+});
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -32,7 +34,10 @@ async function main(): Promise<void> {
   const pool = createPool(db.url, 2);
   try {
     await migrate(pool);
-    const user = await new UserService(pool).create({ email, name: values.name ?? email.split('@')[0]!, role: 'admin', password }, systemActor('admin:create'));
+    const user = await new UserService(pool).create(
+      { email, name: values.name ?? email.split('@')[0]!, role: 'admin', password },
+      systemActor('admin:create'),
+    );
     console.log(`Admin ${user.email} created (id ${user.id}). Sign in at ${env.PUBLIC_URL}/login`);
   } finally {
     await pool.end();

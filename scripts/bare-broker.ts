@@ -8,4 +8,7 @@ import { Aedes } from 'aedes';
 const broker = await Aedes.createBroker({ maxClientsIdLength: 64, concurrency: 10_000 });
 const server = createServer(broker.handle);
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
-process.on('SIGTERM', () => { server.close(); broker.close(() => process.exit(0)); });
+process.on('SIGTERM', () => {
+  server.close();
+  broker.close(() => process.exit(0));
+});

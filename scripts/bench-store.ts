@@ -33,8 +33,20 @@ const devices = Number(args.devices);
 const dir = await mkdtemp(join(tmpdir(), 'sampletrack-bench-store-'));
 const { chmod } = await import('node:fs/promises');
 await chmod(dir, 0o777);
-const env = loadEnv({ DATA_DIR: dir, EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 20000)), DEMO_FLEET: '0' });
-const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } } as never;
+const env = loadEnv({
+  DATA_DIR: dir,
+  EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+  DEMO_FLEET: '0',
+});
+const silent = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silent;
+  },
+} as never;
 const db = await openDatabase(env, silent);
 // Two connections, both busy in every pass (two batches in flight), so none idles out.
 const pool = createPool(db.url, 2);
@@ -47,17 +59,32 @@ try {
     const deviceId = ids[i % devices]!;
     const seq = Math.floor(i / devices);
     return {
-      deviceId, seq, ts: base + seq * 1000, receivedAt: Date.now(),
-      lat: 34.05 + (seq % 1000) * 1e-4, lon: -118.24, accM: 8, tempC: 4 + (seq % 50) / 10, humidityPct: 45,
-      shockG: 0.2, tiltDeg: 3, lightLux: 0, batteryPct: 90, rssiDbm: -91, extra: { simSentAt: base },
+      deviceId,
+      seq,
+      ts: base + seq * 1000,
+      receivedAt: Date.now(),
+      lat: 34.05 + (seq % 1000) * 1e-4,
+      lon: -118.24,
+      accM: 8,
+      tempC: 4 + (seq % 50) / 10,
+      humidityPct: 45,
+      shockG: 0.2,
+      tiltDeg: 3,
+      lightLux: 0,
+      batteryPct: 90,
+      rssiDbm: -91,
+      extra: { simSentAt: base },
     };
   };
   const batches: Reading[][] = [];
-  for (let i = 0; i < total; i += batchSize) batches.push(Array.from({ length: Math.min(batchSize, total - i) }, (_, k) => reading(i + k)));
+  for (let i = 0; i < total; i += batchSize)
+    batches.push(Array.from({ length: Math.min(batchSize, total - i) }, (_, k) => reading(i + k)));
 
   // Every connection of the pool opened now, so their backends' CPU time can be read.
   const held = await Promise.all(Array.from({ length: 2 }, () => pool.connect()));
-  const pids = await Promise.all(held.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid));
+  const pids = await Promise.all(
+    held.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid),
+  );
   for (const c of held) c.release();
   const backendCpuMs = async () => {
     let ticks = 0;
@@ -88,10 +115,18 @@ try {
     const node = process.cpuUsage(cpu0);
     const pgMs = (await backendCpuMs()) - pg0;
     const per1k = (ms: number) => +((ms * 1000) / total).toFixed(2);
-    console.log(JSON.stringify({
-      pass: label, readings: total, batch: batchSize, stored, duplicates, seconds: +s.toFixed(2), readingsPerS: Math.round(total / s),
-      cpuMsPer1kReadings: { node: per1k((node.user + node.system) / 1000), postgres: per1k(pgMs) },
-    }));
+    console.log(
+      JSON.stringify({
+        pass: label,
+        readings: total,
+        batch: batchSize,
+        stored,
+        duplicates,
+        seconds: +s.toFixed(2),
+        readingsPerS: Math.round(total / s),
+        cpuMsPer1kReadings: { node: per1k((node.user + node.system) / 1000), postgres: per1k(pgMs) },
+      }),
+    );
   };
   await pass('new readings');
   await pass('resends (all duplicates)');

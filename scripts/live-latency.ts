@@ -11,7 +11,9 @@ import { WebSocket } from 'ws';
  *
  *   tsx scripts/live-latency.ts --url ws://127.0.0.1:3000/api/live --token … --since 1700000000000
  */
-const { values } = parseArgs({ options: { url: { type: 'string' }, token: { type: 'string' }, since: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, token: { type: 'string' }, since: { type: 'string', default: '0' } },
+});
 const since = Number(values.since);
 const exceptionMs: number[] = [];
 const parcelMs: number[] = [];
@@ -63,6 +65,8 @@ function percentiles(values: number[]) {
 }
 
 process.on('SIGTERM', () => {
-  process.stdout.write(`${JSON.stringify({ messages, exceptionEventMs: percentiles(exceptionMs), parcelUpdateMs: percentiles(parcelMs) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ messages, exceptionEventMs: percentiles(exceptionMs), parcelUpdateMs: percentiles(parcelMs) })}\n`,
+  );
   process.exit(0);
 });

@@ -45,20 +45,28 @@ interface Journal {
 /** Statuses of a parcel still with the carrier: a finished trip must have left them. */
 const ON_THE_WAY = ['requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivery_exception'];
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const srv = createServer();
-  srv.once('error', reject);
-  srv.listen(0, '127.0.0.1', () => {
-    const addr = srv.address();
-    srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port'))));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port'))));
+    });
   });
-});
 
 const dir = await mkdtemp(join(tmpdir(), 'sampletrack-soak-'));
 await chmod(dir, 0o777); // embedded PostgreSQL runs as `postgres` when we are root
 const env = {
-  DATA_DIR: dir, HTTP_PORT: '0', MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTTS_PORT: '0', EMBEDDED_PG_PORT: String(await freePort()),
-  DEMO_FLEET: process.env.DEMO_FLEET ?? '12', DEMO_INTERVAL_S: process.env.DEMO_INTERVAL_S, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  DATA_DIR: dir,
+  HTTP_PORT: '0',
+  MQTT_PORT: '0',
+  MQTT_WS_PORT: '0',
+  MQTTS_PORT: '0',
+  EMBEDDED_PG_PORT: String(await freePort()),
+  DEMO_FLEET: process.env.DEMO_FLEET ?? '12',
+  DEMO_INTERVAL_S: process.env.DEMO_INTERVAL_S,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
 const startedAt = Date.now();
 console.log(`soak: ${minutes} min, DATA_DIR ${dir}`);
@@ -76,9 +84,14 @@ try {
   const endAt = startedAt + minutes * 60_000;
   while (Date.now() < endAt && !interrupted) {
     await sleep(Math.min(60_000, endAt - Date.now()), () => interrupted);
-    const open = await one(platform.pool, `select count(*)::int as n from condition_exceptions where status in ('open', 'acknowledged') and severity = 'critical'`);
+    const open = await one(
+      platform.pool,
+      `select count(*)::int as n from condition_exceptions where status in ('open', 'acknowledged') and severity = 'critical'`,
+    );
     const readings = await one(platform.pool, 'select count(*)::int as n from telemetry');
-    console.log(`  ${((Date.now() - startedAt) / 60_000).toFixed(1)} min: ${readings} readings stored, ${open} open critical exceptions`);
+    console.log(
+      `  ${((Date.now() - startedAt) / 60_000).toFixed(1)} min: ${readings} readings stored, ${open} open critical exceptions`,
+    );
   }
   await fleet?.stop();
   fleet = undefined;
@@ -97,24 +110,37 @@ async function readJournal(dataDir: string): Promise<Journal> {
   const file = join(dataDir, 'demo-fleet.json');
   const stored = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Partial<Journal> | unknown[]) : [];
   // Before the demo recorded its trips (an earlier demo-fleet.json is a list of trackers), nothing was scripted.
-  return Array.isArray(stored) ? { trips: [], incidents: [] } : { trips: stored.trips ?? [], incidents: stored.incidents ?? [] };
+  return Array.isArray(stored)
+    ? { trips: [], incidents: [] }
+    : { trips: stored.trips ?? [], incidents: stored.incidents ?? [] };
 }
 
 interface ExceptionRow {
-  id: string; sampleId: string; rule: string; type: string; severity: string; status: string;
-  startedAt: Date; endedAt: Date | null;
+  id: string;
+  sampleId: string;
+  rule: string;
+  type: string;
+  severity: string;
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
 }
 
 /** Prints the figures and the checks; true when every check passes. */
 async function report(pool: Pool, journal: Journal, ranMin: number): Promise<boolean> {
   const { rows: exceptions } = await pool.query<ExceptionRow>(
     `select id::text, sample_id as "sampleId", rule, type, severity, status, started_at as "startedAt", ended_at as "endedAt"
-     from condition_exceptions order by id`);
+     from condition_exceptions order by id`,
+  );
   const { rows: alerts } = await pool.query<{ type: string; kind: string; n: number }>(
     `select e.type, a.kind, count(*)::int as n from alerts a join condition_exceptions e on e.id = a.exception_id
-     where a.severity = 'critical' group by 1, 2`);
+     where a.severity = 'critical' group by 1, 2`,
+  );
 
-  const byType = new Map<string, { opened: number; ended: number; open: number; retracted: number; critical: number; alerts: number }>();
+  const byType = new Map<
+    string,
+    { opened: number; ended: number; open: number; retracted: number; critical: number; alerts: number }
+  >();
   for (const e of exceptions) {
     const t = byType.get(e.type) ?? { opened: 0, ended: 0, open: 0, retracted: 0, critical: 0, alerts: 0 };
     t.opened++;
@@ -129,61 +155,101 @@ async function report(pool: Pool, journal: Journal, ranMin: number): Promise<boo
     if (t) t.alerts += a.n;
   }
 
-  console.log(`\nsoak ran ${ranMin.toFixed(1)} min; ${journal.trips.length} trips started, ${journal.trips.filter((t) => t.finishedAt).length} finished`);
+  console.log(
+    `\nsoak ran ${ranMin.toFixed(1)} min; ${journal.trips.length} trips started, ${journal.trips.filter((t) => t.finishedAt).length} finished`,
+  );
   console.log('\nexception type            opened  ended  still open  retracted  critical  critical alerts');
   for (const [type, t] of [...byType].sort((a, b) => b[1].opened - a[1].opened)) {
-    console.log(`  ${type.padEnd(22)} ${pad(t.opened, 7)} ${pad(t.ended, 6)} ${pad(t.open, 11)} ${pad(t.retracted, 10)} ${pad(t.critical, 9)} ${pad(t.alerts, 16)}`);
+    console.log(
+      `  ${type.padEnd(22)} ${pad(t.opened, 7)} ${pad(t.ended, 6)} ${pad(t.open, 11)} ${pad(t.retracted, 10)} ${pad(t.critical, 9)} ${pad(t.alerts, 16)}`,
+    );
   }
   const totalAlerts = alerts.reduce((s, a) => s + a.n, 0);
-  const openCritical = exceptions.filter((e) => e.severity === 'critical' && (e.status === 'open' || e.status === 'acknowledged')).length;
-  console.log(`  total: ${exceptions.length} exceptions, ${openCritical} critical still in the inbox, ${totalAlerts} critical alerts`);
+  const openCritical = exceptions.filter(
+    (e) => e.severity === 'critical' && (e.status === 'open' || e.status === 'acknowledged'),
+  ).length;
+  console.log(
+    `  total: ${exceptions.length} exceptions, ${openCritical} critical still in the inbox, ${totalAlerts} critical alerts`,
+  );
 
   // An exception is explained by an incident on its sample, of an expected type, starting in the window.
   const explains = (i: ScriptedIncident, e: ExceptionRow) =>
-    i.sampleId === e.sampleId && (i.expect as string[]).includes(e.type) && e.startedAt.getTime() >= i.from && e.startedAt.getTime() <= i.to;
+    i.sampleId === e.sampleId &&
+    (i.expect as string[]).includes(e.type) &&
+    e.startedAt.getTime() >= i.from &&
+    e.startedAt.getTime() <= i.to;
   const live = exceptions.filter((e) => e.status !== 'retracted');
-  const unexplainedCritical = live.filter((e) => e.severity === 'critical' && !journal.incidents.some((i) => explains(i, e)));
-  const unexplainedOther = live.filter((e) => e.severity !== 'critical' && e.severity !== 'info' && !journal.incidents.some((i) => explains(i, e)));
+  const unexplainedCritical = live.filter(
+    (e) => e.severity === 'critical' && !journal.incidents.some((i) => explains(i, e)),
+  );
+  const unexplainedOther = live.filter(
+    (e) => e.severity !== 'critical' && e.severity !== 'info' && !journal.incidents.some((i) => explains(i, e)),
+  );
 
   const { rows: doubled } = await pool.query<{ sampleId: string; rule: string; n: number }>(
     `select sample_id as "sampleId", rule, count(*)::int as n from condition_exceptions
-     where status in ('open', 'acknowledged') group by 1, 2 having count(*) > 1 order by 3 desc`);
+     where status in ('open', 'acknowledged') group by 1, 2 having count(*) > 1 order by 3 desc`,
+  );
 
   // An incident is due once the run's event time has passed its window on that sample's trip.
   const { rows: reached } = await pool.query<{ sampleId: string; lastTs: Date }>(
     `select st.sample_id as "sampleId", max(t.ts) as "lastTs" from shipment_trackers st
-     join telemetry t on t.device_id = st.device_id group by 1`);
+     join telemetry t on t.device_id = st.device_id group by 1`,
+  );
   const lastTs = new Map(reached.map((r) => [r.sampleId, r.lastTs.getTime()]));
   const due = journal.incidents.filter((i) => (lastTs.get(i.sampleId) ?? 0) > i.to);
   const detected = journal.incidents.filter((i) => live.some((e) => explains(i, e)));
   const missed = due.filter((i) => !detected.includes(i));
 
-  console.log(`\nscripted incidents: ${journal.incidents.length} (${due.length} due by the end of the run), detected: ${detected.length}`);
+  console.log(
+    `\nscripted incidents: ${journal.incidents.length} (${due.length} due by the end of the run), detected: ${detected.length}`,
+  );
   for (const i of journal.incidents) {
     const hit = live.filter((e) => explains(i, e));
-    console.log(`  ${i.kind.padEnd(14)} ${i.sampleId} ${i.sku.padEnd(16)} expect ${i.expect.join('|').padEnd(26)} ${hit.length ? `detected (${hit.map((e) => `${e.type} ${e.severity}`).join(', ')})` : due.includes(i) ? 'MISSED' : 'not due yet'}`);
+    console.log(
+      `  ${i.kind.padEnd(14)} ${i.sampleId} ${i.sku.padEnd(16)} expect ${i.expect.join('|').padEnd(26)} ${hit.length ? `detected (${hit.map((e) => `${e.type} ${e.severity}`).join(', ')})` : due.includes(i) ? 'MISSED' : 'not due yet'}`,
+    );
   }
   if (unexplainedOther.length) {
     const counts = countBy(unexplainedOther.map((e) => `${e.type} ${e.severity}`));
-    console.log(`\nwarnings no script explains (not a check; each is a false alert or an unscripted truth): ${fmtCounts(counts)}`);
+    console.log(
+      `\nwarnings no script explains (not a check; each is a false alert or an unscripted truth): ${fmtCounts(counts)}`,
+    );
   }
 
   // A finished trip's journey is complete: the parcel was delivered (or its damage took it off the road).
   const finished = journal.trips.filter((t) => t.finishedAt !== null).map((t) => t.sampleId);
   const { rows: journeys } = await pool.query<{ status: string; n: number }>(
-    'select status, count(*)::int as n from samples where id = any($1) group by 1 order by 2 desc', [finished]);
+    'select status, count(*)::int as n from samples where id = any($1) group by 1 order by 2 desc',
+    [finished],
+  );
   const stuck = journeys.filter((j) => ON_THE_WAY.includes(j.status));
   console.log(`\nfinished trips by sample status: ${journeys.map((j) => `${j.status} ${j.n}`).join(', ') || 'none'}`);
 
   const checks = [
-    { name: 'every critical exception belongs to a scripted incident', ok: unexplainedCritical.length === 0,
-      detail: `${unexplainedCritical.length} do not: ${fmtCounts(countBy(unexplainedCritical.map((e) => e.type)))}` },
-    { name: 'no sample has more than one open exception per rule', ok: doubled.length === 0,
-      detail: `${doubled.length} (sample, rule) pairs, worst ${doubled.slice(0, 3).map((d) => `${d.sampleId} ${d.rule} ×${d.n}`).join(', ')}` },
-    { name: 'every scripted incident that is due was detected', ok: missed.length === 0,
-      detail: `${missed.length} missed: ${missed.map((i) => `${i.kind} on ${i.sampleId}`).join(', ')}` },
-    { name: 'every finished trip left its sample delivered or damaged, not on the way', ok: stuck.length === 0,
-      detail: stuck.map((j) => `${j.status} ${j.n}`).join(', ') },
+    {
+      name: 'every critical exception belongs to a scripted incident',
+      ok: unexplainedCritical.length === 0,
+      detail: `${unexplainedCritical.length} do not: ${fmtCounts(countBy(unexplainedCritical.map((e) => e.type)))}`,
+    },
+    {
+      name: 'no sample has more than one open exception per rule',
+      ok: doubled.length === 0,
+      detail: `${doubled.length} (sample, rule) pairs, worst ${doubled
+        .slice(0, 3)
+        .map((d) => `${d.sampleId} ${d.rule} ×${d.n}`)
+        .join(', ')}`,
+    },
+    {
+      name: 'every scripted incident that is due was detected',
+      ok: missed.length === 0,
+      detail: `${missed.length} missed: ${missed.map((i) => `${i.kind} on ${i.sampleId}`).join(', ')}`,
+    },
+    {
+      name: 'every finished trip left its sample delivered or damaged, not on the way',
+      ok: stuck.length === 0,
+      detail: stuck.map((j) => `${j.status} ${j.n}`).join(', '),
+    },
   ];
   console.log('\nchecks:');
   for (const c of checks) console.log(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
@@ -213,7 +279,10 @@ function countBy(keys: string[]): Map<string, number> {
 }
 
 function fmtCounts(m: Map<string, number>): string {
-  return [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ');
+  return [...m]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
 }
 
 function pad(n: number, w: number): string {

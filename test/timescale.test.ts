@@ -133,13 +133,20 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
   it('applies every migration file with the extension on, none skipped; a second run is a no-op', async () => {
     const all = await loadMigrations();
     const files = all.map((m) => m.name);
-    expect(files.slice(0, 3)).toEqual(['001_devices_samples_telemetry.sql', '002_timescale.sql', '003_timescale_hourly.sql']);
+    expect(files.slice(0, 3)).toEqual([
+      '001_devices_samples_telemetry.sql',
+      '002_timescale.sql',
+      '003_timescale_hourly.sql',
+    ]);
     expect(result).toEqual({ applied: files, skipped: [] });
     expect(await rows(sql, 'select version, skipped from schema_migrations order by version')).toEqual(
       all.map((m) => ({ version: m.version, skipped: false })),
     );
     expect(await migrate(sql, await loadMigrations())).toEqual({ applied: [], skipped: [] });
-    const [ext] = await rows<{ extversion: string }>(sql, "select extversion from pg_extension where extname = 'timescaledb'");
+    const [ext] = await rows<{ extversion: string }>(
+      sql,
+      "select extversion from pg_extension where extname = 'timescaledb'",
+    );
     expect(ext?.extversion).toMatch(/^2\.23\./);
   });
 
@@ -184,7 +191,12 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
   });
 
   it('has a compression policy (7 days), a retention policy (400 days) and the hourly refresh policy', async () => {
-    const jobs = await rows<{ proc_name: string; hypertable_name: string; schedule_interval: string; config: Record<string, unknown> }>(
+    const jobs = await rows<{
+      proc_name: string;
+      hypertable_name: string;
+      schedule_interval: string;
+      config: Record<string, unknown>;
+    }>(
       sql,
       `select proc_name, hypertable_name, schedule_interval::text as schedule_interval, config
          from timescaledb_information.jobs
@@ -224,7 +236,9 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
         `select view_name, hypertable_name, materialized_only, finalized
            from timescaledb_information.continuous_aggregates`,
       ),
-    ).toEqual([{ view_name: 'telemetry_hourly', hypertable_name: 'telemetry', materialized_only: true, finalized: true }]);
+    ).toEqual([
+      { view_name: 'telemetry_hourly', hypertable_name: 'telemetry', materialized_only: true, finalized: true },
+    ]);
     // Created WITH NO DATA: empty until a refresh.
     expect(await rows(sql, 'select count(*)::int as n from telemetry_hourly')).toEqual([{ n: 0 }]);
   });
@@ -234,17 +248,79 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     const b = 'trk-hourly-b';
     await ingest(sql, [
       // Hour 0: three readings of a, one of b in the very last millisecond of the hour.
-      { device_id: a, seq: 1, ts: at(5 * MIN), temp_c: 4, humidity_pct: 50, shock_g: 0.5, tilt_deg: 10, light_lux: 0, battery_pct: 90, lat: 52, lon: 13 },
-      { device_id: a, seq: 2, ts: at(20 * MIN), temp_c: 6, humidity_pct: 60, shock_g: 2.5, tilt_deg: 20, light_lux: 100, battery_pct: 89, lat: 52.5, lon: 13.5 },
-      { device_id: a, seq: 3, ts: at(50 * MIN), temp_c: 8, humidity_pct: 70, shock_g: 1, tilt_deg: 15, light_lux: 50, battery_pct: 88, lat: 52.25, lon: 13.25 },
+      {
+        device_id: a,
+        seq: 1,
+        ts: at(5 * MIN),
+        temp_c: 4,
+        humidity_pct: 50,
+        shock_g: 0.5,
+        tilt_deg: 10,
+        light_lux: 0,
+        battery_pct: 90,
+        lat: 52,
+        lon: 13,
+      },
+      {
+        device_id: a,
+        seq: 2,
+        ts: at(20 * MIN),
+        temp_c: 6,
+        humidity_pct: 60,
+        shock_g: 2.5,
+        tilt_deg: 20,
+        light_lux: 100,
+        battery_pct: 89,
+        lat: 52.5,
+        lon: 13.5,
+      },
+      {
+        device_id: a,
+        seq: 3,
+        ts: at(50 * MIN),
+        temp_c: 8,
+        humidity_pct: 70,
+        shock_g: 1,
+        tilt_deg: 15,
+        light_lux: 50,
+        battery_pct: 88,
+        lat: 52.25,
+        lon: 13.25,
+      },
       { device_id: b, seq: 1, ts: at(HOUR - 1), temp_c: -2.5 },
       // Hour 1: two readings of a (sent out of order), one of b exactly on the hour.
-      { device_id: a, seq: 5, ts: at(HOUR + 40 * MIN), temp_c: 5, humidity_pct: 45, shock_g: 3.5, tilt_deg: 30, light_lux: 200, battery_pct: 86, lat: 53, lon: 14 },
-      { device_id: a, seq: 4, ts: at(HOUR + 10 * MIN), temp_c: 10, humidity_pct: 40, shock_g: 0, tilt_deg: 5, light_lux: 0, battery_pct: 87, lat: 52.75, lon: 13.75 },
+      {
+        device_id: a,
+        seq: 5,
+        ts: at(HOUR + 40 * MIN),
+        temp_c: 5,
+        humidity_pct: 45,
+        shock_g: 3.5,
+        tilt_deg: 30,
+        light_lux: 200,
+        battery_pct: 86,
+        lat: 53,
+        lon: 14,
+      },
+      {
+        device_id: a,
+        seq: 4,
+        ts: at(HOUR + 10 * MIN),
+        temp_c: 10,
+        humidity_pct: 40,
+        shock_g: 0,
+        tilt_deg: 5,
+        light_lux: 0,
+        battery_pct: 87,
+        lat: 52.75,
+        lon: 13.75,
+      },
       { device_id: b, seq: 2, ts: at(HOUR), temp_c: -1.5 },
     ]);
     // Not materialized yet: the view shows nothing for these devices.
-    expect(await rows(sql, 'select count(*)::int as n from telemetry_hourly where device_id in ($1, $2)', [a, b])).toEqual([{ n: 0 }]);
+    expect(
+      await rows(sql, 'select count(*)::int as n from telemetry_hourly where device_id in ($1, $2)', [a, b]),
+    ).toEqual([{ n: 0 }]);
 
     await sql.query("call refresh_continuous_aggregate('telemetry_hourly', null, null)");
 
@@ -255,12 +331,48 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
          from telemetry_hourly where device_id in ($1, $2) order by device_id, bucket`,
       [a, b],
     );
-    const none = { humidity_avg: null, shock_max: null, tilt_max: null, light_max: null, battery_min: null, lat: null, lon: null };
+    const none = {
+      humidity_avg: null,
+      shock_max: null,
+      tilt_max: null,
+      light_max: null,
+      battery_min: null,
+      lat: null,
+      lon: null,
+    };
     expect(hourly).toEqual([
       // avg(4, 6, 8) = 6; avg(50, 60, 70) = 60; lat/lon of the latest ts (50 min).
-      { device_id: a, bucket: at(0), readings: 3, temp_avg: 6, temp_min: 4, temp_max: 8, humidity_avg: 60, shock_max: 2.5, tilt_max: 20, light_max: 100, battery_min: 88, lat: 52.25, lon: 13.25 },
+      {
+        device_id: a,
+        bucket: at(0),
+        readings: 3,
+        temp_avg: 6,
+        temp_min: 4,
+        temp_max: 8,
+        humidity_avg: 60,
+        shock_max: 2.5,
+        tilt_max: 20,
+        light_max: 100,
+        battery_min: 88,
+        lat: 52.25,
+        lon: 13.25,
+      },
       // avg(10, 5) = 7.5; avg(40, 45) = 42.5; latest ts is seq 5 (40 min) although seq 4 came last.
-      { device_id: a, bucket: at(HOUR), readings: 2, temp_avg: 7.5, temp_min: 5, temp_max: 10, humidity_avg: 42.5, shock_max: 3.5, tilt_max: 30, light_max: 200, battery_min: 86, lat: 53, lon: 14 },
+      {
+        device_id: a,
+        bucket: at(HOUR),
+        readings: 2,
+        temp_avg: 7.5,
+        temp_min: 5,
+        temp_max: 10,
+        humidity_avg: 42.5,
+        shock_max: 3.5,
+        tilt_max: 30,
+        light_max: 200,
+        battery_min: 86,
+        lat: 53,
+        lon: 14,
+      },
       { device_id: b, bucket: at(0), readings: 1, temp_avg: -2.5, temp_min: -2.5, temp_max: -2.5, ...none },
       { device_id: b, bucket: at(HOUR), readings: 1, temp_avg: -1.5, temp_min: -1.5, temp_max: -1.5, ...none },
     ]);
@@ -269,7 +381,11 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     await ingest(sql, [{ device_id: a, seq: 6, ts: at(HOUR + 30 * MIN), temp_c: 12 }]);
     await sql.query("call refresh_continuous_aggregate('telemetry_hourly', null, null)");
     expect(
-      await rows(sql, 'select readings, temp_avg, temp_max from telemetry_hourly where device_id = $1 and bucket = $2', [a, at(HOUR)]),
+      await rows(
+        sql,
+        'select readings, temp_avg, temp_max from telemetry_hourly where device_id = $1 and bucket = $2',
+        [a, at(HOUR)],
+      ),
     ).toEqual([{ readings: 3, temp_avg: 9, temp_max: 12 }]);
 
     // refresh_continuous_aggregate refuses to run in a transaction block, so PGlite does
@@ -339,14 +455,32 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     const dev = 'trk-repository';
     const t0 = base + 8 * HOUR;
     const r = (seq: number, offset: number, tempC: number, shockG?: number): TrackerReading => ({
-      deviceId: dev, seq, ts: t0 + offset, receivedAt: t0 + offset + 5_000, tempC, ...(shockG === undefined ? {} : { shockG }),
+      deviceId: dev,
+      seq,
+      ts: t0 + offset,
+      receivedAt: t0 + offset + 5_000,
+      tempC,
+      ...(shockG === undefined ? {} : { shockG }),
     });
-    const batch = [r(1, 1 * MIN, 2, 1), r(2, 31 * MIN, 4, 3), r(3, 61 * MIN, 10), { ...r(4, 62 * MIN, 11), extra: { door: 'open' } }];
+    const batch = [
+      r(1, 1 * MIN, 2, 1),
+      r(2, 31 * MIN, 4, 3),
+      r(3, 61 * MIN, 10),
+      { ...r(4, 62 * MIN, 11), extra: { door: 'open' } },
+    ];
     expect((await repo.insertReadings(batch)).inserted.map((x) => x.seq)).toEqual([1, 2, 3, 4]);
-    expect(await repo.insertReadings(batch)).toEqual({ inserted: [], duplicates: batch.map((reading) => ({ reading, storedTs: reading.ts })) });
+    expect(await repo.insertReadings(batch)).toEqual({
+      inserted: [],
+      duplicates: batch.map((reading) => ({ reading, storedTs: reading.ts })),
+    });
 
     const points = await repo.bucketed(dev, new Date(t0), new Date(t0 + 2 * HOUR), 3600);
-    const simple = points.map((p) => ({ ts: new Date(p.ts).getTime(), count: p.count, tempC: p.tempC, shockG: p.shockG }));
+    const simple = points.map((p) => ({
+      ts: new Date(p.ts).getTime(),
+      count: p.count,
+      tempC: p.tempC,
+      shockG: p.shockG,
+    }));
     expect(simple).toEqual([
       { ts: t0, count: 2, tempC: 3, shockG: 3 },
       { ts: t0 + HOUR, count: 2, tempC: 10.5, shockG: null },
@@ -358,7 +492,9 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
       'select bucket, readings, temp_avg, shock_max from telemetry_hourly where device_id = $1 order by bucket',
       [dev],
     );
-    expect(hourly.map((h) => ({ ts: h.bucket.getTime(), count: h.readings, tempC: h.temp_avg, shockG: h.shock_max }))).toEqual(simple);
+    expect(
+      hourly.map((h) => ({ ts: h.bucket.getTime(), count: h.readings, tempC: h.temp_avg, shockG: h.shock_max })),
+    ).toEqual(simple);
   });
 
   it('ON CONFLICT (device_id, seq, ts) DO NOTHING dedupes on the hypertable, also into a compressed chunk', async () => {
@@ -398,7 +534,13 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     const repo = new TelemetryRepository(sql);
     const dev = 'trk-identity';
     const old = base - 30 * DAY;
-    const r = (seq: number, ts: number, tempC: number): TrackerReading => ({ deviceId: dev, seq, ts, receivedAt: base, tempC });
+    const r = (seq: number, ts: number, tempC: number): TrackerReading => ({
+      deviceId: dev,
+      seq,
+      ts,
+      receivedAt: base,
+      tempC,
+    });
     const first = await repo.insertReadings([r(1, old, 1), r(2, old + MIN, 2), r(1, old + 5 * MIN, 9)]);
     expect(first.inserted.map((x) => x.seq)).toEqual([1, 2]);
     expect(first.duplicates.map((d) => [d.reading.seq, d.storedTs])).toEqual([[1, old]]);
@@ -408,9 +550,14 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     // Resent with other times, one landing in today's chunk: still the same readings.
     const again = await repo.insertReadings([r(2, base + HOUR, 20), r(1, old, 1), r(3, old + 2 * MIN, 3)]);
     expect(again.inserted.map((x) => x.seq)).toEqual([3]);
-    expect(again.duplicates.map((d) => [d.reading.seq, d.storedTs])).toEqual([[1, old], [2, old + MIN]]);
+    expect(again.duplicates.map((d) => [d.reading.seq, d.storedTs])).toEqual([
+      [1, old],
+      [2, old + MIN],
+    ]);
     expect(await rows(sql, 'select seq, temp_c from telemetry where device_id = $1 order by seq', [dev])).toEqual([
-      { seq: 1, temp_c: 1 }, { seq: 2, temp_c: 2 }, { seq: 3, temp_c: 3 },
+      { seq: 1, temp_c: 1 },
+      { seq: 2, temp_c: 2 },
+      { seq: 3, temp_c: 3 },
     ]);
   });
 
@@ -419,9 +566,21 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     const received = new Date(base + 6 * HOUR);
     const batch: Reading[] = [
       {
-        device_id: dev, seq: 1, ts: at(5 * HOUR), received_at: received,
-        lat: 48.137154, lon: 11.576124, acc_m: 4.5, temp_c: 21.5, humidity_pct: 40.25, shock_g: 0.125,
-        tilt_deg: 3, light_lux: 120, battery_pct: 77, rssi_dbm: -71, extra: { fw: '1.2.3', cells: [1, 2] },
+        device_id: dev,
+        seq: 1,
+        ts: at(5 * HOUR),
+        received_at: received,
+        lat: 48.137154,
+        lon: 11.576124,
+        acc_m: 4.5,
+        temp_c: 21.5,
+        humidity_pct: 40.25,
+        shock_g: 0.125,
+        tilt_deg: 3,
+        light_lux: 120,
+        battery_pct: 77,
+        rssi_dbm: -71,
+        extra: { fw: '1.2.3', cells: [1, 2] },
       },
       { device_id: dev, seq: 2, ts: at(5 * HOUR + MIN), received_at: received }, // no fix, no sensors
       { device_id: dev, seq: 1, ts: at(5 * HOUR), received_at: received, temp_c: 99 }, // duplicate in the batch
@@ -437,14 +596,38 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
       ),
     ).toEqual([
       {
-        device_id: dev, seq: 1, ts: at(5 * HOUR), received_at: received,
-        lat: 48.137154, lon: 11.576124, acc_m: 4.5, temp_c: 21.5, humidity_pct: 40.25, shock_g: 0.125,
-        tilt_deg: 3, light_lux: 120, battery_pct: 77, rssi_dbm: -71, extra: { fw: '1.2.3', cells: [1, 2] },
+        device_id: dev,
+        seq: 1,
+        ts: at(5 * HOUR),
+        received_at: received,
+        lat: 48.137154,
+        lon: 11.576124,
+        acc_m: 4.5,
+        temp_c: 21.5,
+        humidity_pct: 40.25,
+        shock_g: 0.125,
+        tilt_deg: 3,
+        light_lux: 120,
+        battery_pct: 77,
+        rssi_dbm: -71,
+        extra: { fw: '1.2.3', cells: [1, 2] },
       },
       {
-        device_id: dev, seq: 2, ts: at(5 * HOUR + MIN), received_at: received,
-        lat: null, lon: null, acc_m: null, temp_c: null, humidity_pct: null, shock_g: null, tilt_deg: null,
-        light_lux: null, battery_pct: null, rssi_dbm: null, extra: null,
+        device_id: dev,
+        seq: 2,
+        ts: at(5 * HOUR + MIN),
+        received_at: received,
+        lat: null,
+        lon: null,
+        acc_m: null,
+        temp_c: null,
+        humidity_pct: null,
+        shock_g: null,
+        tilt_deg: null,
+        light_lux: null,
+        battery_pct: null,
+        rssi_dbm: null,
+        extra: null,
       },
     ]);
   });
@@ -475,14 +658,19 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     expect(await chunkOf(sql, ancient)).toBeUndefined();
     expect(await rows(sql, 'select seq from telemetry where device_id = $1 order by seq', [dev])).toEqual([{ seq: 2 }]);
     // The hourly row outlives the raw chunk…
-    const ancientHour = await rows(sql, 'select readings from telemetry_hourly where device_id = $1 and bucket < $2', [dev, lastWeek]);
+    const ancientHour = await rows(sql, 'select readings from telemetry_hourly where device_id = $1 and bucket < $2', [
+      dev,
+      lastWeek,
+    ]);
     expect(ancientHour).toEqual([{ readings: 1 }]);
     // …until someone refreshes that range again (see the warning in 003).
     await sql.query(`call refresh_continuous_aggregate('telemetry_hourly', $1::timestamptz, $2::timestamptz)`, [
       new Date(ancient.getTime() - DAY),
       new Date(ancient.getTime() + DAY),
     ]);
-    expect(await rows(sql, 'select readings from telemetry_hourly where device_id = $1 and bucket < $2', [dev, lastWeek])).toEqual([]);
+    expect(
+      await rows(sql, 'select readings from telemetry_hourly where device_id = $1 and bucket < $2', [dev, lastWeek]),
+    ).toEqual([]);
 
     // The refresh policy materializes [now - 3 days, now - 1 hour] — not the older reading.
     // `recent` lies below the aggregate's watermark (earlier tests refreshed up to now), so
@@ -493,9 +681,11 @@ describe('TimescaleDB path (PGlite + TimescaleDB 2.23)', () => {
     const refreshJob = await jobId(sql, 'policy_refresh_continuous_aggregate', 'telemetry_hourly');
     await sql.query(`call run_job(${refreshJob})`);
     await sql.query(`call run_job(${refreshJob})`);
-    expect(await rows(sql, 'select bucket, readings, temp_avg from telemetry_hourly where device_id = $1 order by bucket', [dev])).toEqual([
-      { bucket: recent, readings: 1, temp_avg: 3 },
-    ]);
+    expect(
+      await rows(sql, 'select bucket, readings, temp_avg from telemetry_hourly where device_id = $1 order by bucket', [
+        dev,
+      ]),
+    ).toEqual([{ bucket: recent, readings: 1, temp_avg: 3 }]);
   });
 });
 

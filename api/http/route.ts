@@ -36,7 +36,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   responses: Record<number, z.ZodType | null>;
   /** Error codes this route may answer with (documented). */
   errors?: string[];
-  handler: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: FastifyRequest; reply: FastifyReply }) => Promise<unknown>;
+  handler: (input: {
+    params: z.output<P>;
+    query: z.output<Q>;
+    body: z.output<B>;
+    req: FastifyRequest;
+    reply: FastifyReply;
+  }) => Promise<unknown>;
 }
 
 export interface DocumentedRoute {
@@ -60,11 +66,11 @@ export type RouteBook = DocumentedRoute[];
  * VALIDATION_FAILED through the error handler), then the handler calls a service.
  * The same schemas produce the OpenAPI document, so docs and validation cannot drift.
  */
-export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
-  app: FastifyInstance,
-  book: RouteBook,
-  spec: RouteSpec<P, Q, B>,
-): void {
+export function route<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(app: FastifyInstance, book: RouteBook, spec: RouteSpec<P, Q, B>): void {
   book.push({ ...spec, errors: spec.errors ?? [] });
   app.route({
     method: spec.method,
@@ -81,14 +87,22 @@ export function route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType 
   });
 }
 
-function checkResponse(mode: ResponseValidation | undefined, spec: { method: string; url: string; responses: Record<number, z.ZodType | null> }, reply: FastifyReply, result: unknown): void {
+function checkResponse(
+  mode: ResponseValidation | undefined,
+  spec: { method: string; url: string; responses: Record<number, z.ZodType | null> },
+  reply: FastifyReply,
+  result: unknown,
+): void {
   if (!mode || mode === 'off' || result === undefined || reply.sent) return;
   const schema = spec.responses[reply.statusCode];
   if (!schema) return;
   // Checked as the client receives it: dates and other values as JSON.stringify writes them.
   const checked = schema.safeParse(JSON.parse(JSON.stringify(result)));
   if (checked.success) return;
-  const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  const issues = checked.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
   const problem = `response of ${spec.method} ${spec.url} (${reply.statusCode}) does not match its schema: ${issues}`;
   if (mode === 'strict') throw new Error(problem);
   reply.log.warn({ route: `${spec.method} ${spec.url}` }, problem);

@@ -18,10 +18,17 @@ export function readSessionCookie(req: FastifyRequest): string | undefined {
 }
 
 export function setSessionCookie(reply: FastifyReply, value: string, opts: { maxAgeS: number; secure: boolean }): void {
-  reply.header('set-cookie', [
-    `${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${opts.maxAgeS}`,
-    ...(opts.secure ? ['Secure'] : []),
-  ].join('; '));
+  reply.header(
+    'set-cookie',
+    [
+      `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
+      'Path=/',
+      'HttpOnly',
+      'SameSite=Lax',
+      `Max-Age=${opts.maxAgeS}`,
+      ...(opts.secure ? ['Secure'] : []),
+    ].join('; '),
+  );
 }
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {

@@ -53,14 +53,20 @@ export function registerAuth(app: FastifyInstance, services: Pick<Services, 'aut
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'sign in or send an API token');
     if (principal.via === 'session') {
       if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== CSRF_VALUE) {
-        throw new DomainError('FORBIDDEN', `cookie-authenticated requests that change state need the header ${CSRF_HEADER}: ${CSRF_VALUE}`, { reason: 'csrf' });
+        throw new DomainError(
+          'FORBIDDEN',
+          `cookie-authenticated requests that change state need the header ${CSRF_HEADER}: ${CSRF_VALUE}`,
+          { reason: 'csrf' },
+        );
       }
       if (req.headers.upgrade && !sameOrigin(req)) {
         throw new DomainError('FORBIDDEN', 'WebSocket from another origin', { reason: 'origin' });
       }
     }
     if (!allows(access, principal.role)) {
-      throw new DomainError('FORBIDDEN', `role ${principal.role} may not ${req.method} ${req.routeOptions.url}`, { role: principal.role });
+      throw new DomainError('FORBIDDEN', `role ${principal.role} may not ${req.method} ${req.routeOptions.url}`, {
+        role: principal.role,
+      });
     }
   });
 }

@@ -39,12 +39,20 @@ export function registerErrorHandler(app: FastifyInstance): void {
   // Fastify binds a route to the error handler in force when the route is declared: set it first.
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof ZodError) {
-      return reply.status(400).send(body('VALIDATION_FAILED', 'request is invalid', err.issues.map((i) => ({
-        path: i.path.join('.'), message: i.message,
-      }))));
+      return reply.status(400).send(
+        body(
+          'VALIDATION_FAILED',
+          'request is invalid',
+          err.issues.map((i) => ({
+            path: i.path.join('.'),
+            message: i.message,
+          })),
+        ),
+      );
     }
     if (err instanceof DomainError) {
-      if (err.code === 'RATE_LIMITED' && typeof err.details?.retryAfterS === 'number') reply.header('retry-after', String(err.details.retryAfterS));
+      if (err.code === 'RATE_LIMITED' && typeof err.details?.retryAfterS === 'number')
+        reply.header('retry-after', String(err.details.retryAfterS));
       return reply.status(ERROR_STATUS[err.code]).send(body(err.code, err.message, err.details));
     }
     const fe = err as FastifyError;
@@ -70,9 +78,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
  * fastify's own shape. Passed as the `frameworkErrors` option.
  */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+  const status =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
   const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'BAD_URL';
-  void reply.status(status).send(body(code, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is malformed'));
+  void reply
+    .status(status)
+    .send(
+      body(code, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is malformed'),
+    );
 }
 
 /** JSON 404s for unknown routes; page paths get the dashboard's index.html when it is served. */

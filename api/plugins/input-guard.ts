@@ -13,7 +13,11 @@ export const MAX_BODY_DEPTH = 32;
  */
 export function registerInputGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
-    for (const [part, value] of [['body', req.body], ['query', req.query], ['path', req.params]] as const) {
+    for (const [part, value] of [
+      ['body', req.body],
+      ['query', req.query],
+      ['path', req.params],
+    ] as const) {
       const problem = unstorableJson(value, MAX_BODY_DEPTH);
       if (problem) throw new DomainError('VALIDATION_FAILED', `${part}: ${problem}`, { part });
     }

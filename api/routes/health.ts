@@ -11,21 +11,30 @@ const Readiness = z.object({ ready: z.boolean(), checks: z.record(z.string(), Ch
 
 export default function healthRoutes(app: FastifyInstance, { routes, readiness, metrics, config }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/config', tags: ['operations'], access: 'public',
-    summary: "What the dashboard needs to know about this deployment (map tiles, public URL)",
+    method: 'GET',
+    url: '/api/config',
+    tags: ['operations'],
+    access: 'public',
+    summary: 'What the dashboard needs to know about this deployment (map tiles, public URL)',
     responses: { 200: z.object({ mapTileUrl: z.string().nullable(), publicUrl: z.string() }) },
     handler: async () => config,
   });
 
   route(app, routes, {
-    method: 'GET', url: '/healthz', tags: ['operations'], access: 'public',
+    method: 'GET',
+    url: '/healthz',
+    tags: ['operations'],
+    access: 'public',
     summary: 'Liveness: the process is up and serving',
     responses: { 200: z.object({ ok: z.literal(true) }) },
     handler: async () => ({ ok: true as const }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/readyz', tags: ['operations'], access: 'public',
+    method: 'GET',
+    url: '/readyz',
+    tags: ['operations'],
+    access: 'public',
     summary: 'Readiness: database, broker and ingest lag; 503 when any is not ready',
     responses: { 200: Readiness, 503: Readiness },
     handler: async ({ reply }) => {
@@ -36,7 +45,10 @@ export default function healthRoutes(app: FastifyInstance, { routes, readiness, 
   });
 
   route(app, routes, {
-    method: 'GET', url: '/metrics', tags: ['operations'], access: METRICS,
+    method: 'GET',
+    url: '/metrics',
+    tags: ['operations'],
+    access: METRICS,
     summary: 'Prometheus metrics',
     responses: { 200: null },
     handler: async ({ reply }) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

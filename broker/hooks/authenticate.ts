@@ -48,14 +48,21 @@ export function authenticateHook(ctx: BrokerContext, sessions: BrokerDeviceSessi
     ctx.metrics.throttledConnects.inc({ limit });
     ctx.metrics.authFailures.inc({ kind: 'connect' });
     if (logOnce.take(`${limit}:${limit === 'ip' ? ip : id}`, Date.now())) {
-      ctx.log.warn({ deviceId: id, ip, limit }, limit === 'ip'
-        ? 'too many failed sign-ins from this address; connects refused for a while'
-        : 'device connects too often; connects refused for a while');
+      ctx.log.warn(
+        { deviceId: id, ip, limit },
+        limit === 'ip'
+          ? 'too many failed sign-ins from this address; connects refused for a while'
+          : 'device connects too often; connects refused for a while',
+      );
     }
     return refusal(SERVER_UNAVAILABLE, 'connection rate exceeded');
   }
 
-  async function check(id: string, secret: string, digest: string): Promise<{ result: AuthResult; generation: number }> {
+  async function check(
+    id: string,
+    secret: string,
+    digest: string,
+  ): Promise<{ result: AuthResult; generation: number }> {
     for (;;) {
       const generation = sessions.generation(id);
       if (sessions.isVerified(id, digest)) return { result: { ok: true }, generation };
@@ -89,7 +96,11 @@ export function authenticateHook(ctx: BrokerContext, sessions: BrokerDeviceSessi
       return done(throttled('ip', id, ip), false);
     }
     if (!username || username !== id) {
-      return failed(IDENTIFIER_REJECTED, 'client id must equal username', 'client id and username must both be the device id');
+      return failed(
+        IDENTIFIER_REJECTED,
+        'client id must equal username',
+        'client id and username must both be the device id',
+      );
     }
     if (!password) return failed(BAD_USERNAME_OR_PASSWORD, 'password required', 'no password');
     if (!perDevice.take(id, now)) return done(throttled('device', id, ip), false);

@@ -11,7 +11,11 @@ import type { BrokerDeviceSessions } from '../device-sessions.ts';
  * An authorized device publish is then persisted (ctx.persist) before the PUBACK.
  */
 export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceSessions) {
-  return function authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
+  return function authorizePublish(
+    client: Client | null,
+    packet: PublishPacket,
+    done: (error?: Error | null) => void,
+  ): void {
     if (!client) return done(null);
     // A connection whose device was disabled or got a new secret is being closed: what it
     // still sends is refused. Its will ({"state":"offline"}, set when it signed in) still
@@ -28,7 +32,9 @@ export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceS
       // do so for a publish it will not authorize, and the device learns it at once.
       return done(new Error(`publish to ${topic} not authorized`));
     }
-    const size = Buffer.isBuffer(packet.payload) ? packet.payload.byteLength : Buffer.byteLength(String(packet.payload));
+    const size = Buffer.isBuffer(packet.payload)
+      ? packet.payload.byteLength
+      : Buffer.byteLength(String(packet.payload));
     if (size > MAX_PAYLOAD_BYTES) {
       // Over the protocol's limit but under the connection's hard ceiling (PacketSizeGuard):
       // with ingest in process the payload is kept aside as a dead letter (payload_too_large)
@@ -38,7 +44,10 @@ export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceS
         ctx.refuse('publish', client.id, `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
         return done(new Error('payload too large'));
       }
-      ctx.log.warn({ deviceId: client.id, size, limit: MAX_PAYLOAD_BYTES }, 'payload over the protocol limit; kept as a dead letter and acknowledged');
+      ctx.log.warn(
+        { deviceId: client.id, size, limit: MAX_PAYLOAD_BYTES },
+        'payload over the protocol limit; kept as a dead letter and acknowledged',
+      );
     }
     if (!ctx.persist) return done(null);
     // [MQTT-4.3.2-2]: the PUBACK means the receiver has taken ownership of the message, so

@@ -28,14 +28,21 @@ describe('loadEnv', () => {
   });
 
   it('takes TLS_CERT_FILE and TLS_KEY_FILE together or not at all', () => {
-    expect(() => loadEnv({ TLS_CERT_FILE: '/etc/cert.pem' })).toThrow(/TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE go together/);
+    expect(() => loadEnv({ TLS_CERT_FILE: '/etc/cert.pem' })).toThrow(
+      /TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE go together/,
+    );
     expect(() => loadEnv({ TLS_KEY_FILE: '/etc/key.pem' })).toThrow(ConfigError);
-    expect(loadEnv({ TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' })).toMatchObject({ TLS_CERT_FILE: '/c.pem', MQTTS_PORT: 8883 });
+    expect(loadEnv({ TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' })).toMatchObject({
+      TLS_CERT_FILE: '/c.pem',
+      MQTTS_PORT: 8883,
+    });
   });
 
   it('has device-side limits on by default', () => {
     expect(loadEnv({})).toMatchObject({
-      MQTT_MAX_PACKET_BYTES: 1024 * 1024, MQTT_CONNECTS_PER_DEVICE_PER_MIN: 10, MQTT_AUTH_FAILURES_PER_IP_PER_MIN: 30,
+      MQTT_MAX_PACKET_BYTES: 1024 * 1024,
+      MQTT_CONNECTS_PER_DEVICE_PER_MIN: 10,
+      MQTT_AUTH_FAILURES_PER_IP_PER_MIN: 30,
     });
     expect(() => loadEnv({ MQTT_MAX_PACKET_BYTES: '10' })).toThrow(/MQTT_MAX_PACKET_BYTES/);
     // Below the protocol's 256 KiB payload + headers, a conforming tracker would be cut off.
@@ -45,14 +52,25 @@ describe('loadEnv', () => {
 
   it('refuses an outbox webhook URL without its signing secret', () => {
     expect(() => loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox' })).toThrow(/OUTBOX_WEBHOOK_SECRET/);
-    expect(loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox', OUTBOX_WEBHOOK_SECRET: 'x'.repeat(16) }).OUTBOX_MAX_ATTEMPTS).toBe(20);
+    expect(
+      loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox', OUTBOX_WEBHOOK_SECRET: 'x'.repeat(16) })
+        .OUTBOX_MAX_ATTEMPTS,
+    ).toBe(20);
   });
 
   it('takes MAP_TILE_URL as a raster {z}/{x}/{y} template or a style document URL, nothing else', () => {
-    expect(loadEnv({ MAP_TILE_URL: 'https://tile.example.org/{z}/{x}/{y}.png' }).MAP_TILE_URL).toBe('https://tile.example.org/{z}/{x}/{y}.png');
-    expect(loadEnv({ MAP_TILE_URL: 'https://tiles.example.com/styles/streets/style.json?key=abc' }).MAP_TILE_URL)
-      .toBe('https://tiles.example.com/styles/streets/style.json?key=abc');
-    for (const bad of ['https://tile.example.org/{z}/{x}.png', 'https://tiles.example.com/style', 'ftp://tile.example.org/{z}/{x}/{y}.png', '/tiles/{z}/{x}/{y}.png']) {
+    expect(loadEnv({ MAP_TILE_URL: 'https://tile.example.org/{z}/{x}/{y}.png' }).MAP_TILE_URL).toBe(
+      'https://tile.example.org/{z}/{x}/{y}.png',
+    );
+    expect(loadEnv({ MAP_TILE_URL: 'https://tiles.example.com/styles/streets/style.json?key=abc' }).MAP_TILE_URL).toBe(
+      'https://tiles.example.com/styles/streets/style.json?key=abc',
+    );
+    for (const bad of [
+      'https://tile.example.org/{z}/{x}.png',
+      'https://tiles.example.com/style',
+      'ftp://tile.example.org/{z}/{x}/{y}.png',
+      '/tiles/{z}/{x}/{y}.png',
+    ]) {
       expect(() => loadEnv({ MAP_TILE_URL: bad }), bad).toThrow(/MAP_TILE_URL/);
     }
   });

@@ -20,114 +20,147 @@ export function isMapTileUrl(value: string): boolean {
     return false;
   }
 }
-export const EnvSchema = z.object({
-  /** External PostgreSQL/TimescaleDB. Unset: an embedded PostgreSQL under DATA_DIR. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  /** External MQTT broker for ingest. Unset: the in-process aedes broker. */
-  MQTT_URL: z.url({ protocol: /^(mqtt|mqtts|ws|wss|tcp)$/ }).optional(),
-  MQTT_USERNAME: z.string().optional(),
-  MQTT_PASSWORD: z.string().optional(),
-  /** Client id of this ingest worker on the external broker; stable so its session persists. */
-  INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('ingest-1'),
-  /** Shared-subscription group; ingest workers in one group split the load. `none`: a plain subscription (one worker). */
-  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ingest').transform((g) => (g === 'none' ? '' : g)),
+export const EnvSchema = z
+  .object({
+    /** External PostgreSQL/TimescaleDB. Unset: an embedded PostgreSQL under DATA_DIR. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** External MQTT broker for ingest. Unset: the in-process aedes broker. */
+    MQTT_URL: z.url({ protocol: /^(mqtt|mqtts|ws|wss|tcp)$/ }).optional(),
+    MQTT_USERNAME: z.string().optional(),
+    MQTT_PASSWORD: z.string().optional(),
+    /** Client id of this ingest worker on the external broker; stable so its session persists. */
+    INGEST_CLIENT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .default('ingest-1'),
+    /** Shared-subscription group; ingest workers in one group split the load. `none`: a plain subscription (one worker). */
+    INGEST_SHARE_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('ingest')
+      .transform((g) => (g === 'none' ? '' : g)),
 
-  HTTP_HOST: z.string().default('127.0.0.1'),
-  HTTP_PORT: int(3000).pipe(z.number().max(65535)),
-  MQTT_HOST: z.string().default('127.0.0.1'),
-  /** Embedded broker TCP port (1883 is left to a system broker; 0 for any port). */
-  MQTT_PORT: int(1884).pipe(z.number().max(65535)),
-  /** Embedded broker MQTT-over-WebSocket port, path /mqtt. (0 for any port: tests.) */
-  MQTT_WS_PORT: int(8884).pipe(z.number().max(65535)),
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: int(3000).pipe(z.number().max(65535)),
+    MQTT_HOST: z.string().default('127.0.0.1'),
+    /** Embedded broker TCP port (1883 is left to a system broker; 0 for any port). */
+    MQTT_PORT: int(1884).pipe(z.number().max(65535)),
+    /** Embedded broker MQTT-over-WebSocket port, path /mqtt. (0 for any port: tests.) */
+    MQTT_WS_PORT: int(8884).pipe(z.number().max(65535)),
 
-  /** Embedded broker MQTT-over-TLS port, opened only with TLS_CERT_FILE/TLS_KEY_FILE. */
-  MQTTS_PORT: int(8883).pipe(z.number().max(65535)),
-  /** PEM certificate (chain) and key: set both and the broker adds MQTTS, HTTP and MQTT-over-WebSocket turn to HTTPS/WSS. */
-  TLS_CERT_FILE: z.string().optional(),
-  TLS_KEY_FILE: z.string().optional(),
-  /**
-   * Hard ceiling on an MQTT packet (remaining length: topic, header and payload) the embedded
-   * broker reads; a larger one closes the connection before it is read, to protect memory.
-   * A payload between the protocol's 256 KiB and this is read, acknowledged and kept as a
-   * dead letter (payload_too_large): refused, a tracker would resend it on every reconnect.
-   * At least 256 KiB + 4 KiB, so no packet the protocol allows is ever cut off.
-   */
-  MQTT_MAX_PACKET_BYTES: int(1024 * 1024).pipe(z.number().min(256 * 1024 + 4096).max(268_435_455)),
-  /** CONNECT attempts per device id per minute (also the burst); 0: no limit. */
-  MQTT_CONNECTS_PER_DEVICE_PER_MIN: int(10),
-  /** Failed device sign-ins per source IP per minute (also the burst); 0: no limit. */
-  MQTT_AUTH_FAILURES_PER_IP_PER_MIN: int(30),
+    /** Embedded broker MQTT-over-TLS port, opened only with TLS_CERT_FILE/TLS_KEY_FILE. */
+    MQTTS_PORT: int(8883).pipe(z.number().max(65535)),
+    /** PEM certificate (chain) and key: set both and the broker adds MQTTS, HTTP and MQTT-over-WebSocket turn to HTTPS/WSS. */
+    TLS_CERT_FILE: z.string().optional(),
+    TLS_KEY_FILE: z.string().optional(),
+    /**
+     * Hard ceiling on an MQTT packet (remaining length: topic, header and payload) the embedded
+     * broker reads; a larger one closes the connection before it is read, to protect memory.
+     * A payload between the protocol's 256 KiB and this is read, acknowledged and kept as a
+     * dead letter (payload_too_large): refused, a tracker would resend it on every reconnect.
+     * At least 256 KiB + 4 KiB, so no packet the protocol allows is ever cut off.
+     */
+    MQTT_MAX_PACKET_BYTES: int(1024 * 1024).pipe(
+      z
+        .number()
+        .min(256 * 1024 + 4096)
+        .max(268_435_455),
+    ),
+    /** CONNECT attempts per device id per minute (also the burst); 0: no limit. */
+    MQTT_CONNECTS_PER_DEVICE_PER_MIN: int(10),
+    /** Failed device sign-ins per source IP per minute (also the burst); 0: no limit. */
+    MQTT_AUTH_FAILURES_PER_IP_PER_MIN: int(30),
 
-  DATA_DIR: z.string().default('./data'),
-  EMBEDDED_PG_PORT: int(54329).pipe(z.number().max(65535)),
+    DATA_DIR: z.string().default('./data'),
+    EMBEDDED_PG_PORT: int(54329).pipe(z.number().max(65535)),
 
-  /** Simulated trackers started with the platform; 0 for none. */
-  DEMO_FLEET: int(12),
-  /** Seconds between demo readings (real trackers use 300–900 s; the demo runs faster). */
-  DEMO_INTERVAL_S: z.coerce.number().positive().default(2),
+    /** Simulated trackers started with the platform; 0 for none. */
+    DEMO_FLEET: int(12),
+    /** Seconds between demo readings (real trackers use 300–900 s; the demo runs faster). */
+    DEMO_INTERVAL_S: z.coerce.number().positive().default(2),
 
-  /** Ingest flushes when this many readings are buffered… */
-  INGEST_BATCH_MAX: int(2000).pipe(z.number().min(1)),
-  /** …or this many milliseconds after the first buffered one. */
-  INGEST_FLUSH_MS: int(10),
-  /** Raw payload bytes kept with a dead letter. */
-  DEAD_LETTER_MAX_BYTES: int(16384),
+    /** Ingest flushes when this many readings are buffered… */
+    INGEST_BATCH_MAX: int(2000).pipe(z.number().min(1)),
+    /** …or this many milliseconds after the first buffered one. */
+    INGEST_FLUSH_MS: int(10),
+    /** Raw payload bytes kept with a dead letter. */
+    DEAD_LETTER_MAX_BYTES: int(16384),
 
-  /** How often the follow-up scheduler looks for due reminders, nudges and downgrades, seconds; 0 turns it off. */
-  FOLLOW_UP_INTERVAL_S: int(60),
+    /** How often the follow-up scheduler looks for due reminders, nudges and downgrades, seconds; 0 turns it off. */
+    FOLLOW_UP_INTERVAL_S: int(60),
 
-  /** An unacknowledged critical exception escalates (a second alert) after this many minutes. */
-  ALERT_ESCALATE_AFTER_MIN: z.coerce.number().positive().default(15),
-  /** First webhook retry after this many ms; doubles per failed attempt up to 10 minutes. */
-  WEBHOOK_RETRY_BASE_MS: int(1000).pipe(z.number().min(1)),
-  /** Failed attempts after which a webhook delivery is given up (kept as dead). */
-  WEBHOOK_MAX_ATTEMPTS: int(25).pipe(z.number().min(1)),
-  /** How often the webhook dispatcher looks for due deliveries, ms. */
-  WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
-  /** Follow-up messages (outbox) are POSTed here, signed; unset: they stay queued (GET /api/outbox). Retries use WEBHOOK_RETRY_BASE_MS and WEBHOOK_POLL_MS. */
-  OUTBOX_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** HMAC key of the outbox webhook's X-SampleTrack-Signature; required with OUTBOX_WEBHOOK_URL. */
-  OUTBOX_WEBHOOK_SECRET: z.string().min(16, 'OUTBOX_WEBHOOK_SECRET needs at least 16 characters').optional(),
-  /** Failed attempts after which an outbox message is given up (status failed). */
-  OUTBOX_MAX_ATTEMPTS: int(20).pipe(z.number().min(1)),
+    /** An unacknowledged critical exception escalates (a second alert) after this many minutes. */
+    ALERT_ESCALATE_AFTER_MIN: z.coerce.number().positive().default(15),
+    /** First webhook retry after this many ms; doubles per failed attempt up to 10 minutes. */
+    WEBHOOK_RETRY_BASE_MS: int(1000).pipe(z.number().min(1)),
+    /** Failed attempts after which a webhook delivery is given up (kept as dead). */
+    WEBHOOK_MAX_ATTEMPTS: int(25).pipe(z.number().min(1)),
+    /** How often the webhook dispatcher looks for due deliveries, ms. */
+    WEBHOOK_POLL_MS: int(500).pipe(z.number().min(10)),
+    /** Follow-up messages (outbox) are POSTed here, signed; unset: they stay queued (GET /api/outbox). Retries use WEBHOOK_RETRY_BASE_MS and WEBHOOK_POLL_MS. */
+    OUTBOX_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** HMAC key of the outbox webhook's X-SampleTrack-Signature; required with OUTBOX_WEBHOOK_URL. */
+    OUTBOX_WEBHOOK_SECRET: z.string().min(16, 'OUTBOX_WEBHOOK_SECRET needs at least 16 characters').optional(),
+    /** Failed attempts after which an outbox message is given up (status failed). */
+    OUTBOX_MAX_ATTEMPTS: int(20).pipe(z.number().min(1)),
 
-  /**
-   * The origin warehouse as "lat,lon" (e.g. 34.02,-118.2): a sample labelled or dispatched
-   * without explicit geofences gets it as its origin geofence. Unset: no origin is derived.
-   */
-  ORIGIN_WAREHOUSE: z.string().regex(/^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/, 'ORIGIN_WAREHOUSE is "lat,lon", e.g. 34.02,-118.2')
-    .transform((v) => { const [lat, lon] = v.split(',').map(Number); return { lat: lat!, lon: lon! }; })
-    .pipe(z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) })).optional(),
-  /** Radius of derived geofences (origin warehouse, creator's address), metres. */
-  GEOFENCE_RADIUS_M: int(300).pipe(z.number().min(10).max(50_000)),
+    /**
+     * The origin warehouse as "lat,lon" (e.g. 34.02,-118.2): a sample labelled or dispatched
+     * without explicit geofences gets it as its origin geofence. Unset: no origin is derived.
+     */
+    ORIGIN_WAREHOUSE: z
+      .string()
+      .regex(/^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/, 'ORIGIN_WAREHOUSE is "lat,lon", e.g. 34.02,-118.2')
+      .transform((v) => {
+        const [lat, lon] = v.split(',').map(Number);
+        return { lat: lat!, lon: lon! };
+      })
+      .pipe(z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }))
+      .optional(),
+    /** Radius of derived geofences (origin warehouse, creator's address), metres. */
+    GEOFENCE_RADIUS_M: int(300).pipe(z.number().min(10).max(50_000)),
 
-  /**
-   * Street-level map for the dashboard: a raster tile template (https://tiles.example.com/{z}/{x}/{y}.png,
-   * drawn over the offline basemap) or a MapLibre style document (https://…/style.json, vector
-   * tiles, which replaces it); unset: the offline basemap only. The browser fetches it directly.
-   */
-  MAP_TILE_URL: z.string().trim().refine(isMapTileUrl, 'MAP_TILE_URL is an http(s) {z}/{x}/{y} tile template or a style URL ending in .json').optional(),
+    /**
+     * Street-level map for the dashboard: a raster tile template (https://tiles.example.com/{z}/{x}/{y}.png,
+     * drawn over the offline basemap) or a MapLibre style document (https://…/style.json, vector
+     * tiles, which replaces it); unset: the offline basemap only. The browser fetches it directly.
+     */
+    MAP_TILE_URL: z
+      .string()
+      .trim()
+      .refine(isMapTileUrl, 'MAP_TILE_URL is an http(s) {z}/{x}/{y} tile template or a style URL ending in .json')
+      .optional(),
 
-  /** The first admin, created at start only while no user exists (never a default password). */
-  ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD needs at least 12 characters').max(200).optional(),
-  /** A dashboard session lasts this many hours from sign-in. */
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    /** The first admin, created at start only while no user exists (never a default password). */
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD needs at least 12 characters').max(200).optional(),
+    /** A dashboard session lasts this many hours from sign-in. */
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
 
-  /** Base URL of the dashboard, used for links in alerts (https: session cookies get Secure). */
-  PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `pretty`: one readable line per entry; `json`: one JSON object per line (for log shippers); `auto`: pretty on a terminal. */
-  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
-  /** A response that does not match its documented schema: `log` it, refuse it (`strict`, the tests), or `off`. */
-  RESPONSE_VALIDATION: z.enum(['off', 'log', 'strict']).default('log'),
-}).refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
-  message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together', path: ['ADMIN_PASSWORD'],
-}).refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
-  message: 'TLS_CERT_FILE and TLS_KEY_FILE go together', path: ['TLS_KEY_FILE'],
-}).refine((e) => e.OUTBOX_WEBHOOK_URL === undefined || e.OUTBOX_WEBHOOK_SECRET !== undefined, {
-  message: 'OUTBOX_WEBHOOK_URL needs OUTBOX_WEBHOOK_SECRET', path: ['OUTBOX_WEBHOOK_SECRET'],
-});
+    /** Base URL of the dashboard, used for links in alerts (https: session cookies get Secure). */
+    PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `pretty`: one readable line per entry; `json`: one JSON object per line (for log shippers); `auto`: pretty on a terminal. */
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+    /** A response that does not match its documented schema: `log` it, refuse it (`strict`, the tests), or `off`. */
+    RESPONSE_VALIDATION: z.enum(['off', 'log', 'strict']).default('log'),
+  })
+  .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
+    message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',
+    path: ['ADMIN_PASSWORD'],
+  })
+  .refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
+    message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+    path: ['TLS_KEY_FILE'],
+  })
+  .refine((e) => e.OUTBOX_WEBHOOK_URL === undefined || e.OUTBOX_WEBHOOK_SECRET !== undefined, {
+    message: 'OUTBOX_WEBHOOK_URL needs OUTBOX_WEBHOOK_SECRET',
+    path: ['OUTBOX_WEBHOOK_SECRET'],
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -6,7 +6,19 @@ describe('redactCreatorPii', () => {
     const c = {
       id: 'CRT-000001',
       contact: { email: 'ava@x.io', phone: '+1 555 0100', dm: '@ava' },
-      addresses: [{ name: 'Ava Lee', line1: '1 Main St', line2: 'Apt 2', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US', lat: 30.26715, lon: -97.74306 }],
+      addresses: [
+        {
+          name: 'Ava Lee',
+          line1: '1 Main St',
+          line2: 'Apt 2',
+          city: 'Austin',
+          region: 'TX',
+          postalCode: '78701',
+          country: 'US',
+          lat: 30.26715,
+          lon: -97.74306,
+        },
+      ],
     };
     expect(redactCreatorPii(c)).toEqual({
       id: 'CRT-000001',

@@ -10,7 +10,15 @@ export const REDACTED = '[redacted]';
 
 interface WithPii {
   contact: { email?: string; phone?: string; dm?: string };
-  addresses: { name?: string; line1: string; line2?: string; city: string; region?: string; postalCode: string; country: string }[];
+  addresses: {
+    name?: string;
+    line1: string;
+    line2?: string;
+    city: string;
+    region?: string;
+    postalCode: string;
+    country: string;
+  }[];
 }
 
 export function redactCreatorPii<T extends WithPii>(creator: T): T & { piiRedacted: true } {
@@ -18,7 +26,11 @@ export function redactCreatorPii<T extends WithPii>(creator: T): T & { piiRedact
     ...creator,
     contact: creator.contact.dm === undefined ? {} : { dm: creator.contact.dm },
     addresses: creator.addresses.map((a) => ({
-      line1: REDACTED, city: a.city, ...(a.region !== undefined ? { region: a.region } : {}), postalCode: REDACTED, country: a.country,
+      line1: REDACTED,
+      city: a.city,
+      ...(a.region !== undefined ? { region: a.region } : {}),
+      postalCode: REDACTED,
+      country: a.country,
     })),
     piiRedacted: true,
   };

@@ -11,6 +11,11 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = {
-  info() {}, warn() {}, error() {}, debug() {},
-  child() { return silentLogger; },
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
 };

@@ -8,21 +8,54 @@ describe('parseTelemetry', () => {
   it('accepts the protocol example, with RFC 3339 ts', () => {
     const { readings, rejected } = parseTelemetry(
       'trk-000123',
-      enc({ seq: 1042, ts: '2026-11-23T10:05:00Z', lat: 34.0522, lon: -118.2437, accM: 12, tempC: 4.6,
-        humidityPct: 41, shockG: 0.3, tiltDeg: 2, lightLux: 0, batteryPct: 87, rssiDbm: -91 }),
+      enc({
+        seq: 1042,
+        ts: '2026-11-23T10:05:00Z',
+        lat: 34.0522,
+        lon: -118.2437,
+        accM: 12,
+        tempC: 4.6,
+        humidityPct: 41,
+        shockG: 0.3,
+        tiltDeg: 2,
+        lightLux: 0,
+        batteryPct: 87,
+        rssiDbm: -91,
+      }),
       NOW,
     );
     expect(rejected).toEqual([]);
-    expect(readings).toEqual([{ deviceId: 'trk-000123', seq: 1042, ts: Date.parse('2026-11-23T10:05:00Z'),
-      receivedAt: NOW, lat: 34.0522, lon: -118.2437, accM: 12, tempC: 4.6, humidityPct: 41, shockG: 0.3,
-      tiltDeg: 2, lightLux: 0, batteryPct: 87, rssiDbm: -91 }]);
+    expect(readings).toEqual([
+      {
+        deviceId: 'trk-000123',
+        seq: 1042,
+        ts: Date.parse('2026-11-23T10:05:00Z'),
+        receivedAt: NOW,
+        lat: 34.0522,
+        lon: -118.2437,
+        accM: 12,
+        tempC: 4.6,
+        humidityPct: 41,
+        shockG: 0.3,
+        tiltDeg: 2,
+        lightLux: 0,
+        batteryPct: 87,
+        rssiDbm: -91,
+      },
+    ]);
   });
 
   it('accepts epoch-millisecond ts and offsets other than Z', () => {
-    const { readings } = parseTelemetry('trk-1', enc({ readings: [
-      { seq: 1, ts: NOW - 1000 },
-      { seq: 2, ts: '2026-11-23T13:00:00+02:00' },
-    ] }), NOW);
+    const { readings } = parseTelemetry(
+      'trk-1',
+      enc({
+        readings: [
+          { seq: 1, ts: NOW - 1000 },
+          { seq: 2, ts: '2026-11-23T13:00:00+02:00' },
+        ],
+      }),
+      NOW,
+    );
     expect(readings.map((r) => r.ts)).toEqual([NOW - 1000, Date.parse('2026-11-23T11:00:00Z')]);
   });
 
@@ -32,11 +65,17 @@ describe('parseTelemetry', () => {
   });
 
   it('stores the valid readings of a batch and rejects the bad one with a reason', () => {
-    const { readings, rejected } = parseTelemetry('trk-1', enc({ readings: [
-      { seq: 1, ts: NOW },
-      { seq: 2, ts: NOW, tempC: 500 },
-      { seq: 3, ts: NOW },
-    ] }), NOW);
+    const { readings, rejected } = parseTelemetry(
+      'trk-1',
+      enc({
+        readings: [
+          { seq: 1, ts: NOW },
+          { seq: 2, ts: NOW, tempC: 500 },
+          { seq: 3, ts: NOW },
+        ],
+      }),
+      NOW,
+    );
     expect(readings.map((r) => r.seq)).toEqual([1, 3]);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({ reason: 'invalid_reading', seq: 2 });
@@ -65,9 +104,16 @@ describe('parseTelemetry', () => {
 
   it('rejects ts more than 24 h in the future but accepts 23 h', () => {
     const hour = 3600_000;
-    const { readings, rejected } = parseTelemetry('trk-1', enc({ readings: [
-      { seq: 1, ts: NOW + 25 * hour }, { seq: 2, ts: NOW + 23 * hour },
-    ] }), NOW);
+    const { readings, rejected } = parseTelemetry(
+      'trk-1',
+      enc({
+        readings: [
+          { seq: 1, ts: NOW + 25 * hour },
+          { seq: 2, ts: NOW + 23 * hour },
+        ],
+      }),
+      NOW,
+    );
     expect(readings.map((r) => r.seq)).toEqual([2]);
     expect(rejected[0]).toMatchObject({ reason: 'ts_in_future', seq: 1 });
   });
@@ -101,7 +147,19 @@ describe('parseTelemetry', () => {
   });
 
   it('passes a seq repeated inside a batch on in order (the store keeps the first and counts the rest)', () => {
-    const { readings } = parseTelemetry('trk-1', enc({ readings: [{ seq: 5, ts: NOW }, { seq: 5, ts: NOW - 1000 }] }), NOW);
-    expect(readings.map((r) => [r.seq, r.ts])).toEqual([[5, NOW], [5, NOW - 1000]]);
+    const { readings } = parseTelemetry(
+      'trk-1',
+      enc({
+        readings: [
+          { seq: 5, ts: NOW },
+          { seq: 5, ts: NOW - 1000 },
+        ],
+      }),
+      NOW,
+    );
+    expect(readings.map((r) => [r.seq, r.ts])).toEqual([
+      [5, NOW],
+      [5, NOW - 1000],
+    ]);
   });
 });

@@ -49,8 +49,11 @@ export function parseTelemetry(deviceId: string, payload: Uint8Array, receivedAt
 
   if (payload.byteLength > MAX_PAYLOAD_BYTES) {
     // Only the head is kept as evidence: the payload may be far larger than anything we store.
-    return whole('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
-      Buffer.from(payload.subarray(0, 4096)).toString('latin1'));
+    return whole(
+      'payload_too_large',
+      `payload is ${payload.byteLength} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+      Buffer.from(payload.subarray(0, 4096)).toString('latin1'),
+    );
   }
   let text: string;
   try {
@@ -115,7 +118,12 @@ function rejectedSeq(item: unknown): { seq?: number } {
 }
 
 /** `payloadText` stands in for a reading too deeply nested to serialize back. */
-export function validateReading(deviceId: string, item: unknown, receivedAt: number, payloadText = ''): Reading | Rejected {
+export function validateReading(
+  deviceId: string,
+  item: unknown,
+  receivedAt: number,
+  payloadText = '',
+): Reading | Rejected {
   // Checked before anything serializes the reading: a hostile depth must not throw here
   // nor poison the batch at store time (which would stall ingest for every tracker).
   const unstorable = unstorableFields(item);
@@ -129,9 +137,7 @@ export function validateReading(deviceId: string, item: unknown, receivedAt: num
   }
   const parsed = ReadingSchema.safeParse(item);
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((i) => `${i.path.join('.') || 'reading'}: ${i.message}`)
-      .join('; ');
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'reading'}: ${i.message}`).join('; ');
     return {
       reason: 'invalid_reading',
       detail,

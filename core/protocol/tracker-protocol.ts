@@ -23,14 +23,17 @@ export const DeviceIdSchema = z.string().regex(DEVICE_ID_PATTERN, 'device id mus
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const TimestampSchema = z.union([
-  z.string().regex(RFC3339, 'ts must be RFC 3339 with an offset').transform((s, ctx) => {
-    const ms = Date.parse(s);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'ts is not a real date' });
-      return z.NEVER;
-    }
-    return ms;
-  }),
+  z
+    .string()
+    .regex(RFC3339, 'ts must be RFC 3339 with an offset')
+    .transform((s, ctx) => {
+      const ms = Date.parse(s);
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: 'custom', message: 'ts is not a real date' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
   z.number().int('ts in epoch milliseconds must be an integer').min(0),
 ]);
 
@@ -80,11 +83,28 @@ export const CONFIG_BOUNDS = {
  * does not name would be ignored by firmware, so the platform never sends one. Empty is
  * refused: it would replace the retained config with nothing to apply.
  */
-export const ConfigMessageSchema = z.strictObject({
-  reportIntervalS: z.number().int().min(CONFIG_BOUNDS.reportIntervalS.min).max(CONFIG_BOUNDS.reportIntervalS.max).optional(),
-  shockThresholdG: z.number().min(CONFIG_BOUNDS.shockThresholdG.min).max(CONFIG_BOUNDS.shockThresholdG.max).optional(),
-  lightThresholdLux: z.number().min(CONFIG_BOUNDS.lightThresholdLux.min).max(CONFIG_BOUNDS.lightThresholdLux.max).optional(),
-}).refine((c) => Object.keys(c).length > 0, { message: 'a config sets at least one of reportIntervalS, shockThresholdG, lightThresholdLux' });
+export const ConfigMessageSchema = z
+  .strictObject({
+    reportIntervalS: z
+      .number()
+      .int()
+      .min(CONFIG_BOUNDS.reportIntervalS.min)
+      .max(CONFIG_BOUNDS.reportIntervalS.max)
+      .optional(),
+    shockThresholdG: z
+      .number()
+      .min(CONFIG_BOUNDS.shockThresholdG.min)
+      .max(CONFIG_BOUNDS.shockThresholdG.max)
+      .optional(),
+    lightThresholdLux: z
+      .number()
+      .min(CONFIG_BOUNDS.lightThresholdLux.min)
+      .max(CONFIG_BOUNDS.lightThresholdLux.max)
+      .optional(),
+  })
+  .refine((c) => Object.keys(c).length > 0, {
+    message: 'a config sets at least one of reportIntervalS, shockThresholdG, lightThresholdLux',
+  });
 
 export type ReadingInput = z.input<typeof ReadingSchema>;
 export type TrackerStatus = z.infer<typeof StatusSchema>;

@@ -24,10 +24,18 @@ export async function raiseAlerts(sql: Sql, events: readonly ExceptionEvent[], p
     if (facts.severity === 'info' && ev.kind !== 'resolved') continue;
     // An instantaneous event (a shock) starts and ends at once: its opening notice says it all.
     if (ev.kind === 'ended' && facts.endedAt === facts.startedAt) continue;
-    const alertId = await repo.insert(ev.id, ev.kind, facts.severity, facts.sampleId, alertMessage({ ...facts, kind: ev.kind }, publicUrl));
+    const alertId = await repo.insert(
+      ev.id,
+      ev.kind,
+      facts.severity,
+      facts.sampleId,
+      alertMessage({ ...facts, kind: ev.kind }, publicUrl),
+    );
     if (alertId === undefined) continue;
     created.push(alertId);
-    for (const s of subs) if (subscriptionMatches(s, { kind: ev.kind, severity: facts.severity })) await repo.enqueueDelivery(alertId, s.id);
+    for (const s of subs)
+      if (subscriptionMatches(s, { kind: ev.kind, severity: facts.severity }))
+        await repo.enqueueDelivery(alertId, s.id);
   }
   await repo.notifyCreated(created);
   return created;
@@ -44,7 +52,10 @@ export interface AlertingConfig {
 export class AlertService {
   private readonly alerts: AlertRepository;
 
-  constructor(private readonly pool: Pool, private readonly o: AlertingConfig) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly o: AlertingConfig,
+  ) {
     this.alerts = new AlertRepository(pool);
   }
 
@@ -66,7 +77,12 @@ export class AlertService {
   }
 
   /** A new subscription; its signing secret is returned this once. */
-  async subscribe(s: { url: string; eventKinds?: string[]; minSeverity?: string; description?: string }): Promise<WebhookSubscription & { secret: string }> {
+  async subscribe(s: {
+    url: string;
+    eventKinds?: string[];
+    minSeverity?: string;
+    description?: string;
+  }): Promise<WebhookSubscription & { secret: string }> {
     const secret = randomBytes(24).toString('base64url');
     return { ...(await this.alerts.createSubscription({ ...s, secret })), secret };
   }
@@ -83,9 +99,16 @@ export class AlertService {
   async escalate(): Promise<number[]> {
     const now = this.now();
     return withTransaction(this.pool, async (sql) => {
-      const ids = await new ExceptionRepository(sql).escalateUnacknowledged(new Date(now.getTime() - this.o.escalateAfterMs), now);
+      const ids = await new ExceptionRepository(sql).escalateUnacknowledged(
+        new Date(now.getTime() - this.o.escalateAfterMs),
+        now,
+      );
       await new ExceptionRepository(sql).notifyChanged(ids);
-      return raiseAlerts(sql, ids.map((id) => ({ id, kind: 'escalated' as const })), this.o.publicUrl);
+      return raiseAlerts(
+        sql,
+        ids.map((id) => ({ id, kind: 'escalated' as const })),
+        this.o.publicUrl,
+      );
     });
   }
 

@@ -17,7 +17,8 @@ export class AuditService {
       ...(entityType ? { entityType } : {}),
       ...(entityId ? { entityId } : {}),
       ...(f.actor ? { actor: f.actor } : {}),
-      limit: f.limit, offset: f.offset,
+      limit: f.limit,
+      offset: f.offset,
     });
   }
 }

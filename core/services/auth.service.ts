@@ -24,14 +24,25 @@ export class AuthService {
   // A real hash to check against when the email is unknown, so that case costs the same scrypt.
   private readonly dummyHash = hashSecret('no user has this password');
 
-  constructor(private readonly pool: Pool, private readonly config: AuthConfig, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: AuthConfig,
+    private readonly now: () => number = Date.now,
+  ) {
     this.users = new UserRepository(pool);
   }
 
-  async login(input: { email: string; password: string; ip: string; userAgent: string | null }): Promise<{ sessionId: string; user: UserRow; expiresAt: Date }> {
+  async login(input: {
+    email: string;
+    password: string;
+    ip: string;
+    userAgent: string | null;
+  }): Promise<{ sessionId: string; user: UserRow; expiresAt: Date }> {
     const wait = this.throttle.retryAfterMs(input.email, input.ip, this.now());
     if (wait > 0) {
-      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; try again later', { retryAfterS: Math.ceil(wait / 1000) });
+      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; try again later', {
+        retryAfterS: Math.ceil(wait / 1000),
+      });
     }
     const found = await this.users.credentials(input.email);
     const ok = await verifySecret(input.password, found?.passwordHash ?? (await this.dummyHash));
@@ -44,10 +55,21 @@ export class AuthService {
     const sessionId = newOpaqueToken('ss');
     const expiresAt = new Date(this.now() + this.config.sessionTtlMs);
     await withTransaction(this.pool, async (tx) => {
-      await new UserRepository(tx).insertSession({ idHash: tokenHash(sessionId), userId: user.id, expiresAt, ip: input.ip, userAgent: input.userAgent });
-      await new AuditRepository(tx).record({ actor: `user:${user.id}`, label: user.email, ip: input.ip }, {
-        action: 'session.create', entityType: 'user', entityId: String(user.id),
+      await new UserRepository(tx).insertSession({
+        idHash: tokenHash(sessionId),
+        userId: user.id,
+        expiresAt,
+        ip: input.ip,
+        userAgent: input.userAgent,
       });
+      await new AuditRepository(tx).record(
+        { actor: `user:${user.id}`, label: user.email, ip: input.ip },
+        {
+          action: 'session.create',
+          entityType: 'user',
+          entityId: String(user.id),
+        },
+      );
     });
     return { sessionId, user, expiresAt };
   }
@@ -58,7 +80,16 @@ export class AuthService {
 
   async bySession(sessionId: string): Promise<Principal | undefined> {
     const user = await this.users.bySession(tokenHash(sessionId));
-    return user && { userId: user.id, email: user.email, name: user.name, userRole: user.role, role: user.role, via: 'session' };
+    return (
+      user && {
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        userRole: user.role,
+        role: user.role,
+        via: 'session',
+      }
+    );
   }
 
   async byToken(token: string): Promise<Principal | undefined> {

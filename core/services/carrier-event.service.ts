@@ -30,7 +30,9 @@ export class CarrierEventService {
       const r = lifecycleRepos(tx);
       const sampleId = await r.samples.idByTrackingId(event.trackingId);
       if (!sampleId) {
-        throw new DomainError('NOT_FOUND', `no sample has tracking id ${event.trackingId}`, { trackingId: event.trackingId });
+        throw new DomainError('NOT_FOUND', `no sample has tracking id ${event.trackingId}`, {
+          trackingId: event.trackingId,
+        });
       }
       const { state } = await loadForUpdate(r, sampleId);
       const now = this.now();
@@ -44,10 +46,20 @@ export class CarrierEventService {
         await auditTransitions(r, by, [transition]);
       }
       await new CarrierEventRepository(tx).insert({
-        key: carrierEventKey(event), trackingId: event.trackingId, sampleId, event: event.event,
-        at: new Date(event.at), effect: result.effect, payload: raw,
+        key: carrierEventKey(event),
+        trackingId: event.trackingId,
+        sampleId,
+        event: event.event,
+        at: new Date(event.at),
+        effect: result.effect,
+        payload: raw,
       });
-      return { sampleId, effect: result.effect, transition, reason: result.effect === 'transition' ? null : result.reason };
+      return {
+        sampleId,
+        effect: result.effect,
+        transition,
+        reason: result.effect === 'transition' ? null : result.reason,
+      };
     });
   }
 }

@@ -21,7 +21,10 @@ export interface OpenClaimInput {
  * the signed-in person, never a name from the request.
  */
 export class ClaimService {
-  constructor(private readonly pool: Pool, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async ofSample(sampleId: string): Promise<ClaimRow[]> {
     const r = lifecycleRepos(this.pool);
@@ -34,7 +37,8 @@ export class ClaimService {
       const { claim, reused } = await this.openWithin(tx, sampleId, input, person, by);
       if (reused) {
         throw new DomainError('CONFLICT', `sample ${sampleId} already has claim ${claim.id} (${claim.status})`, {
-          reason: 'claim_exists', claimId: claim.id,
+          reason: 'claim_exists',
+          claimId: claim.id,
         });
       }
       return claim;
@@ -42,31 +46,59 @@ export class ClaimService {
   }
 
   /** Opens a claim in the caller's transaction, or returns the sample's live one (`reused`). */
-  async openWithin(tx: Sql, sampleId: string, input: OpenClaimInput, person: string, by: AuditActor): Promise<{ claim: ClaimRow; reused: boolean }> {
+  async openWithin(
+    tx: Sql,
+    sampleId: string,
+    input: OpenClaimInput,
+    person: string,
+    by: AuditActor,
+  ): Promise<{ claim: ClaimRow; reused: boolean }> {
     const r = lifecycleRepos(tx);
     // The sample's lock serialises claims on it.
     const { state, row } = await loadForUpdate(r, sampleId);
     if (!state.shipment) {
-      throw new DomainError('INVALID_TRANSITION', `sample ${sampleId} has no shipment to claim against the carrier for (status "${state.status}")`, {
-        current: state.status, event: 'open_claim', allowed: [],
-      });
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `sample ${sampleId} has no shipment to claim against the carrier for (status "${state.status}")`,
+        {
+          current: state.status,
+          event: 'open_claim',
+          allowed: [],
+        },
+      );
     }
     const claims = new ClaimRepository(tx);
     const live = await claims.liveOfSample(sampleId, LIVE_CLAIM_STATUSES);
     if (live) return { claim: live, reused: true };
     const claim = await claims.insert({
-      sampleId, exceptionId: input.exceptionId ?? null, carrier: row.carrier, amountCents: input.amountCents ?? null,
-      note: input.note ?? null, openedBy: person, at: this.now(),
+      sampleId,
+      exceptionId: input.exceptionId ?? null,
+      carrier: row.carrier,
+      amountCents: input.amountCents ?? null,
+      note: input.note ?? null,
+      openedBy: person,
+      at: this.now(),
     });
     await new AuditRepository(tx).record(by, {
-      action: 'claim.open', entityType: 'sample', entityId: sampleId,
-      detail: { claimId: claim.id, exceptionId: claim.exceptionId, carrier: claim.carrier, amountCents: claim.amountCents },
+      action: 'claim.open',
+      entityType: 'sample',
+      entityId: sampleId,
+      detail: {
+        claimId: claim.id,
+        exceptionId: claim.exceptionId,
+        carrier: claim.carrier,
+        amountCents: claim.amountCents,
+      },
     });
     return { claim, reused: false };
   }
 
   /** open → submitted → paid / denied; withdrawn until decided (core/domain/sample/claim.ts). */
-  update(id: number, input: { status: ClaimStatus; amountCents?: number; note?: string }, by: AuditActor): Promise<ClaimRow> {
+  update(
+    id: number,
+    input: { status: ClaimStatus; amountCents?: number; note?: string },
+    by: AuditActor,
+  ): Promise<ClaimRow> {
     return withTransaction(this.pool, async (tx) => {
       const claims = new ClaimRepository(tx);
       const claim = await claims.get(id, { forUpdate: true });
@@ -74,8 +106,16 @@ export class ClaimService {
       checkClaimMove(claim.status, input.status);
       const next = await claims.update(id, { ...input, at: this.now() });
       await new AuditRepository(tx).record(by, {
-        action: 'claim.update', entityType: 'sample', entityId: claim.sampleId,
-        detail: { claimId: id, from: claim.status, to: next.status, amountCents: next.amountCents, note: input.note ?? null },
+        action: 'claim.update',
+        entityType: 'sample',
+        entityId: claim.sampleId,
+        detail: {
+          claimId: id,
+          from: claim.status,
+          to: next.status,
+          amountCents: next.amountCents,
+          note: input.note ?? null,
+        },
       });
       return next;
     });

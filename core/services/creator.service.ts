@@ -33,7 +33,8 @@ export class CreatorService {
       const row = await this.creators.insert(withDefaults(input), this.now());
       return this.record(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `creator ${input.handle} exists`, { handle: input.handle });
+      if (isUniqueViolation(err))
+        throw new DomainError('ALREADY_EXISTS', `creator ${input.handle} exists`, { handle: input.handle });
       throw err;
     }
   }
@@ -56,13 +57,17 @@ export class CreatorService {
       const row = await this.creators.update(current.id, merged, this.now(), standingReason ?? 'changed by a person');
       return this.record(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('ALREADY_EXISTS', `creator ${merged.handle} exists`, { handle: merged.handle });
+      if (isUniqueViolation(err))
+        throw new DomainError('ALREADY_EXISTS', `creator ${merged.handle} exists`, { handle: merged.handle });
       throw err;
     }
   }
 
   /** "Has this creator already been sampled?", for one SKU or any. */
-  async sampled(ref: string, sku?: string): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
+  async sampled(
+    ref: string,
+    sku?: string,
+  ): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
     const creator = await this.find(ref);
     const skus = await this.creators.skuHistory(creator.id, sku);
     return { creatorId: creator.id, sku: sku ?? null, alreadySampled: skus.length > 0, skus };

@@ -38,7 +38,10 @@ export class DeviceService {
   /** The last config publish queued per device: publishes of one device never overtake each other. */
   private readonly publishing = new Map<string, Promise<void>>();
 
-  constructor(private readonly devices: DeviceRepository, private readonly pool?: Pool) {}
+  constructor(
+    private readonly devices: DeviceRepository,
+    private readonly pool?: Pool,
+  ) {}
 
   /** The broker's handle on live connections (one per process; the last one registered wins). */
   attachSessions(sessions: DeviceSessions | undefined): void {
@@ -60,7 +63,10 @@ export class DeviceService {
       const change = await new DeviceRepository(tx).setConfig(id, config, by.actor);
       if (!change) throw notFound('device', id);
       await new AuditRepository(tx).record(by, {
-        action: 'device.config', entityType: 'device', entityId: id, detail: { config, previous: change.before.config },
+        action: 'device.config',
+        entityType: 'device',
+        entityId: id,
+        detail: { config, previous: change.before.config },
       });
     });
     let timer: NodeJS.Timeout | undefined;
@@ -88,13 +94,15 @@ export class DeviceService {
    * A failure leaves configPublishedAt null (the publisher logs it); never rejects.
    */
   private publishStored(id: string): Promise<void> {
-    const next = (this.publishing.get(id) ?? Promise.resolve()).then(async () => {
-      const publisher = this.publisher;
-      const device = await this.devices.get(id);
-      if (!publisher || !device?.config || !device.configUpdatedAt) return;
-      await publisher.publishConfig(id, device.config);
-      await this.devices.markConfigPublished(id, device.configUpdatedAt);
-    }).catch(() => {});
+    const next = (this.publishing.get(id) ?? Promise.resolve())
+      .then(async () => {
+        const publisher = this.publisher;
+        const device = await this.devices.get(id);
+        if (!publisher || !device?.config || !device.configUpdatedAt) return;
+        await publisher.publishConfig(id, device.config);
+        await this.devices.markConfigPublished(id, device.configUpdatedAt);
+      })
+      .catch(() => {});
     this.publishing.set(id, next);
     void next.then(() => {
       if (this.publishing.get(id) === next) this.publishing.delete(id);
@@ -103,20 +111,29 @@ export class DeviceService {
   }
 
   /** Provisions a tracker. The secret is returned here once and stored only as a hash. */
-  async provision(input: { id?: string; label?: string }, by: AuditActor = systemActor('api')): Promise<{ id: string; secret: string }> {
+  async provision(
+    input: { id?: string; label?: string },
+    by: AuditActor = systemActor('api'),
+  ): Promise<{ id: string; secret: string }> {
     const secret = newDeviceSecret();
     const hash = await hashSecret(secret);
     if (input.id !== undefined && !DEVICE_ID_PATTERN.test(input.id)) {
       throw new DomainError('VALIDATION_FAILED', 'device id must match ^[a-z0-9][a-z0-9-]{2,63}$', { id: input.id });
     }
     // The device and its audit row commit together (without a pool, as in unit tests, no audit).
-    const insert = (id: string) => this.pool
-      ? withTransaction(this.pool, async (tx) => {
-        if (!(await new DeviceRepository(tx).insert(id, hash, input.label ?? null))) return false;
-        await new AuditRepository(tx).record(by, { action: 'device.provision', entityType: 'device', entityId: id, detail: { label: input.label ?? null } });
-        return true;
-      })
-      : this.devices.insert(id, hash, input.label ?? null);
+    const insert = (id: string) =>
+      this.pool
+        ? withTransaction(this.pool, async (tx) => {
+            if (!(await new DeviceRepository(tx).insert(id, hash, input.label ?? null))) return false;
+            await new AuditRepository(tx).record(by, {
+              action: 'device.provision',
+              entityType: 'device',
+              entityId: id,
+              detail: { label: input.label ?? null },
+            });
+            return true;
+          })
+        : this.devices.insert(id, hash, input.label ?? null);
     if (input.id !== undefined) {
       if (!(await insert(input.id))) {
         throw new DomainError('ALREADY_EXISTS', `device ${input.id} is already provisioned`, { id: input.id });
@@ -166,7 +183,11 @@ export class DeviceService {
       const change = await new DeviceRepository(tx).setDisabled(id, disabled);
       if (!change) throw notFound('device', id);
       if ((change.before.disabledAt !== null) !== disabled) {
-        await new AuditRepository(tx).record(by, { action: disabled ? 'device.disable' : 'device.enable', entityType: 'device', entityId: id });
+        await new AuditRepository(tx).record(by, {
+          action: disabled ? 'device.disable' : 'device.enable',
+          entityType: 'device',
+          entityId: id,
+        });
       }
       return change.after;
     });

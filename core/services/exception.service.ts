@@ -4,7 +4,12 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import type { Pool } from '../storage/database.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import {
-  ExceptionRepository, type ConditionException, type Disposition, type ExceptionCounts, type ExceptionFilter, type ExceptionGroup,
+  ExceptionRepository,
+  type ConditionException,
+  type Disposition,
+  type ExceptionCounts,
+  type ExceptionFilter,
+  type ExceptionGroup,
   type ExceptionStatus,
 } from '../storage/repositories/exception.repository.ts';
 import { raiseAlerts } from './alert.service.ts';
@@ -20,7 +25,14 @@ import type { SampleState } from '../domain/sample/sample-state.ts';
 export type SampleAction =
   | { kind: 'none'; reason: string }
   | { kind: 'damage_resolved'; status: string }
-  | { kind: 'reship'; reshipId: string; decision: string; reused: boolean; damageRecorded: boolean; originalStatus: string }
+  | {
+      kind: 'reship';
+      reshipId: string;
+      decision: string;
+      reused: boolean;
+      damageRecorded: boolean;
+      originalStatus: string;
+    }
   | { kind: 'carrier_claim'; claimId: number; reused: boolean }
   | { kind: 'write_off'; status: string; damageRecorded: boolean };
 
@@ -64,14 +76,18 @@ export class ExceptionService {
   }
 
   /** One page of the inbox, with how many match over all pages. */
-  async list(f: ExceptionFilter & { limit: number; offset: number }): Promise<{ exceptions: ConditionException[]; counts: ExceptionCounts }> {
+  async list(
+    f: ExceptionFilter & { limit: number; offset: number },
+  ): Promise<{ exceptions: ConditionException[]; counts: ExceptionCounts }> {
     const [exceptions, counts] = await Promise.all([this.exceptions.list(f), this.exceptions.count(f)]);
     return { exceptions, counts };
   }
 
   /** One page of the inbox grouped by sample, with the number of groups and of exceptions over all pages. */
   async groups(f: ExceptionFilter & { limit: number; offset: number; perGroup: number }): Promise<{
-    groups: ExceptionGroup[]; total: number; counts: ExceptionCounts;
+    groups: ExceptionGroup[];
+    total: number;
+    counts: ExceptionCounts;
   }> {
     const [page, counts] = await Promise.all([this.exceptions.groups(f), this.exceptions.count(f)]);
     return { ...page, counts };
@@ -93,7 +109,12 @@ export class ExceptionService {
       const repo = new ExceptionRepository(sql);
       if (!(await repo.acknowledge(id, by, this.now()))) return false;
       await repo.notifyChanged([id]);
-      await new AuditRepository(sql).record(actor, { action: 'exception.acknowledge', entityType: 'exception', entityId: String(id), detail: { by } });
+      await new AuditRepository(sql).record(actor, {
+        action: 'exception.acknowledge',
+        entityType: 'exception',
+        entityId: String(id),
+        detail: { by },
+      });
       return true;
     });
     if (!done) await this.refuse(id, 'acknowledge', ['open']);
@@ -110,7 +131,11 @@ export class ExceptionService {
    * - carrier_claim: a claim is opened on the sample (or its live one reused);
    * - write_off: the send is closed as a loss (written_off; damage recorded first if needed).
    */
-  async resolve(id: number, input: ResolveInput, actor: AuditActor = systemActor('api')): Promise<ConditionException & { sampleAction: SampleAction }> {
+  async resolve(
+    id: number,
+    input: ResolveInput,
+    actor: AuditActor = systemActor('api'),
+  ): Promise<ConditionException & { sampleAction: SampleAction }> {
     const { by, disposition, note } = input;
     const sampleAction = await withTransaction(this.pool, async (sql) => {
       const repo = new ExceptionRepository(sql);
@@ -120,7 +145,9 @@ export class ExceptionService {
       await repo.notifyChanged([id]);
       await raiseAlerts(sql, [{ id, kind: 'resolved' }], this.publicUrl);
       await new AuditRepository(sql).record(actor, {
-        action: 'exception.resolve', entityType: 'exception', entityId: String(id),
+        action: 'exception.resolve',
+        entityType: 'exception',
+        entityId: String(id),
         detail: { by, disposition, note: note ?? null, sampleId: exception.sampleId, sampleAction: action },
       });
       return action;
@@ -129,7 +156,12 @@ export class ExceptionService {
     return { ...(await this.exceptions.get(id))!, sampleAction: sampleAction! };
   }
 
-  private async actOnSample(sql: Sql, e: ConditionException, input: ResolveInput, actor: AuditActor): Promise<SampleAction> {
+  private async actOnSample(
+    sql: Sql,
+    e: ConditionException,
+    input: ResolveInput,
+    actor: AuditActor,
+  ): Promise<SampleAction> {
     const person = { kind: 'user' as const, id: input.person };
     const why = `exception #${e.id} (${e.type}) resolved as ${input.disposition}${input.note ? `: ${input.note}` : ''}`;
     const state = async (): Promise<SampleState> => (await loadForUpdate(lifecycleRepos(sql), e.sampleId)).state;
@@ -146,8 +178,14 @@ export class ExceptionService {
       case 'accept': {
         const s = await state();
         if (s.status !== 'damaged') return { kind: 'none', reason: `sample is ${s.status}: nothing to resume` };
-        const pending = (await new ExceptionRepository(sql).list({ sampleId: e.sampleId, status: ['open', 'acknowledged'], limit: 1, offset: 0 }));
-        if (pending.length) return { kind: 'none', reason: `exception #${pending[0]!.id} on the sample is still pending` };
+        const pending = await new ExceptionRepository(sql).list({
+          sampleId: e.sampleId,
+          status: ['open', 'acknowledged'],
+          limit: 1,
+          offset: 0,
+        });
+        if (pending.length)
+          return { kind: 'none', reason: `exception #${pending[0]!.id} on the sample is still pending` };
         const { sample } = await apply('resolve_damage');
         return { kind: 'damage_resolved', status: sample.status };
       }
@@ -157,18 +195,35 @@ export class ExceptionService {
         const existing = s.reshippedAs ?? (await repos.samples.liveReshipOf(e.sampleId));
         if (existing) {
           const reship = (await repos.samples.get(existing))!;
-          return { kind: 'reship', reshipId: existing, decision: reship.status, reused: true, damageRecorded: false, originalStatus: s.status };
+          return {
+            kind: 'reship',
+            reshipId: existing,
+            decision: reship.status,
+            reused: true,
+            damageRecorded: false,
+            originalStatus: s.status,
+          };
         }
         const damageRecorded = !(RESHIPPABLE as readonly string[]).includes(s.status) && (await recordDamage(s));
         const result = await this.lifecycle.reshipWithin(sql, e.sampleId, { requestedBy: input.person }, actor);
         const original = (await repos.samples.get(e.sampleId))!;
         return {
-          kind: 'reship', reshipId: result.sample.id, decision: result.decision.decision, reused: false, damageRecorded,
+          kind: 'reship',
+          reshipId: result.sample.id,
+          decision: result.decision.decision,
+          reused: false,
+          damageRecorded,
           originalStatus: original.status,
         };
       }
       case 'carrier_claim': {
-        const { claim, reused } = await this.claims.openWithin(sql, e.sampleId, { exceptionId: e.id, ...(input.note ? { note: input.note } : {}) }, input.person, actor);
+        const { claim, reused } = await this.claims.openWithin(
+          sql,
+          e.sampleId,
+          { exceptionId: e.id, ...(input.note ? { note: input.note } : {}) },
+          input.person,
+          actor,
+        );
         return { kind: 'carrier_claim', claimId: claim.id, reused };
       }
       case 'write_off': {
@@ -193,13 +248,23 @@ export class ExceptionService {
       const repo = new ExceptionRepository(sql);
       const acknowledged = await repo.acknowledgeMany(wanted, by, this.now());
       await repo.notifyChanged(acknowledged);
-      await new AuditRepository(sql).record(actor, acknowledged.map((id) => ({
-        action: 'exception.acknowledge', entityType: 'exception', entityId: String(id), detail: { by, bulk: true },
-      })));
+      await new AuditRepository(sql).record(
+        actor,
+        acknowledged.map((id) => ({
+          action: 'exception.acknowledge',
+          entityType: 'exception',
+          entityId: String(id),
+          detail: { by, bulk: true },
+        })),
+      );
       return new Set(acknowledged);
     });
     const statuses = await this.exceptions.statuses(wanted.filter((id) => !done.has(id)));
-    return summarize(wanted.map((id) => (done.has(id) ? { id, outcome: 'done' } : refusal(id, 'acknowledge', ['open'], statuses.get(id)))));
+    return summarize(
+      wanted.map((id) =>
+        done.has(id) ? { id, outcome: 'done' } : refusal(id, 'acknowledge', ['open'], statuses.get(id)),
+      ),
+    );
   }
 
   /**
@@ -209,7 +274,13 @@ export class ExceptionService {
    * (the database gone) ends the request with a 500: those before it stay resolved, and a
    * retry reports them refused as `resolved`, so nothing is resolved twice.
    */
-  async resolveMany(ids: readonly number[], by: string, disposition: Disposition, note: string | undefined, actor: AuditActor): Promise<BulkResult> {
+  async resolveMany(
+    ids: readonly number[],
+    by: string,
+    disposition: Disposition,
+    note: string | undefined,
+    actor: AuditActor,
+  ): Promise<BulkResult> {
     const results: BulkOutcome[] = [];
     for (const id of bulkIds(ids)) {
       try {
@@ -222,17 +293,22 @@ export class ExceptionService {
     }
     // The exceptions' own statuses, in one query: a refusal by the sample's lifecycle carries the sample's in its details.
     const statuses = await this.exceptions.statuses(results.filter((r) => r.outcome === 'refused').map((r) => r.id));
-    return summarize(results.map((r) => {
-      const current = statuses.get(r.id);
-      return r.outcome === 'refused' && current ? { ...r, current } : r;
-    }));
+    return summarize(
+      results.map((r) => {
+        const current = statuses.get(r.id);
+        return r.outcome === 'refused' && current ? { ...r, current } : r;
+      }),
+    );
   }
 
   private async refuse(id: number, action: string, allowed: ExceptionStatus[]): Promise<never> {
     const e = await this.exceptions.get(id);
     if (!e) throw notFound('exception', String(id));
-    throw new DomainError('INVALID_TRANSITION', `cannot ${action} an exception that is ${e.status}; allowed from: ${allowed.join(', ')}`,
-      { current: e.status, allowed });
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `cannot ${action} an exception that is ${e.status}; allowed from: ${allowed.join(', ')}`,
+      { current: e.status, allowed },
+    );
   }
 }
 
@@ -240,15 +316,27 @@ export class ExceptionService {
 function bulkIds(ids: readonly number[]): number[] {
   const unique = [...new Set(ids)];
   if (unique.length === 0 || unique.length > BULK_MAX) {
-    throw new DomainError('VALIDATION_FAILED', `name between 1 and ${BULK_MAX} exceptions`, { max: BULK_MAX, given: unique.length });
+    throw new DomainError('VALIDATION_FAILED', `name between 1 and ${BULK_MAX} exceptions`, {
+      max: BULK_MAX,
+      given: unique.length,
+    });
   }
   return unique;
 }
 
-function refusal(id: number, action: string, allowed: ExceptionStatus[], current: ExceptionStatus | undefined): BulkOutcome {
-  if (current === undefined) return { id, outcome: 'refused', code: 'NOT_FOUND', reason: `exception ${id} does not exist` };
+function refusal(
+  id: number,
+  action: string,
+  allowed: ExceptionStatus[],
+  current: ExceptionStatus | undefined,
+): BulkOutcome {
+  if (current === undefined)
+    return { id, outcome: 'refused', code: 'NOT_FOUND', reason: `exception ${id} does not exist` };
   return {
-    id, outcome: 'refused', code: 'INVALID_TRANSITION', current,
+    id,
+    outcome: 'refused',
+    code: 'INVALID_TRANSITION',
+    current,
     reason: `cannot ${action} an exception that is ${current}; allowed from: ${allowed.join(', ')}`,
   };
 }

@@ -71,10 +71,20 @@ export class FollowUpScheduler {
   }
 
   /** The follow-up's effect on records; returns the new state when the sample changed. */
-  private async effect(r: LifecycleRepos, state: SampleState, row: SampleRow, f: FollowUp, now: Date): Promise<SampleState> {
+  private async effect(
+    r: LifecycleRepos,
+    state: SampleState,
+    row: SampleRow,
+    f: FollowUp,
+    now: Date,
+  ): Promise<SampleState> {
     if (f.action === 'mark_no_post') {
       const { next, transition } = applyEvent(state, {
-        type: 'mark_no_post', at: now.getTime(), actor: SCHEDULER, reason: 'no post after the final reminder', data: {},
+        type: 'mark_no_post',
+        at: now.getTime(),
+        actor: SCHEDULER,
+        reason: 'no post after the final reminder',
+        data: {},
       });
       await r.samples.saveState(next, now);
       await auditTransitions(r, undefined, [await r.transitions.append(transition)]);
@@ -92,8 +102,19 @@ export class FollowUpScheduler {
 function message(row: SampleRow, f: FollowUp, at: Date) {
   const recipient = f.audience === 'creator' ? `creator:${row.creatorId ?? row.creator}` : f.audience;
   return {
-    idempotencyKey: f.key, kind: f.action, recipient, sampleId: row.id, at,
-    payload: { sampleId: row.id, creatorId: row.creatorId, sku: row.sku, campaign: row.campaign, dueAt: new Date(f.dueAt).toISOString(), ...f.data },
+    idempotencyKey: f.key,
+    kind: f.action,
+    recipient,
+    sampleId: row.id,
+    at,
+    payload: {
+      sampleId: row.id,
+      creatorId: row.creatorId,
+      sku: row.sku,
+      campaign: row.campaign,
+      dueAt: new Date(f.dueAt).toISOString(),
+      ...f.data,
+    },
   };
 }
 
@@ -110,10 +131,17 @@ export function startFollowUpScheduler(opts: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const tick = () => {
-    running = scheduler.runOnce(new Date()).then(
-      ({ fired }) => { if (fired.length) opts.log.info({ fired: fired.length }, 'follow-ups fired'); },
-      (err: Error) => opts.log.error({ err: err.message }, 'follow-up run failed'),
-    ).finally(() => { if (!stopped) timer = setTimeout(tick, intervalMs); });
+    running = scheduler
+      .runOnce(new Date())
+      .then(
+        ({ fired }) => {
+          if (fired.length) opts.log.info({ fired: fired.length }, 'follow-ups fired');
+        },
+        (err: Error) => opts.log.error({ err: err.message }, 'follow-up run failed'),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
   };
   timer = setTimeout(tick, 0);
   return {

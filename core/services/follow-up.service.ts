@@ -30,10 +30,16 @@ export class FollowUpService {
       const before = await outbox.get(id);
       if (!before) throw notFound('outbox message', String(id));
       if (!(await outbox.requeue(id, this.now()))) {
-        throw new DomainError('CONFLICT', `outbox message ${id} is ${before.status}; only a failed one is retried`, { id, status: before.status });
+        throw new DomainError('CONFLICT', `outbox message ${id} is ${before.status}; only a failed one is retried`, {
+          id,
+          status: before.status,
+        });
       }
       await new AuditRepository(tx).record(by, {
-        action: 'outbox.retry', entityType: 'outbox', entityId: String(id), detail: { attempts: before.attempts, lastError: before.lastError },
+        action: 'outbox.retry',
+        entityType: 'outbox',
+        entityId: String(id),
+        detail: { attempts: before.attempts, lastError: before.lastError },
       });
       return (await outbox.get(id))!;
     });

@@ -43,7 +43,13 @@ export function createServices(
   const claims = new ClaimService(pool);
   return {
     devices: new DeviceService(devices, pool),
-    samples: new SampleService(new SampleRepository(pool), devices, new TelemetryRepository(pool), lifecycle, program.trackerCostShareCents),
+    samples: new SampleService(
+      new SampleRepository(pool),
+      devices,
+      new TelemetryRepository(pool),
+      lifecycle,
+      program.trackerCostShareCents,
+    ),
     lifecycle,
     creators: new CreatorService(new CreatorRepository(pool), policy),
     products: new ProductService(new ProductRepository(pool)),

@@ -1,7 +1,14 @@
 import { DomainError, notFound } from '../domain/errors.ts';
 import { code128Svg } from '../domain/label/code128.ts';
 import {
-  labelSheetHtml, labelSvg, labelTarget, qrPng, SHEET_LAYOUTS, type LabelContent, type LabelFacts, type SheetLayoutName,
+  labelSheetHtml,
+  labelSvg,
+  labelTarget,
+  qrPng,
+  SHEET_LAYOUTS,
+  type LabelContent,
+  type LabelFacts,
+  type SheetLayoutName,
 } from '../domain/label/label.ts';
 import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
 
@@ -15,11 +22,20 @@ export interface LabelSelection {
   campaign?: string;
 }
 
-const factsOf = (s: SampleRow): LabelFacts => ({ id: s.id, creator: s.creator, sku: s.sku, variant: s.variant, campaign: s.campaign });
+const factsOf = (s: SampleRow): LabelFacts => ({
+  id: s.id,
+  creator: s.creator,
+  sku: s.sku,
+  variant: s.variant,
+  campaign: s.campaign,
+});
 
 /** Printable labels of samples (core/domain/label/label.ts); the QR code links to `${publicUrl}/samples/<id>`. */
 export class LabelService {
-  constructor(private readonly samples: SampleRepository, private readonly publicUrl: string) {}
+  constructor(
+    private readonly samples: SampleRepository,
+    private readonly publicUrl: string,
+  ) {}
 
   private async sample(id: string): Promise<SampleRow> {
     const s = await this.samples.get(id);
@@ -47,7 +63,10 @@ export class LabelService {
    * NOT_FOUND naming every missing one); otherwise the samples matching the filter, oldest
    * first, at most MAX_LABELS (more is refused, not cut silently).
    */
-  async sheet(sel: LabelSelection, o: { content: LabelContent; layout: SheetLayoutName; skip: number }): Promise<string> {
+  async sheet(
+    sel: LabelSelection,
+    o: { content: LabelContent; layout: SheetLayoutName; skip: number },
+  ): Promise<string> {
     let rows: SampleRow[];
     if (sel.ids) {
       const ids = [...new Set(sel.ids)];
@@ -58,9 +77,17 @@ export class LabelService {
     } else {
       rows = await this.samples.listForLabels({ ...sel, limit: MAX_LABELS + 1 });
       if (rows.length > MAX_LABELS) {
-        throw new DomainError('VALIDATION_FAILED', `more than ${MAX_LABELS} samples match; narrow the filter or print by ids`, { max: MAX_LABELS });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `more than ${MAX_LABELS} samples match; narrow the filter or print by ids`,
+          { max: MAX_LABELS },
+        );
       }
     }
-    return labelSheetHtml(rows.map((s) => ({ facts: factsOf(s), target: labelTarget(this.publicUrl, s.id, o.content) })), o.layout, o.skip);
+    return labelSheetHtml(
+      rows.map((s) => ({ facts: factsOf(s), target: labelTarget(this.publicUrl, s.id, o.content) })),
+      o.layout,
+      o.skip,
+    );
   }
 }

@@ -65,12 +65,21 @@ export class OutboxDelivery {
 
   private async attempt(m: OutboxRow & { contact: Record<string, unknown> | null }): Promise<void> {
     const body: OutboxWebhookBody = {
-      id: m.idempotencyKey, kind: m.kind, recipient: m.recipient, contact: m.contact, sampleId: m.sampleId,
-      payload: m.payload, createdAt: m.createdAt.toISOString(),
+      id: m.idempotencyKey,
+      kind: m.kind,
+      recipient: m.recipient,
+      contact: m.contact,
+      sampleId: m.sampleId,
+      payload: m.payload,
+      createdAt: m.createdAt.toISOString(),
     };
     const attempts = m.attempts + 1;
     const outcome = await postSigned({
-      url: this.o.url, secret: this.o.secret, body: JSON.stringify(body), idempotencyKey: m.idempotencyKey, attempt: attempts,
+      url: this.o.url,
+      secret: this.o.secret,
+      body: JSON.stringify(body),
+      idempotencyKey: m.idempotencyKey,
+      attempt: attempts,
       userAgent: 'sampletrack-outbox/1',
       ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
@@ -80,7 +89,11 @@ export class OutboxDelivery {
       return;
     }
     const giveUp = attempts >= this.o.maxAttempts;
-    await this.repo.markFailed(m.id, outcome.error, giveUp ? null : new Date(Date.now() + retryDelayMs(attempts, this.o.retryBaseMs)));
+    await this.repo.markFailed(
+      m.id,
+      outcome.error,
+      giveUp ? null : new Date(Date.now() + retryDelayMs(attempts, this.o.retryBaseMs)),
+    );
     this.o.log.warn({ message: m.id, kind: m.kind, attempts, giveUp, err: outcome.error }, 'outbox delivery failed');
   }
 }

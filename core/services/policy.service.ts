@@ -65,7 +65,8 @@ export class PolicyService implements PolicySource {
       const policies = new PolicyRepository(tx);
       const stored = await policies.get({ forUpdate: true });
       const before = view(stored);
-      if (expectedVersion !== undefined && expectedVersion !== before.version) throw stale(expectedVersion, before.version);
+      if (expectedVersion !== undefined && expectedVersion !== before.version)
+        throw stale(expectedVersion, before.version);
       const merged = mergePolicy(before, patch);
       if (!merged.ok) {
         const named = merged.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -76,11 +77,13 @@ export class PolicyService implements PolicySource {
       const version = before.version + 1;
       const saved = stored
         ? await policies.save(merged.policy, version, by.label, this.now())
-        // No row yet: a concurrent first edit may insert it between our read and this write.
-        : await policies.insert(merged.policy, version, by.label, this.now());
+        : // No row yet: a concurrent first edit may insert it between our read and this write.
+          await policies.insert(merged.policy, version, by.label, this.now());
       if (!saved) throw stale(expectedVersion ?? before.version, before.version + 1);
       await new AuditRepository(tx).record(by, {
-        action: 'policy.update', entityType: 'policy', entityId: 'program',
+        action: 'policy.update',
+        entityType: 'policy',
+        entityId: 'program',
         detail: { fromVersion: before.version, version, ...diff },
       });
       return view(saved);
@@ -98,7 +101,13 @@ function view(stored: StoredPolicy | undefined): PolicyView {
 }
 
 function stale(expected: number, actual: number): DomainError {
-  return new DomainError('CONFLICT', `the policy changed since version ${expected} (now ${actual}); reload and try again`, {
-    reason: 'stale_version', expectedVersion: expected, currentVersion: actual,
-  });
+  return new DomainError(
+    'CONFLICT',
+    `the policy changed since version ${expected} (now ${actual}); reload and try again`,
+    {
+      reason: 'stale_version',
+      expectedVersion: expected,
+      currentVersion: actual,
+    },
+  );
 }

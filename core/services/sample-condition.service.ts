@@ -1,6 +1,12 @@
 import type { AuditActor } from '../domain/auth/principal.ts';
 import {
-  ConditionProfileSchema, effectiveProfile, evaluateTrip, type BudgetSummary, type ConditionProfile, type MktSummary, type ProfileSource,
+  ConditionProfileSchema,
+  effectiveProfile,
+  evaluateTrip,
+  type BudgetSummary,
+  type ConditionProfile,
+  type MktSummary,
+  type ProfileSource,
 } from '../domain/condition/index.ts';
 import { notFound } from '../domain/errors.ts';
 import type { TripGeofences } from '../domain/geofence.ts';
@@ -56,7 +62,9 @@ export class SampleConditionService {
       const before = await repo.profiles(sampleId);
       if (!before || !(await repo.setProfile(sampleId, profile))) throw notFound('sample', sampleId);
       await new AuditRepository(tx).record(by, {
-        action: 'sample.condition_profile', entityType: 'sample', entityId: sampleId,
+        action: 'sample.condition_profile',
+        entityType: 'sample',
+        entityId: sampleId,
         detail: { from: before.sampleProfile ?? null, to: profile },
       });
       return view(before.productProfile, profile);

@@ -18,8 +18,18 @@ const Row = z.object({
   campaign: text(200),
   source: z.enum(REQUEST_SOURCES),
   requested_by: text(200),
-  variant: z.string().trim().max(100).transform((v) => v || undefined).optional(),
-  quantity: z.string().trim().transform((v) => Number(v || '1')).pipe(z.number().int().min(1).max(100)).optional(),
+  variant: z
+    .string()
+    .trim()
+    .max(100)
+    .transform((v) => v || undefined)
+    .optional(),
+  quantity: z
+    .string()
+    .trim()
+    .transform((v) => Number(v || '1'))
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
 });
 
 export interface ImportedRow {
@@ -55,7 +65,13 @@ export class SampleImportService {
       for (const { line, input } of requests) {
         try {
           const { sample, decision } = await this.lifecycle.requestWithin(tx, input, by);
-          rows.push({ line, sampleId: sample.id, status: sample.status, decision: decision.decision, rule: decision.rule });
+          rows.push({
+            line,
+            sampleId: sample.id,
+            status: sample.status,
+            decision: decision.decision,
+            rule: decision.rule,
+          });
         } catch (err) {
           // Changed since validation (a concurrent edit): the file is refused as a whole.
           if (err instanceof DomainError) throw refused([{ line, errors: [err.message] }], requests.length);
@@ -72,12 +88,16 @@ export class SampleImportService {
     const missing = REQUIRED.filter((c) => !header.includes(c));
     if (missing.length) {
       throw new DomainError('VALIDATION_FAILED', `CSV header lacks: ${missing.join(', ')}`, {
-        expected: IMPORT_COLUMNS, missing, refusedRows: [],
+        expected: IMPORT_COLUMNS,
+        missing,
+        refusedRows: [],
       });
     }
     if (records.length === 0) throw new DomainError('VALIDATION_FAILED', 'CSV has no rows', { refusedRows: [] });
     if (records.length > MAX_IMPORT_ROWS) {
-      throw new DomainError('VALIDATION_FAILED', `CSV has ${records.length} rows; at most ${MAX_IMPORT_ROWS}`, { refusedRows: [] });
+      throw new DomainError('VALIDATION_FAILED', `CSV has ${records.length} rows; at most ${MAX_IMPORT_ROWS}`, {
+        refusedRows: [],
+      });
     }
 
     const bad: RefusedRow[] = [];
@@ -96,13 +116,22 @@ export class SampleImportService {
       good.push({
         line,
         input: {
-          creator: r.creator, sku: r.sku, campaign: r.campaign, source: r.source, requestedBy: r.requested_by,
-          quantity: r.quantity ?? 1, ...(r.variant ? { variant: r.variant } : {}),
+          creator: r.creator,
+          sku: r.sku,
+          campaign: r.campaign,
+          source: r.source,
+          requestedBy: r.requested_by,
+          quantity: r.quantity ?? 1,
+          ...(r.variant ? { variant: r.variant } : {}),
         },
       });
     }
     bad.push(...(await this.unknownReferences(good)));
-    if (bad.length) throw refused(bad.sort((a, b) => a.line - b.line), records.length);
+    if (bad.length)
+      throw refused(
+        bad.sort((a, b) => a.line - b.line),
+        records.length,
+      );
     return good;
   }
 

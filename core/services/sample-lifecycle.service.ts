@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { fillGeofences } from '../domain/geofence.ts';
 import { decideApproval, policyDecisionEvent, type ApprovalDecision } from '../domain/sample/approval-policy.ts';
-import { TRIP_OVER_STATUSES, applyEvent, availableEvents, requestReship, requestSample } from '../domain/sample/lifecycle.ts';
+import {
+  TRIP_OVER_STATUSES,
+  applyEvent,
+  availableEvents,
+  requestReship,
+  requestSample,
+} from '../domain/sample/lifecycle.ts';
 import { AWAITING_CONTENT, type EventType, type SampleEvent } from '../domain/sample/lifecycle-events.ts';
 import { contentDueAt } from '../domain/sample/content-clock.ts';
 import type { Actor, RequestSource, SampleState } from '../domain/sample/sample-state.ts';
@@ -17,7 +23,13 @@ import type { SampleProgramConfig } from './sample-program.config.ts';
 import { PolicyService } from './policy.service.ts';
 import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
 import {
-  auditTransitions, legacyState, lifecycleRepos, loadForUpdate, trackerEffects, tripEndGraceMs, type LifecycleRepos,
+  auditTransitions,
+  legacyState,
+  lifecycleRepos,
+  loadForUpdate,
+  trackerEffects,
+  tripEndGraceMs,
+  type LifecycleRepos,
 } from './sample-state.store.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
 
@@ -99,16 +111,25 @@ export class SampleLifecycleService {
     const id = await r.samples.nextId(at);
     const actor: Actor = { kind: 'user', id: input.requestedBy };
     const { state, transition } = requestSample({
-      id, at: at.getTime(), actor,
+      id,
+      at: at.getTime(),
+      actor,
       request: {
-        creatorId: creator.id, campaignId: input.campaign, skuId: product.sku, quantity: input.quantity,
-        source: input.source, requestedBy: input.requestedBy,
-        ...(input.variant ?? product.variant ? { variant: input.variant ?? product.variant ?? undefined } : {}),
+        creatorId: creator.id,
+        campaignId: input.campaign,
+        skuId: product.sku,
+        quantity: input.quantity,
+        source: input.source,
+        requestedBy: input.requestedBy,
+        ...((input.variant ?? product.variant) ? { variant: input.variant ?? product.variant ?? undefined } : {}),
       },
     });
     await r.samples.insert(state, {
-      creator: creator.handle, creatorId: creator.id, campaign: input.campaign,
-      productCostCents: product.unitCostCents * input.quantity, at,
+      creator: creator.handle,
+      creatorId: creator.id,
+      campaign: input.campaign,
+      productCostCents: product.unitCostCents * input.quantity,
+      at,
     });
     const first = await r.transitions.append(transition);
     const result = await this.decide(r, state, creator, product, input.override, at, [first], by);
@@ -128,15 +149,23 @@ export class SampleLifecycleService {
       const product = await r.products.get(input.sku);
       const id = await r.samples.nextId(at);
       const { state, transition } = requestSample({
-        id, at: at.getTime(), actor: { kind: 'user', id: 'api' },
+        id,
+        at: at.getTime(),
+        actor: { kind: 'user', id: 'api' },
         request: {
-          creatorId: creator.id, campaignId: input.campaign ?? 'unassigned', skuId: input.sku, source: 'form',
+          creatorId: creator.id,
+          campaignId: input.campaign ?? 'unassigned',
+          skuId: input.sku,
+          source: 'form',
           requestedBy: 'api',
         },
       });
       await r.samples.insert(state, {
-        creator: input.creator, creatorId: creator.id, campaign: input.campaign,
-        productCostCents: product?.unitCostCents ?? 0, at,
+        creator: input.creator,
+        creatorId: creator.id,
+        campaign: input.campaign,
+        productCostCents: product?.unitCostCents ?? 0,
+        at,
       });
       await auditTransitions(r, by, [await r.transitions.append(transition)]);
       return (await r.samples.get(id))!;
@@ -144,12 +173,21 @@ export class SampleLifecycleService {
   }
 
   /** Applies one lifecycle event (a person, or any source through the API). */
-  applyEvent(sampleId: string, input: EventInput, by?: AuditActor): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
+  applyEvent(
+    sampleId: string,
+    input: EventInput,
+    by?: AuditActor,
+  ): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
     return withTransaction(this.pool, (tx) => this.applyEventWithin(tx, sampleId, input, by));
   }
 
   /** `applyEvent` inside the caller's transaction (an exception's disposition acting on its sample). */
-  async applyEventWithin(tx: Sql, sampleId: string, input: EventInput, by?: AuditActor): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
+  async applyEventWithin(
+    tx: Sql,
+    sampleId: string,
+    input: EventInput,
+    by?: AuditActor,
+  ): Promise<{ sample: SampleRow; transitions: TransitionRow[] }> {
     const r = lifecycleRepos(tx);
     const { state, row } = await loadForUpdate(r, sampleId);
     const now = this.now();
@@ -164,7 +202,12 @@ export class SampleLifecycleService {
     }
     // Recorded now: an event older than what the sample shows is appended as late (lifecycle.ts).
     const event = {
-      type: input.type, at: at.getTime(), recordedAt: now.getTime(), actor: input.actor, reason: input.reason, data,
+      type: input.type,
+      at: at.getTime(),
+      recordedAt: now.getTime(),
+      actor: input.actor,
+      reason: input.reason,
+      data,
     } as SampleEvent;
     const extras = input.type === 'create_label' ? this.labelExtras(input.data) : {};
     const transitions = await this.apply(r, state, event, now, extras, by);
@@ -178,26 +221,39 @@ export class SampleLifecycleService {
   }
 
   /** `reship` inside the caller's transaction. One live reship per original: a second is refused (CONFLICT). */
-  async reshipWithin(tx: Sql, originalId: string, input: { requestedBy: string }, by?: AuditActor): Promise<RequestResult> {
+  async reshipWithin(
+    tx: Sql,
+    originalId: string,
+    input: { requestedBy: string },
+    by?: AuditActor,
+  ): Promise<RequestResult> {
     const r = lifecycleRepos(tx);
     const at = this.now();
     const original = await loadForUpdate(r, originalId);
     const live = await r.samples.liveReshipOf(originalId);
     if (live) {
-      throw new DomainError('CONFLICT', `sample ${originalId} already has reship ${live}`, { reason: 'reship_exists', reshipId: live });
+      throw new DomainError('CONFLICT', `sample ${originalId} already has reship ${live}`, {
+        reason: 'reship_exists',
+        reshipId: live,
+      });
     }
     // The state check first: a sample that cannot be reshipped says so before anything is looked up.
     const id = await r.samples.nextId(at);
     const { state, transition } = requestReship(original.state, {
-      id, at: at.getTime(), actor: { kind: 'user', id: input.requestedBy },
+      id,
+      at: at.getTime(),
+      actor: { kind: 'user', id: input.requestedBy },
     });
     const creator = await r.creators.get(original.row.creatorId ?? '', { forUpdate: true });
     if (!creator) throw notFound('creator', original.row.creator);
     const product = await r.products.get(original.row.sku, { forUpdate: true });
     if (!product) throw notFound('product', original.row.sku);
     await r.samples.insert(state, {
-      creator: creator.handle, creatorId: creator.id, campaign: original.row.campaign,
-      productCostCents: product.unitCostCents * state.request.quantity, at,
+      creator: creator.handle,
+      creatorId: creator.id,
+      campaign: original.row.campaign,
+      productCostCents: product.unitCostCents * state.request.quantity,
+      at,
     });
     const first = await r.transitions.append(transition);
     const result = await this.decide(r, state, creator, product, undefined, at, [first], by);
@@ -222,12 +278,18 @@ export class SampleLifecycleService {
       const current = await r.samples.activeTripOfDevice(deviceId);
       const detached: { sampleId: string; deviceId: string; reason: string }[] = [];
       if (current) {
-        const over = (current.tripEndsAt !== null && current.tripEndsAt <= now) ||
+        const over =
+          (current.tripEndsAt !== null && current.tripEndsAt <= now) ||
           TRIP_OVER_STATUSES.includes(current.status as SampleState['status']);
         if (!over) {
-          throw new DomainError('DEVICE_IN_USE', `device ${deviceId} is already in the shipment of ${current.sampleId}`, {
-            deviceId, sampleId: current.sampleId,
-          });
+          throw new DomainError(
+            'DEVICE_IN_USE',
+            `device ${deviceId} is already in the shipment of ${current.sampleId}`,
+            {
+              deviceId,
+              sampleId: current.sampleId,
+            },
+          );
         }
         await r.samples.detachTracker(current.sampleId, now, 'reattached');
         detached.push({ sampleId: current.sampleId, deviceId, reason: 'reattached' });
@@ -235,18 +297,25 @@ export class SampleLifecycleService {
       // The sample's own tracker, if another: a person packed this one instead.
       const replaced = await r.samples.detachTracker(sampleId, now, 'manual');
       if (replaced) detached.push({ sampleId, deviceId: replaced, reason: 'manual' });
-      const tripEndsAt = state.delivery ? new Date(state.delivery.receivedAt + (await tripEndGraceMs(r, sampleId))) : null;
+      const tripEndsAt = state.delivery
+        ? new Date(state.delivery.receivedAt + (await tripEndGraceMs(r, sampleId)))
+        : null;
       try {
         await r.samples.attachTracker(sampleId, deviceId, now, this.config.trackerCostShareCents, tripEndsAt);
       } catch (err) {
         // Another attach of the same device committed first.
         if (isUniqueViolation(err, 'shipment_trackers_active_device')) {
-          throw new DomainError('DEVICE_IN_USE', `device ${deviceId} was just packed into another shipment`, { deviceId });
+          throw new DomainError('DEVICE_IN_USE', `device ${deviceId} was just packed into another shipment`, {
+            deviceId,
+          });
         }
         throw err;
       }
       await r.audit.record(by, {
-        action: 'sample.tracker_attach', entityType: 'sample', entityId: sampleId, detail: { deviceId, detached },
+        action: 'sample.tracker_attach',
+        entityType: 'sample',
+        entityId: sampleId,
+        detail: { deviceId, detached },
       });
       return (await r.samples.get(sampleId))!;
     });
@@ -260,7 +329,10 @@ export class SampleLifecycleService {
       const deviceId = await r.samples.detachTracker(sampleId, this.now(), 'manual');
       if (!deviceId) throw new DomainError('NOT_FOUND', `sample ${sampleId} has no tracker attached`, { id: sampleId });
       await r.audit.record(by, {
-        action: 'sample.tracker_detach', entityType: 'sample', entityId: sampleId, detail: { deviceId, reason: 'manual' },
+        action: 'sample.tracker_detach',
+        entityType: 'sample',
+        entityId: sampleId,
+        detail: { deviceId, reason: 'manual' },
       });
       return (await r.samples.get(sampleId))!;
     });
@@ -277,10 +349,17 @@ export class SampleLifecycleService {
     const state = stored.state ?? legacyState(stored.row);
     const { followUp } = await this.policy.inForce(r.policies);
     const due = contentDueAt(state, followUp);
-    const clock = state.contentClock.pausedSince !== undefined ? 'paused' : !state.delivery ? 'not_started'
-      : (AWAITING_CONTENT as readonly string[]).includes(state.status) ? 'running' : 'stopped';
+    const clock =
+      state.contentClock.pausedSince !== undefined
+        ? 'paused'
+        : !state.delivery
+          ? 'not_started'
+          : (AWAITING_CONTENT as readonly string[]).includes(state.status)
+            ? 'running'
+            : 'stopped';
     return {
-      sampleId, status: state.status,
+      sampleId,
+      status: state.status,
       // The events this record allows now (a damaged parcel already delivered is not offered "deliver").
       allowedEvents: availableEvents(state),
       contentClock: { state: clock, dueAt: clock === 'running' && due !== undefined ? new Date(due) : null },
@@ -358,13 +437,29 @@ export class SampleLifecycleService {
   }
 
   /** Once a reship is approved, the original closes as `reshipped` (a person's event). */
-  private async closeOriginal(r: LifecycleRepos, reship: SampleState, approver: Actor, at: Date, by?: AuditActor): Promise<TransitionRow[]> {
+  private async closeOriginal(
+    r: LifecycleRepos,
+    reship: SampleState,
+    approver: Actor,
+    at: Date,
+    by?: AuditActor,
+  ): Promise<TransitionRow[]> {
     const original = await loadForUpdate(r, reship.request.reshipOf!);
     const actor: Actor = approver.kind === 'user' ? approver : { kind: 'user', id: reship.request.requestedBy };
-    return this.apply(r, original.state, {
-      type: 'reship', at: at.getTime(), actor, reason: `replaced by reship ${reship.id}`,
-      data: { reshipSampleId: reship.id },
-    }, at, {}, by);
+    return this.apply(
+      r,
+      original.state,
+      {
+        type: 'reship',
+        at: at.getTime(),
+        actor,
+        reason: `replaced by reship ${reship.id}`,
+        data: { reshipSampleId: reship.id },
+      },
+      at,
+      {},
+      by,
+    );
   }
 
   /**
@@ -379,7 +474,8 @@ export class SampleLifecycleService {
     const row = await r.samples.get(sample.id);
     const creator = row?.creatorId ? await r.creators.get(row.creatorId) : undefined;
     const address = creator?.addresses[0];
-    const destination = address?.lat !== undefined && address.lon !== undefined ? { lat: address.lat, lon: address.lon } : null;
+    const destination =
+      address?.lat !== undefined && address.lon !== undefined ? { lat: address.lat, lon: address.lon } : null;
     const filled = fillGeofences(current, { origin: config.warehouse, destination, radiusM: config.radiusM });
     if (filled) await r.samples.setGeofences(sample.id, filled);
   }

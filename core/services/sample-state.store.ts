@@ -32,10 +32,16 @@ export type LifecycleRepos = ReturnType<typeof lifecycleRepos>;
  * `by` (the signed-in caller), or when the platform acted on its own (scheduler, tracker
  * evidence) by the transition's own actor.
  */
-export async function auditTransitions(r: LifecycleRepos, by: AuditActor | undefined, rows: readonly TransitionRow[]): Promise<void> {
+export async function auditTransitions(
+  r: LifecycleRepos,
+  by: AuditActor | undefined,
+  rows: readonly TransitionRow[],
+): Promise<void> {
   for (const t of rows) {
     await r.audit.record(by ?? systemActor(`${t.actor.kind}:${t.actor.id}`), {
-      action: 'sample.transition', entityType: 'sample', entityId: t.sampleId,
+      action: 'sample.transition',
+      entityType: 'sample',
+      entityId: t.sampleId,
       detail: { event: t.event, from: t.from, to: t.to, actor: t.actor, reason: t.reason, data: t.data },
     });
   }
@@ -88,12 +94,15 @@ export async function trackerEffects(
   by: AuditActor | undefined,
 ): Promise<void> {
   const receipt = next.delivery && (!before.delivery || next.receiptConfirmedAt !== before.receiptConfirmedAt);
-  if (receipt) await r.samples.setTripEnd(next.id, new Date(next.delivery!.receivedAt + (await tripEndGraceMs(r, next.id))));
+  if (receipt)
+    await r.samples.setTripEnd(next.id, new Date(next.delivery!.receivedAt + (await tripEndGraceMs(r, next.id))));
   if (TRIP_OVER_STATUSES.includes(next.status) && !TRIP_OVER_STATUSES.includes(before.status)) {
     const deviceId = await r.samples.detachTracker(next.id, at, 'final_state');
     if (deviceId) {
       await r.audit.record(by ?? systemActor('lifecycle'), {
-        action: 'sample.tracker_detach', entityType: 'sample', entityId: next.id,
+        action: 'sample.tracker_detach',
+        entityType: 'sample',
+        entityId: next.id,
         detail: { deviceId, reason: 'final_state', status: next.status },
       });
     }

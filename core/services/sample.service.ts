@@ -8,10 +8,37 @@ import type { TelemetryPoint, TelemetryRepository } from '../storage/repositorie
 import type { SampleLifecycleService } from './sample-lifecycle.service.ts';
 
 const EXPORT_COLUMNS = [
-  'id', 'creator', 'creatorId', 'sku', 'variant', 'quantity', 'campaign', 'source', 'requestedBy', 'status', 'createdAt',
-  'approvedAt', 'carrier', 'serviceLevel', 'trackingId', 'trackerId', 'packaging', 'shippedAt', 'receivedAt', 'postUrl',
-  'publishedAt', 'usableForAds', 'orders', 'gmvCents', 'classification', 'damagedAt', 'reshipOf', 'reshippedAs',
-  'productCostCents', 'shippingCostCents', 'trackerCostShareCents',
+  'id',
+  'creator',
+  'creatorId',
+  'sku',
+  'variant',
+  'quantity',
+  'campaign',
+  'source',
+  'requestedBy',
+  'status',
+  'createdAt',
+  'approvedAt',
+  'carrier',
+  'serviceLevel',
+  'trackingId',
+  'trackerId',
+  'packaging',
+  'shippedAt',
+  'receivedAt',
+  'postUrl',
+  'publishedAt',
+  'usableForAds',
+  'orders',
+  'gmvCents',
+  'classification',
+  'damagedAt',
+  'reshipOf',
+  'reshippedAs',
+  'productCostCents',
+  'shippingCostCents',
+  'trackerCostShareCents',
 ] as const satisfies readonly (keyof SampleRow)[];
 
 export interface TelemetryQuery {
@@ -50,11 +77,17 @@ export class SampleService {
   /** Samples created in [from, to) as CSV. No creator PII: the creator is named by handle and id. */
   async exportCsv(range: { from?: Date; to?: Date }): Promise<string> {
     const rows = await this.samples.listCreatedBetween(range.from ?? null, range.to ?? null);
-    return toCsv(EXPORT_COLUMNS, rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])));
+    return toCsv(
+      EXPORT_COLUMNS,
+      rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
+    );
   }
 
   /** Sets the trip's geofences; the condition monitor picks them up within seconds. */
-  async setGeofences(sampleId: string, g: { origin: LatLon | null; destination: LatLon | null; radiusM: number }): Promise<SampleRow> {
+  async setGeofences(
+    sampleId: string,
+    g: { origin: LatLon | null; destination: LatLon | null; radiusM: number },
+  ): Promise<SampleRow> {
     await this.get(sampleId);
     await this.samples.setGeofences(sampleId, g);
     return this.get(sampleId);

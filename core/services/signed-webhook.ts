@@ -46,7 +46,9 @@ export async function postSigned(p: SignedPost): Promise<PostOutcome> {
       },
     });
     await res.body?.cancel();
-    return res.ok ? { ok: true, status: res.status } : { ok: false, status: res.status, error: `receiver answered ${res.status}` };
+    return res.ok
+      ? { ok: true, status: res.status }
+      : { ok: false, status: res.status, error: `receiver answered ${res.status}` };
   } catch (err) {
     return { ok: false, status: null, error: (err as Error).message };
   }
@@ -58,14 +60,20 @@ export class PollLoop {
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly pass: () => Promise<unknown>, private readonly log: Logger, private readonly what: string) {}
+  constructor(
+    private readonly pass: () => Promise<unknown>,
+    private readonly log: Logger,
+    private readonly what: string,
+  ) {}
 
   start(intervalMs: number): void {
     const loop = () => {
       if (this.stopped) return;
       this.running = this.pass()
         .catch((err: unknown) => this.log.error({ err }, `${this.what} failed`))
-        .finally(() => { if (!this.stopped) this.timer = setTimeout(loop, intervalMs); });
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, intervalMs);
+        });
     };
     loop();
   }

@@ -43,10 +43,19 @@ export class UserService {
   async create(input: NewUser, by: AuditActor): Promise<UserRow> {
     const passwordHash = await hashSecret(input.password);
     return withTransaction(this.pool, async (tx) => {
-      const user = await new UserRepository(tx).insert({ email: input.email.trim(), name: input.name, role: input.role, passwordHash });
-      if (!user) throw new DomainError('ALREADY_EXISTS', `a user with email ${input.email} exists`, { email: input.email });
+      const user = await new UserRepository(tx).insert({
+        email: input.email.trim(),
+        name: input.name,
+        role: input.role,
+        passwordHash,
+      });
+      if (!user)
+        throw new DomainError('ALREADY_EXISTS', `a user with email ${input.email} exists`, { email: input.email });
       await new AuditRepository(tx).record(by, {
-        action: 'user.create', entityType: 'user', entityId: String(user.id), detail: { after: publicUser(user) },
+        action: 'user.create',
+        entityType: 'user',
+        entityId: String(user.id),
+        detail: { after: publicUser(user) },
       });
       return user;
     });
@@ -61,13 +70,18 @@ export class UserService {
     return this.create({ ...input, role: 'admin' }, by);
   }
 
-  async update(id: number, patch: { name?: string; role?: PersonRole; password?: string; disabled?: boolean }, by: AuditActor): Promise<UserRow> {
+  async update(
+    id: number,
+    patch: { name?: string; role?: PersonRole; password?: string; disabled?: boolean },
+    by: AuditActor,
+  ): Promise<UserRow> {
     const passwordHash = patch.password === undefined ? undefined : await hashSecret(patch.password);
     return withTransaction(this.pool, async (tx) => {
       const users = new UserRepository(tx);
       const before = await users.get(id);
       if (!before) throw notFound('user', String(id));
-      const losesAdmin = before.role === 'admin' && !before.disabledAt && ((patch.role && patch.role !== 'admin') || patch.disabled);
+      const losesAdmin =
+        before.role === 'admin' && !before.disabledAt && ((patch.role && patch.role !== 'admin') || patch.disabled);
       if (losesAdmin && (await users.otherActiveAdmins(id)) === 0) {
         throw new DomainError('CONFLICT', 'the last admin cannot be demoted or disabled', { reason: 'last_admin' });
       }
@@ -80,8 +94,14 @@ export class UserService {
       // A new password or a disabled account ends every session at once.
       if (passwordHash !== undefined || patch.disabled) await users.deleteSessionsOf(id);
       await new AuditRepository(tx).record(by, {
-        action: 'user.update', entityType: 'user', entityId: String(id),
-        detail: { before: publicUser(before), after: publicUser(after), ...(passwordHash ? { passwordChanged: true } : {}) },
+        action: 'user.update',
+        entityType: 'user',
+        entityId: String(id),
+        detail: {
+          before: publicUser(before),
+          after: publicUser(after),
+          ...(passwordHash ? { passwordChanged: true } : {}),
+        },
       });
       return after;
     });
@@ -98,15 +118,23 @@ export class UserService {
     by: AuditActor,
   ): Promise<ApiTokenRow & { token: string }> {
     if (!mayGrant(caller.userRole, input.role)) {
-      throw new DomainError('FORBIDDEN', `a ${caller.userRole} may not create a token with role ${input.role}`, { role: input.role });
+      throw new DomainError('FORBIDDEN', `a ${caller.userRole} may not create a token with role ${input.role}`, {
+        role: input.role,
+      });
     }
     const token = newOpaqueToken('st');
     return withTransaction(this.pool, async (tx) => {
       const row = await new UserRepository(tx).insertToken({
-        tokenHash: tokenHash(token), userId: caller.userId, name: input.name, role: input.role, expiresAt: input.expiresAt ?? null,
+        tokenHash: tokenHash(token),
+        userId: caller.userId,
+        name: input.name,
+        role: input.role,
+        expiresAt: input.expiresAt ?? null,
       });
       await new AuditRepository(tx).record(by, {
-        action: 'token.create', entityType: 'api_token', entityId: String(row.id),
+        action: 'token.create',
+        entityType: 'api_token',
+        entityId: String(row.id),
         detail: { name: row.name, role: row.role, owner: row.userEmail, expiresAt: row.expiresAt },
       });
       return { ...row, token };
@@ -118,10 +146,14 @@ export class UserService {
     await withTransaction(this.pool, async (tx) => {
       const users = new UserRepository(tx);
       const token = await users.token(id);
-      if (!token || (caller.userRole !== 'admin' && token.userId !== caller.userId)) throw notFound('token', String(id));
+      if (!token || (caller.userRole !== 'admin' && token.userId !== caller.userId))
+        throw notFound('token', String(id));
       await users.revokeToken(id);
       await new AuditRepository(tx).record(by, {
-        action: 'token.revoke', entityType: 'api_token', entityId: String(id), detail: { name: token.name, owner: token.userEmail },
+        action: 'token.revoke',
+        entityType: 'api_token',
+        entityId: String(id),
+        detail: { name: token.name, owner: token.userEmail },
       });
     });
   }

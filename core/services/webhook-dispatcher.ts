@@ -52,7 +52,11 @@ export class WebhookDispatcher {
   private async attempt(d: DueDelivery): Promise<void> {
     const attempts = d.attempts + 1;
     const outcome = await postSigned({
-      url: d.url, secret: d.secret, body: JSON.stringify(d.payload), idempotencyKey: d.idempotencyKey, attempt: attempts,
+      url: d.url,
+      secret: d.secret,
+      body: JSON.stringify(d.payload),
+      idempotencyKey: d.idempotencyKey,
+      attempt: attempts,
       userAgent: 'sampletrack-webhooks/1',
       ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
@@ -64,6 +68,9 @@ export class WebhookDispatcher {
     const dead = attempts >= this.o.maxAttempts;
     const next = new Date(Date.now() + retryDelayMs(attempts, this.o.retryBaseMs));
     await this.repo.failed(d.id, outcome.error, outcome.status, next, dead);
-    this.o.log.warn({ delivery: d.id, alert: d.alertId, url: d.url, attempts, dead, err: outcome.error }, 'webhook delivery failed');
+    this.o.log.warn(
+      { delivery: d.id, alert: d.alertId, url: d.url, attempts, dead, err: outcome.error },
+      'webhook delivery failed',
+    );
   }
 }

@@ -19,7 +19,10 @@ export class ChangeListener extends EventEmitter<ChangeListenerEvents> {
   private retry: NodeJS.Timeout | undefined;
   private attempt = 0;
 
-  constructor(private readonly url: string, private readonly channels: readonly string[]) {
+  constructor(
+    private readonly url: string,
+    private readonly channels: readonly string[],
+  ) {
     super();
   }
 

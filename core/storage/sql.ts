@@ -4,5 +4,8 @@
  * A query without parameters may hold several statements.
  */
 export interface Sql {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount?: number | null }>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[]; rowCount?: number | null }>;
 }

@@ -11,7 +11,9 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: Sql) => Promise<T>
   // listener that would crash the process. The failing query rejects anyway, so note it and
   // throw the connection away instead of returning it to the pool.
   let broken: Error | undefined;
-  const onError = (err: Error) => { broken = err; };
+  const onError = (err: Error) => {
+    broken = err;
+  };
   client.on('error', onError);
   try {
     await client.query('begin');

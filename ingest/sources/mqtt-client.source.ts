@@ -32,7 +32,10 @@ type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void;
  * before the write loses the reading) or, if its callback were delayed, process one
  * message at a time. So acks are taken out of mqtt.js' send path and queued here.
  */
-export async function startMqttClientSource(ingest: IngestService, o: MqttSourceOptions): Promise<{ client: MqttClient; stop(): Promise<void> }> {
+export async function startMqttClientSource(
+  ingest: IngestService,
+  o: MqttSourceOptions,
+): Promise<{ client: MqttClient; stop(): Promise<void> }> {
   const client = mqtt.connect(o.url, {
     clientId: o.clientId,
     clean: false,
@@ -82,7 +85,9 @@ export async function startMqttClientSource(ingest: IngestService, o: MqttSource
     }
     const messageId = packet.messageId;
     const h: HeldAck = {
-      messageId, generation, stored: false,
+      messageId,
+      generation,
+      stored: false,
       send: () => sendPacket({ cmd: 'puback', messageId } as Packet, undefined),
     };
     held.push(h);

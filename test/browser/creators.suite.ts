@@ -20,14 +20,27 @@ export function creatorsSuite(): void {
       const creator = await p.creator(posted, { displayName: 'Pat Poster' });
       await p.creator(fresh);
       const benchedId = (await p.creator(benched)).id;
-      await p.call('PATCH', `/api/creators/${encodeURIComponent(benched)}`, { standing: 'restricted', standingReason: 'two missed posts' }, 200);
+      await p.call(
+        'PATCH',
+        `/api/creators/${encodeURIComponent(benched)}`,
+        { standing: 'restricted', standingReason: 'two missed posts' },
+        200,
+      );
 
       const { sample } = await p.request({ creator: posted, sku });
       await p.event(sample.id, label(`1ZCR${tag}`));
       await p.event(sample.id, dispatch);
       const receivedAt = Date.now() - 3 * 86_400_000;
       await p.event(sample.id, { type: 'deliver', actor: user, data: { receivedAt, evidence: 'courier' } });
-      await p.event(sample.id, { type: 'post', actor: user, data: { postUrl: 'https://www.tiktok.com/@x/video/1', publishedAt: Date.now() - 86_400_000, usableForAds: true } });
+      await p.event(sample.id, {
+        type: 'post',
+        actor: user,
+        data: {
+          postUrl: 'https://www.tiktok.com/@x/video/1',
+          publishedAt: Date.now() - 86_400_000,
+          usableForAds: true,
+        },
+      });
 
       const { page, errors } = await openPath('/creators', { ready: `tr[data-creator-row="${posted}"]` });
       const row = (h: string) => page.locator(`tr[data-creator-row="${h}"]`);

@@ -18,7 +18,11 @@ export interface Harness {
   platform: TestPlatform;
   browser: Browser;
   /** The 2,000-tracker fleet, once the parcels suite has made it: publish() moves every given tracker once. */
-  fleet?: { ids: string[]; publish(ids: readonly string[]): Promise<void>; /** The seq the last publish sent. */ seq(): number };
+  fleet?: {
+    ids: string[];
+    publish(ids: readonly string[]): Promise<void>;
+    /** The seq the last publish sent. */ seq(): number;
+  };
 }
 
 export const harness = {} as Harness;
@@ -37,7 +41,10 @@ export const screenshot = async (page: Page, name: string) => {
 };
 
 /** Opens `path` in a fresh browser context (fresh localStorage) and waits for the live feed. */
-export async function openPath(path: string, options: { ready?: string; setup?: (page: Page) => Promise<unknown> } = {}): Promise<OpenPage> {
+export async function openPath(
+  path: string,
+  options: { ready?: string; setup?: (page: Page) => Promise<unknown> } = {},
+): Promise<OpenPage> {
   const page = await harness.browser.newPage({ viewport: { width: 1600, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -85,14 +92,20 @@ export async function waitInPage(page: Page, condition: string, timeout = 10_000
 }
 
 /** A provisioned tracker packed into a new sample for `creator` and `sku`. */
-export async function provisionInSample(creator: string, sku: string): Promise<{ id: string; secret: string; sampleId: string }> {
+export async function provisionInSample(
+  creator: string,
+  sku: string,
+): Promise<{ id: string; secret: string; sampleId: string }> {
   const { platform } = harness;
   const id = `trk-web-${randomBytes(3).toString('hex')}`;
   const device = await platform.api<{ id: string; secret: string }>('/api/devices', { method: 'POST', json: { id } });
   expect(device.status).toBe(201);
   const sample = await platform.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator, sku } });
   expect(sample.status).toBe(201);
-  const attached = await platform.api(`/api/samples/${sample.body.id}/tracker`, { method: 'PUT', json: { deviceId: id } });
+  const attached = await platform.api(`/api/samples/${sample.body.id}/tracker`, {
+    method: 'PUT',
+    json: { deviceId: id },
+  });
   expect(attached.status).toBe(200);
   return { id, secret: device.body.secret, sampleId: sample.body.id };
 }
@@ -103,7 +116,11 @@ export async function trackerSender(id: string, secret: string) {
   return {
     client,
     send: (readings: object[]) =>
-      client.publishAsync(`trackers/${id}/telemetry`, JSON.stringify(readings.length === 1 ? readings[0] : { readings }), { qos: 1 }),
+      client.publishAsync(
+        `trackers/${id}/telemetry`,
+        JSON.stringify(readings.length === 1 ? readings[0] : { readings }),
+        { qos: 1 },
+      ),
   };
 }
 
@@ -130,19 +147,35 @@ export async function ensureFleet(size = 2000): Promise<NonNullable<typeof harne
   const ids = Array.from({ length: size }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
   const devices = new DeviceRepository(harness.platform.pool);
   const sharedHash = await hashSecret(randomBytes(16).toString('hex'));
-  for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map((id) => devices.insert(id, sharedHash, null)));
+  for (let i = 0; i < ids.length; i += 50)
+    await Promise.all(ids.slice(i, i + 50).map((id) => devices.insert(id, sharedHash, null)));
   let seq = 0;
   const publish = async (batch: readonly string[]) => {
     seq += 1;
     const ts = new Date().toISOString();
     await Promise.all(
-      batch.map((id, i) => new Promise<void>((resolve, reject) => {
-        const reading = { seq, ts, lat: 34 + i / 1000, lon: -118 - i / 1000, tempC: 4 + (seq % 10) / 2, humidityPct: 40, batteryPct: 90 };
-        harness.platform.ingest.handle(
-          { topic: `trackers/${id}/telemetry`, payload: Buffer.from(JSON.stringify(reading)), receivedAt: Date.now() },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      })),
+      batch.map(
+        (id, i) =>
+          new Promise<void>((resolve, reject) => {
+            const reading = {
+              seq,
+              ts,
+              lat: 34 + i / 1000,
+              lon: -118 - i / 1000,
+              tempC: 4 + (seq % 10) / 2,
+              humidityPct: 40,
+              batteryPct: 90,
+            };
+            harness.platform.ingest.handle(
+              {
+                topic: `trackers/${id}/telemetry`,
+                payload: Buffer.from(JSON.stringify(reading)),
+                receivedAt: Date.now(),
+              },
+              (err) => (err ? reject(err) : resolve()),
+            );
+          }),
+      ),
     );
   };
   await publish(ids);

@@ -24,9 +24,25 @@ export function kpisSuite(): void {
         sent.push(sample.id);
       }
       // One delivered, posted and converted: $120 GMV.
-      await p.event(sent[0]!, { type: 'deliver', actor: user, data: { receivedAt: Date.now() - 2 * 3600_000, evidence: 'courier' } });
-      await p.event(sent[0]!, { type: 'post', actor: user, data: { postUrl: 'https://www.tiktok.com/@k1/video/9', publishedAt: Date.now() - 3600_000, usableForAds: false } });
-      await p.event(sent[0]!, { type: 'record_outcome', actor: user, data: { orders: 3, gmvCents: 12_000, classification: 'converted' } });
+      await p.event(sent[0]!, {
+        type: 'deliver',
+        actor: user,
+        data: { receivedAt: Date.now() - 2 * 3600_000, evidence: 'courier' },
+      });
+      await p.event(sent[0]!, {
+        type: 'post',
+        actor: user,
+        data: {
+          postUrl: 'https://www.tiktok.com/@k1/video/9',
+          publishedAt: Date.now() - 3600_000,
+          usableForAds: false,
+        },
+      });
+      await p.event(sent[0]!, {
+        type: 'record_outcome',
+        actor: user,
+        data: { orders: 3, gmvCents: 12_000, classification: 'converted' },
+      });
 
       const { page, errors, navigations } = await openPath('/kpis', { ready: '[data-kpi="samplesSent"]' });
       expect(Number(await page.locator('[data-kpi="samplesSent"] .value').textContent())).toBeGreaterThanOrEqual(2);

@@ -14,7 +14,11 @@ export const MAP = (nth = 0) => `document.querySelectorAll('[data-map] .maplibre
 
 /** Waits until the nth map has loaded its style and has nothing left to fetch or draw. */
 export async function mapIdle(page: Page, nth = 0, timeout = 45_000): Promise<void> {
-  await page.waitForFunction(`(() => { const m = ${MAP(nth)}; return !!m && m.loaded() && m.areTilesLoaded() && !m.isMoving(); })()`, undefined, { timeout });
+  await page.waitForFunction(
+    `(() => { const m = ${MAP(nth)}; return !!m && m.loaded() && m.areTilesLoaded() && !m.isMoving(); })()`,
+    undefined,
+    { timeout },
+  );
   // loaded() is true between frames too: one more frame so the last change is on screen.
   await page.evaluate(`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))`);
 }
@@ -36,7 +40,11 @@ export async function blockOutside(page: Page, hosts: string[]): Promise<string[
 
 export type RGB = readonly [number, number, number];
 
-export const hex = (h: string): RGB => [Number.parseInt(h.slice(1, 3), 16), Number.parseInt(h.slice(3, 5), 16), Number.parseInt(h.slice(5, 7), 16)];
+export const hex = (h: string): RGB => [
+  Number.parseInt(h.slice(1, 3), 16),
+  Number.parseInt(h.slice(3, 5), 16),
+  Number.parseInt(h.slice(5, 7), 16),
+];
 
 /** Share of the picture's pixels within `tolerance` (per channel) of each colour. */
 export function colourShares(png: Buffer, colours: Record<string, RGB>, tolerance = 6): Record<string, number> {
@@ -46,7 +54,11 @@ export function colourShares(png: Buffer, colours: Record<string, RGB>, toleranc
   const total = img.width * img.height;
   for (let i = 0; i < total * 4; i += 4) {
     for (const [name, [r, g, b]] of entries) {
-      if (Math.abs(img.data[i]! - r) <= tolerance && Math.abs(img.data[i + 1]! - g) <= tolerance && Math.abs(img.data[i + 2]! - b) <= tolerance) {
+      if (
+        Math.abs(img.data[i]! - r) <= tolerance &&
+        Math.abs(img.data[i + 1]! - g) <= tolerance &&
+        Math.abs(img.data[i + 2]! - b) <= tolerance
+      ) {
         counts[name]! += 1;
         break;
       }
@@ -59,7 +71,9 @@ export function colourShares(png: Buffer, colours: Record<string, RGB>, toleranc
  * A street-tile server on 127.0.0.1: every tile is a 256 px PNG of one colour, with a grid
  * line; /style.json is a MapLibre style document of a plain background in that colour.
  */
-export async function startTileServer(colour: RGB): Promise<{ template: string; styleUrl: string; host: string; requests: string[]; close(): Promise<void> }> {
+export async function startTileServer(
+  colour: RGB,
+): Promise<{ template: string; styleUrl: string; host: string; requests: string[]; close(): Promise<void> }> {
   const tile = new PNG({ width: 256, height: 256 });
   for (let y = 0; y < 256; y++) {
     for (let x = 0; x < 256; x++) {
@@ -76,8 +90,14 @@ export async function startTileServer(colour: RGB): Promise<{ template: string; 
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? '');
     if (req.url === '/style.json') {
-      const style = { version: 8, sources: {}, layers: [{ id: 'bg', type: 'background', paint: { 'background-color': `rgb(${colour.join(',')})` } }] };
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end(JSON.stringify(style));
+      const style = {
+        version: 8,
+        sources: {},
+        layers: [{ id: 'bg', type: 'background', paint: { 'background-color': `rgb(${colour.join(',')})` } }],
+      };
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' })
+        .end(JSON.stringify(style));
       return;
     }
     if (!/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(req.url ?? '')) {
@@ -85,7 +105,9 @@ export async function startTileServer(colour: RGB): Promise<{ template: string; 
       return;
     }
     // A tile server on another origin: MapLibre loads tiles with fetch, so CORS applies.
-    res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*', 'cache-control': 'no-store' }).end(body);
+    res
+      .writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+      .end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -97,4 +119,3 @@ export async function startTileServer(colour: RGB): Promise<{ template: string; 
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-

@@ -1,6 +1,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ensureFleet, harness, inPage, openPath, percentile, provisionInSample, round, screenshot, waitInPage } from './harness.ts';
+import {
+  ensureFleet,
+  harness,
+  inPage,
+  openPath,
+  percentile,
+  provisionInSample,
+  round,
+  screenshot,
+  waitInPage,
+} from './harness.ts';
 
 /**
  * The parcels page: trackers publish through the broker, and the page must show it live,
@@ -14,7 +24,8 @@ async function openDashboard() {
   return opened;
 }
 
-const cell = (page: Page, deviceId: string, col: string) => page.locator(`tr[data-device-id="${deviceId}"] [data-col="${col}"]`);
+const cell = (page: Page, deviceId: string, col: string) =>
+  page.locator(`tr[data-device-id="${deviceId}"] [data-col="${col}"]`);
 const row = (page: Page, deviceId: string) => page.locator(`tr[data-device-id="${deviceId}"]`);
 const count = (page: Page, name: string) => page.locator(`[data-count="${name}"] .value`);
 
@@ -35,7 +46,11 @@ export function parcelsSuite(): void {
       await inPage(page, 'window.__sameDocument = true');
 
       const client = await harness.platform.connectTracker(id, secret);
-      await client.publishAsync(`trackers/${id}/status`, JSON.stringify({ state: 'online', fw: '1.4.2', batteryPct: 88 }), { qos: 1, retain: true });
+      await client.publishAsync(
+        `trackers/${id}/status`,
+        JSON.stringify({ state: 'online', fw: '1.4.2', batteryPct: 88 }),
+        { qos: 1, retain: true },
+      );
       await client.publishAsync(
         `trackers/${id}/telemetry`,
         JSON.stringify({ seq: 1, ts: new Date().toISOString(), lat: 34.05, lon: -118.24, tempC: 4.6, humidityPct: 41 }),
@@ -102,7 +117,10 @@ export function parcelsSuite(): void {
       await expect.poll(() => count(page, 'total').textContent()).toBe(String(total));
       const loadMs = Date.now() - loadStart;
       const renderedRows = await page.locator('tbody tr[data-device-id]').count();
-      const snapshotMs = await inPage<number>(page, `Math.max(...performance.getEntriesByName('parcels:snapshot').map((e) => e.duration))`);
+      const snapshotMs = await inPage<number>(
+        page,
+        `Math.max(...performance.getEntriesByName('parcels:snapshot').map((e) => e.duration))`,
+      );
 
       const recordFrames = `(() => {
         const rec = { gaps: [], longFrames: [], running: true };
@@ -123,7 +141,11 @@ export function parcelsSuite(): void {
         const applies = performance.getEntriesByName('parcels:apply').map((e) => ({ ms: e.duration, parcels: e.detail.parcels }));
         return { gaps: rec.gaps.slice(1), longFrames: rec.longFrames, applies };
       })()`;
-      interface FrameStats { gaps: number[]; longFrames: number[]; applies: { ms: number; parcels: number }[] }
+      interface FrameStats {
+        gaps: number[];
+        longFrames: number[];
+        applies: { ms: number; parcels: number }[];
+      }
       const appliedParcels = `performance.getEntriesByName('parcels:apply').reduce((n, e) => n + e.detail.parcels, 0)`;
 
       // 1. Bursts: every parcel changes at once. The first runs on a cold page (nothing
@@ -155,7 +177,12 @@ export function parcelsSuite(): void {
 
       const summary = (s: FrameStats) => ({
         updateMsMax: round(Math.max(...s.applies.map((a) => a.ms))),
-        updateMsP50: round(percentile(s.applies.map((a) => a.ms), 50)),
+        updateMsP50: round(
+          percentile(
+            s.applies.map((a) => a.ms),
+            50,
+          ),
+        ),
         updatesApplied: s.applies.length,
         parcelsPerUpdateMax: Math.max(...s.applies.map((a) => a.parcels)),
         frameMsP50: round(percentile(s.gaps, 50)),
@@ -166,7 +193,9 @@ export function parcelsSuite(): void {
       });
       console.log(
         `[dashboard] ${total} parcels: page ready in ${loadMs} ms, ${renderedRows} rows in the DOM, snapshot merge ${round(snapshotMs)} ms\n` +
-          bursts.map((b, i) => `[dashboard] burst ${i + 1} of ${FLEET} changes: ${JSON.stringify(summary(b))}\n`).join('') +
+          bursts
+            .map((b, i) => `[dashboard] burst ${i + 1} of ${FLEET} changes: ${JSON.stringify(summary(b))}\n`)
+            .join('') +
           `[dashboard] stream of 100 changes / 100 ms: ${JSON.stringify(summary(stream))}`,
       );
 

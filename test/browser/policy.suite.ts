@@ -4,8 +4,12 @@ import { harness, openPath, screenshot } from './harness.ts';
 /** Settings → Policy: an admin sees the values with units, edits, sees a refused value named, saves. */
 export function policySuite(): void {
   describe('dashboard: policy', () => {
-    it('shows the policy with units and saves an admin\'s change as a new version', { timeout: 60_000 }, async () => {
-      const before = (await harness.platform.api<{ version: number; approval: { autoApproveUnitCostUnderCents: number } }>('/api/policy')).body;
+    it("shows the policy with units and saves an admin's change as a new version", { timeout: 60_000 }, async () => {
+      const before = (
+        await harness.platform.api<{ version: number; approval: { autoApproveUnitCostUnderCents: number } }>(
+          '/api/policy',
+        )
+      ).body;
       const { page, errors } = await openPath('/settings/policy', { ready: '[data-policy-version]' });
       // An admin reaches it from the nav.
       expect(await page.locator('nav a[href="/settings/policy"]').getAttribute('aria-current')).toBe('page');
@@ -24,13 +28,17 @@ export function policySuite(): void {
       await page.getByLabel('Posting window').fill('14');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.locator(`[data-policy-version="${before.version + 1}"]`).waitFor();
-      const after = (await harness.platform.api<{ approval: { autoApproveUnitCostUnderCents: number } }>('/api/policy')).body;
+      const after = (await harness.platform.api<{ approval: { autoApproveUnitCostUnderCents: number } }>('/api/policy'))
+        .body;
       expect(after.approval.autoApproveUnitCostUnderCents).toBe(3000);
       // The refused save is logged by the browser as a failed request; nothing else may be.
       expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
 
       // Later suites share this platform: put the threshold back.
-      await harness.platform.api('/api/policy', { method: 'PATCH', json: { approval: { autoApproveUnitCostUnderCents: before.approval.autoApproveUnitCostUnderCents } } });
+      await harness.platform.api('/api/policy', {
+        method: 'PATCH',
+        json: { approval: { autoApproveUnitCostUnderCents: before.approval.autoApproveUnitCostUnderCents } },
+      });
     });
   });
 }

@@ -8,85 +8,94 @@ import { harness, openPath, screenshot, suffix } from './harness.ts';
  * id, tracking id or creator, sorting, counts per status, and the CSV export.
  */
 
-const ids = (page: Page) => page.locator('tr[data-sample-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-sample-row')));
+const ids = (page: Page) =>
+  page.locator('tr[data-sample-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-sample-row')));
 const countOf = (page: Page, status: string) => page.locator(`[data-status-count="${status}"] .value`).textContent();
 
 export function samplesListSuite(): void {
   describe('dashboard: samples list', () => {
-    it('filters by campaign and status, searches by tracking id, sorts, and exports CSV', { timeout: 60_000 }, async () => {
-      const p = programApi(harness.platform);
-      const tag = suffix();
-      const campaign = `list-${tag}`;
-      const [ann, bo] = [`@ann.${tag}`, `@bo.${tag}`];
-      await p.creator(ann);
-      await p.creator(bo);
-      await p.product(`CHEAP-${tag}`, { unitCostCents: 800 });
-      await p.product(`DEAR-${tag}`, { unitCostCents: 12_000 });
-      const a1 = (await p.request({ creator: ann, sku: `CHEAP-${tag}`, campaign })).sample; // auto-approved
-      const a2 = (await p.request({ creator: ann, sku: `DEAR-${tag}`, campaign })).sample; // waits for a person
-      const b1 = (await p.request({ creator: bo, sku: `CHEAP-${tag}`, campaign })).sample;
-      const trackingId = `1ZLIST${tag.toUpperCase()}`;
-      await p.event(b1.id, label(trackingId));
+    it(
+      'filters by campaign and status, searches by tracking id, sorts, and exports CSV',
+      { timeout: 60_000 },
+      async () => {
+        const p = programApi(harness.platform);
+        const tag = suffix();
+        const campaign = `list-${tag}`;
+        const [ann, bo] = [`@ann.${tag}`, `@bo.${tag}`];
+        await p.creator(ann);
+        await p.creator(bo);
+        await p.product(`CHEAP-${tag}`, { unitCostCents: 800 });
+        await p.product(`DEAR-${tag}`, { unitCostCents: 12_000 });
+        const a1 = (await p.request({ creator: ann, sku: `CHEAP-${tag}`, campaign })).sample; // auto-approved
+        const a2 = (await p.request({ creator: ann, sku: `DEAR-${tag}`, campaign })).sample; // waits for a person
+        const b1 = (await p.request({ creator: bo, sku: `CHEAP-${tag}`, campaign })).sample;
+        const trackingId = `1ZLIST${tag.toUpperCase()}`;
+        await p.event(b1.id, label(trackingId));
 
-      const { page, errors } = await openPath(`/samples?campaign=${campaign}`);
-      await expect.poll(() => ids(page)).toHaveLength(3);
-      // Newest first by default.
-      expect(await ids(page)).toEqual([b1.id, a2.id, a1.id]);
-      // Print labels: exactly the listed samples, in list order; the sheet opens in this session.
-      const labels = await page.locator('a[data-print-labels]').getAttribute('href');
-      expect(labels).toBe(`/api/samples/labels?ids=${[b1.id, a2.id, a1.id].join(',')}`);
-      expect(await page.evaluate(async (href) => (await fetch(href)).status, labels!)).toBe(200);
-      expect(await countOf(page, 'all')).toBe('3');
-      expect(await countOf(page, 'approved')).toBe('1');
-      expect(await countOf(page, 'requested')).toBe('1');
-      expect(await countOf(page, 'label_created')).toBe('1');
+        const { page, errors } = await openPath(`/samples?campaign=${campaign}`);
+        await expect.poll(() => ids(page)).toHaveLength(3);
+        // Newest first by default.
+        expect(await ids(page)).toEqual([b1.id, a2.id, a1.id]);
+        // Print labels: exactly the listed samples, in list order; the sheet opens in this session.
+        const labels = await page.locator('a[data-print-labels]').getAttribute('href');
+        expect(labels).toBe(`/api/samples/labels?ids=${[b1.id, a2.id, a1.id].join(',')}`);
+        expect(await page.evaluate(async (href) => (await fetch(href)).status, labels!)).toBe(200);
+        expect(await countOf(page, 'all')).toBe('3');
+        expect(await countOf(page, 'approved')).toBe('1');
+        expect(await countOf(page, 'requested')).toBe('1');
+        expect(await countOf(page, 'label_created')).toBe('1');
 
-      // A status count filters the list.
-      await page.locator('[data-status-count="requested"]').click();
-      expect(await ids(page)).toEqual([a2.id]);
-      await page.locator('[data-status-count="requested"]').click();
-      expect(await ids(page)).toHaveLength(3);
+        // A status count filters the list.
+        await page.locator('[data-status-count="requested"]').click();
+        expect(await ids(page)).toEqual([a2.id]);
+        await page.locator('[data-status-count="requested"]').click();
+        expect(await ids(page)).toHaveLength(3);
 
-      // Creator filter, then sort by SKU ascending.
-      await page.locator('select[name="creator"]').selectOption(ann);
-      expect(await ids(page)).toEqual([a2.id, a1.id]);
-      await page.locator('[data-sort="sku"]').click();
-      expect(await ids(page)).toEqual([a1.id, a2.id]); // CHEAP before DEAR
-      await page.locator('[data-sort="sku"]').click();
-      expect(await ids(page)).toEqual([a2.id, a1.id]);
-      await page.locator('select[name="creator"]').selectOption('');
+        // Creator filter, then sort by SKU ascending.
+        await page.locator('select[name="creator"]').selectOption(ann);
+        expect(await ids(page)).toEqual([a2.id, a1.id]);
+        await page.locator('[data-sort="sku"]').click();
+        expect(await ids(page)).toEqual([a1.id, a2.id]); // CHEAP before DEAR
+        await page.locator('[data-sort="sku"]').click();
+        expect(await ids(page)).toEqual([a2.id, a1.id]);
+        await page.locator('select[name="creator"]').selectOption('');
 
-      // Search by tracking id, by sample id, by creator.
-      await page.getByLabel('Search samples').fill(trackingId.toLowerCase());
-      expect(await ids(page)).toEqual([b1.id]);
-      expect(await page.locator(`tr[data-sample-row="${b1.id}"] [data-col="tracking"]`).textContent()).toContain(trackingId);
-      await page.getByLabel('Search samples').fill(a2.id);
-      expect(await ids(page)).toEqual([a2.id]);
-      await page.getByLabel('Search samples').fill(bo);
-      expect(await ids(page)).toEqual([b1.id]);
-      // The filters live in the URL: a reload keeps them.
-      expect(new URL(page.url()).searchParams.get('q')).toBe(bo);
-      await page.reload();
-      await expect.poll(() => ids(page)).toEqual([b1.id]);
-      await page.getByLabel('Search samples').fill('');
+        // Search by tracking id, by sample id, by creator.
+        await page.getByLabel('Search samples').fill(trackingId.toLowerCase());
+        expect(await ids(page)).toEqual([b1.id]);
+        expect(await page.locator(`tr[data-sample-row="${b1.id}"] [data-col="tracking"]`).textContent()).toContain(
+          trackingId,
+        );
+        await page.getByLabel('Search samples').fill(a2.id);
+        expect(await ids(page)).toEqual([a2.id]);
+        await page.getByLabel('Search samples').fill(bo);
+        expect(await ids(page)).toEqual([b1.id]);
+        // The filters live in the URL: a reload keeps them.
+        expect(new URL(page.url()).searchParams.get('q')).toBe(bo);
+        await page.reload();
+        await expect.poll(() => ids(page)).toEqual([b1.id]);
+        await page.getByLabel('Search samples').fill('');
 
-      // Nothing here has an open exception.
-      await page.locator('select[name="exception"]').selectOption('open');
-      expect(await ids(page)).toEqual([]);
-      await page.locator('select[name="exception"]').selectOption('none');
-      expect(await ids(page)).toHaveLength(3);
-      await screenshot(page, 'samples-list');
+        // Nothing here has an open exception.
+        await page.locator('select[name="exception"]').selectOption('open');
+        expect(await ids(page)).toEqual([]);
+        await page.locator('select[name="exception"]').selectOption('none');
+        expect(await ids(page)).toHaveLength(3);
+        await screenshot(page, 'samples-list');
 
-      expect(await page.locator('a[data-export]').getAttribute('href')).toBe('/api/samples.csv');
-      // The row links to its sample page.
-      await page.locator(`tr[data-sample-row="${a2.id}"] a`).first().click();
-      await page.locator(`article[data-sample-id="${a2.id}"]`).waitFor();
+        expect(await page.locator('a[data-export]').getAttribute('href')).toBe('/api/samples.csv');
+        // The row links to its sample page.
+        await page.locator(`tr[data-sample-row="${a2.id}"] a`).first().click();
+        await page.locator(`article[data-sample-id="${a2.id}"]`).waitFor();
 
-      const csv = await fetch(`${harness.platform.httpUrl}/api/samples.csv`, { headers: await harness.platform.authHeaders() });
-      expect(csv.status).toBe(200);
-      expect(await csv.text()).toContain(b1.id);
-      expect(errors).toEqual([]);
-      await page.close();
-    });
+        const csv = await fetch(`${harness.platform.httpUrl}/api/samples.csv`, {
+          headers: await harness.platform.authHeaders(),
+        });
+        expect(csv.status).toBe(200);
+        expect(await csv.text()).toContain(b1.id);
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+    );
   });
 }

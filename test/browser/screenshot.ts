@@ -7,7 +7,8 @@ import { launchChromium } from './chromium.ts';
 const SCREENSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../screenshots');
 
 function screenshotPath(name: string): string {
-  if (!/^[\w.-]+$/.test(name)) throw new Error(`Screenshot name must be a plain file name, got ${JSON.stringify(name)}`);
+  if (!/^[\w.-]+$/.test(name))
+    throw new Error(`Screenshot name must be a plain file name, got ${JSON.stringify(name)}`);
   return resolve(SCREENSHOT_DIR, `${name}.png`);
 }
 

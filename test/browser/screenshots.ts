@@ -31,8 +31,21 @@ let adminToken: Promise<string> | undefined;
 async function tokenOf(platform: Platform): Promise<string> {
   adminToken ??= (async () => {
     const admin = (await platform.services.users.list())[0]!;
-    const owner: Principal = { userId: admin.id, email: admin.email, name: admin.name, userRole: 'admin', role: 'admin', via: 'session' };
-    return (await platform.services.users.createToken(owner, { name: 'screenshots', role: 'admin' }, systemActor('screenshots'))).token;
+    const owner: Principal = {
+      userId: admin.id,
+      email: admin.email,
+      name: admin.name,
+      userRole: 'admin',
+      role: 'admin',
+      via: 'session',
+    };
+    return (
+      await platform.services.users.createToken(
+        owner,
+        { name: 'screenshots', role: 'admin' },
+        systemActor('screenshots'),
+      )
+    ).token;
   })();
   return adminToken;
 }
@@ -64,10 +77,19 @@ async function seed(platform: Platform): Promise<Seeded> {
   const handles = ['@ava.cooks', '@glowwithmia', '@techtariq', '@snackqueen.jo', '@fitwithleo', '@matcha.mornings'];
   const creators: Record<string, string> = {};
   for (const h of handles) {
-    const existing = await api<{ creators: { id: string; handle: string }[] }>(platform, 'GET', `/api/creators?q=${encodeURIComponent(h)}`);
-    creators[h] = existing.creators.find((c) => c.handle === h)?.id ?? (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
+    const existing = await api<{ creators: { id: string; handle: string }[] }>(
+      platform,
+      'GET',
+      `/api/creators?q=${encodeURIComponent(h)}`,
+    );
+    creators[h] =
+      existing.creators.find((c) => c.handle === h)?.id ??
+      (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
   }
-  await api(platform, 'PATCH', `/api/creators/${creators['@fitwithleo']}`, { standing: 'watch', standingReason: 'missed the spring post' });
+  await api(platform, 'PATCH', `/api/creators/${creators['@fitwithleo']}`, {
+    standing: 'watch',
+    standingReason: 'missed the spring post',
+  });
   const products = [
     { sku: 'CHOC-TRUFFLE-12', unitCostCents: 1800, conditionProfile: 'chocolate' },
     { sku: 'SERUM-GLOW-30', unitCostCents: 2400, conditionProfile: null },
@@ -77,16 +99,28 @@ async function seed(platform: Platform): Promise<Seeded> {
     await api(platform, 'POST', '/api/products', { ...p, name: p.sku, inventoryOnHand: 200 }).catch(() => {});
   }
   const request = async (creator: string, sku: string, campaign: string) =>
-    (await api<{ sample: { id: string; status: string } }>(platform, 'POST', '/api/sample-requests', {
-      creator, sku, campaign, source: 'tiktok_affiliate', requestedBy: 'mia',
-    })).sample;
+    (
+      await api<{ sample: { id: string; status: string } }>(platform, 'POST', '/api/sample-requests', {
+        creator,
+        sku,
+        campaign,
+        source: 'tiktok_affiliate',
+        requestedBy: 'mia',
+      })
+    ).sample;
   const event = (id: string, type: string, data: Record<string, unknown> = {}, reason?: string) =>
     api(platform, 'POST', `/api/samples/${id}/events`, { type, actor: user, data, ...(reason ? { reason } : {}) });
 
   let n = 0;
   const ship = async (id: string) => {
     n += 1;
-    await event(id, 'create_label', { carrier: n % 2 ? 'ups' : 'usps', serviceLevel: 'ground', trackingId: `1ZDEMO${1000 + n}`, shippingCostCents: 550, packaging: n % 3 ? 'mailer' : 'box' });
+    await event(id, 'create_label', {
+      carrier: n % 2 ? 'ups' : 'usps',
+      serviceLevel: 'ground',
+      trackingId: `1ZDEMO${1000 + n}`,
+      shippingCostCents: 550,
+      packaging: n % 3 ? 'mailer' : 'box',
+    });
     await event(id, 'dispatch', { packedItems: [{ skuId: 'x', quantity: 1 }], warehouseConfirmation: `WH-${n}` });
   };
   let posted = '';
@@ -98,8 +132,18 @@ async function seed(platform: Platform): Promise<Seeded> {
     if (i < 4) {
       await event(s.id, 'deliver', { receivedAt: Date.now() - (6 - i) * DAY, evidence: i % 2 ? 'courier' : 'creator' });
       if (i < 3) {
-        await event(s.id, 'post', { postUrl: `https://www.tiktok.com/${h}/video/${7000 + i}`, publishedAt: Date.now() - (4 - i) * DAY, usableForAds: i !== 1 });
-        await event(s.id, 'record_outcome', i === 2 ? { orders: 0, gmvCents: 0, classification: 'content_only' } : { orders: 4 + i, gmvCents: 9_600 + i * 4_100, classification: 'converted' });
+        await event(s.id, 'post', {
+          postUrl: `https://www.tiktok.com/${h}/video/${7000 + i}`,
+          publishedAt: Date.now() - (4 - i) * DAY,
+          usableForAds: i !== 1,
+        });
+        await event(
+          s.id,
+          'record_outcome',
+          i === 2
+            ? { orders: 0, gmvCents: 0, classification: 'content_only' }
+            : { orders: 4 + i, gmvCents: 9_600 + i * 4_100, classification: 'converted' },
+        );
         posted = s.id;
       }
     }
@@ -108,24 +152,39 @@ async function seed(platform: Platform): Promise<Seeded> {
   const pending = await request('@techtariq', 'SPEAKER-MINI', 'Spring drop');
 
   // A tracked chocolate parcel that got too hot on the road.
-  const device = await api<{ id: string; secret: string }>(platform, 'POST', '/api/devices', { label: 'demo: hot parcel' });
+  const device = await api<{ id: string; secret: string }>(platform, 'POST', '/api/devices', {
+    label: 'demo: hot parcel',
+  });
   const choc = await request('@snackqueen.jo', 'CHOC-TRUFFLE-12', 'Glow week');
   await api(platform, 'PUT', `/api/samples/${choc.id}/tracker`, { deviceId: device.id });
   if (choc.status === 'approved') await ship(choc.id);
-  const client = await mqtt.connectAsync(platform.mqttUrl, { clientId: device.id, username: device.id, password: device.secret, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(platform.mqttUrl, {
+    clientId: device.id,
+    username: device.id,
+    password: device.secret,
+    reconnectPeriod: 0,
+  });
   const t0 = Date.now() - 30 * HOUR;
   const readings = Array.from({ length: 180 }, (_, i) => {
     const hot = i >= 110 && i < 122;
     return {
-      seq: i, ts: t0 + i * 10 * MIN,
+      seq: i,
+      ts: t0 + i * 10 * MIN,
       tempC: hot ? 30.5 + (i % 3) * 0.4 : 19 + 3 * Math.sin(i / 14),
-      humidityPct: 48 + 6 * Math.sin(i / 30), shockG: i === 64 ? 6.2 : i % 17 === 0 ? 1.4 : 0.3,
-      lightLux: i < 2 ? 120 : 0, batteryPct: 96 - i * 0.12,
-      lat: 34.05 + (i / 180) * (41.88 - 34.05), lon: -118.24 + (i / 180) * (-87.63 + 118.24),
+      humidityPct: 48 + 6 * Math.sin(i / 30),
+      shockG: i === 64 ? 6.2 : i % 17 === 0 ? 1.4 : 0.3,
+      lightLux: i < 2 ? 120 : 0,
+      batteryPct: 96 - i * 0.12,
+      lat: 34.05 + (i / 180) * (41.88 - 34.05),
+      lon: -118.24 + (i / 180) * (-87.63 + 118.24),
     };
   });
   for (let i = 0; i < readings.length; i += 60) {
-    await client.publishAsync(`trackers/${device.id}/telemetry`, JSON.stringify({ readings: readings.slice(i, i + 60) }), { qos: 1 });
+    await client.publishAsync(
+      `trackers/${device.id}/telemetry`,
+      JSON.stringify({ readings: readings.slice(i, i + 60) }),
+      { qos: 1 },
+    );
   }
   await client.endAsync();
   return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
@@ -138,9 +197,15 @@ async function signInIfNeeded(page: Page): Promise<void> {
   if (!new URL(page.url()).pathname.startsWith('/login')) return;
   const user = process.env.SCREENSHOT_USER ?? SHOTS_USER;
   const password = process.env.SCREENSHOT_PASSWORD ?? SHOTS_PASSWORD;
-  await page.locator('input[type="email"], input[name="email"], input[name="username"], input[name="user"]').first().fill(user);
+  await page
+    .locator('input[type="email"], input[name="email"], input[name="username"], input[name="user"]')
+    .first()
+    .fill(user);
   await page.locator('input[type="password"]').first().fill(password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.locator('button[type="submit"]').first().click()]);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/login')),
+    page.locator('button[type="submit"]').first().click(),
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -184,12 +249,21 @@ async function main(): Promise<void> {
       { name: 'map', path: '/map', ready: '[data-map][data-map-loaded="true"]' },
       { name: 'exceptions', path: '/exceptions', ready: 'li[data-exception-id]' },
       { name: 'samples', path: '/samples', ready: 'tr[data-sample-row]' },
-      { name: 'sample-tracked', path: `/samples/${seeded.tracked}`, ready: '[data-chart="temperature"] svg', height: 1900 },
+      {
+        name: 'sample-tracked',
+        path: `/samples/${seeded.tracked}`,
+        ready: '[data-chart="temperature"] svg',
+        height: 1900,
+      },
       { name: 'sample-pending', path: `/samples/${seeded.pending}`, ready: '[data-action]' },
       { name: 'sample-posted', path: `/samples/${seeded.posted}`, ready: 'li[data-event="record_outcome"]' },
       { name: 'creators', path: '/creators', ready: 'tr[data-creator-row]' },
       { name: 'creator', path: `/creators/${seeded.creatorId}`, ready: '[data-tile="sent"]' },
-      { name: 'kpis', path: '/kpis?every=day&from=' + new Date(Date.now() - 13 * DAY).toISOString().slice(0, 10), ready: '[data-kpi="samplesSent"]' },
+      {
+        name: 'kpis',
+        path: '/kpis?every=day&from=' + new Date(Date.now() - 13 * DAY).toISOString().slice(0, 10),
+        ready: '[data-kpi="samplesSent"]',
+      },
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
     ];

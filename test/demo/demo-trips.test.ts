@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ConditionProfileSchema, evaluateTrip, type Episode, type Stage } from '../../core/domain/condition/index.ts';
 import type { Reading } from '../../core/protocol/tracker-protocol.ts';
 import { demoTripReadings, type DemoTrip } from '../../device-sim/demo-trips.ts';
-import { DEMO_PRODUCTS, DEMO_MAX_TRIP_MS, DEMO_MIN_TRIP_MS, demoProfile, demoTrip, expectedException, incidentOf, productOfSlot } from '../../platform/demo-scripts.ts';
+import {
+  DEMO_PRODUCTS,
+  DEMO_MAX_TRIP_MS,
+  DEMO_MIN_TRIP_MS,
+  demoProfile,
+  demoTrip,
+  expectedException,
+  incidentOf,
+  productOfSlot,
+} from '../../platform/demo-scripts.ts';
 
 /**
  * The demo's scripts, judged in memory by the pure condition rules with the stage the
@@ -29,18 +38,29 @@ interface Judged {
 function judge(slot: number, n: number, startAtMs: number): Judged {
   const trip = demoTrip(SEED, slot, n, startAtMs);
   const taken = demoTripReadings(trip);
-  const stageOf = new Map<number, Stage>(taken.map(({ reading, phase }) => [reading.seq, phase === 'in-transit' ? 'in_transit' : phase]));
-  const readings: Reading[] = taken.map(({ reading: { ts, ...fields } }) => ({ deviceId: 'trk-demo', ...fields, ts: ts as number, receivedAt: ts as number }));
+  const stageOf = new Map<number, Stage>(
+    taken.map(({ reading, phase }) => [reading.seq, phase === 'in-transit' ? 'in_transit' : phase]),
+  );
+  const readings: Reading[] = taken.map(({ reading: { ts, ...fields } }) => ({
+    deviceId: 'trk-demo',
+    ...fields,
+    ts: ts as number,
+    receivedAt: ts as number,
+  }));
   const product = productOfSlot(slot);
   const profile = demoProfile(product) ?? ConditionProfileSchema.parse({});
   // The platform starts judging at the trip's first reading (the tracker switched on at packing).
-  const { episodes } = evaluateTrip(readings, profile, { startedAt: trip.startAtMs, stageAt: (r) => stageOf.get(r.seq)! });
+  const { episodes } = evaluateTrip(readings, profile, {
+    startedAt: trip.startAtMs,
+    stageAt: (r) => stageOf.get(r.seq)!,
+  });
   const label = `slot ${slot} trip ${n} ${product.sku} from ${new Date(startAtMs).toISOString()} ${trip.route.origin.name} → ${trip.route.destination.name}`;
   return { slot, n, trip, episodes, label };
 }
 
 const all: Judged[] = STARTS.flatMap((start) =>
-  Array.from({ length: SLOTS }, (_, slot) => Array.from({ length: TRIPS }, (_, n) => judge(slot, n, start))).flat());
+  Array.from({ length: SLOTS }, (_, slot) => Array.from({ length: TRIPS }, (_, n) => judge(slot, n, start))).flat(),
+);
 const brief = (e: Episode) => `${e.type} ${e.severity} peak ${e.peak} at ${e.stage}`;
 
 describe('demo trips', () => {
@@ -60,7 +80,10 @@ describe('demo trips', () => {
       expect(trip.carrier.deliveredAtMs - trip.arrivalAtMs, label).toBeGreaterThanOrEqual(0);
       expect(trip.carrier.deliveredAtMs - trip.arrivalAtMs, label).toBeLessThanOrEqual(5 * 60_000);
       expect(trip.openAtMs, label).toBeGreaterThan(trip.carrier.deliveredAtMs);
-      expect(taken.filter(({ reading }) => (reading.lightLux ?? 0) > 10 && reading.ts as number >= trip.openAtMs).length, label).toBeGreaterThan(0);
+      expect(
+        taken.filter(({ reading }) => (reading.lightLux ?? 0) > 10 && (reading.ts as number) >= trip.openAtMs).length,
+        label,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -69,14 +92,19 @@ describe('demo trips', () => {
     expect(clean.length).toBeGreaterThan(80);
     for (const { episodes, label } of clean) {
       expect(episodes.filter((e) => e.severity !== 'info').map(brief), label).toEqual([]);
-      expect(episodes.map((e) => e.type), label).toEqual(['opened_at_destination']);
+      expect(
+        episodes.map((e) => e.type),
+        label,
+      ).toEqual(['opened_at_destination']);
     }
   });
 
   it('that carry a scripted incident raise exactly the expected exception in its window, and nothing else above info', () => {
     const scripted = all.filter((j) => j.trip.incident !== null);
     // Four products carry an incident on every other trip of their first slot.
-    expect(new Set(scripted.map((j) => j.trip.incident!.kind))).toEqual(new Set(['hot-truck', 'warm-dock', 'hard-drop', 'silent']));
+    expect(new Set(scripted.map((j) => j.trip.incident!.kind))).toEqual(
+      new Set(['hot-truck', 'warm-dock', 'hard-drop', 'silent']),
+    );
     for (const { trip, episodes, label } of scripted) {
       const expected = expectedException(trip)!;
       const raised = episodes.filter((e) => e.severity !== 'info');
@@ -94,9 +122,21 @@ describe('demo trips', () => {
 
   it('script each incident as its product’s profile grades it: critical for the serum and the earbuds, a warning for the chocolate', () => {
     const first = (kind: string) => all.find((j) => j.trip.incident?.kind === kind)!;
-    expect(first('hot-truck').episodes.filter((e) => e.severity !== 'info').map((e) => `${e.type} ${e.severity}`)).toEqual(['too_hot warning']);
-    expect(first('warm-dock').episodes.filter((e) => e.severity !== 'info').map((e) => `${e.type} ${e.severity}`)).toEqual(['too_hot critical']);
-    expect(first('hard-drop').episodes.filter((e) => e.severity !== 'info').map((e) => `${e.type} ${e.severity} ${e.peak}`)).toEqual(['shock critical 14']);
+    expect(
+      first('hot-truck')
+        .episodes.filter((e) => e.severity !== 'info')
+        .map((e) => `${e.type} ${e.severity}`),
+    ).toEqual(['too_hot warning']);
+    expect(
+      first('warm-dock')
+        .episodes.filter((e) => e.severity !== 'info')
+        .map((e) => `${e.type} ${e.severity}`),
+    ).toEqual(['too_hot critical']);
+    expect(
+      first('hard-drop')
+        .episodes.filter((e) => e.severity !== 'info')
+        .map((e) => `${e.type} ${e.severity} ${e.peak}`),
+    ).toEqual(['shock critical 14']);
     const silent = first('silent').episodes.filter((e) => e.severity !== 'info');
     expect(silent.map((e) => `${e.type} ${e.severity}`)).toEqual(['no_signal warning']);
     expect(silent[0]!.durationMs).toBeGreaterThan(2 * HOUR);
@@ -106,7 +146,9 @@ describe('demo trips', () => {
     const kinds = DEMO_PRODUCTS.map((p) => p.incident);
     for (let slot = 0; slot < SLOTS; slot++) {
       for (let n = 0; n < 4; n++) {
-        expect(incidentOf(slot, n), `slot ${slot} trip ${n}`).toBe(slot < DEMO_PRODUCTS.length && n % 2 === 0 ? kinds[slot] : null);
+        expect(incidentOf(slot, n), `slot ${slot} trip ${n}`).toBe(
+          slot < DEMO_PRODUCTS.length && n % 2 === 0 ? kinds[slot] : null,
+        );
       }
     }
   });

@@ -7,11 +7,28 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { aProduct } from '../support/builders.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-interface Exception { id: number; sampleId: string; type: string; severity: string; status: string; startedAt: string; endedAt: string | null; peak: number; limit: number; evidence: number[]; creator: string; sku: string }
+interface Exception {
+  id: number;
+  sampleId: string;
+  type: string;
+  severity: string;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  peak: number;
+  limit: number;
+  evidence: number[];
+  creator: string;
+  sku: string;
+}
 
 let p: TestPlatform;
-beforeAll(async () => { p = await startTestPlatform(); });
-afterAll(async () => { await p?.close(); });
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(async () => {
+  await p?.close();
+});
 
 const MIN = 60_000;
 const suffix = () => Math.random().toString(36).slice(2, 8);
@@ -27,7 +44,11 @@ async function packedParcel(sku: string) {
   const { id, secret, sampleId } = await packedTracker(sku);
   const client = await p.connectTracker(id, secret);
   const send = (readings: object[]) =>
-    client.publishAsync(`trackers/${id}/telemetry`, JSON.stringify(readings.length === 1 ? readings[0] : { readings }), { qos: 1 });
+    client.publishAsync(
+      `trackers/${id}/telemetry`,
+      JSON.stringify(readings.length === 1 ? readings[0] : { readings }),
+      { qos: 1 },
+    );
   return { id, sampleId, send };
 }
 
@@ -38,7 +59,10 @@ describe('condition exceptions raised against the sample', () => {
     const parcel = await packedParcel(sku);
     const live: Exception[] = [];
     const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/live`, { headers: await p.authHeaders('viewer') });
-    ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'exceptions') live.push(...m.exceptions); });
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.type === 'exceptions') live.push(...m.exceptions);
+    });
     await new Promise((r) => ws.once('open', r));
 
     // Packed at t0 (15 min ignore period), cool, then 30–31 °C from t0+30 for 25 min: over
@@ -49,43 +73,77 @@ describe('condition exceptions raised against the sample', () => {
     // Live up to the confirming reading (t0+50 = 20 min after the excursion began)...
     for (const r of readings.slice(0, 11)) await parcel.send([r]);
     const receivedAt = Date.now();
-    const opened = await waitFor(async () => {
-      const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
-      return body.exceptions.find((e) => e.type === 'too_hot');
-    }, 1000, 'the too_hot exception');
+    const opened = await waitFor(
+      async () => {
+        const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
+        return body.exceptions.find((e) => e.type === 'too_hot');
+      },
+      1000,
+      'the too_hot exception',
+    );
     expect(Date.now() - receivedAt).toBeLessThan(1000);
-    expect(opened).toMatchObject({ status: 'open', severity: 'warning', limit: 28, peak: 31, endedAt: null, creator: '@ava.cooks', sku });
+    expect(opened).toMatchObject({
+      status: 'open',
+      severity: 'warning',
+      limit: 28,
+      peak: 31,
+      endedAt: null,
+      creator: '@ava.cooks',
+      sku,
+    });
     expect(Date.parse(opened.startedAt)).toBe(t0 + 30 * MIN);
     await waitFor(() => live.find((e) => e.id === opened.id), 2000, 'the exception on the live socket');
     // The parcel counts its sample's open exceptions (here also "silent": the last reading is over 2 h old).
     const parcels = await p.api<{ parcels: { deviceId: string; openExceptions: number }[] }>('/api/parcels');
     const open = await p.api<{ exceptions: unknown[] }>(`/api/exceptions?sampleId=${parcel.sampleId}&status=open`);
     expect(open.body.exceptions.length).toBeGreaterThanOrEqual(1);
-    expect(parcels.body.parcels.find((x) => x.deviceId === parcel.id)?.openExceptions).toBe(open.body.exceptions.length);
+    expect(parcels.body.parcels.find((x) => x.deviceId === parcel.id)?.openExceptions).toBe(
+      open.body.exceptions.length,
+    );
 
     // ...then the rest, as a late batch in shuffled order: it ends the episode, no second one. The incident's
     // end is final once the temperature stayed in range for the profile's flap window (30 min): the reading at t0+100.
-    await parcel.send([readings[13]!, readings[11]!, { seq: 14, ts: t0 + 100 * MIN, tempC: 20, lat: 39, lon: -98 }, readings[12]!]);
-    const ended = await waitFor(async () => {
-      const { body } = await p.api<Exception & { events: { kind: string }[] }>(`/api/exceptions/${opened.id}`);
-      return body.endedAt ? body : undefined;
-    }, 2000, 'the end of the episode');
+    await parcel.send([
+      readings[13]!,
+      readings[11]!,
+      { seq: 14, ts: t0 + 100 * MIN, tempC: 20, lat: 39, lon: -98 },
+      readings[12]!,
+    ]);
+    const ended = await waitFor(
+      async () => {
+        const { body } = await p.api<Exception & { events: { kind: string }[] }>(`/api/exceptions/${opened.id}`);
+        return body.endedAt ? body : undefined;
+      },
+      2000,
+      'the end of the episode',
+    );
     expect(Date.parse(ended.endedAt!)).toBe(t0 + 60 * MIN);
     expect(ended.events.map((e) => e.kind)).toEqual(['opened', 'ended']);
     const all = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
     expect(all.body.exceptions.filter((e) => e.type === 'too_hot')).toHaveLength(1);
 
-    const ack = await p.api<Exception>(`/api/exceptions/${opened.id}/acknowledge`, { method: 'POST', json: { by: 'dana@fulfilment' } });
+    const ack = await p.api<Exception>(`/api/exceptions/${opened.id}/acknowledge`, {
+      method: 'POST',
+      json: { by: 'dana@fulfilment' },
+    });
     expect(ack.body.status).toBe('acknowledged');
-    const again = await p.api<{ error: { code: string; details: { current: string } } }>(`/api/exceptions/${opened.id}/acknowledge`, { method: 'POST', json: { by: 'x' } });
+    const again = await p.api<{ error: { code: string; details: { current: string } } }>(
+      `/api/exceptions/${opened.id}/acknowledge`,
+      { method: 'POST', json: { by: 'x' } },
+    );
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { current: 'acknowledged' } });
     // "accept": this bare sample was never shipped, so a reship or a claim would be refused (409).
-    const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, { method: 'POST', json: { by: 'dana@fulfilment', disposition: 'accept' } });
+    const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, {
+      method: 'POST',
+      json: { by: 'dana@fulfilment', disposition: 'accept' },
+    });
     expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'accept' });
     // Both dispositions are audited under the signed-in identity (here the harness's admin token), not the typed name.
     const me = await p.api<{ tokenId: number }>('/api/auth/me');
-    const audit = await p.api<{ entries: { actor: string; action: string; detail: Record<string, unknown> }[] }>(`/api/audit?entity=exception:${opened.id}`);
+    const audit = await p.api<{ entries: { actor: string; action: string; detail: Record<string, unknown> }[] }>(
+      `/api/audit?entity=exception:${opened.id}`,
+    );
     expect(audit.body.entries.map((e) => [e.actor, e.action, e.detail.by])).toEqual([
       [`token:${me.body.tokenId}`, 'exception.resolve', 'dana@fulfilment'],
       [`token:${me.body.tokenId}`, 'exception.acknowledge', 'dana@fulfilment'],
@@ -106,10 +164,14 @@ describe('condition exceptions raised against the sample', () => {
     // Out of coverage from packing on: every reading arrives in one shuffled backlog batch.
     await tracker.play(scenario, { coverageGapFrom: t0 });
     await tracker.stop();
-    const e = await waitFor(async () => {
-      const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
-      return body.exceptions.find((x) => x.type === 'too_hot');
-    }, 2000, 'the exception');
+    const e = await waitFor(
+      async () => {
+        const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
+        return body.exceptions.find((x) => x.type === 'too_hot');
+      },
+      2000,
+      'the exception',
+    );
     expect(Date.parse(e.startedAt)).toBe(t0 + 30 * MIN);
     expect(Date.parse(e.endedAt!)).toBe(t0 + 55 * MIN);
     expect(e.peak).toBe(31);
@@ -120,11 +182,19 @@ describe('condition exceptions raised against the sample', () => {
     await aProduct(p.pool, { sku, profile: CONDITION_PRESETS.fragile });
     const parcel = await packedParcel(sku);
     const t0 = Date.now() - 3600_000;
-    await parcel.send([{ seq: 0, ts: t0 }, { seq: 1, ts: t0 + 20 * MIN, shockG: 12 }, { seq: 2, ts: t0 + 25 * MIN, lightLux: 300 }]);
-    const found = await waitFor(async () => {
-      const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
-      return body.exceptions.length >= 2 ? body.exceptions : undefined;
-    }, 2000, 'two exceptions');
+    await parcel.send([
+      { seq: 0, ts: t0 },
+      { seq: 1, ts: t0 + 20 * MIN, shockG: 12 },
+      { seq: 2, ts: t0 + 25 * MIN, lightLux: 300 },
+    ]);
+    const found = await waitFor(
+      async () => {
+        const { body } = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
+        return body.exceptions.length >= 2 ? body.exceptions : undefined;
+      },
+      2000,
+      'two exceptions',
+    );
     expect(found.map((e) => e.type).sort()).toEqual(['opened_in_transit', 'shock']);
     expect(found.find((e) => e.type === 'shock')).toMatchObject({ peak: 12, severity: 'critical' });
     // Critical first in the inbox.

@@ -4,13 +4,17 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const MIN = 60_000;
-const WAREHOUSE = { lat: 34.0200, lon: -118.2000 };
-const CREATOR_HOME = { lat: 34.1000, lon: -118.3300 };
+const WAREHOUSE = { lat: 34.02, lon: -118.2 };
+const CREATOR_HOME = { lat: 34.1, lon: -118.33 };
 const suffix = () => Math.random().toString(36).slice(2, 8);
 
 let p: TestPlatform;
-beforeAll(async () => { p = await startTestPlatform(); });
-afterAll(async () => { await p?.close(); });
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(async () => {
+  await p?.close();
+});
 
 /** A sample approved, labelled and dispatched, with a tracker packed and its geofences set. */
 async function shippedSample(profile: string) {
@@ -26,11 +30,21 @@ async function shippedSample(profile: string) {
   await api.event(id, dispatch);
   const { id: deviceId, secret } = await p.provisionDevice(`trk-ev-${suffix()}`);
   await p.api(`/api/samples/${id}/tracker`, { method: 'PUT', json: { deviceId } });
-  const g = await p.api(`/api/samples/${id}/geofences`, { method: 'PUT', json: { origin: WAREHOUSE, destination: CREATOR_HOME, radiusM: 200 } });
+  const g = await p.api(`/api/samples/${id}/geofences`, {
+    method: 'PUT',
+    json: { origin: WAREHOUSE, destination: CREATOR_HOME, radiusM: 200 },
+  });
   expect(g.status).toBe(200);
   const client = await p.connectTracker(deviceId, secret);
-  const send = (readings: object[]) => client.publishAsync(`trackers/${deviceId}/telemetry`, JSON.stringify({ readings }), { qos: 1 });
-  const timeline = async () => (await p.api<{ status: string; transitions: { event: string; actor: { kind: string }; data: Record<string, unknown> }[] }>(`/api/samples/${id}/timeline`)).body;
+  const send = (readings: object[]) =>
+    client.publishAsync(`trackers/${deviceId}/telemetry`, JSON.stringify({ readings }), { qos: 1 });
+  const timeline = async () =>
+    (
+      await p.api<{
+        status: string;
+        transitions: { event: string; actor: { kind: string }; data: Record<string, unknown> }[];
+      }>(`/api/samples/${id}/timeline`)
+    ).body;
   return { id, send, timeline };
 }
 
@@ -49,7 +63,14 @@ describe('tracker evidence moves the sample lifecycle', () => {
       { seq: 3, ts: t0 + 70 * MIN, ...CREATOR_HOME },
       { seq: 4, ts: openedAt, ...CREATOR_HOME, lightLux: 350 },
     ]);
-    const tl = await waitFor(async () => { const t = await s.timeline(); return t.status === 'delivered' ? t : undefined; }, 3000, 'delivered');
+    const tl = await waitFor(
+      async () => {
+        const t = await s.timeline();
+        return t.status === 'delivered' ? t : undefined;
+      },
+      3000,
+      'delivered',
+    );
     const deliver = tl.transitions.find((x) => x.event === 'deliver')!;
     expect(deliver.actor.kind).toBe('tracker');
     expect(deliver.data).toMatchObject({ receivedAt: openedAt, evidence: 'tracker' });
@@ -65,11 +86,21 @@ describe('tracker evidence moves the sample lifecycle', () => {
     const t0 = Date.now() - 3 * 3600_000;
     const temps = [5, 5, 5, 5, 5, 5, 12, 12, 12, 12, 12, 12, 12];
     await s.send(temps.map((tempC, i) => ({ seq: i, ts: t0 + i * 5 * MIN, tempC, lat: 35 + i * 0.01, lon: -110 })));
-    const tl = await waitFor(async () => { const t = await s.timeline(); return t.status === 'damaged' ? t : undefined; }, 3000, 'damaged');
+    const tl = await waitFor(
+      async () => {
+        const t = await s.timeline();
+        return t.status === 'damaged' ? t : undefined;
+      },
+      3000,
+      'damaged',
+    );
     const damage = tl.transitions.find((x) => x.event === 'report_damage')!;
     expect(damage.actor.kind).toBe('tracker');
     expect(damage.data).toMatchObject({ suspectedCause: 'transit' });
-    const reship = await p.api<{ sample: { reshipOf: string } }>(`/api/samples/${s.id}/reship`, { method: 'POST', json: { requestedBy: 'fulfilment-sam' } });
+    const reship = await p.api<{ sample: { reshipOf: string } }>(`/api/samples/${s.id}/reship`, {
+      method: 'POST',
+      json: { requestedBy: 'fulfilment-sam' },
+    });
     expect(reship.status).toBe(201);
     expect(reship.body.sample.reshipOf).toBe(s.id);
   });
@@ -86,10 +117,16 @@ describe('tracker evidence moves the sample lifecycle', () => {
     await choc.send(drop(20));
     await glass.send(drop(20));
     await waitFor(async () => (await glass.timeline()).status === 'damaged', 3000, 'the fragile sample damaged');
-    const shocks = await waitFor(async () => {
-      const { body } = await p.api<{ exceptions: { type: string; severity: string; status: string }[] }>(`/api/exceptions?sampleId=${choc.id}`);
-      return body.exceptions.length ? body.exceptions : undefined;
-    }, 3000, "the chocolate's shock exception");
+    const shocks = await waitFor(
+      async () => {
+        const { body } = await p.api<{ exceptions: { type: string; severity: string; status: string }[] }>(
+          `/api/exceptions?sampleId=${choc.id}`,
+        );
+        return body.exceptions.length ? body.exceptions : undefined;
+      },
+      3000,
+      "the chocolate's shock exception",
+    );
     expect(shocks).toMatchObject([{ type: 'shock', severity: 'warning', status: 'open' }]);
     await p.conditions.drain();
     const tl = await choc.timeline();

@@ -24,18 +24,33 @@ async function startBroker(): Promise<void> {
   // Anonymous access on loopback only: this broker exists for the length of the test. With
   // persistence, as a production broker must have: what it acknowledged to a tracker but
   // not yet delivered to ingest survives the restart (it writes its store on SIGTERM).
-  writeFileSync(join(brokerDir, 'mosquitto.conf'), [
-    `listener ${brokerPort} 127.0.0.1`, 'allow_anonymous true', 'persistence true',
-    `persistence_location ${brokerDir}/`, 'autosave_interval 1', 'max_queued_messages 100000', '',
-  ].join('\n'));
+  writeFileSync(
+    join(brokerDir, 'mosquitto.conf'),
+    [
+      `listener ${brokerPort} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${brokerDir}/`,
+      'autosave_interval 1',
+      'max_queued_messages 100000',
+      '',
+    ].join('\n'),
+  );
   broker = spawn('mosquitto', ['-c', join(brokerDir, 'mosquitto.conf')], { stdio: 'ignore' });
-  await waitFor(async () => {
-    const { connect } = await import('node:net');
-    return new Promise<boolean>((r) => {
-      const s = connect(brokerPort, '127.0.0.1', () => { s.end(); r(true); });
-      s.on('error', () => r(false));
-    });
-  }, 10_000, 'mosquitto to listen');
+  await waitFor(
+    async () => {
+      const { connect } = await import('node:net');
+      return new Promise<boolean>((r) => {
+        const s = connect(brokerPort, '127.0.0.1', () => {
+          s.end();
+          r(true);
+        });
+        s.on('error', () => r(false));
+      });
+    },
+    10_000,
+    'mosquitto to listen',
+  );
 }
 
 const hasMosquitto = await new Promise<boolean>((r) => {
@@ -53,13 +68,19 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const [http, mqtt, ws] = [await freePort(), await freePort(), await freePort()];
   platform = new PlatformProcess({
-    DATABASE_URL: db.url, MQTT_URL: `mqtt://127.0.0.1:${brokerPort}`, INGEST_CLIENT_ID: 'ingest-restart-test',
+    DATABASE_URL: db.url,
+    MQTT_URL: `mqtt://127.0.0.1:${brokerPort}`,
+    INGEST_CLIENT_ID: 'ingest-restart-test',
     // A plain subscription: Mosquitto 2 drops what it held for a *shared* subscription across a
     // restart (measured here: ~2/3 of the in-flight load lost; eclipse-mosquitto/mosquitto#2662),
     // so no-loss across broker restarts needs a plain subscription on Mosquitto (docs/operations.md).
     INGEST_SHARE_GROUP: process.env.SHARE ?? 'none',
-    HTTP_PORT: String(http), MQTT_PORT: String(mqtt), MQTT_WS_PORT: String(ws),
-    DEMO_FLEET: '0', FOLLOW_UP_INTERVAL_S: '0', LOG_LEVEL: 'error',
+    HTTP_PORT: String(http),
+    MQTT_PORT: String(mqtt),
+    MQTT_WS_PORT: String(ws),
+    DEMO_FLEET: '0',
+    FOLLOW_UP_INTERVAL_S: '0',
+    LOG_LEVEL: 'error',
   });
   await platform.start();
 }, 120_000);
@@ -85,15 +106,24 @@ describe.skipIf(!hasMosquitto)('the broker restarted under load', () => {
     await fleet.stop();
     const sent = fleet.sent();
     // Behind an external broker a PUBACK means the broker has it: wait for ingest to store it.
-    const rows = await waitFor(async () => {
-      const { rows } = await db.pool.query<{ n: number; distinct: number }>(
-        `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like 'trk-brk-%'`);
-      return rows[0]!.distinct >= sent ? rows[0]! : undefined;
-    }, 30_000, 'every reading stored').catch(async (err: Error) => {
-      const { rows } = await db.pool.query<{ n: number }>(`select count(distinct (device_id, seq))::int as n from telemetry where device_id like 'trk-brk-%'`);
+    const rows = await waitFor(
+      async () => {
+        const { rows } = await db.pool.query<{ n: number; distinct: number }>(
+          `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like 'trk-brk-%'`,
+        );
+        return rows[0]!.distinct >= sent ? rows[0]! : undefined;
+      },
+      30_000,
+      'every reading stored',
+    ).catch(async (err: Error) => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `select count(distinct (device_id, seq))::int as n from telemetry where device_id like 'trk-brk-%'`,
+      );
       throw new Error(`${err.message}: stored ${rows[0]!.n} of ${sent}\n${platform.output.slice(-2500)}`);
     });
-    console.log(`[fault: broker restarted] sent ${sent}, stored ${rows.distinct}, duplicated ${rows.n - rows.distinct}, lost ${sent - rows.distinct}`);
+    console.log(
+      `[fault: broker restarted] sent ${sent}, stored ${rows.distinct}, duplicated ${rows.n - rows.distinct}, lost ${sent - rows.distinct}`,
+    );
     expect(rows).toEqual({ n: sent, distinct: sent });
   });
 });

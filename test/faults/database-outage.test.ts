@@ -30,8 +30,13 @@ beforeAll(async () => {
   const [http, mqttPort, ws] = [await freePort(), await freePort(), await freePort()];
   mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
   platform = new PlatformProcess({
-    DATABASE_URL: db.url, HTTP_PORT: String(http), MQTT_PORT: String(mqttPort), MQTT_WS_PORT: String(ws),
-    DEMO_FLEET: '0', FOLLOW_UP_INTERVAL_S: '0', LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    HTTP_PORT: String(http),
+    MQTT_PORT: String(mqttPort),
+    MQTT_WS_PORT: String(ws),
+    DEMO_FLEET: '0',
+    FOLLOW_UP_INTERVAL_S: '0',
+    LOG_LEVEL: 'warn',
   });
   await platform.start();
 }, 120_000);
@@ -50,10 +55,16 @@ describe('PostgreSQL down for 30 s under load', () => {
     await db.stop();
     const stoppedAt = Date.now();
     // Unready while the database is away; the process keeps running and holds what it was sent.
-    const ready = await waitFor(async () => {
-      const res = await fetch(`${platform.httpUrl}/readyz`);
-      return res.status === 503 ? ((await res.json()) as { checks: Record<string, { ok: boolean }> }) : undefined;
-    }, 15_000, '/readyz to report the outage').catch((err: Error) => { throw new Error(`${err.message}\n${platform.output.slice(-3000)}`); });
+    const ready = await waitFor(
+      async () => {
+        const res = await fetch(`${platform.httpUrl}/readyz`);
+        return res.status === 503 ? ((await res.json()) as { checks: Record<string, { ok: boolean }> }) : undefined;
+      },
+      15_000,
+      '/readyz to report the outage',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${platform.output.slice(-3000)}`);
+    });
     expect(ready.checks.database?.ok).toBe(false);
     const ackedDuringOutage = fleet.ackedCount();
     await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt))));
@@ -61,16 +72,31 @@ describe('PostgreSQL down for 30 s under load', () => {
     expect(fleet.ackedCount()).toBe(ackedDuringOutage);
     expect(platform.exitCode).toBeNull();
     db = await startDb();
-    await Promise.race([fleet.finished, new Promise((_, reject) => setTimeout(() => reject(new Error(
-      `not caught up: acked ${fleet.ackedCount()} of ${fleet.sent()}\n${platform.output.slice(-4000)}`)), 60_000))]);
+    await Promise.race([
+      fleet.finished,
+      new Promise((_, reject) =>
+        setTimeout(
+          () =>
+            reject(
+              new Error(
+                `not caught up: acked ${fleet.ackedCount()} of ${fleet.sent()}\n${platform.output.slice(-4000)}`,
+              ),
+            ),
+          60_000,
+        ),
+      ),
+    ]);
     await fleet.stop();
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query<{ n: number; distinct: number }>(
-      `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like 'trk-pg-%'`);
+      `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like 'trk-pg-%'`,
+    );
     await client.end();
     const sent = fleet.sent();
-    console.log(`[fault: database down ${OUTAGE_MS / 1000} s] sent ${sent}, stored ${rows[0]!.distinct}, duplicated ${rows[0]!.n - rows[0]!.distinct}, lost ${sent - rows[0]!.distinct}`);
+    console.log(
+      `[fault: database down ${OUTAGE_MS / 1000} s] sent ${sent}, stored ${rows[0]!.distinct}, duplicated ${rows[0]!.n - rows[0]!.distinct}, lost ${sent - rows[0]!.distinct}`,
+    );
     expect(rows[0]).toEqual({ n: sent, distinct: sent });
     await waitFor(async () => (await fetch(`${platform.httpUrl}/readyz`)).ok, 15_000, 'ready again');
   });

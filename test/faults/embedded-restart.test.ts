@@ -23,8 +23,14 @@ const started: PlatformProcess[] = [];
 async function envOn(dir: string): Promise<Record<string, string>> {
   const [http, mqtt, ws, pg] = [await freePort(), await freePort(), await freePort(), await freePort()];
   return {
-    DATA_DIR: dir, EMBEDDED_PG_PORT: String(pg), HTTP_PORT: String(http), MQTT_PORT: String(mqtt), MQTT_WS_PORT: String(ws),
-    DEMO_FLEET: '0', FOLLOW_UP_INTERVAL_S: '0', LOG_LEVEL: 'warn',
+    DATA_DIR: dir,
+    EMBEDDED_PG_PORT: String(pg),
+    HTTP_PORT: String(http),
+    MQTT_PORT: String(mqtt),
+    MQTT_WS_PORT: String(ws),
+    DEMO_FLEET: '0',
+    FOLLOW_UP_INTERVAL_S: '0',
+    LOG_LEVEL: 'warn',
   };
 }
 
@@ -37,7 +43,9 @@ async function platformOn(dir: string): Promise<PlatformProcess> {
 /** `tsx platform/main.ts` that is expected to give up: its exit code and output. */
 async function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts'], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d));
@@ -57,7 +65,10 @@ async function postmasterPid(dir: string): Promise<number | undefined> {
 /** As root the embedded server runs as the postgres user (core/storage/embedded-postgres.ts). */
 function serverUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
-  return { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) };
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  };
 }
 
 /** Running: a process that has exited but is not yet reaped (a zombie) does not count. */
@@ -93,11 +104,15 @@ afterEach(async () => {
   for (const p of started.splice(0)) if (p.exitCode === null) await p.kill('SIGKILL');
   const pid = await postmasterPid(dataDir);
   // Only a server of this folder: a test may have written another process's PID there.
-  const ours = pid !== undefined && readOr(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8'), '').includes(join(dataDir, 'postgres'));
+  const ours =
+    pid !== undefined &&
+    readOr(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8'), '').includes(join(dataDir, 'postgres'));
   if (pid && ours && alive(pid)) {
     try {
       process.kill(-pid, 'SIGKILL');
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
 });
 afterAll(async () => {
@@ -136,28 +151,32 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     expect(await postmasterPid(dataDir)).toBeUndefined();
   });
 
-  it('refuses a second platform on a folder a running platform uses, and leaves the first alone', { timeout: 180_000 }, async () => {
-    const owner = await platformOn(dataDir);
-    await owner.start();
-    const pgPid = await postmasterPid(dataDir);
+  it(
+    'refuses a second platform on a folder a running platform uses, and leaves the first alone',
+    { timeout: 180_000 },
+    async () => {
+      const owner = await platformOn(dataDir);
+      await owner.start();
+      const pgPid = await postmasterPid(dataDir);
 
-    const intruder = await runToExit(await envOn(dataDir));
-    expect(intruder.code, intruder.output).toBe(1);
-    expect(intruder.output).toMatch(/is in use by a running platform \(PID \d+, PostgreSQL PID \d+\)/);
-    expect(intruder.output).toContain(`PostgreSQL PID ${pgPid})`);
+      const intruder = await runToExit(await envOn(dataDir));
+      expect(intruder.code, intruder.output).toBe(1);
+      expect(intruder.output).toMatch(/is in use by a running platform \(PID \d+, PostgreSQL PID \d+\)/);
+      expect(intruder.output).toContain(`PostgreSQL PID ${pgPid})`);
 
-    // Without the owner record a server whose parent is alive is still never stopped.
-    await rm(join(dataDir, 'postgres', 'sampletrack.owner'));
-    const unknown = await runToExit(await envOn(dataDir));
-    expect(unknown.code, unknown.output).toBe(1);
-    expect(unknown.output).toContain(`is in use by a PostgreSQL (PID ${pgPid}) that this platform did not start`);
+      // Without the owner record a server whose parent is alive is still never stopped.
+      await rm(join(dataDir, 'postgres', 'sampletrack.owner'));
+      const unknown = await runToExit(await envOn(dataDir));
+      expect(unknown.code, unknown.output).toBe(1);
+      expect(unknown.output).toContain(`is in use by a PostgreSQL (PID ${pgPid}) that this platform did not start`);
 
-    // The first platform and its server were not touched.
-    expect(alive(pgPid!)).toBe(true);
-    expect((await fetch(`${owner.httpUrl}/readyz`)).status).toBe(200);
-    expect(await deviceIds(owner)).toEqual(expect.arrayContaining(['trk-crash-0']));
-    expect(await owner.kill('SIGTERM')).toBe(0);
-  });
+      // The first platform and its server were not touched.
+      expect(alive(pgPid!)).toBe(true);
+      expect((await fetch(`${owner.httpUrl}/readyz`)).status).toBe(200);
+      expect(await deviceIds(owner)).toEqual(expect.arrayContaining(['trk-crash-0']));
+      expect(await owner.kill('SIGTERM')).toBe(0);
+    },
+  );
 
   it('starts over a stale postmaster.pid whose PID now belongs to another process', { timeout: 180_000 }, async () => {
     // A reused PID: a live process that is not PostgreSQL, of the user the server runs as
@@ -166,7 +185,10 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
     const other = spawn('sleep', ['120'], { stdio: 'ignore', ...serverUser() });
     try {
       const lock = join(dataDir, 'postgres', 'postmaster.pid');
-      await writeFile(lock, `${other.pid}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`);
+      await writeFile(
+        lock,
+        `${other.pid}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`,
+      );
       const p = await platformOn(dataDir);
       await p.start();
       expect(await deviceIds(p)).toEqual(expect.arrayContaining(['trk-crash-0']));
@@ -178,30 +200,38 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
   });
 
   // On TEST_DATABASE_URL the run's server may be on another host: its PIDs mean nothing here.
-  it.skipIf(process.platform !== 'linux' || Boolean(process.env.TEST_DATABASE_URL))('never stops a PostgreSQL of another folder whose PID is in the lock file', { timeout: 180_000 }, async () => {
-    // The test run's own server (global setup): its postmaster is the parent of our backend.
-    const client = new pg.Client({ connectionString: inject('pgServerUrl') });
-    await client.connect();
-    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-    // Read while the connection is open: its backend process exits with it.
-    const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
-    await client.end();
-    const otherServer = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    expect(readFileSync(`/proc/${otherServer}/cmdline`, 'utf8')).toContain('postgres');
-    await writeFile(join(dataDir, 'postgres', 'postmaster.pid'),
-      `${otherServer}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`);
-    const p = await platformOn(dataDir);
-    await p.start();
-    expect(alive(otherServer)).toBe(true);
-    expect(p.output).toContain('removed a stale postmaster.pid');
-    expect(await p.kill('SIGTERM')).toBe(0);
-  });
+  it.skipIf(process.platform !== 'linux' || Boolean(process.env.TEST_DATABASE_URL))(
+    'never stops a PostgreSQL of another folder whose PID is in the lock file',
+    { timeout: 180_000 },
+    async () => {
+      // The test run's own server (global setup): its postmaster is the parent of our backend.
+      const client = new pg.Client({ connectionString: inject('pgServerUrl') });
+      await client.connect();
+      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+      // Read while the connection is open: its backend process exits with it.
+      const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+      await client.end();
+      const otherServer = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      expect(readFileSync(`/proc/${otherServer}/cmdline`, 'utf8')).toContain('postgres');
+      await writeFile(
+        join(dataDir, 'postgres', 'postmaster.pid'),
+        `${otherServer}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`,
+      );
+      const p = await platformOn(dataDir);
+      await p.start();
+      expect(alive(otherServer)).toBe(true);
+      expect(p.output).toContain('removed a stale postmaster.pid');
+      expect(await p.kill('SIGTERM')).toBe(0);
+    },
+  );
 
   it('starts over a stale postmaster.pid whose PID is gone (PostgreSQL handles it)', { timeout: 180_000 }, async () => {
     const gone = spawn('true');
     await new Promise((r) => gone.once('exit', r));
-    await writeFile(join(dataDir, 'postgres', 'postmaster.pid'),
-      `${gone.pid}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`);
+    await writeFile(
+      join(dataDir, 'postgres', 'postmaster.pid'),
+      `${gone.pid}\n${join(dataDir, 'postgres')}\n1700000000\n5432\n\n127.0.0.1\n  1234567     12345\nready   \n`,
+    );
     const p = await platformOn(dataDir);
     await p.start();
     expect(await deviceIds(p)).toEqual(expect.arrayContaining(['trk-crash-0']));
@@ -210,23 +240,29 @@ describe('embedded PostgreSQL across a crash of the platform', () => {
 });
 
 describe('stopping an orphan that hangs', () => {
-  it('escalates from SIGINT to SIGQUIT to SIGKILL of its process group, and only then', { timeout: 30_000 }, async () => {
-    // A process group that ignores both shutdown requests, as a hung server would.
-    const stuck = spawn('sh', ['-c', 'trap "" INT QUIT; sleep 60 & wait'], { detached: true, stdio: 'ignore' });
-    const pid = stuck.pid!;
-    try {
-      await new Promise((r) => setTimeout(r, 200));
-      const started = Date.now();
-      expect(await stopOrphan(pid, { fastMs: 400, immediateMs: 400 })).toBe('killed');
-      // It waited out both grace periods before killing.
-      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
-      expect(alive(pid)).toBe(false);
-    } finally {
+  it(
+    'escalates from SIGINT to SIGQUIT to SIGKILL of its process group, and only then',
+    { timeout: 30_000 },
+    async () => {
+      // A process group that ignores both shutdown requests, as a hung server would.
+      const stuck = spawn('sh', ['-c', 'trap "" INT QUIT; sleep 60 & wait'], { detached: true, stdio: 'ignore' });
+      const pid = stuck.pid!;
       try {
-        process.kill(-pid, 'SIGKILL');
-      } catch { /* gone */ }
-    }
-  });
+        await new Promise((r) => setTimeout(r, 200));
+        const started = Date.now();
+        expect(await stopOrphan(pid, { fastMs: 400, immediateMs: 400 })).toBe('killed');
+        // It waited out both grace periods before killing.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+        expect(alive(pid)).toBe(false);
+      } finally {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    },
+  );
 
   it('stops at the fast shutdown when the process honours SIGINT', async () => {
     const polite = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });

@@ -17,8 +17,13 @@ beforeAll(async () => {
   const [http, mqttPort, ws] = [await freePort(), await freePort(), await freePort()];
   mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
   platform = new PlatformProcess({
-    DATABASE_URL: db.url, HTTP_PORT: String(http), MQTT_PORT: String(mqttPort), MQTT_WS_PORT: String(ws),
-    DEMO_FLEET: '0', FOLLOW_UP_INTERVAL_S: '0', LOG_LEVEL: 'error',
+    DATABASE_URL: db.url,
+    HTTP_PORT: String(http),
+    MQTT_PORT: String(mqttPort),
+    MQTT_WS_PORT: String(ws),
+    DEMO_FLEET: '0',
+    FOLLOW_UP_INTERVAL_S: '0',
+    LOG_LEVEL: 'error',
   });
   await platform.start();
 }, 120_000);
@@ -29,12 +34,16 @@ afterAll(async () => {
 
 async function count(prefix: string) {
   const { rows } = await db.pool.query<{ n: number; distinct: number }>(
-    `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like $1`, [`${prefix}%`]);
+    `select count(*)::int as n, count(distinct (device_id, seq))::int as distinct from telemetry where device_id like $1`,
+    [`${prefix}%`],
+  );
   return rows[0]!;
 }
 
 function report(name: string, sent: number, stored: { n: number; distinct: number }) {
-  console.log(`[fault: ${name}] sent ${sent}, stored ${stored.distinct}, duplicated ${stored.n - stored.distinct}, lost ${sent - stored.distinct}`);
+  console.log(
+    `[fault: ${name}] sent ${sent}, stored ${stored.distinct}, duplicated ${stored.n - stored.distinct}, lost ${sent - stored.distinct}`,
+  );
 }
 
 describe('no reading lost or stored twice under faults', () => {

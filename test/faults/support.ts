@@ -22,7 +22,8 @@ export class PlatformProcess {
   async authHeaders(): Promise<Record<string, string>> {
     if (!this.token) {
       const login = await fetch(`${this.httpUrl}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: this.env.ADMIN_EMAIL, password: this.env.ADMIN_PASSWORD }),
       });
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -41,7 +42,8 @@ export class PlatformProcess {
     const out = [];
     for (let i = 0; i < n; i++) {
       const res = await fetch(`${this.httpUrl}/api/devices`, {
-        method: 'POST', headers: { 'content-type': 'application/json', ...(await this.authHeaders()) },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await this.authHeaders()) },
         body: JSON.stringify({ id: `${prefix}-${i}` }),
       });
       if (res.status !== 201) throw new Error(`provisioning answered ${res.status}: ${await res.text()}`);
@@ -65,11 +67,15 @@ export class PlatformProcess {
     child.stderr!.on('data', (d: Buffer) => (this.output += d));
     child.on('exit', (code) => (this.exitCode = code ?? -1));
     this.child = child;
-    await waitFor(async () => {
-      if (this.exitCode !== null) throw new Error(`platform exited ${this.exitCode}: ${this.output.slice(-2000)}`);
-      const res = await fetch(`${this.httpUrl}/readyz`).catch(() => undefined);
-      return res?.ok;
-    }, 60_000, 'the platform to be ready');
+    await waitFor(
+      async () => {
+        if (this.exitCode !== null) throw new Error(`platform exited ${this.exitCode}: ${this.output.slice(-2000)}`);
+        const res = await fetch(`${this.httpUrl}/readyz`).catch(() => undefined);
+        return res?.ok;
+      },
+      60_000,
+      'the platform to be ready',
+    );
   }
 
   /** Sends a signal and waits for the process to end. */
@@ -93,8 +99,13 @@ export function trackerFleet(url: string, creds: { id: string; secret: string }[
     const set = new Set<number>();
     acked.set(id, set);
     const client = mqtt.connect(url, {
-      clientId: id, username: id, password: secret, clean: false, protocolVersion: 4,
-      reconnectPeriod: 250, connectTimeout: 5000,
+      clientId: id,
+      username: id,
+      password: secret,
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 250,
+      connectTimeout: 5000,
     });
     clients.push(client);
     client.on('error', () => {});
@@ -107,14 +118,19 @@ export function trackerFleet(url: string, creds: { id: string; secret: string }[
         while ((retry.length || next < readingsEach) && inFlight < window) {
           const seq = retry.shift() ?? next++;
           inFlight++;
-          client.publish(`trackers/${id}/telemetry`, JSON.stringify({ seq, ts: base + seq * 1000, tempC: 5 }), { qos: 1 }, (err) => {
-            inFlight--;
-            // A publish mqtt.js gave up on is sent again, as firmware keeps unacknowledged readings.
-            if (err) retry.push(seq);
-            else set.add(seq);
-            if (set.size === readingsEach) resolve();
-            else setTimeout(pump, err ? 200 : 0);
-          });
+          client.publish(
+            `trackers/${id}/telemetry`,
+            JSON.stringify({ seq, ts: base + seq * 1000, tempC: 5 }),
+            { qos: 1 },
+            (err) => {
+              inFlight--;
+              // A publish mqtt.js gave up on is sent again, as firmware keeps unacknowledged readings.
+              if (err) retry.push(seq);
+              else set.add(seq);
+              if (set.size === readingsEach) resolve();
+              else setTimeout(pump, err ? 200 : 0);
+            },
+          );
         }
       };
       pump();

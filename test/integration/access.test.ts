@@ -14,7 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => p?.close());
 
-interface Operation { 'x-roles'?: unknown; security?: unknown[] }
+interface Operation {
+  'x-roles'?: unknown;
+  security?: unknown[];
+}
 type Doc = { paths: Record<string, Record<string, Operation>> };
 
 // Ids no test row has: an allowed call gets 404 or 400, and never touches the harness's own tokens.
@@ -39,8 +42,13 @@ describe('every route declares who may call it, and the platform enforces it', (
         }
         for (const as of callers) {
           const unsafe = method !== 'get';
-          const res = await p.api(concrete(path), { method: method.toUpperCase(), as, ...(unsafe && method !== 'delete' ? { json: {} } : {}) });
-          const expected = roles === 'public' ? 'open' : as === 'anonymous' ? 401 : (roles as string[]).includes(as) ? 'open' : 403;
+          const res = await p.api(concrete(path), {
+            method: method.toUpperCase(),
+            as,
+            ...(unsafe && method !== 'delete' ? { json: {} } : {}),
+          });
+          const expected =
+            roles === 'public' ? 'open' : as === 'anonymous' ? 401 : (roles as string[]).includes(as) ? 'open' : 403;
           const ok = expected === 'open' ? res.status !== 401 && res.status !== 403 : res.status === expected;
           if (!ok) wrong.push(`${method.toUpperCase()} ${path} as ${as}: ${res.status}, expected ${expected}`);
           checked += 1;
@@ -48,8 +56,10 @@ describe('every route declares who may call it, and the platform enforces it', (
       }
     }
     const total = operations * callers.length;
-    console.log(`[access] ${operations} operations × ${callers.length} callers (anonymous, ${ROLES.join(', ')}): ` +
-      `${checked}/${total} checked (${((100 * checked) / total).toFixed(1)} %), ${wrong.length} wrong`);
+    console.log(
+      `[access] ${operations} operations × ${callers.length} callers (anonymous, ${ROLES.join(', ')}): ` +
+        `${checked}/${total} checked (${((100 * checked) / total).toFixed(1)} %), ${wrong.length} wrong`,
+    );
     expect(undeclared).toEqual([]);
     expect(wrong).toEqual([]);
     expect(checked).toBe(total);
@@ -57,10 +67,17 @@ describe('every route declares who may call it, and the platform enforces it', (
   });
 
   it('publishes the security requirement of each operation', async () => {
-    const doc = (await p.api<Doc & { components: { securitySchemes: Record<string, unknown> } }>('/openapi.json', { as: 'anonymous' })).body;
+    const doc = (
+      await p.api<Doc & { components: { securitySchemes: Record<string, unknown> } }>('/openapi.json', {
+        as: 'anonymous',
+      })
+    ).body;
     expect(Object.keys(doc.components.securitySchemes)).toEqual(['session', 'bearer']);
     expect(doc.paths['/healthz']!.get).toMatchObject({ security: [], 'x-roles': 'public' });
-    expect(doc.paths['/api/users']!.post).toMatchObject({ security: [{ session: [] }, { bearer: [] }], 'x-roles': ['admin'] });
+    expect(doc.paths['/api/users']!.post).toMatchObject({
+      security: [{ session: [] }, { bearer: [] }],
+      'x-roles': ['admin'],
+    });
     expect(doc.paths['/api/carrier-events']!.post!['x-roles']).toContain('integration');
   });
 });

@@ -15,13 +15,25 @@ const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() ^ (M
 const RUNS = Number(process.env.FC_RUNS ?? 25);
 const BODY_LIMIT = 1024 * 1024; // api/app.ts bodyLimit
 
-interface Param { in: 'path' | 'query'; name: string }
+interface Param {
+  in: 'path' | 'query';
+  name: string;
+}
 interface Operation {
   parameters?: Param[];
   requestBody?: { content: Record<string, { schema: Schema }> };
 }
-interface Schema { $ref?: string; properties?: Record<string, unknown>; allOf?: Schema[]; anyOf?: Schema[]; oneOf?: Schema[] }
-interface Doc { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } }
+interface Schema {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+}
+interface Doc {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
+}
 
 let p: TestPlatform;
 let auth: Record<string, string>;
@@ -38,7 +50,16 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => p?.close());
 
-const SQLISH = ["'; drop table samples; --", "1' or '1'='1", '1; select pg_sleep(10)', "admin'--", '$1', '%', '_', '\\'];
+const SQLISH = [
+  "'; drop table samples; --",
+  "1' or '1'='1",
+  '1; select pg_sleep(10)',
+  "admin'--",
+  '$1',
+  '%',
+  '_',
+  '\\',
+];
 const hugeString = 'x'.repeat(200_000);
 const nested = (depth: number): unknown => {
   let v: unknown = 1;
@@ -47,13 +68,53 @@ const nested = (depth: number): unknown => {
 };
 
 // Text the database cannot hold, weighted up: it is what got through to a 500 before.
-const unstorable = fc.constantFrom('\u0000', 'a\u0000b', '@fuzz\u0000', 'fuzz@example.com\u0000', '\ud800', 'x\udfff', 'FZ-1\u0000');
+const unstorable = fc.constantFrom(
+  '\u0000',
+  'a\u0000b',
+  '@fuzz\u0000',
+  'fuzz@example.com\u0000',
+  '\ud800',
+  'x\udfff',
+  'FZ-1\u0000',
+);
 const hostileScalar = fc.oneof(
   fc.constantFrom(...SQLISH),
   { weight: 2, arbitrary: unstorable },
-  fc.constantFrom('', ' ', 'null', 'NaN', 'Infinity', '-1', '0', '1e309', '9'.repeat(40), '2026-02-31T25:61:00Z', '../../etc/passwd',
-    '<script>alert(1)</script>', '\u202e', '😀'.repeat(50), '__proto__', 'constructor', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z'),
-  fc.constantFrom(hugeString, -1, 0, 1.5, -0, 2 ** 31, 2 ** 53 + 1, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, true, false, null),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'NaN',
+    'Infinity',
+    '-1',
+    '0',
+    '1e309',
+    '9'.repeat(40),
+    '2026-02-31T25:61:00Z',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    '\u202e',
+    '😀'.repeat(50),
+    '__proto__',
+    'constructor',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+  ),
+  fc.constantFrom(
+    hugeString,
+    -1,
+    0,
+    1.5,
+    -0,
+    2 ** 31,
+    2 ** 53 + 1,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    true,
+    false,
+    null,
+  ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.integer(),
@@ -73,7 +134,10 @@ function resolve(s: Schema | undefined): Schema | undefined {
 function propertyNames(s: Schema | undefined): string[] {
   const r = resolve(s);
   if (!r) return [];
-  return [...Object.keys(r.properties ?? {}), ...[...(r.allOf ?? []), ...(r.anyOf ?? []), ...(r.oneOf ?? [])].flatMap(propertyNames)];
+  return [
+    ...Object.keys(r.properties ?? {}),
+    ...[...(r.allOf ?? []), ...(r.anyOf ?? []), ...(r.oneOf ?? [])].flatMap(propertyNames),
+  ];
 }
 
 /**
@@ -84,8 +148,13 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/devices': { label: 'fuzz' },
   'POST /api/products': { sku: 'FZ-1', name: 'Fuzz bar', unitCostCents: 100, conditionProfile: 'chocolate' },
   'PATCH /api/products/{sku}': { name: 'Fuzz bar', limited: true },
-  'POST /api/creators': { handle: '@fuzz', displayName: 'Fuzz', contact: { email: 'f@example.com', phone: '+1 555' },
-    addresses: [{ line1: '1 Main St', city: 'LA', postalCode: '90001', country: 'US' }], notes: 'n' },
+  'POST /api/creators': {
+    handle: '@fuzz',
+    displayName: 'Fuzz',
+    contact: { email: 'f@example.com', phone: '+1 555' },
+    addresses: [{ line1: '1 Main St', city: 'LA', postalCode: '90001', country: 'US' }],
+    notes: 'n',
+  },
   'PATCH /api/creators/{id}': { displayName: 'Fuzz', standing: 'watch', standingReason: 'ok' },
   'POST /api/samples': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c' },
   'POST /api/sample-requests': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c', source: 'form', requestedBy: 'me' },
@@ -95,7 +164,13 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/tokens': { name: 'fuzz token', role: 'viewer' },
   'POST /api/users': { email: 'fuzz@example.com', name: 'Fuzz', role: 'viewer', password: 'a long enough passphrase' },
   'PATCH /api/users/{id}': { name: 'Fuzz' },
-  'POST /api/carrier-events': { trackingId: '1Z999', event: 'in_transit', at: '2026-11-23T10:00:00Z', location: 'LA', detail: 'd' },
+  'POST /api/carrier-events': {
+    trackingId: '1Z999',
+    event: 'in_transit',
+    at: '2026-11-23T10:00:00Z',
+    location: 'LA',
+    detail: 'd',
+  },
   'POST /api/auth/login': { email: 'nobody@example.com', password: 'wrong password here' },
   'POST /api/exceptions/{id}/resolve': { disposition: 'accept', note: 'n' },
   'POST /api/exceptions/acknowledge': { ids: [999999] },
@@ -110,20 +185,48 @@ function bodyArbitrary(key: string, op: Operation): fc.Arbitrary<unknown> {
     : fc.dictionary(fc.string(), hostileValue);
   const base = VALID_BODIES[key];
   const fields = [...new Set([...Object.keys(base ?? {}), ...names])];
-  const mutated = base && fields.length
-    ? fc.tuple(fc.constantFrom(...fields), hostileValue).map(([k, v]) => ({ ...base, [k]: v }))
-    : keyed;
-  return fc.oneof({ weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) }, { weight: 2, arbitrary: keyed }, { weight: 4, arbitrary: mutated });
+  const mutated =
+    base && fields.length
+      ? fc.tuple(fc.constantFrom(...fields), hostileValue).map(([k, v]) => ({ ...base, [k]: v }))
+      : keyed;
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
+    { weight: 2, arbitrary: keyed },
+    { weight: 4, arbitrary: mutated },
+  );
 }
 
 /** Path parameter values; never a small number, which could name a real row (our own token, the admin). */
-const pathValue = fc.oneof(
-  unstorable,
-  fc.constantFrom(...SQLISH, '999999', '-1', '0', '1.5', '1e3', '99999999999999999999', '2147483648', '9999999999', '0x10', ' 999999', 'NaN', '%00', '..', 'x'.repeat(500), '😀', 'SMP-26-000001'),
-  fc.string({ minLength: 1, maxLength: 30 }),
-).filter((v) => !/^\s*\d{1,5}\s*$/.test(v) || v === '999999');
+const pathValue = fc
+  .oneof(
+    unstorable,
+    fc.constantFrom(
+      ...SQLISH,
+      '999999',
+      '-1',
+      '0',
+      '1.5',
+      '1e3',
+      '99999999999999999999',
+      '2147483648',
+      '9999999999',
+      '0x10',
+      ' 999999',
+      'NaN',
+      '%00',
+      '..',
+      'x'.repeat(500),
+      '😀',
+      'SMP-26-000001',
+    ),
+    fc.string({ minLength: 1, maxLength: 30 }),
+  )
+  .filter((v) => !/^\s*\d{1,5}\s*$/.test(v) || v === '999999');
 
-const queryValue = fc.oneof(hostileScalar.map((v) => String(v)), fc.array(fc.constantFrom(...SQLISH), { minLength: 2, maxLength: 3 }));
+const queryValue = fc.oneof(
+  hostileScalar.map((v) => String(v)),
+  fc.array(fc.constantFrom(...SQLISH), { minLength: 2, maxLength: 3 }),
+);
 
 function operations(): { method: string; path: string; op: Operation }[] {
   const out: { method: string; path: string; op: Operation }[] = [];
@@ -163,40 +266,60 @@ function check(status: number, text: string, contentType: unknown, label: string
     try {
       const b = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
       ok = typeof b.error?.code === 'string' && typeof b.error.message === 'string';
-    } catch { /* not JSON: reported below */ }
-    if (!ok) problems.push(`${label}: ${status} without the error shape (${String(contentType)}): ${text.slice(0, 200)}`);
+    } catch {
+      /* not JSON: reported below */
+    }
+    if (!ok)
+      problems.push(`${label}: ${status} without the error shape (${String(contentType)}): ${text.slice(0, 200)}`);
   }
 }
 
 describe('every API operation under hostile input (fuzz, as admin)', () => {
-  it('answers generated hostile bodies, path parameters and queries with 2xx or a shaped 4xx, never a 5xx', { timeout: 240_000 }, async () => {
-    const ops = operations();
-    expect(ops.length).toBeGreaterThan(30);
-    for (const { method, path, op } of ops) {
-      const pathNames = (op.parameters ?? []).filter((x) => x.in === 'path').map((x) => x.name);
-      const queryNames = (op.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name);
-      const input = fc.record({
-        params: fc.record(Object.fromEntries(pathNames.map((n) => [n, pathValue]))),
-        query: queryNames.length ? fc.dictionary(fc.constantFrom(...queryNames), queryValue) : fc.constant({}),
-        body: op.requestBody ? bodyArbitrary(`${method} ${path}`, op) : fc.constant(undefined),
-      });
-      await fc.assert(fc.asyncProperty(input, async ({ params, query, body }) => {
-        const url = concrete(path, params as Record<string, string>);
-        const qs = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
-        const before = problems.length;
-        await send({
-          method: method as InjectOptions['method'],
-          url: qs.size ? `${url}?${qs}` : url,
-          ...(body !== undefined ? { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-        }, `${method} ${path}`);
-        if (problems.length > before) throw new Error(problems.slice(before).join('\n'));
-      }), { numRuns: RUNS, seed, endOnFailure: true });
-    }
-    const byStatus = [...statusCounts].sort(([a], [b]) => a - b).map(([k, v]) => `${k}×${v}`).join(' ');
-    console.log(`[api-fuzz] ${ops.length} operations, ${requests} generated requests (${byStatus}), ${problems.length} problems`);
-    expect(problems).toEqual([]);
-  });
+  it(
+    'answers generated hostile bodies, path parameters and queries with 2xx or a shaped 4xx, never a 5xx',
+    { timeout: 240_000 },
+    async () => {
+      const ops = operations();
+      expect(ops.length).toBeGreaterThan(30);
+      for (const { method, path, op } of ops) {
+        const pathNames = (op.parameters ?? []).filter((x) => x.in === 'path').map((x) => x.name);
+        const queryNames = (op.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name);
+        const input = fc.record({
+          params: fc.record(Object.fromEntries(pathNames.map((n) => [n, pathValue]))),
+          query: queryNames.length ? fc.dictionary(fc.constantFrom(...queryNames), queryValue) : fc.constant({}),
+          body: op.requestBody ? bodyArbitrary(`${method} ${path}`, op) : fc.constant(undefined),
+        });
+        await fc.assert(
+          fc.asyncProperty(input, async ({ params, query, body }) => {
+            const url = concrete(path, params as Record<string, string>);
+            const qs = new URLSearchParams();
+            for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
+            const before = problems.length;
+            await send(
+              {
+                method: method as InjectOptions['method'],
+                url: qs.size ? `${url}?${qs}` : url,
+                ...(body !== undefined
+                  ? { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+                  : {}),
+              },
+              `${method} ${path}`,
+            );
+            if (problems.length > before) throw new Error(problems.slice(before).join('\n'));
+          }),
+          { numRuns: RUNS, seed, endOnFailure: true },
+        );
+      }
+      const byStatus = [...statusCounts]
+        .sort(([a], [b]) => a - b)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ');
+      console.log(
+        `[api-fuzz] ${ops.length} operations, ${requests} generated requests (${byStatus}), ${problems.length} problems`,
+      );
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('refuses malformed bodies on every body-taking operation with a shaped 4xx', { timeout: 120_000 }, async () => {
     const bodyOps = operations().filter((o) => o.op.requestBody);
@@ -205,30 +328,57 @@ describe('every API operation under hostile input (fuzz, as admin)', () => {
     const cases: [string, InjectOptions][] = [
       ['invalid JSON', { payload: '{"a": 1,', headers: { 'content-type': 'application/json' } }],
       ['empty JSON body', { payload: '', headers: { 'content-type': 'application/json' } }],
-      ['JSON with a BOM and UTF-16', { payload: Buffer.from('\ufeff{"a":1}', 'utf16le'), headers: { 'content-type': 'application/json' } }],
-      ['invalid UTF-8', { payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { 'content-type': 'application/json' } }],
+      [
+        'JSON with a BOM and UTF-16',
+        { payload: Buffer.from('\ufeff{"a":1}', 'utf16le'), headers: { 'content-type': 'application/json' } },
+      ],
+      [
+        'invalid UTF-8',
+        {
+          payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+          headers: { 'content-type': 'application/json' },
+        },
+      ],
       ['__proto__ key', { payload: '{"__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } }],
-      ['constructor.prototype key', { payload: '{"constructor":{"prototype":{"admin":true}}}', headers: { 'content-type': 'application/json' } }],
+      [
+        'constructor.prototype key',
+        { payload: '{"constructor":{"prototype":{"admin":true}}}', headers: { 'content-type': 'application/json' } },
+      ],
       ['100k nested arrays', { payload: deep, headers: { 'content-type': 'application/json' } }],
       ['50k nested objects', { payload: deepObject, headers: { 'content-type': 'application/json' } }],
-      ['NUL in a string', { payload: '{"name":"a\\u0000b","email":"a\\u0000@b.c","sku":"A\\u0000"}', headers: { 'content-type': 'application/json' } }],
+      [
+        'NUL in a string',
+        {
+          payload: '{"name":"a\\u0000b","email":"a\\u0000@b.c","sku":"A\\u0000"}',
+          headers: { 'content-type': 'application/json' },
+        },
+      ],
       ['text/plain', { payload: 'hello', headers: { 'content-type': 'text/plain' } }],
       ['form encoded', { payload: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
       ['multipart', { payload: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } }],
       ['text/csv of garbage', { payload: '\u0000,\u0000\n"unterminated', headers: { 'content-type': 'text/csv' } }],
-      ['over the body limit', { payload: `"${'x'.repeat(BODY_LIMIT)}"`, headers: { 'content-type': 'application/json' } }],
+      [
+        'over the body limit',
+        { payload: `"${'x'.repeat(BODY_LIMIT)}"`, headers: { 'content-type': 'application/json' } },
+      ],
     ];
     const statuses = new Map<string, Set<number>>();
     for (const { method, path, op } of bodyOps) {
       const url = concrete(path, Object.fromEntries((op.parameters ?? []).map((x) => [x.name, '999999'])));
       for (const [name, opts] of cases) {
-        const status = await send({ ...opts, method: method as InjectOptions['method'], url }, `${method} ${path} (${name})`);
+        const status = await send(
+          { ...opts, method: method as InjectOptions['method'], url },
+          `${method} ${path} (${name})`,
+        );
         statuses.set(name, (statuses.get(name) ?? new Set()).add(status));
         if (name === 'over the body limit') expect(status, `${method} ${path}`).toBe(413);
-        if (name === 'invalid JSON' || name === '100k nested arrays') expect(status, `${method} ${path} ${name}`).toBeGreaterThanOrEqual(400);
+        if (name === 'invalid JSON' || name === '100k nested arrays')
+          expect(status, `${method} ${path} ${name}`).toBeGreaterThanOrEqual(400);
       }
     }
-    console.log(`[api-fuzz] malformed bodies × ${bodyOps.length} operations: ${[...statuses].map(([k, v]) => `${k} → ${[...v].join('/')}`).join('; ')}`);
+    console.log(
+      `[api-fuzz] malformed bodies × ${bodyOps.length} operations: ${[...statuses].map(([k, v]) => `${k} → ${[...v].join('/')}`).join('; ')}`,
+    );
     expect(problems).toEqual([]);
     expect(Object.prototype).not.toHaveProperty('admin');
   });
@@ -239,7 +389,11 @@ describe('every API operation under hostile input (fuzz, as admin)', () => {
       ['POST', '/api/creators', { handle: '@fz', notes: 'x\u0000' }],
       ['POST', '/api/devices', { label: 'a\u0000' }],
       ['POST', '/api/tokens', { name: 'x\u0000', role: 'viewer' }],
-      ['POST', '/api/users', { email: 'u@b.co', name: 'a\u0000', role: 'viewer', password: 'a long enough passphrase' }],
+      [
+        'POST',
+        '/api/users',
+        { email: 'u@b.co', name: 'a\u0000', role: 'viewer', password: 'a long enough passphrase' },
+      ],
       ['POST', '/api/auth/login', { email: 'a\u0000@b.co', password: 'x\u0000yyyyyyyyyyyy' }],
       ['POST', '/api/carrier-events', { trackingId: '1Z\u0000', event: 'in_transit', at: '2026-11-23T10:00:00Z' }],
       ['POST', '/api/webhook-subscriptions', { url: 'https://example.com/hook', description: 'a\u0000' }],
@@ -250,10 +404,16 @@ describe('every API operation under hostile input (fuzz, as admin)', () => {
       ['GET', '/api/creators?q=a%00b'],
     ];
     for (const [method, url, json] of cases) {
-      const res = await p.app.inject({ method: method as 'GET', url, headers: { ...auth, ...(json ? { 'content-type': 'application/json' } : {}) },
-        ...(json ? { payload: JSON.stringify(json) } : {}) });
+      const res = await p.app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...auth, ...(json ? { 'content-type': 'application/json' } : {}) },
+        ...(json ? { payload: JSON.stringify(json) } : {}),
+      });
       expect(res.statusCode, `${method} ${url}`).toBe(400);
-      expect(res.json(), `${method} ${url}`).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/NUL|surrogate/) } });
+      expect(res.json(), `${method} ${url}`).toMatchObject({
+        error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/NUL|surrogate/) },
+      });
     }
   });
 
@@ -269,7 +429,10 @@ describe('every API operation under hostile input (fuzz, as admin)', () => {
   it('takes a body exactly at the limit (refused by validation, not by size)', async () => {
     const text = `{"sku":"${'x'.repeat(BODY_LIMIT - 10)}"}`;
     expect(Buffer.byteLength(text)).toBe(BODY_LIMIT);
-    const status = await send({ method: 'POST', url: '/api/products', payload: text, headers: { 'content-type': 'application/json' } }, 'POST /api/products at the limit');
+    const status = await send(
+      { method: 'POST', url: '/api/products', payload: text, headers: { 'content-type': 'application/json' } },
+      'POST /api/products at the limit',
+    );
     expect(status).toBe(400);
     expect(problems).toEqual([]);
   });
@@ -279,12 +442,17 @@ describe('every API operation under hostile input (fuzz, as admin)', () => {
       fetch(`${p.httpUrl}/api/products`, { method: 'POST', headers: { ...auth, 'content-type': contentType }, body });
     const deep = await post('['.repeat(100_000) + ']'.repeat(100_000));
     expect(deep.status).toBe(400);
-    expect((await deep.json()) as unknown).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    expect((await deep.json()) as unknown).toMatchObject({
+      error: { code: expect.any(String), message: expect.any(String) },
+    });
     const big = await post(`"${'x'.repeat(2 * BODY_LIMIT)}"`);
     expect(big.status).toBe(413);
     expect((await big.json()) as unknown).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
     expect((await fetch(`${p.httpUrl}/healthz`)).status).toBe(200);
-    const normal = await p.api<{ sku: string }>('/api/products', { method: 'POST', json: { sku: 'FUZZ-OK-1', name: 'Still serving', unitCostCents: 100 } });
+    const normal = await p.api<{ sku: string }>('/api/products', {
+      method: 'POST',
+      json: { sku: 'FUZZ-OK-1', name: 'Still serving', unitCostCents: 100 },
+    });
     expect(normal.status).toBe(201);
     expect((await p.api('/api/samples')).status).toBe(200);
   });

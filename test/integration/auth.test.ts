@@ -20,7 +20,11 @@ async function login(email: string, password: string) {
 }
 const cookieOf = (setCookie: string | null) => setCookie!.split(';')[0]!;
 
-async function withCookie(cookie: string, path: string, init: { method?: string; json?: unknown; csrf?: boolean } = {}) {
+async function withCookie(
+  cookie: string,
+  path: string,
+  init: { method?: string; json?: unknown; csrf?: boolean } = {},
+) {
   const res = await fetch(p.httpUrl + path, {
     method: init.method ?? 'GET',
     headers: {
@@ -64,10 +68,16 @@ describe('sign-in with a session cookie', () => {
   });
 
   it('answers a wrong password and an unknown email alike, then rate-limits the account', async () => {
-    await p.api('/api/users', { method: 'POST', json: { email: 'kim@ops.test', name: 'Kim', role: 'ops', password: 'correct horse battery' } });
+    await p.api('/api/users', {
+      method: 'POST',
+      json: { email: 'kim@ops.test', name: 'Kim', role: 'ops', password: 'correct horse battery' },
+    });
     const wrong = await login('kim@ops.test', 'not the password');
     const unknown = await login('nobody@ops.test', 'not the password');
-    expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'email or password is wrong' } } });
+    expect(wrong).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED', message: 'email or password is wrong' } },
+    });
     expect(unknown.body).toEqual(wrong.body);
     for (let i = 0; i < 4; i++) await login('kim@ops.test', `guess ${i}`);
     const limited = await login('kim@ops.test', 'correct horse battery');
@@ -100,19 +110,36 @@ describe('the live WebSocket requires the same sign-in', () => {
 
 describe('API tokens', () => {
   it('is shown once, scoped to a role no higher than its owner, revocable', async () => {
-    await p.api('/api/users', { method: 'POST', json: { email: 'sam@ful.test', name: 'Sam', role: 'fulfillment', password: 'sam password 123' } });
+    await p.api('/api/users', {
+      method: 'POST',
+      json: { email: 'sam@ful.test', name: 'Sam', role: 'fulfillment', password: 'sam password 123' },
+    });
     const cookie = cookieOf((await login('sam@ful.test', 'sam password 123')).cookie);
-    const tooHigh = await withCookie(cookie, '/api/tokens', { method: 'POST', csrf: true, json: { name: 'x', role: 'ops' } });
+    const tooHigh = await withCookie(cookie, '/api/tokens', {
+      method: 'POST',
+      csrf: true,
+      json: { name: 'x', role: 'ops' },
+    });
     expect(tooHigh.status).toBe(403);
-    const made = await withCookie(cookie, '/api/tokens', { method: 'POST', csrf: true, json: { name: 'laptop', role: 'viewer' } });
+    const made = await withCookie(cookie, '/api/tokens', {
+      method: 'POST',
+      csrf: true,
+      json: { name: 'laptop', role: 'viewer' },
+    });
     expect(made.status).toBe(201);
     const { id, token } = made.body as { id: number; token: string };
     expect(token).toMatch(/^st_/);
     const asToken = { authorization: `Bearer ${token}` };
-    expect(await fetch(`${p.httpUrl}/api/auth/me`, { headers: asToken }).then((r) => r.json())).toMatchObject({ role: 'viewer', via: 'token', tokenId: id });
+    expect(await fetch(`${p.httpUrl}/api/auth/me`, { headers: asToken }).then((r) => r.json())).toMatchObject({
+      role: 'viewer',
+      via: 'token',
+      tokenId: id,
+    });
     // Viewer scope: reading works, acting does not, though Sam could act.
     expect((await fetch(`${p.httpUrl}/api/exceptions`, { headers: asToken })).status).toBe(200);
-    expect((await fetch(`${p.httpUrl}/api/exceptions/1/acknowledge`, { method: 'POST', headers: asToken })).status).toBe(403);
+    expect(
+      (await fetch(`${p.httpUrl}/api/exceptions/1/acknowledge`, { method: 'POST', headers: asToken })).status,
+    ).toBe(403);
     // Sam sees only Sam's tokens and never the secret again.
     const listed = (await withCookie(cookie, '/api/tokens')).body as { tokens: { id: number; userEmail: string }[] };
     expect(listed.tokens.map((t) => t.userEmail)).toEqual(['sam@ful.test']);
@@ -123,12 +150,20 @@ describe('API tokens', () => {
   });
 
   it('stops working, with every session, when its owner is disabled', async () => {
-    const user = await p.api<{ id: number }>('/api/users', { method: 'POST', json: { email: 'vic@view.test', name: 'Vic', role: 'viewer', password: 'vic password 123' } });
+    const user = await p.api<{ id: number }>('/api/users', {
+      method: 'POST',
+      json: { email: 'vic@view.test', name: 'Vic', role: 'viewer', password: 'vic password 123' },
+    });
     const cookie = cookieOf((await login('vic@view.test', 'vic password 123')).cookie);
-    const token = ((await withCookie(cookie, '/api/tokens', { method: 'POST', csrf: true, json: { name: 't', role: 'viewer' } })).body as { token: string }).token;
+    const token = (
+      (await withCookie(cookie, '/api/tokens', { method: 'POST', csrf: true, json: { name: 't', role: 'viewer' } }))
+        .body as { token: string }
+    ).token;
     expect((await p.api(`/api/users/${user.body.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await withCookie(cookie, '/api/auth/me')).status).toBe(401);
-    expect((await fetch(`${p.httpUrl}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await fetch(`${p.httpUrl}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      401,
+    );
     expect((await login('vic@view.test', 'vic password 123')).status).toBe(401);
   });
 
@@ -144,7 +179,8 @@ describe("creators' addresses and phones", () => {
     const created = await p.api<{ id: string }>('/api/creators', {
       method: 'POST',
       json: {
-        handle: '@pii.test', contact: { email: 'pii@x.io', phone: '+1 555 0199', dm: '@pii' },
+        handle: '@pii.test',
+        contact: { email: 'pii@x.io', phone: '+1 555 0199', dm: '@pii' },
         addresses: [{ line1: '9 Elm St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }],
       },
     });

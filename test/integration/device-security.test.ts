@@ -23,10 +23,20 @@ afterAll(() => p?.close());
 
 const newId = (tag: string) => `trk-${tag}-${randomBytes(3).toString('hex')}`;
 const connect = (id: string, secret: string, url = p.mqttUrl) =>
-  mqtt.connectAsync(url, { clientId: id, username: id, password: secret, clean: false, reconnectPeriod: 0, connectTimeout: 3000, protocolVersion: 4 });
+  mqtt.connectAsync(url, {
+    clientId: id,
+    username: id,
+    password: secret,
+    clean: false,
+    reconnectPeriod: 0,
+    connectTimeout: 3000,
+    protocolVersion: 4,
+  });
 const closed = (c: MqttClient) => new Promise<void>((r) => c.once('close', () => r()));
 const stored = async (id: string) =>
-  (await p.pool.query<{ seq: number }>('select seq from telemetry where device_id = $1 order by seq', [id])).rows.map((r) => r.seq);
+  (await p.pool.query<{ seq: number }>('select seq from telemetry where device_id = $1 order by seq', [id])).rows.map(
+    (r) => r.seq,
+  );
 const auditActions = async (id: string) =>
   (await p.api<{ entries: { action: string }[] }>(`/api/audit?entity=device:${id}`)).body.entries.map((e) => e.action);
 const reading = (seq: number) => JSON.stringify({ seq, ts: new Date().toISOString(), tempC: 5 });
@@ -36,7 +46,10 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('device side on the embedded
     const { id, secret } = await p.provisionDevice(newId('rot'));
     const client = await p.connectTracker(id, secret); // its secret is now in the verified cache
     const gone = closed(client);
-    const res = await p.api<{ id: string; secret: string }>(`/api/devices/${id}/rotate-secret`, { method: 'POST', as: 'ops' });
+    const res = await p.api<{ id: string; secret: string }>(`/api/devices/${id}/rotate-secret`, {
+      method: 'POST',
+      as: 'ops',
+    });
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(id);
     expect(res.body.secret).not.toBe(secret);
@@ -71,7 +84,10 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('device side on the embedded
     // Disabling twice changes nothing and writes one audit row.
     expect((await p.api(`/api/devices/${id}/disable`, { method: 'POST' })).status).toBe(200);
 
-    const enabled = await p.api<{ disabledAt: string | null }>(`/api/devices/${id}/enable`, { method: 'POST', as: 'ops' });
+    const enabled = await p.api<{ disabledAt: string | null }>(`/api/devices/${id}/enable`, {
+      method: 'POST',
+      as: 'ops',
+    });
     expect(enabled.body.disabledAt).toBeNull();
     const back = await connect(id, secret);
     await back.publishAsync(`trackers/${id}/telemetry`, reading(7), { qos: 1 });
@@ -134,7 +150,11 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('device side on the embedded
     const code = new Promise<number>((r) => ws.once('close', (c) => r(c)));
     ws.send(Buffer.alloc(2 * 1024 * 1024));
     expect(await code).toBe(1009); // "message too big"
-    await waitFor(async () => (await p.metrics.oversizedPackets.get()).values[0]?.value === before + 1, 3000, 'the metric');
+    await waitFor(
+      async () => (await p.metrics.oversizedPackets.get()).values[0]?.value === before + 1,
+      3000,
+      'the metric',
+    );
   });
 
   it('limits failed sign-ins per IP; trackers verified recently still get in from that IP', async () => {
@@ -144,7 +164,12 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('device side on the embedded
     const codes: number[] = [];
     for (let i = 0; i < FAILURES_PER_IP + 2; i++) {
       const ghost = newId('guess');
-      codes.push(await connect(ghost, 'wrong').then(() => 0, (err: { code?: number }) => err.code ?? -1));
+      codes.push(
+        await connect(ghost, 'wrong').then(
+          () => 0,
+          (err: { code?: number }) => err.code ?? -1,
+        ),
+      );
     }
     // Some failures were spent by earlier tests on this platform: at most FAILURES_PER_IP answers 4.
     expect(codes.filter((c) => c === 4).length).toBeLessThanOrEqual(FAILURES_PER_IP);

@@ -15,9 +15,15 @@ import { dispatch, label, programApi } from './sample-program.support.ts';
  */
 let p: TestPlatform;
 beforeAll(async () => {
-  p = await startTestPlatform({ WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_POLL_MS: '20', ALERT_ESCALATE_AFTER_MIN: '0.0001' });
+  p = await startTestPlatform({
+    WEBHOOK_RETRY_BASE_MS: '20',
+    WEBHOOK_POLL_MS: '20',
+    ALERT_ESCALATE_AFTER_MIN: '0.0001',
+  });
 });
-afterAll(async () => { await p?.close(); });
+afterAll(async () => {
+  await p?.close();
+});
 
 type Samples = Map<string, number>;
 
@@ -47,7 +53,13 @@ async function deadUrl(): Promise<string> {
 async function tracker() {
   const { id, secret } = await p.provisionDevice(`trk-met-${randomBytes(3).toString('hex')}`);
   const client = await p.connectTracker(id, secret);
-  return { id, publish: (payload: unknown) => client.publishAsync(`trackers/${id}/telemetry`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 }) };
+  return {
+    id,
+    publish: (payload: unknown) =>
+      client.publishAsync(`trackers/${id}/telemetry`, typeof payload === 'string' ? payload : JSON.stringify(payload), {
+        qos: 1,
+      }),
+  };
 }
 
 describe('/metrics', () => {
@@ -60,7 +72,12 @@ describe('/metrics', () => {
   it('counts stored readings, their commit latency and event-time lag, and dead letters by reason', async () => {
     const before = await scrape();
     const t = await tracker();
-    await t.publish({ readings: [{ seq: 1, ts: Date.now() - 2 * 3600_000 }, { seq: 2, ts: Date.now() - 1000 }] });
+    await t.publish({
+      readings: [
+        { seq: 1, ts: Date.now() - 2 * 3600_000 },
+        { seq: 2, ts: Date.now() - 1000 },
+      ],
+    });
     await t.publish('{"seq": 3, "ts": ');
     await t.publish({ seq: 4, ts: Date.now() - 1000, tempC: 500 });
     // On the embedded broker the PUBACK follows the commit; an external one acks on receipt,
@@ -68,14 +85,27 @@ describe('/metrics', () => {
     // stored readings at their commit).
     const rejected = 'sampletrack_readings_rejected_total{reason="invalid_reading"}';
     const ingested = 'sampletrack_readings_ingested_total';
-    const after = await waitFor(async () => {
-      const s = await scrape();
-      const handled = value(s, rejected) > value(before, rejected) && value(s, ingested) >= value(before, ingested) + 2;
-      return handled && value(s, 'sampletrack_ingest_lag_seconds') === 0 ? s : undefined;
-    }, 5000, 'ingest to handle the three messages and have nothing left waiting');
-    expect(value(after, 'sampletrack_readings_ingested_total') - value(before, 'sampletrack_readings_ingested_total')).toBe(2);
-    expect(value(after, 'sampletrack_ingest_commit_latency_seconds_count') - value(before, 'sampletrack_ingest_commit_latency_seconds_count')).toBe(2);
-    expect(value(after, 'sampletrack_ingest_event_lag_seconds_count') - value(before, 'sampletrack_ingest_event_lag_seconds_count')).toBe(2);
+    const after = await waitFor(
+      async () => {
+        const s = await scrape();
+        const handled =
+          value(s, rejected) > value(before, rejected) && value(s, ingested) >= value(before, ingested) + 2;
+        return handled && value(s, 'sampletrack_ingest_lag_seconds') === 0 ? s : undefined;
+      },
+      5000,
+      'ingest to handle the three messages and have nothing left waiting',
+    );
+    expect(
+      value(after, 'sampletrack_readings_ingested_total') - value(before, 'sampletrack_readings_ingested_total'),
+    ).toBe(2);
+    expect(
+      value(after, 'sampletrack_ingest_commit_latency_seconds_count') -
+        value(before, 'sampletrack_ingest_commit_latency_seconds_count'),
+    ).toBe(2);
+    expect(
+      value(after, 'sampletrack_ingest_event_lag_seconds_count') -
+        value(before, 'sampletrack_ingest_event_lag_seconds_count'),
+    ).toBe(2);
     // The two-hour-old reading lands above the 1 h bucket, the fresh one below it.
     const le1h = 'sampletrack_ingest_event_lag_seconds_bucket{le="3600"}';
     expect(value(after, le1h) - value(before, le1h)).toBe(1);
@@ -89,7 +119,10 @@ describe('/metrics', () => {
 
   it('shows an undeliverable webhook as a growing backlog, and counts alerts, open exceptions and escalations', async () => {
     const before = await scrape();
-    const sub = await p.api<{ id: number }>('/api/webhook-subscriptions', { method: 'POST', json: { url: await deadUrl(), minSeverity: 'warning' } });
+    const sub = await p.api<{ id: number }>('/api/webhook-subscriptions', {
+      method: 'POST',
+      json: { url: await deadUrl(), minSeverity: 'warning' },
+    });
     expect(sub.status).toBe(201);
     const sku = `GLASS-${randomBytes(3).toString('hex')}`;
     await aProduct(p.pool, { sku, profile: CONDITION_PRESETS.fragile });
@@ -97,16 +130,27 @@ describe('/metrics', () => {
     const sample = await p.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator: '@metrics', sku } });
     await p.api(`/api/samples/${sample.body.id}/tracker`, { method: 'PUT', json: { deviceId: t.id } });
     const t0 = Date.now() - 3600_000;
-    await t.publish({ readings: [{ seq: 0, ts: t0 }, { seq: 1, ts: t0 + 20 * 60_000, shockG: 14 }] });
+    await t.publish({
+      readings: [
+        { seq: 0, ts: t0 },
+        { seq: 1, ts: t0 + 20 * 60_000, shockG: 14 },
+      ],
+    });
 
     const opened = 'sampletrack_alerts_total{kind="opened",severity="critical"}';
     const openCritical = 'sampletrack_exceptions_open{severity="critical",status="open"}';
     const pending = 'sampletrack_webhook_deliveries_backlog{status="pending"}';
-    const during = await waitFor(async () => {
-      const s = await scrape();
-      // Retried at least once (20 ms base back-off) and still pending.
-      return value(s, opened) > value(before, opened) && value(s, 'sampletrack_webhook_deliveries_retrying') > 0 ? s : undefined;
-    }, 5000, 'the alert and its failing delivery');
+    const during = await waitFor(
+      async () => {
+        const s = await scrape();
+        // Retried at least once (20 ms base back-off) and still pending.
+        return value(s, opened) > value(before, opened) && value(s, 'sampletrack_webhook_deliveries_retrying') > 0
+          ? s
+          : undefined;
+      },
+      5000,
+      'the alert and its failing delivery',
+    );
     expect(value(during, openCritical) - value(before, openCritical)).toBe(1);
     expect(value(during, pending) - value(before, pending)).toBe(1);
     await new Promise((r) => setTimeout(r, 1100)); // past the scrape cache, the backlog ages

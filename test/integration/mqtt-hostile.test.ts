@@ -19,7 +19,9 @@ beforeAll(async () => {
   p = await startTestPlatform();
   console.log(`[mqtt-hostile] seed ${seed} (replay: FC_SEED=${seed})`);
 });
-afterAll(async () => { await p?.close(); });
+afterAll(async () => {
+  await p?.close();
+});
 
 async function tracker(tag: string) {
   const { id, secret } = await p.provisionDevice(`trk-${tag}-${randomBytes(3).toString('hex')}`);
@@ -28,10 +30,16 @@ async function tracker(tag: string) {
   return { id, client, publish };
 }
 const storedSeqs = async (id: string) =>
-  (await p.pool.query<{ seq: number }>('select seq from telemetry where device_id = $1 order by seq', [id])).rows.map((r) => r.seq);
+  (await p.pool.query<{ seq: number }>('select seq from telemetry where device_id = $1 order by seq', [id])).rows.map(
+    (r) => r.seq,
+  );
 const letters = async (id: string) =>
-  (await p.pool.query<{ reason: string; detail: string; seq: number | null; raw: string }>(
-    'select reason, detail, seq, raw from dead_letters where device_id = $1 order by id', [id])).rows;
+  (
+    await p.pool.query<{ reason: string; detail: string; seq: number | null; raw: string }>(
+      'select reason, detail, seq, raw from dead_letters where device_id = $1 order by id',
+      [id],
+    )
+  ).rows;
 const now = () => Date.now() - 1000;
 const nested = (depth: number): unknown => (depth === 0 ? 1 : [nested(depth - 1)]);
 
@@ -47,62 +55,80 @@ async function othersStillServed(): Promise<void> {
 // follows the commit: the embedded broker. An external broker (CI's second pass) acks on
 // receipt; the parser and store behind it are the same code, proven by the embedded pass.
 describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('a tracker sending hostile payloads', () => {
-  it('gets each malformed payload dead-lettered with its reason, and the stream goes on', { timeout: 60_000 }, async () => {
-    const t = await tracker('hostile');
-    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    const cases: [string, string | Buffer, string][] = [
-      ['invalid JSON', '{"seq": 1, "ts": ', 'invalid_json'],
-      ['raw NUL byte', Buffer.from('{"seq":1,\u0000"ts":1}'), 'invalid_json'],
-      ['100k nested arrays', deep, 'not_an_object'],
-      ['100k nested in a reading', `{"seq":2,"ts":${now()},"x":${deep}}`, 'invalid_reading'],
-      ['UTF-16 with BOM', Buffer.from(`\ufeff{"seq":3,"ts":${now()}}`, 'utf16le'), 'invalid_utf8'],
-      ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x7d]), 'invalid_utf8'],
-      ['a JSON string', '"hello"', 'not_an_object'],
-      ['readings not an array', '{"readings":{"seq":1}}', 'not_an_object'],
-      ['501 readings', JSON.stringify({ readings: Array.from({ length: 501 }, (_, i) => ({ seq: i, ts: now() })) }), 'batch_too_large'],
-      ['NUL in an unknown field', `{"seq":4,"ts":${now()},"note":"a\\u0000b"}`, 'invalid_reading'],
-      ['unpaired surrogate', `{"seq":5,"ts":${now()},"note":"\\ud800"}`, 'invalid_reading'],
-      ['seq over 2^31-1', `{"seq":2147483648,"ts":${now()}}`, 'invalid_reading'],
-      ['shock beyond a real', `{"seq":6,"ts":${now()},"shockG":1e39}`, 'invalid_reading'],
-      ['ts beyond Date', `{"seq":7,"ts":9007199254740991}`, 'ts_in_future'],
-      ['NaN-like strings', `{"seq":8,"ts":${now()},"tempC":"NaN"}`, 'invalid_reading'],
-      ['SQL in the seq', `{"seq":"1; drop table telemetry; --","ts":${now()}}`, 'invalid_reading'],
-    ];
-    for (const [name, payload, reason] of cases) {
-      const before = (await letters(t.id)).length;
-      await t.publish(payload);
-      const after = await letters(t.id);
-      expect(after.length, name).toBe(before + 1);
-      expect(after.at(-1)!.reason, name).toBe(reason);
-      expect(after.at(-1)!.detail.length, name).toBeGreaterThan(0);
-    }
-    expect(t.client.connected).toBe(true);
-    await t.publish(JSON.stringify({ seq: 100, ts: now() }));
-    expect(await storedSeqs(t.id)).toEqual([100]);
-    // The same reasons through the API.
-    const api = await p.api<{ deadLetters: { reason: string }[] }>(`/api/dead-letters?deviceId=${t.id}&limit=100`);
-    expect(api.status).toBe(200);
-    expect(api.body.deadLetters.map((d) => d.reason).reverse()).toEqual(cases.map(([, , r]) => r));
-    await othersStillServed();
-  });
+  it(
+    'gets each malformed payload dead-lettered with its reason, and the stream goes on',
+    { timeout: 60_000 },
+    async () => {
+      const t = await tracker('hostile');
+      const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+      const cases: [string, string | Buffer, string][] = [
+        ['invalid JSON', '{"seq": 1, "ts": ', 'invalid_json'],
+        ['raw NUL byte', Buffer.from('{"seq":1,\u0000"ts":1}'), 'invalid_json'],
+        ['100k nested arrays', deep, 'not_an_object'],
+        ['100k nested in a reading', `{"seq":2,"ts":${now()},"x":${deep}}`, 'invalid_reading'],
+        ['UTF-16 with BOM', Buffer.from(`\ufeff{"seq":3,"ts":${now()}}`, 'utf16le'), 'invalid_utf8'],
+        ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x7d]), 'invalid_utf8'],
+        ['a JSON string', '"hello"', 'not_an_object'],
+        ['readings not an array', '{"readings":{"seq":1}}', 'not_an_object'],
+        [
+          '501 readings',
+          JSON.stringify({ readings: Array.from({ length: 501 }, (_, i) => ({ seq: i, ts: now() })) }),
+          'batch_too_large',
+        ],
+        ['NUL in an unknown field', `{"seq":4,"ts":${now()},"note":"a\\u0000b"}`, 'invalid_reading'],
+        ['unpaired surrogate', `{"seq":5,"ts":${now()},"note":"\\ud800"}`, 'invalid_reading'],
+        ['seq over 2^31-1', `{"seq":2147483648,"ts":${now()}}`, 'invalid_reading'],
+        ['shock beyond a real', `{"seq":6,"ts":${now()},"shockG":1e39}`, 'invalid_reading'],
+        ['ts beyond Date', `{"seq":7,"ts":9007199254740991}`, 'ts_in_future'],
+        ['NaN-like strings', `{"seq":8,"ts":${now()},"tempC":"NaN"}`, 'invalid_reading'],
+        ['SQL in the seq', `{"seq":"1; drop table telemetry; --","ts":${now()}}`, 'invalid_reading'],
+      ];
+      for (const [name, payload, reason] of cases) {
+        const before = (await letters(t.id)).length;
+        await t.publish(payload);
+        const after = await letters(t.id);
+        expect(after.length, name).toBe(before + 1);
+        expect(after.at(-1)!.reason, name).toBe(reason);
+        expect(after.at(-1)!.detail.length, name).toBeGreaterThan(0);
+      }
+      expect(t.client.connected).toBe(true);
+      await t.publish(JSON.stringify({ seq: 100, ts: now() }));
+      expect(await storedSeqs(t.id)).toEqual([100]);
+      // The same reasons through the API.
+      const api = await p.api<{ deadLetters: { reason: string }[] }>(`/api/dead-letters?deviceId=${t.id}&limit=100`);
+      expect(api.status).toBe(200);
+      expect(api.body.deadLetters.map((d) => d.reason).reverse()).toEqual(cases.map(([, , r]) => r));
+      await othersStillServed();
+    },
+  );
 
   it('stores the valid readings of a mixed hostile batch, values a real column rounds included', async () => {
     const t = await tracker('mixed');
-    await t.publish(JSON.stringify({ readings: [
-      { seq: 1, ts: now(), tempC: 1e-300, shockG: 3e38 }, // storable once rounded to float4
-      { seq: 2, ts: now(), note: 'a\u0000b' },
-      { seq: 3, ts: now(), constructor: { prototype: { polluted: true } } },
-      { seq: 2 ** 31, ts: now() },
-      JSON.parse(`{"seq":4,"ts":${now()},"__proto__":{"polluted":true}}`),
-      { seq: 5, ts: now(), x: nested(40) }, // deeper than storage allows
-      { seq: 6, ts: now(), lat: 90, lon: -180, humidityPct: 100, batteryPct: 0, rssiDbm: -3.4e38 },
-      { seq: 7, ts: 'NaN' },
-    ] }));
+    await t.publish(
+      JSON.stringify({
+        readings: [
+          { seq: 1, ts: now(), tempC: 1e-300, shockG: 3e38 }, // storable once rounded to float4
+          { seq: 2, ts: now(), note: 'a\u0000b' },
+          { seq: 3, ts: now(), constructor: { prototype: { polluted: true } } },
+          { seq: 2 ** 31, ts: now() },
+          JSON.parse(`{"seq":4,"ts":${now()},"__proto__":{"polluted":true}}`),
+          { seq: 5, ts: now(), x: nested(40) }, // deeper than storage allows
+          { seq: 6, ts: now(), lat: 90, lon: -180, humidityPct: 100, batteryPct: 0, rssiDbm: -3.4e38 },
+          { seq: 7, ts: 'NaN' },
+        ],
+      }),
+    );
     expect(await storedSeqs(t.id)).toEqual([1, 3, 4, 6]);
     expect((await letters(t.id)).map((l) => [l.reason, l.seq])).toEqual([
-      ['invalid_reading', 2], ['invalid_reading', null], ['invalid_reading', 5], ['invalid_reading', 7],
+      ['invalid_reading', 2],
+      ['invalid_reading', null],
+      ['invalid_reading', 5],
+      ['invalid_reading', 7],
     ]);
-    const { rows } = await p.pool.query<{ temp_c: number; shock_g: number }>('select temp_c, shock_g from telemetry where device_id = $1 and seq = 1', [t.id]);
+    const { rows } = await p.pool.query<{ temp_c: number; shock_g: number }>(
+      'select temp_c, shock_g from telemetry where device_id = $1 and seq = 1',
+      [t.id],
+    );
     expect(rows[0]).toEqual({ temp_c: 0, shock_g: expect.closeTo(3e38, -32) });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -149,42 +175,64 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('a tracker sending hostile p
         { deviceId: id, seq: 2, ts: receivedAt - 1000, receivedAt, extra: { note: 'a\u0000b' } },
         { deviceId: id, seq: 3, ts: receivedAt, receivedAt },
       ],
-      deadLetters: [{ deviceId: id, topic: `trackers/${id}/telemetry`, reason: 'invalid_json', detail: 'x', raw: 'nul\u0000', rawBytes: 4, receivedAt }],
+      deadLetters: [
+        {
+          deviceId: id,
+          topic: `trackers/${id}/telemetry`,
+          reason: 'invalid_json',
+          detail: 'x',
+          raw: 'nul\u0000',
+          rawBytes: 4,
+          receivedAt,
+        },
+      ],
     });
     expect(result.stored.map((r) => r.seq)).toEqual([1, 3]);
     expect(result.unstorable).toBe(1);
     expect(await storedSeqs(id)).toEqual([1, 3]);
     expect((await letters(id)).map((l) => [l.reason, l.seq, l.raw])).toEqual([
-      ['invalid_json', null, 'nul\\u0000'], ['unstorable', 2, expect.stringContaining('"seq":2')],
+      ['invalid_json', null, 'nul\\u0000'],
+      ['unstorable', 2, expect.stringContaining('"seq":2')],
     ]);
   });
 
-  it('dead-letters every generated non-JSON payload once, stores every generated valid one (property)', { timeout: 60_000 }, async () => {
-    const t = await tracker('prop');
-    let seq = 0;
-    let expectedLetters = 0;
-    let validSent = 0;
-    const payload = fc.oneof(
-      fc.uint8Array({ minLength: 1, maxLength: 512 }).map((b) => ({ bytes: Buffer.from(b), valid: false })),
-      fc.string({ unit: 'binary', maxLength: 200 }).map((s) => ({ bytes: Buffer.from(`{${s}`), valid: false })),
-      fc.constant(null).map(() => ({ bytes: Buffer.from(JSON.stringify({ seq: ++seq, ts: now() })), valid: true })),
-    );
-    await fc.assert(fc.asyncProperty(payload, async ({ bytes, valid }) => {
-      if (!valid) {
-        let json = true;
-        try { JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)); } catch { json = false; }
-        fc.pre(!json);
-        expectedLetters += 1;
-      } else validSent += 1;
-      await t.publish(bytes);
-    }), { numRuns: 60, seed });
-    const rows = await letters(t.id);
-    expect(rows).toHaveLength(expectedLetters);
-    for (const l of rows) expect(['invalid_json', 'invalid_utf8']).toContain(l.reason);
-    expect((await storedSeqs(t.id)).length).toBe(validSent);
-    expect(t.client.connected).toBe(true);
-    await othersStillServed();
-    const ready = await p.api<{ ready: boolean }>('/readyz', { as: 'anonymous' });
-    expect(ready.body.ready).toBe(true);
-  });
+  it(
+    'dead-letters every generated non-JSON payload once, stores every generated valid one (property)',
+    { timeout: 60_000 },
+    async () => {
+      const t = await tracker('prop');
+      let seq = 0;
+      let expectedLetters = 0;
+      let validSent = 0;
+      const payload = fc.oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 512 }).map((b) => ({ bytes: Buffer.from(b), valid: false })),
+        fc.string({ unit: 'binary', maxLength: 200 }).map((s) => ({ bytes: Buffer.from(`{${s}`), valid: false })),
+        fc.constant(null).map(() => ({ bytes: Buffer.from(JSON.stringify({ seq: ++seq, ts: now() })), valid: true })),
+      );
+      await fc.assert(
+        fc.asyncProperty(payload, async ({ bytes, valid }) => {
+          if (!valid) {
+            let json = true;
+            try {
+              JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+            } catch {
+              json = false;
+            }
+            fc.pre(!json);
+            expectedLetters += 1;
+          } else validSent += 1;
+          await t.publish(bytes);
+        }),
+        { numRuns: 60, seed },
+      );
+      const rows = await letters(t.id);
+      expect(rows).toHaveLength(expectedLetters);
+      for (const l of rows) expect(['invalid_json', 'invalid_utf8']).toContain(l.reason);
+      expect((await storedSeqs(t.id)).length).toBe(validSent);
+      expect(t.client.connected).toBe(true);
+      await othersStillServed();
+      const ready = await p.api<{ ready: boolean }>('/readyz', { as: 'anonymous' });
+      expect(ready.body.ready).toBe(true);
+    },
+  );
 });

@@ -12,7 +12,12 @@ import { dispatch, label, programApi } from './sample-program.support.ts';
 
 const SECRET = 'outbox-test-secret-0123456789';
 
-interface Request { key: string; attempt: number; signatureValid: boolean; body: OutboxWebhookBody }
+interface Request {
+  key: string;
+  attempt: number;
+  signatureValid: boolean;
+  body: OutboxWebhookBody;
+}
 
 /**
  * A real HTTP receiver of the outbox webhook. It refuses the first two attempts of every
@@ -31,8 +36,10 @@ function receiver() {
       const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(`${ts}.${raw}`).digest('hex')}`);
       const got = Buffer.from(String(req.headers['x-sampletrack-signature']));
       const r: Request = {
-        key: String(req.headers['idempotency-key']), attempt: Number(req.headers['x-sampletrack-attempt']),
-        signatureValid: got.length === expected.length && timingSafeEqual(got, expected), body: JSON.parse(raw) as OutboxWebhookBody,
+        key: String(req.headers['idempotency-key']),
+        attempt: Number(req.headers['x-sampletrack-attempt']),
+        signatureValid: got.length === expected.length && timingSafeEqual(got, expected),
+        body: JSON.parse(raw) as OutboxWebhookBody,
       };
       requests.push(r);
       if (refuse.has(r.body.kind) || requests.filter((x) => x.key === r.key).length <= 2) {
@@ -44,23 +51,42 @@ function receiver() {
     });
   });
   return {
-    requests, accepted, refuse,
-    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/outbox`))),
+    requests,
+    accepted,
+    refuse,
+    listen: () =>
+      new Promise<string>((r) =>
+        server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/outbox`)),
+      ),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 
-interface Message { id: number; idempotencyKey: string; kind: string; status: string; attempts: number; lastError: string | null }
+interface Message {
+  id: number;
+  idempotencyKey: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+}
 
 const hook = receiver();
 let p: TestPlatform;
 beforeAll(async () => {
   const url = await hook.listen();
   p = await startTestPlatform({
-    OUTBOX_WEBHOOK_URL: url, OUTBOX_WEBHOOK_SECRET: SECRET, OUTBOX_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '30', WEBHOOK_POLL_MS: '20',
+    OUTBOX_WEBHOOK_URL: url,
+    OUTBOX_WEBHOOK_SECRET: SECRET,
+    OUTBOX_MAX_ATTEMPTS: '3',
+    WEBHOOK_RETRY_BASE_MS: '30',
+    WEBHOOK_POLL_MS: '20',
   });
 });
-afterAll(async () => { await p?.close(); await hook.close(); });
+afterAll(async () => {
+  await p?.close();
+  await hook.close();
+});
 
 const outbox = async (q = '') => (await p.api<{ messages: Message[] }>(`/api/outbox${q}`)).body.messages;
 
@@ -76,10 +102,14 @@ describe('the follow-up outbox is delivered to the configured webhook', () => {
 
     const queued = await outbox(`?sampleId=${sample.id}`);
     expect(queued.map((m) => m.kind).sort()).toEqual(['send_brief', 'send_shipment_confirmation']);
-    const delivered = await waitFor(async () => {
-      const rows = await outbox(`?sampleId=${sample.id}`);
-      return rows.every((m) => m.status === 'delivered') && rows;
-    }, 10_000, 'both messages delivered');
+    const delivered = await waitFor(
+      async () => {
+        const rows = await outbox(`?sampleId=${sample.id}`);
+        return rows.every((m) => m.status === 'delivered') && rows;
+      },
+      10_000,
+      'both messages delivered',
+    );
 
     expect(delivered.map((m) => m.attempts)).toEqual([3, 3]);
     const keys = queued.map((m) => m.idempotencyKey);
@@ -89,7 +119,10 @@ describe('the follow-up outbox is delivered to the configured webhook', () => {
     expect(ours.every((r) => r.signatureValid)).toBe(true);
     for (const key of keys) {
       const got = hook.accepted.get(key);
-      expect(got).toMatchObject({ attempt: 3, body: { id: key, sampleId: sample.id, recipient: `creator:${creator.id}` } });
+      expect(got).toMatchObject({
+        attempt: 3,
+        body: { id: key, sampleId: sample.id, recipient: `creator:${creator.id}` },
+      });
       // The contact is looked up at send time; the outbox row itself holds none.
       expect(got?.body.contact).toEqual({ email: 'ava@example.com' });
       expect(hook.requests.filter((r) => r.key === key).map((r) => r.attempt)).toEqual([1, 2, 3]);
@@ -99,11 +132,22 @@ describe('the follow-up outbox is delivered to the configured webhook', () => {
 
   it('gives a message up after OUTBOX_MAX_ATTEMPTS (failed, visible); ops can queue it again', async () => {
     hook.refuse.add('test_refused');
-    await new OutboxRepository(p.pool).enqueue({ idempotencyKey: 'test:refused:1', kind: 'test_refused', recipient: 'ops', sampleId: null, payload: {}, at: new Date() });
-    const [failed] = await waitFor(async () => {
-      const rows = await outbox('?status=failed');
-      return rows.some((m) => m.idempotencyKey === 'test:refused:1') && rows;
-    }, 10_000, 'the message given up');
+    await new OutboxRepository(p.pool).enqueue({
+      idempotencyKey: 'test:refused:1',
+      kind: 'test_refused',
+      recipient: 'ops',
+      sampleId: null,
+      payload: {},
+      at: new Date(),
+    });
+    const [failed] = await waitFor(
+      async () => {
+        const rows = await outbox('?status=failed');
+        return rows.some((m) => m.idempotencyKey === 'test:refused:1') && rows;
+      },
+      10_000,
+      'the message given up',
+    );
     expect(failed).toMatchObject({ attempts: 3, lastError: 'receiver answered 503' });
     expect(hook.requests.filter((r) => r.key === 'test:refused:1')).toHaveLength(3);
 
@@ -112,7 +156,9 @@ describe('the follow-up outbox is delivered to the configured webhook', () => {
     const retried = await p.api<Message>(`/api/outbox/${failed!.id}/retry`, { method: 'POST' });
     expect(retried.body).toMatchObject({ status: 'pending', attempts: 0 });
     // A second retry of a message no longer failed is a conflict, not a double send.
-    expect((await p.api<{ error: { code: string } }>(`/api/outbox/${failed!.id}/retry`, { method: 'POST' })).body.error.code).toBe('CONFLICT');
+    expect(
+      (await p.api<{ error: { code: string } }>(`/api/outbox/${failed!.id}/retry`, { method: 'POST' })).body.error.code,
+    ).toBe('CONFLICT');
     await waitFor(() => hook.accepted.get('test:refused:1'), 10_000, 'the retried message accepted');
     expect((await p.api<{ error: { code: string } }>('/api/outbox/999999/retry', { method: 'POST' })).status).toBe(404);
   });
@@ -121,7 +167,14 @@ describe('the follow-up outbox is delivered to the configured webhook', () => {
     // Enqueue and claim in one transaction, as a deliverer would that then crashed: the running one never sees it unleased.
     await withTransaction(p.pool, async (tx) => {
       const repo = new OutboxRepository(tx);
-      await repo.enqueue({ idempotencyKey: 'test:crashed:1', kind: 'test_crashed', recipient: 'ops', sampleId: null, payload: { n: 1 }, at: new Date() });
+      await repo.enqueue({
+        idempotencyKey: 'test:crashed:1',
+        kind: 'test_crashed',
+        recipient: 'ops',
+        sampleId: null,
+        payload: { n: 1 },
+        at: new Date(),
+      });
       const claimed = await repo.claimDue(new Date(), 500, 50);
       expect(claimed.map((m) => m.idempotencyKey)).toContain('test:crashed:1');
     });

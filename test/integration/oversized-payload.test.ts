@@ -23,10 +23,11 @@ const padded = (seq: number, bytes: number) => {
 };
 
 /** Fails with `what` instead of the test's timeout when the broker never answers. */
-const within = <T>(promise: Promise<T>, ms: number, what: string) => Promise.race([
-  promise,
-  new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)),
-]);
+const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)),
+  ]);
 
 /** Counts what the client does with its connection, so a silent reconnect cannot go unnoticed. */
 function watch(c: MqttClient) {
@@ -39,26 +40,45 @@ function watch(c: MqttClient) {
 
 describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('an oversized payload on the embedded broker', () => {
   let p: TestPlatform;
-  beforeAll(async () => { p = await startTestPlatform(); });
-  afterAll(async () => { await p?.close(); });
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
 
   const stored = async (id: string) =>
-    (await p.pool.query<{ seq: number }>('select seq from telemetry where device_id = $1 order by seq', [id])).rows.map((r) => r.seq);
+    (await p.pool.query<{ seq: number }>('select seq from telemetry where device_id = $1 order by seq', [id])).rows.map(
+      (r) => r.seq,
+    );
   const letters = async (id: string) =>
-    (await p.pool.query<{ reason: string; detail: string; raw: string; raw_bytes: number }>(
-      'select reason, detail, raw, raw_bytes from dead_letters where device_id = $1 order by id', [id])).rows;
+    (
+      await p.pool.query<{ reason: string; detail: string; raw: string; raw_bytes: number }>(
+        'select reason, detail, raw, raw_bytes from dead_letters where device_id = $1 order by id',
+        [id],
+      )
+    ).rows;
 
   for (const transport of ['tcp', 'websocket'] as const) {
     it(`over ${transport}: a 300 KiB QoS 1 payload gets its PUBACK and a dead letter, the next reading is stored, no reconnect`, async () => {
       const { id, secret } = await p.provisionDevice(newId(transport === 'tcp' ? 'big' : 'bigws'));
       // reconnectPeriod on, as firmware has it: a refusal would show as a reconnect.
       const url = transport === 'tcp' ? p.mqttUrl : p.mqttWsUrl!;
-      const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: secret, clean: false, reconnectPeriod: 200, protocolVersion: 4 });
+      const c = await mqtt.connectAsync(url, {
+        clientId: id,
+        username: id,
+        password: secret,
+        clean: false,
+        reconnectPeriod: 200,
+        protocolVersion: 4,
+      });
       try {
         const seen = watch(c);
         const body = padded(1, 300 * KIB);
         const pubacks: number[] = [];
-        c.on('packetreceive', (packet) => { if (packet.cmd === 'puback') pubacks.push(packet.messageId!); });
+        c.on('packetreceive', (packet) => {
+          if (packet.cmd === 'puback') pubacks.push(packet.messageId!);
+        });
         const sent = await within(c.publishAsync(`trackers/${id}/telemetry`, body, { qos: 1 }), 5000, 'PUBACK');
         expect(pubacks).toEqual([sent!.messageId]);
         const [letter, ...more] = await letters(id);
@@ -81,7 +101,14 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('an oversized payload on the
   it('a packet over the hard ceiling still closes the connection, over TCP and WebSocket', async () => {
     const { id, secret } = await p.provisionDevice(newId('huge'));
     for (const url of [p.mqttUrl, p.mqttWsUrl!]) {
-      const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: secret, clean: true, reconnectPeriod: 0, protocolVersion: 4 });
+      const c = await mqtt.connectAsync(url, {
+        clientId: id,
+        username: id,
+        password: secret,
+        clean: true,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      });
       const gone = new Promise<void>((r) => c.once('close', () => r()));
       c.publish(`trackers/${id}/telemetry`, padded(1, p.env.MQTT_MAX_PACKET_BYTES + KIB), { qos: 1 });
       await gone;
@@ -100,7 +127,11 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('an oversized payload throug
     const server = createServer(aedes.handle);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     broker = { url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, broker: aedes, server };
-    p = await startTestPlatform({ MQTT_URL: broker.url, INGEST_CLIENT_ID: `ingest-${randomBytes(4).toString('hex')}`, INGEST_SHARE_GROUP: 'none' });
+    p = await startTestPlatform({
+      MQTT_URL: broker.url,
+      INGEST_CLIENT_ID: `ingest-${randomBytes(4).toString('hex')}`,
+      INGEST_SHARE_GROUP: 'none',
+    });
   });
   afterAll(async () => {
     await p?.close();
@@ -113,20 +144,48 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('an oversized payload throug
   it('is dead-lettered and acknowledged by ingest, not redelivered after ingest reconnects', async () => {
     const { id } = await p.provisionDevice(newId('ext'));
     // The external broker does its own device auth; this one lets anyone in.
-    const t = await mqtt.connectAsync(broker.url, { clientId: id, clean: false, reconnectPeriod: 0, protocolVersion: 4 });
+    const t = await mqtt.connectAsync(broker.url, {
+      clientId: id,
+      clean: false,
+      reconnectPeriod: 0,
+      protocolVersion: 4,
+    });
     try {
       await t.publishAsync(`trackers/${id}/telemetry`, padded(1, 300 * KIB), { qos: 1 });
       await t.publishAsync(`trackers/${id}/telemetry`, reading(2), { qos: 1 });
-      const rows = () => p.pool.query<{ reason: string; raw_bytes: number }>('select reason, raw_bytes from dead_letters where device_id = $1', [id]);
-      await waitFor(async () => (await p.pool.query('select 1 from telemetry where device_id = $1 and seq = 2', [id])).rowCount === 1, 5000, 'seq 2');
+      const rows = () =>
+        p.pool.query<{ reason: string; raw_bytes: number }>(
+          'select reason, raw_bytes from dead_letters where device_id = $1',
+          [id],
+        );
+      await waitFor(
+        async () =>
+          (await p.pool.query('select 1 from telemetry where device_id = $1 and seq = 2', [id])).rowCount === 1,
+        5000,
+        'seq 2',
+      );
       expect((await rows()).rows).toEqual([{ reason: 'payload_too_large', raw_bytes: 300 * KIB }]);
       // Ingest's connection drops; a message it never acknowledged would come again now.
-      const clients = Object.values((broker.broker as unknown as { clients: Record<string, { close(): void; id: string }> }).clients);
+      const clients = Object.values(
+        (broker.broker as unknown as { clients: Record<string, { close(): void; id: string }> }).clients,
+      );
       clients.find((c) => c.id.startsWith('ingest-'))!.close();
       await new Promise((r) => setTimeout(r, 200));
-      await waitFor(() => Object.values((broker.broker as unknown as { clients: Record<string, { id: string }> }).clients).some((c) => c.id.startsWith('ingest-')), 5000, 'ingest reconnected');
+      await waitFor(
+        () =>
+          Object.values((broker.broker as unknown as { clients: Record<string, { id: string }> }).clients).some((c) =>
+            c.id.startsWith('ingest-'),
+          ),
+        5000,
+        'ingest reconnected',
+      );
       await t.publishAsync(`trackers/${id}/telemetry`, reading(3), { qos: 1 });
-      await waitFor(async () => (await p.pool.query('select 1 from telemetry where device_id = $1 and seq = 3', [id])).rowCount === 1, 5000, 'seq 3');
+      await waitFor(
+        async () =>
+          (await p.pool.query('select 1 from telemetry where device_id = $1 and seq = 3', [id])).rowCount === 1,
+        5000,
+        'seq 3',
+      );
       expect((await rows()).rows).toHaveLength(1);
     } finally {
       await t.endAsync(true);

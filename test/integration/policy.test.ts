@@ -6,8 +6,13 @@ import { DAY, dispatch, label, programApi } from './sample-program.support.ts';
 
 let p: TestPlatform;
 let api: ReturnType<typeof programApi>;
-beforeAll(async () => { p = await startTestPlatform(); api = programApi(p); });
-afterAll(async () => { await p?.close(); });
+beforeAll(async () => {
+  p = await startTestPlatform();
+  api = programApi(p);
+});
+afterAll(async () => {
+  await p?.close();
+});
 
 interface Policy {
   approval: Record<string, unknown>;
@@ -15,7 +20,9 @@ interface Policy {
   version: number;
   updatedBy: string | null;
 }
-interface ErrorBody { error: { code: string; message: string; details?: unknown } }
+interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
 
 const policy = () => api.call<Policy>('GET', '/api/policy', undefined, 200);
 const patch = (body: Record<string, unknown>, as: 'admin' | 'ops' = 'admin') =>
@@ -25,7 +32,8 @@ const patch = (body: Record<string, unknown>, as: 'admin' | 'ops' = 'admin') =>
 describe('the program policy, edited by an admin at run time', () => {
   it('starts at the code defaults, version 0; ops and fulfilment may read it, a viewer may not', async () => {
     expect(await policy()).toMatchObject({
-      version: 0, updatedBy: null,
+      version: 0,
+      updatedBy: null,
       approval: { autoApproveUnitCostUnderCents: 5000, duplicateSkuWindowDays: 90 },
       followUp: { postingWindowDays: 14, reminderAfterDeliveryDays: 5 },
     });
@@ -38,11 +46,18 @@ describe('the program policy, edited by an admin at run time', () => {
     await api.product('THR-1', { unitCostCents: 1200 });
     await api.creator('@thr.before');
     await api.creator('@thr.after');
-    expect((await api.request({ creator: '@thr.before', sku: 'THR-1' })).decision).toMatchObject({ decision: 'approved', rule: 'auto_approve_low_risk' });
+    expect((await api.request({ creator: '@thr.before', sku: 'THR-1' })).decision).toMatchObject({
+      decision: 'approved',
+      rule: 'auto_approve_low_risk',
+    });
 
     const changed = await patch({ approval: { autoApproveUnitCostUnderCents: 1000 }, expectedVersion: 0 });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ version: 1, updatedBy: expect.stringContaining(p.admin.email), approval: { autoApproveUnitCostUnderCents: 1000, duplicateSkuWindowDays: 90 } });
+    expect(changed.body).toMatchObject({
+      version: 1,
+      updatedBy: expect.stringContaining(p.admin.email),
+      approval: { autoApproveUnitCostUnderCents: 1000, duplicateSkuWindowDays: 90 },
+    });
 
     const held = await api.request({ creator: '@thr.after', sku: 'THR-1' });
     expect(held.decision).toMatchObject({ decision: 'needs_approver', rule: 'expensive_sku' });
@@ -53,16 +68,25 @@ describe('the program policy, edited by an admin at run time', () => {
     await api.product('DUPW-1', { unitCostCents: 500 });
     await api.creator('@dupw');
     expect((await api.request({ creator: '@dupw', sku: 'DUPW-1', campaign: 'a' })).decision.decision).toBe('approved');
-    expect((await api.request({ creator: '@dupw', sku: 'DUPW-1', campaign: 'b' })).decision).toMatchObject({ decision: 'rejected', rule: 'duplicate_send' });
+    expect((await api.request({ creator: '@dupw', sku: 'DUPW-1', campaign: 'b' })).decision).toMatchObject({
+      decision: 'rejected',
+      rule: 'duplicate_send',
+    });
 
     expect((await patch({ approval: { duplicateSkuWindowDays: 0 } })).body).toMatchObject({ version: 2 });
-    expect((await api.request({ creator: '@dupw', sku: 'DUPW-1', campaign: 'c' })).decision).toMatchObject({ decision: 'approved', rule: 'auto_approve_low_risk' });
+    expect((await api.request({ creator: '@dupw', sku: 'DUPW-1', campaign: 'c' })).decision).toMatchObject({
+      decision: 'approved',
+      rule: 'auto_approve_low_risk',
+    });
   });
 
   it('refuses bad values naming the field, a stale version with 409, and anyone but an admin with 403', async () => {
     const negative = await patch({ approval: { autoApproveUnitCostUnderCents: -5 } });
     expect(negative.status).toBe(400);
-    expect(negative.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'approval.autoApproveUnitCostUnderCents' }] });
+    expect(negative.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'approval.autoApproveUnitCostUnderCents' }],
+    });
 
     const unknown = await patch({ followUp: { postingWindow: 3 } });
     expect(unknown.status).toBe(400);
@@ -72,7 +96,8 @@ describe('the program policy, edited by an admin at run time', () => {
     const combination = await patch({ followUp: { postingWindowDays: 4 } });
     expect(combination.status).toBe(400);
     expect(combination.body.error).toMatchObject({
-      code: 'VALIDATION_FAILED', details: { issues: [{ path: 'followUp.reminderAfterDeliveryDays' }] },
+      code: 'VALIDATION_FAILED',
+      details: { issues: [{ path: 'followUp.reminderAfterDeliveryDays' }] },
     });
     expect(combination.body.error.message).toContain('followUp.reminderAfterDeliveryDays');
 
@@ -82,16 +107,30 @@ describe('the program policy, edited by an admin at run time', () => {
 
     expect((await patch({ approval: { maxSendsPerCreatorPerPeriod: 5 } }, 'ops')).status).toBe(403);
     expect((await patch({})).status).toBe(400);
-    expect(await policy()).toMatchObject({ version: 2, approval: { maxSendsPerCreatorPerPeriod: 3, autoApproveUnitCostUnderCents: 1000 } });
+    expect(await policy()).toMatchObject({
+      version: 2,
+      approval: { maxSendsPerCreatorPerPeriod: 3, autoApproveUnitCostUnderCents: 1000 },
+    });
   });
 
   it('audits each change with the fields before and after', async () => {
-    const { entries } = await api.call<{ entries: { action: string; actor: string; actorLabel: string; detail: Record<string, unknown> }[] }>(
-      'GET', '/api/audit?entity=policy:program', undefined, 200);
+    const { entries } = await api.call<{
+      entries: { action: string; actor: string; actorLabel: string; detail: Record<string, unknown> }[];
+    }>('GET', '/api/audit?entity=policy:program', undefined, 200);
     expect(entries.map((e) => e.action)).toEqual(['policy.update', 'policy.update']);
     expect(entries.map((e) => e.detail)).toEqual([
-      { fromVersion: 1, version: 2, before: { approval: { duplicateSkuWindowDays: 90 } }, after: { approval: { duplicateSkuWindowDays: 0 } } },
-      { fromVersion: 0, version: 1, before: { approval: { autoApproveUnitCostUnderCents: 5000 } }, after: { approval: { autoApproveUnitCostUnderCents: 1000 } } },
+      {
+        fromVersion: 1,
+        version: 2,
+        before: { approval: { duplicateSkuWindowDays: 90 } },
+        after: { approval: { duplicateSkuWindowDays: 0 } },
+      },
+      {
+        fromVersion: 0,
+        version: 1,
+        before: { approval: { autoApproveUnitCostUnderCents: 5000 } },
+        after: { approval: { autoApproveUnitCostUnderCents: 1000 } },
+      },
     ]);
     expect(entries[0]).toMatchObject({ actorLabel: expect.stringContaining(p.admin.email) });
   });
@@ -103,9 +142,21 @@ describe('the program policy, edited by an admin at run time', () => {
     await api.event(sample.id, label('TRK-WIN'));
     await api.event(sample.id, dispatch);
     const t0 = Date.now();
-    await api.call('POST', '/api/carrier-events', { trackingId: 'TRK-WIN', event: 'delivered', at: new Date(t0).toISOString() }, 200);
-    const actions = async () => (await api.call<{ followUps: { action: string }[] }>(
-      'GET', `/api/samples/${sample.id}/follow-ups`, undefined, 200)).followUps.map((f) => f.action);
+    await api.call(
+      'POST',
+      '/api/carrier-events',
+      { trackingId: 'TRK-WIN', event: 'delivered', at: new Date(t0).toISOString() },
+      200,
+    );
+    const actions = async () =>
+      (
+        await api.call<{ followUps: { action: string }[] }>(
+          'GET',
+          `/api/samples/${sample.id}/follow-ups`,
+          undefined,
+          200,
+        )
+      ).followUps.map((f) => f.action);
 
     // Day 7 of a 14-day window: the reminder, no final reminder yet.
     const day7 = new Date(t0 + 7 * DAY);

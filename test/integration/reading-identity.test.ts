@@ -11,8 +11,12 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
  * kept aside as a dead letter (duplicate_seq_conflict) so it can be inspected.
  */
 let p: TestPlatform;
-beforeAll(async () => { p = await startTestPlatform(); });
-afterAll(async () => { await p?.close(); });
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(async () => {
+  await p?.close();
+});
 
 const T0 = Date.now() - 3600_000;
 async function tracker(tag: string) {
@@ -22,15 +26,23 @@ async function tracker(tag: string) {
   return { id, client, publish };
 }
 const stored = async (id: string) =>
-  (await p.pool.query<{ seq: number; ts: Date; temp_c: number | null }>(
-    'select seq, ts, temp_c from telemetry where device_id = $1 order by seq, ts', [id])).rows
-    .map((r) => ({ seq: r.seq, ts: r.ts.getTime(), tempC: r.temp_c }));
+  (
+    await p.pool.query<{ seq: number; ts: Date; temp_c: number | null }>(
+      'select seq, ts, temp_c from telemetry where device_id = $1 order by seq, ts',
+      [id],
+    )
+  ).rows.map((r) => ({ seq: r.seq, ts: r.ts.getTime(), tempC: r.temp_c }));
 const letters = async (id: string) =>
-  (await p.pool.query<{ reason: string; seq: number | null; detail: string }>(
-    'select reason, seq, detail from dead_letters where device_id = $1 order by id', [id])).rows;
+  (
+    await p.pool.query<{ reason: string; seq: number | null; detail: string }>(
+      'select reason, seq, detail from dead_letters where device_id = $1 order by id',
+      [id],
+    )
+  ).rows;
 const duplicates = async () => {
   const text = String((await p.api<string>('/metrics')).body);
-  const count = (reason: string) => Number(new RegExp(`sampletrack_readings_duplicate_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const count = (reason: string) =>
+    Number(new RegExp(`sampletrack_readings_duplicate_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { sameTs: count('same_ts'), conflictingTs: count('conflicting_ts') };
 };
 
@@ -38,8 +50,10 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('a reading is identified by 
   it('stores the same seq with another ts once, counts it as a conflicting duplicate and keeps the copy aside', async () => {
     const t = await tracker('conflict');
     const before = await duplicates();
-    const seenAt = async () => (await p.pool.query<{ last_seen_at: Date }>(
-      'select last_seen_at from parcel_state where device_id = $1', [t.id])).rows[0]!.last_seen_at.getTime();
+    const seenAt = async () =>
+      (
+        await p.pool.query<{ last_seen_at: Date }>('select last_seen_at from parcel_state where device_id = $1', [t.id])
+      ).rows[0]!.last_seen_at.getTime();
     await t.publish({ seq: 7, ts: T0, tempC: 4 });
     const firstSeen = await seenAt();
     await new Promise((r) => setTimeout(r, 20));
@@ -61,13 +75,18 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('a reading is identified by 
   it('stores a seq repeated within one batch once', async () => {
     const t = await tracker('inbatch');
     const before = await duplicates();
-    await t.publish({ readings: [
+    await t.publish({
+      readings: [
+        { seq: 1, ts: T0, tempC: 1 },
+        { seq: 2, ts: T0 + 1000, tempC: 2 },
+        { seq: 1, ts: T0 + 5000, tempC: 3 },
+        { seq: 2, ts: T0 + 1000, tempC: 2 },
+      ],
+    });
+    expect(await stored(t.id)).toEqual([
       { seq: 1, ts: T0, tempC: 1 },
       { seq: 2, ts: T0 + 1000, tempC: 2 },
-      { seq: 1, ts: T0 + 5000, tempC: 3 },
-      { seq: 2, ts: T0 + 1000, tempC: 2 },
-    ] });
-    expect(await stored(t.id)).toEqual([{ seq: 1, ts: T0, tempC: 1 }, { seq: 2, ts: T0 + 1000, tempC: 2 }]);
+    ]);
     const after = await duplicates();
     expect(after.conflictingTs - before.conflictingTs).toBe(1);
     expect(after.sameTs - before.sameTs).toBe(1);

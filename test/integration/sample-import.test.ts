@@ -9,14 +9,22 @@ beforeAll(async () => {
   for (let c = 0; c < 50; c++) await api.creator(`@imp${c}`);
   for (let s = 0; s < 20; s++) await api.product(`IMP-${s}`, { inventoryOnHand: 1000 });
 });
-afterAll(async () => { await p?.close(); });
+afterAll(async () => {
+  await p?.close();
+});
 
 const HEADER = 'creator,sku,campaign,source,requested_by,variant,quantity';
 /** 1,000 distinct (creator, SKU) requests; line n + 2 holds row n (the header is line 1). */
-const goodRows = () => Array.from({ length: 1000 }, (_, n) => `@imp${n % 50},IMP-${Math.floor(n / 50)},camp-${n % 3},form,mia,,1`);
-const post = async (csv: string) => fetch(`${p.httpUrl}/api/samples/import`, { method: 'POST', headers: { ...(await p.authHeaders()), 'content-type': 'text/csv' }, body: csv })
-  .then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
-const countSamples = async () => (await p.db.pool.query<{ n: number }>('select count(*)::int as n from samples')).rows[0]!.n;
+const goodRows = () =>
+  Array.from({ length: 1000 }, (_, n) => `@imp${n % 50},IMP-${Math.floor(n / 50)},camp-${n % 3},form,mia,,1`);
+const post = async (csv: string) =>
+  fetch(`${p.httpUrl}/api/samples/import`, {
+    method: 'POST',
+    headers: { ...(await p.authHeaders()), 'content-type': 'text/csv' },
+    body: csv,
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+const countSamples = async () =>
+  (await p.db.pool.query<{ n: number }>('select count(*)::int as n from samples')).rows[0]!.n;
 
 describe('bulk CSV import: all or nothing', () => {
   it('a 1,000-row file with bad rows reports each of them and creates nothing', async () => {
@@ -43,12 +51,17 @@ describe('bulk CSV import: all or nothing', () => {
   it('the corrected file creates every row, each decided by the policy', { timeout: 180_000 }, async () => {
     const res = await post(`${HEADER}\r\n${goodRows().join('\r\n')}\r\n`);
     expect(res.status).toBe(200);
-    const report = res.body as { created: number; rows: { line: number; sampleId: string; decision: string; rule: string }[] };
+    const report = res.body as {
+      created: number;
+      rows: { line: number; sampleId: string; decision: string; rule: string }[];
+    };
     expect(report.created).toBe(1000);
     expect(report.rows[0]).toMatchObject({ line: 2, sampleId: expect.stringMatching(/^SMP-/), decision: 'approved' });
     // Each creator gets 20 SKUs over 3 campaigns: past 3 sends in a campaign, the period limit refuses.
     expect(new Set(report.rows.map((r) => r.rule))).toEqual(new Set(['auto_approve_low_risk', 'creator_period_limit']));
-    const { rows } = await p.db.pool.query<{ n: number }>("select count(*)::int as n from samples where sku like 'IMP-%'");
+    const { rows } = await p.db.pool.query<{ n: number }>(
+      "select count(*)::int as n from samples where sku like 'IMP-%'",
+    );
     expect(rows[0]?.n).toBe(1000);
   });
 });

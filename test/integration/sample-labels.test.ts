@@ -12,8 +12,15 @@ let p: TestPlatform;
 const ids: string[] = [];
 beforeAll(async () => {
   p = await startTestPlatform({ PUBLIC_URL: 'https://ops.example.com' });
-  for (const [creator, campaign] of [['@label.ana', 'label-spring'], ['@label.ben', 'label-spring'], ['@label.cleo', '<b>label-summer</b>']]) {
-    ids.push((await p.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator, sku: 'LBL-SERUM', campaign } })).body.id);
+  for (const [creator, campaign] of [
+    ['@label.ana', 'label-spring'],
+    ['@label.ben', 'label-spring'],
+    ['@label.cleo', '<b>label-summer</b>'],
+  ]) {
+    ids.push(
+      (await p.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator, sku: 'LBL-SERUM', campaign } }))
+        .body.id,
+    );
   }
 });
 afterAll(() => p?.close());
@@ -23,7 +30,10 @@ const raw = async (path: string, as: 'admin' | 'fulfillment' | 'viewer' = 'admin
 
 describe('printable sample labels', () => {
   it('the PNG QR code decodes to the dashboard URL of the sample, or to the bare id', async () => {
-    for (const [query, expected] of [['', `https://ops.example.com/samples/${ids[0]}`], ['?content=id&scale=4', ids[0]]] as const) {
+    for (const [query, expected] of [
+      ['', `https://ops.example.com/samples/${ids[0]}`],
+      ['?content=id&scale=4', ids[0]],
+    ] as const) {
       const res = await raw(`/api/samples/${ids[0]}/label.png${query}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/png');
@@ -74,7 +84,9 @@ describe('printable sample labels', () => {
   });
 
   it('refuses what it cannot print with the error shape, and a viewer', async () => {
-    const missing = await p.api<{ error: { code: string; details: { missing: string[] } } }>(`/api/samples/labels?ids=${ids[0]},SMP-26-999999`);
+    const missing = await p.api<{ error: { code: string; details: { missing: string[] } } }>(
+      `/api/samples/labels?ids=${ids[0]},SMP-26-999999`,
+    );
     expect(missing.status).toBe(404);
     expect(missing.body.error.details.missing).toEqual(['SMP-26-999999']);
     expect((await p.api<{ error: { code: string } }>('/api/samples/labels')).body.error.code).toBe('VALIDATION_FAILED');

@@ -5,24 +5,39 @@ import { DAY, dispatch, label, programApi, type Sample, type Transition } from '
 
 let p: TestPlatform;
 let api: ReturnType<typeof programApi>;
-beforeAll(async () => { p = await startTestPlatform(); api = programApi(p); });
-afterAll(async () => { await p?.close(); });
+beforeAll(async () => {
+  p = await startTestPlatform();
+  api = programApi(p);
+});
+afterAll(async () => {
+  await p?.close();
+});
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const timeline = async (id: string) =>
   (await api.call<{ transitions: Transition[] }>('GET', `/api/samples/${id}/timeline`, undefined, 200)).transitions;
 const sample = (id: string) => api.call<Sample>('GET', `/api/samples/${id}`, undefined, 200);
-const creator = (id: string) => api.call<{ standing: string; standingReason: string | null }>('GET', `/api/creators/${id}`, undefined, 200);
+const creator = (id: string) =>
+  api.call<{ standing: string; standingReason: string | null }>('GET', `/api/creators/${id}`, undefined, 200);
 const follow = (id: string) =>
   api.call<{ followUps: { key: string; action: string }[] }>('GET', `/api/samples/${id}/follow-ups`, undefined, 200);
 
 /** A sample of a new creator, approved by the policy and delivered by the carrier at `deliveredAt`. */
-async function deliveredSample(handle: string, sku: string, deliveredAt: number): Promise<{ id: string; creatorId: string }> {
+async function deliveredSample(
+  handle: string,
+  sku: string,
+  deliveredAt: number,
+): Promise<{ id: string; creatorId: string }> {
   const c = await api.creator(handle);
   const { sample: s } = await api.request({ creator: handle, sku });
   await api.event(s.id, label(`TRK-${handle}`));
   await api.event(s.id, dispatch);
-  await api.call('POST', '/api/carrier-events', { trackingId: `TRK-${handle}`, event: 'delivered', at: iso(deliveredAt) }, 200);
+  await api.call(
+    'POST',
+    '/api/carrier-events',
+    { trackingId: `TRK-${handle}`, event: 'delivered', at: iso(deliveredAt) },
+    200,
+  );
   return { id: s.id, creatorId: c.id };
 }
 
@@ -34,7 +49,8 @@ describe('the sample program through the API', () => {
     const req = await api.request({ creator: '@ava.cooks', sku: 'SERUM-30', campaign: 'launch' });
     expect(req.decision).toMatchObject({ decision: 'approved', rule: 'auto_approve_low_risk' });
     expect(req.transitions.map((t) => [t.event, t.actor.kind, t.actor.id])).toEqual([
-      ['request', 'user', 'mia'], ['approve', 'policy', 'policy:auto_approve_low_risk'],
+      ['request', 'user', 'mia'],
+      ['approve', 'policy', 'policy:auto_approve_low_risk'],
     ]);
     const id = req.sample.id;
 
@@ -46,38 +62,83 @@ describe('the sample program through the API', () => {
     const scheduler = new FollowUpScheduler(p.db.pool);
     // Read back from the database, not from runOnce's result: a platform scheduler may have fired them first.
     await scheduler.runOnce(new Date(t0 + 500));
-    expect((await follow(id)).followUps.map((f) => f.action).sort()).toEqual(['send_brief', 'send_shipment_confirmation']);
-    await api.call('POST', '/api/carrier-events', { trackingId: '1ZAVA', event: 'in_transit', at: iso(t0 + 1000) }, 200);
+    expect((await follow(id)).followUps.map((f) => f.action).sort()).toEqual([
+      'send_brief',
+      'send_shipment_confirmation',
+    ]);
+    await api.call(
+      'POST',
+      '/api/carrier-events',
+      { trackingId: '1ZAVA', event: 'in_transit', at: iso(t0 + 1000) },
+      200,
+    );
     await api.call('POST', '/api/carrier-events', { trackingId: '1ZAVA', event: 'delivered', at: iso(t0 + 2000) }, 200);
 
     // Days later, no post yet: the posting reminder (and, receipt unconfirmed, a human follow-up).
     await scheduler.runOnce(new Date(t0 + 6 * DAY));
     expect((await follow(id)).followUps.map((f) => f.action).sort()).toEqual([
-      'assign_human_follow_up', 'request_receipt_and_condition_check', 'send_brief', 'send_posting_reminder', 'send_shipment_confirmation',
+      'assign_human_follow_up',
+      'request_receipt_and_condition_check',
+      'send_brief',
+      'send_posting_reminder',
+      'send_shipment_confirmation',
     ]);
-    const outbox = await api.call<{ messages: { kind: string; recipient: string; payload: Record<string, unknown> }[] }>(
-      'GET', `/api/outbox?sampleId=${id}`, undefined, 200);
-    expect(outbox.messages.find((m) => m.kind === 'send_posting_reminder')).toMatchObject({ recipient: `creator:${ava.id}` });
+    const outbox = await api.call<{
+      messages: { kind: string; recipient: string; payload: Record<string, unknown> }[];
+    }>('GET', `/api/outbox?sampleId=${id}`, undefined, 200);
+    expect(outbox.messages.find((m) => m.kind === 'send_posting_reminder')).toMatchObject({
+      recipient: `creator:${ava.id}`,
+    });
     expect(JSON.stringify(outbox.messages)).not.toContain('@example');
 
     const publishedAt = t0 + 2000 + 8 * DAY;
-    await api.event(id, { type: 'post', at: iso(publishedAt), data: { postUrl: 'https://www.tiktok.com/@ava.cooks/video/1', publishedAt: iso(publishedAt), usableForAds: true } });
+    await api.event(id, {
+      type: 'post',
+      at: iso(publishedAt),
+      data: { postUrl: 'https://www.tiktok.com/@ava.cooks/video/1', publishedAt: iso(publishedAt), usableForAds: true },
+    });
     await scheduler.runOnce(new Date(publishedAt + DAY));
     expect((await follow(id)).followUps.map((f) => f.action)).toContain('log_post');
     await api.event(id, { type: 'record_outcome', data: { orders: 3, gmvCents: 9000, classification: 'converted' } });
 
     const done = await sample(id);
-    expect(done).toMatchObject({ status: 'outcome_recorded', gmvCents: 9000, usableForAds: true, trackerCostShareCents: 300, shippingCostCents: 600 });
+    expect(done).toMatchObject({
+      status: 'outcome_recorded',
+      gmvCents: 9000,
+      usableForAds: true,
+      trackerCostShareCents: 300,
+      shippingCostCents: 600,
+    });
     expect((await timeline(id)).map((t) => t.to)).toEqual([
-      'requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivered', 'posted', 'outcome_recorded',
+      'requested',
+      'approved',
+      'label_created',
+      'dispatched',
+      'in_transit',
+      'delivered',
+      'posted',
+      'outcome_recorded',
     ]);
     const kpis = await api.call<{ groups: { key: string; kpis: Record<string, unknown> }[] }>(
-      'GET', `/api/kpis?from=${iso(t0 - DAY)}&to=${iso(t0 + DAY)}&groupBy=creator`, undefined, 200);
+      'GET',
+      `/api/kpis?from=${iso(t0 - DAY)}&to=${iso(t0 + DAY)}&groupBy=creator`,
+      undefined,
+      200,
+    );
     expect(kpis.groups.find((g) => g.key === '@ava.cooks')?.kpis).toMatchObject({
-      samplesSent: 1, samplesPosted: 1, sampleToPostRate: 1, gmvPerSampleSentCents: 9000,
-      costPerPostCents: 1200 + 600 + 300, contentTurnaroundMs: { count: 1, median: 8 * DAY },
+      samplesSent: 1,
+      samplesPosted: 1,
+      sampleToPostRate: 1,
+      gmvPerSampleSentCents: 9000,
+      costPerPostCents: 1200 + 600 + 300,
+      contentTurnaroundMs: { count: 1, median: 8 * DAY },
     });
-    const record = await api.call<{ history: Record<string, number> }>('GET', `/api/creators/${ava.id}`, undefined, 200);
+    const record = await api.call<{ history: Record<string, number> }>(
+      'GET',
+      `/api/creators/${ava.id}`,
+      undefined,
+      200,
+    );
     expect(record.history).toMatchObject({ samplesReceived: 1, posted: 1, postedOnTime: 1, gmvCents: 9000 });
     const csv = await fetch(`${p.httpUrl}/api/samples.csv`, { headers: await p.authHeaders() }).then((r) => r.text());
     expect(csv.split('\r\n')[0]).toContain('id,creator,creatorId,sku');
@@ -115,14 +176,21 @@ describe('the sample program through the API', () => {
     const noPost = (await timeline(id)).find((t) => t.event === 'mark_no_post');
     expect(noPost).toMatchObject({ actor: { kind: 'scheduler' }, reason: 'no post after the final reminder' });
     expect(await creator(creatorId)).toMatchObject({ standing: 'restricted' });
-    expect((await api.request({ creator: '@silent', sku: 'NOPOST-1', campaign: 'later' })).decision.rule).toBe('restricted_creator');
+    expect((await api.request({ creator: '@silent', sku: 'NOPOST-1', campaign: 'later' })).decision.rule).toBe(
+      'restricted_creator',
+    );
   });
 
   it('damaged → reship linked, with its own approval; the original closes once it is approved', async () => {
     await api.product('LAMP-1', { unitCostCents: 4500 });
     const { id } = await deliveredSample('@broken', 'LAMP-1', Date.now());
     await api.event(id, { type: 'report_damage', data: { note: 'glass shattered', suspectedCause: 'transit' } });
-    const reship = await api.call<{ sample: Sample; decision: { rule: string } }>('POST', `/api/samples/${id}/reship`, { requestedBy: 'ful-sam' }, 201);
+    const reship = await api.call<{ sample: Sample; decision: { rule: string } }>(
+      'POST',
+      `/api/samples/${id}/reship`,
+      { requestedBy: 'ful-sam' },
+      201,
+    );
     expect(reship.decision.rule).toBe('reship');
     expect(reship.sample).toMatchObject({ status: 'requested', reshipOf: id });
     expect((await sample(id)).status).toBe('damaged');
@@ -137,7 +205,10 @@ describe('the sample program through the API', () => {
     const t0 = Date.now();
     const { id } = await deliveredSample('@twice', 'TWICE-1', t0);
     const now = new Date(t0 + 18 * DAY);
-    const runs = await Promise.all([new FollowUpScheduler(p.db.pool).runOnce(now), new FollowUpScheduler(p.db.pool).runOnce(now)]);
+    const runs = await Promise.all([
+      new FollowUpScheduler(p.db.pool).runOnce(now),
+      new FollowUpScheduler(p.db.pool).runOnce(now),
+    ]);
     const restarted = await new FollowUpScheduler(p.db.pool).runOnce(now);
     const keys = [...runs, restarted].flatMap((r) => r.fired.filter((f) => f.sampleId === id).map((f) => f.key));
     expect(keys).toContain(`${id}:no_post:e0`);
@@ -145,7 +216,9 @@ describe('the sample program through the API', () => {
     expect(restarted.fired.filter((f) => f.sampleId === id)).toEqual([]);
 
     const { rows } = await p.db.pool.query<{ key: string; n: number }>(
-      'select idempotency_key as key, count(*)::int as n from outbox where sample_id = $1 group by 1', [id]);
+      'select idempotency_key as key, count(*)::int as n from outbox where sample_id = $1 group by 1',
+      [id],
+    );
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect((await timeline(id)).filter((t) => t.event === 'mark_no_post')).toHaveLength(1);
   });

@@ -27,8 +27,29 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sampletrack-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   ca = await readFile(cert);
   p = await startTestPlatform({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key, MQTTS_PORT: '0' });
 });
@@ -61,13 +82,31 @@ describe.skipIf(!hasOpenssl || Boolean(process.env.TEST_MQTT_URL))('TLS when a c
     const { secret } = await p.provisionDevice(id);
     let seq = 0;
     for (const url of [p.mqttsUrl!, p.mqttWsUrl!]) {
-      const c = await mqtt.connectAsync(url, { clientId: id, username: id, password: secret, ca, clean: false, reconnectPeriod: 0, protocolVersion: 4 });
-      await c.publishAsync(`trackers/${id}/telemetry`, JSON.stringify({ seq: ++seq, ts: new Date().toISOString() }), { qos: 1 });
+      const c = await mqtt.connectAsync(url, {
+        clientId: id,
+        username: id,
+        password: secret,
+        ca,
+        clean: false,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      });
+      await c.publishAsync(`trackers/${id}/telemetry`, JSON.stringify({ seq: ++seq, ts: new Date().toISOString() }), {
+        qos: 1,
+      });
       await c.endAsync();
     }
     const { rows } = await p.pool.query('select seq from telemetry where device_id = $1 order by seq', [id]);
     expect(rows.map((r: { seq: number }) => r.seq)).toEqual([1, 2]);
-    await expect(mqtt.connectAsync(p.mqttsUrl!, { clientId: id, username: id, password: 'wrong', ca, reconnectPeriod: 0, protocolVersion: 4 }))
-      .rejects.toMatchObject({ code: 4 });
+    await expect(
+      mqtt.connectAsync(p.mqttsUrl!, {
+        clientId: id,
+        username: id,
+        password: 'wrong',
+        ca,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      }),
+    ).rejects.toMatchObject({ code: 4 });
   });
 });

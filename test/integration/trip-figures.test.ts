@@ -6,12 +6,23 @@ import { waitFor } from '../support/wait-for.ts';
 interface Figures {
   sampleId: string;
   source: string;
-  trackers: { deviceId: string; from: string | null; to: string | null; readings: number; mkt: { valueC: number; limitC: number | null; exceeded: boolean } | null; budget: { usedMs: number; allowedMs: number | null; exceeded: boolean } }[];
+  trackers: {
+    deviceId: string;
+    from: string | null;
+    to: string | null;
+    readings: number;
+    mkt: { valueC: number; limitC: number | null; exceeded: boolean } | null;
+    budget: { usedMs: number; allowedMs: number | null; exceeded: boolean };
+  }[];
 }
 
 let p: TestPlatform;
-beforeAll(async () => { p = await startTestPlatform(); });
-afterAll(async () => { await p?.close(); });
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(async () => {
+  await p?.close();
+});
 
 const MIN = 60_000;
 
@@ -19,10 +30,16 @@ describe("a sample's trip figures", () => {
   it('reports the MKT and the stability budget of the stored readings against its profile', async () => {
     await aProduct(p.pool, {
       sku: 'MKT-BAR',
-      profile: { temperature: { maxC: 28, minDurationMs: 30 * MIN, budgetMs: 5 * MIN, mkt: { limitC: 25 } }, ignoreAfterStartMs: 0 },
+      profile: {
+        temperature: { maxC: 28, minDurationMs: 30 * MIN, budgetMs: 5 * MIN, mkt: { limitC: 25 } },
+        ignoreAfterStartMs: 0,
+      },
     });
     const { id: deviceId, secret } = await p.provisionDevice('trk-mkt-001');
-    const sample = await p.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator: '@mkt.tester', sku: 'MKT-BAR' } });
+    const sample = await p.api<{ id: string }>('/api/samples', {
+      method: 'POST',
+      json: { creator: '@mkt.tester', sku: 'MKT-BAR' },
+    });
     const before = await p.api<Figures>(`/api/samples/${sample.body.id}/trip-figures`, { as: 'viewer' });
     expect(before.body).toEqual({ sampleId: sample.body.id, source: 'product', trackers: [] });
     await p.api(`/api/samples/${sample.body.id}/tracker`, { method: 'PUT', json: { deviceId } });
@@ -34,17 +51,27 @@ describe("a sample's trip figures", () => {
     const temps = [20, 25, 30, 30];
     // Sent out of order, as a tracker back in coverage might: the figures go by event time.
     for (const i of [3, 1, 0, 2]) {
-      await tracker.publishAsync(`trackers/${deviceId}/telemetry`, JSON.stringify({ seq: i, ts: t0 + i * 10 * MIN, tempC: temps[i] }), { qos: 1 });
+      await tracker.publishAsync(
+        `trackers/${deviceId}/telemetry`,
+        JSON.stringify({ seq: i, ts: t0 + i * 10 * MIN, tempC: temps[i] }),
+        { qos: 1 },
+      );
     }
     await tracker.endAsync();
 
-    const figures = await waitFor(async () => {
-      const res = await p.api<Figures>(`/api/samples/${sample.body.id}/trip-figures`, { as: 'viewer' });
-      return res.body.trackers[0]?.readings === 4 ? res.body : undefined;
-    }, 3000, 'the four readings in the trip figures');
+    const figures = await waitFor(
+      async () => {
+        const res = await p.api<Figures>(`/api/samples/${sample.body.id}/trip-figures`, { as: 'viewer' });
+        return res.body.trackers[0]?.readings === 4 ? res.body : undefined;
+      },
+      3000,
+      'the four readings in the trip figures',
+    );
     const [ride] = figures.trackers;
     expect(ride).toMatchObject({
-      deviceId, from: new Date(t0).toISOString(), to: new Date(t0 + 30 * MIN).toISOString(),
+      deviceId,
+      from: new Date(t0).toISOString(),
+      to: new Date(t0 + 30 * MIN).toISOString(),
       mkt: { limitC: 25, exceeded: true },
       budget: { usedMs: 10 * MIN, allowedMs: 5 * MIN, exceeded: true },
     });

@@ -2,7 +2,10 @@ import type { ConditionProfileInput } from '../../core/domain/condition/index.ts
 import type { Pool } from '../../core/storage/database.ts';
 
 /** Test-data builders: rows a test needs, written straight to the real database. */
-export async function aProduct(pool: Pool, p: { sku: string; name?: string; unitCost?: number; profile?: ConditionProfileInput }): Promise<void> {
+export async function aProduct(
+  pool: Pool,
+  p: { sku: string; name?: string; unitCost?: number; profile?: ConditionProfileInput },
+): Promise<void> {
   await pool.query(
     `insert into products (sku, name, unit_cost, inventory_on_hand, condition_profile) values ($1, $2, $3, 100, $4)
      on conflict (sku) do update set condition_profile = excluded.condition_profile`,
@@ -10,11 +13,22 @@ export async function aProduct(pool: Pool, p: { sku: string; name?: string; unit
   );
 }
 
-export async function geofences(pool: Pool, sampleId: string, g: { origin?: [number, number]; destination?: [number, number]; radiusM?: number }): Promise<void> {
+export async function geofences(
+  pool: Pool,
+  sampleId: string,
+  g: { origin?: [number, number]; destination?: [number, number]; radiusM?: number },
+): Promise<void> {
   await pool.query(
     `update samples set origin_lat = $2, origin_lon = $3, destination_lat = $4, destination_lon = $5,
        geofence_radius_m = coalesce($6, geofence_radius_m) where id = $1`,
-    [sampleId, g.origin?.[0] ?? null, g.origin?.[1] ?? null, g.destination?.[0] ?? null, g.destination?.[1] ?? null, g.radiusM ?? null],
+    [
+      sampleId,
+      g.origin?.[0] ?? null,
+      g.origin?.[1] ?? null,
+      g.destination?.[0] ?? null,
+      g.destination?.[1] ?? null,
+      g.radiusM ?? null,
+    ],
   );
 }
 
@@ -41,7 +55,10 @@ export const SEEDED_STAGES = ['origin', 'in_transit', 'destination'] as const;
  * exception k's id. For tests of the inbox at scale, where driving a thousand episodes through
  * trackers would test the rules, not the inbox. The creator of sample s is `@<tag>.creator<s mod 7>`.
  */
-export async function manyExceptions(pool: Pool, o: { count: number; samples: number; tag: string; now?: number }): Promise<SeededExceptions> {
+export async function manyExceptions(
+  pool: Pool,
+  o: { count: number; samples: number; tag: string; now?: number },
+): Promise<SeededExceptions> {
   const now = o.now ?? Date.now();
   const samples: SeededExceptions['samples'] = [];
   for (let s = 0; s < o.samples; s++) {
@@ -51,7 +68,9 @@ export async function manyExceptions(pool: Pool, o: { count: number; samples: nu
     const sku = `${o.tag.toUpperCase()}-SKU-${s % 5}`;
     const { rows } = await pool.query<{ id: string }>(
       `insert into samples (id, creator, sku, status) values ('SMP-26-' || lpad(nextval('sample_number_seq')::text, 6, '0'), $1, $2, 'in_transit')
-       returning id`, [creator, sku]);
+       returning id`,
+      [creator, sku],
+    );
     samples.push({ id: rows[0]!.id, creator, sku, deviceId });
   }
   const i = Array.from({ length: o.count }, (_, k) => k);
@@ -64,8 +83,19 @@ export async function manyExceptions(pool: Pool, o: { count: number; samples: nu
        to_timestamp(($9::bigint - k * 60000) / 1000.0)
      from unnest($11::int[]) k order by k
      returning id, episode_id as episode`,
-    [samples.map((s) => s.id), samples.map((s) => s.deviceId), SEEDED_TYPES.map((t) => t.rule), SEEDED_TYPES.map((t) => t.type),
-      SEEDED_SEVERITIES, SEEDED_TYPES.map((t) => t.peak), SEEDED_TYPES.map((t) => t.limit), o.samples, now, SEEDED_STAGES, i],
+    [
+      samples.map((s) => s.id),
+      samples.map((s) => s.deviceId),
+      SEEDED_TYPES.map((t) => t.rule),
+      SEEDED_TYPES.map((t) => t.type),
+      SEEDED_SEVERITIES,
+      SEEDED_TYPES.map((t) => t.peak),
+      SEEDED_TYPES.map((t) => t.limit),
+      o.samples,
+      now,
+      SEEDED_STAGES,
+      i,
+    ],
   );
   const ids: number[] = [];
   for (const r of rows) ids[Number(r.episode.slice('seed-'.length))] = Number(r.id);

@@ -18,7 +18,10 @@ export interface TestPlatform extends Platform {
   /** Connects a tracker the way firmware does: client id = username = device id. */
   connectTracker(id: string, secret: string, opts?: mqtt.IClientOptions): Promise<MqttClient>;
   /** Real HTTP to the API, as an admin unless `as` says otherwise. */
-  api<T = unknown>(path: string, init?: RequestInit & { json?: unknown; as?: As }): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    path: string,
+    init?: RequestInit & { json?: unknown; as?: As },
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
@@ -54,12 +57,21 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   });
   const clients: MqttClient[] = [];
   const adminRow = (await platform.services.users.list())[0]!;
-  const owner: Principal = { userId: adminRow.id, email: adminRow.email, name: adminRow.name, userRole: 'admin', role: 'admin', via: 'session' };
+  const owner: Principal = {
+    userId: adminRow.id,
+    email: adminRow.email,
+    name: adminRow.name,
+    userRole: 'admin',
+    role: 'admin',
+    via: 'session',
+  };
   const tokens = new Map<Role, Promise<string>>();
   const tokenOf = (role: Role) => {
     let t = tokens.get(role);
     if (!t) {
-      t = platform.services.users.createToken(owner, { name: `test ${role}`, role }, systemActor('test')).then((r) => r.token);
+      t = platform.services.users
+        .createToken(owner, { name: `test ${role}`, role }, systemActor('test'))
+        .then((r) => r.token);
       tokens.set(role, t);
     }
     return t;
@@ -72,7 +84,13 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     authHeaders,
     async connectTracker(id: string, secret: string, opts: mqtt.IClientOptions = {}) {
       const c = await mqtt.connectAsync(platform.mqttUrl, {
-        clientId: id, username: id, password: secret, clean: false, reconnectPeriod: 0, protocolVersion: 4, ...opts,
+        clientId: id,
+        username: id,
+        password: secret,
+        clean: false,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+        ...opts,
       });
       clients.push(c);
       return c;

@@ -19,7 +19,7 @@ describe('LoginThrottle', () => {
     expect(t.retryAfterMs('new@x.io', '9.9.9.9', 10)).toBe(0);
   });
 
-  it('forgets an account\'s failures after a success', () => {
+  it("forgets an account's failures after a success", () => {
     const t = new LoginThrottle(limits);
     for (let i = 0; i < 3; i++) t.fail('kim@x.io', '1.1.1.1', i);
     t.succeed('kim@x.io');

@@ -10,8 +10,13 @@ describe('roles', () => {
   });
 
   it('creator PII only for admin and ops', () => {
-    expect(['admin', 'ops', 'fulfillment', 'viewer', 'integration'].map((r) => seesCreatorPii(r as never)))
-      .toEqual([true, true, false, false, false]);
+    expect(['admin', 'ops', 'fulfillment', 'viewer', 'integration'].map((r) => seesCreatorPii(r as never))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('a token never reaches further than its owner', () => {

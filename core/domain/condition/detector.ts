@@ -69,7 +69,11 @@ export function naturalEpisodeKey(e: Pick<Episode, 'rule' | 'type' | 'start' | '
 /** An excursion as a detector finds it: one excursion (repeatCount 1) until incidents merge it. */
 export type EpisodeDraft = Omit<Episode, 'id' | 'repeatCount'>;
 
-export const withNaturalId = (draft: EpisodeDraft): Episode => ({ id: naturalEpisodeKey(draft), ...draft, repeatCount: 1 });
+export const withNaturalId = (draft: EpisodeDraft): Episode => ({
+  id: naturalEpisodeKey(draft),
+  ...draft,
+  repeatCount: 1,
+});
 
 const RULE_ORDER: readonly RuleName[] = ['temperature', 'humidity', 'shock', 'tilt', 'light', 'battery', 'no_signal'];
 const TYPE_ORDER: readonly EpisodeType[] = [

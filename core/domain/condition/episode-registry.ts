@@ -51,8 +51,10 @@ function shownChanges(before: Episode, after: Episode): Correction['changed'] | 
   if (!samePeak(before.peak, after.peak)) changed.peak = { from: before.peak, to: after.peak };
   // An end nobody was shown yet is news, not a correction.
   if (before.end !== null && before.end !== after.end) changed.end = { from: before.end, to: after.end };
-  if (before.end !== null && before.endedBy !== after.endedBy) changed.endedBy = { from: before.endedBy, to: after.endedBy };
-  if (before.repeatCount !== after.repeatCount) changed.repeatCount = { from: before.repeatCount, to: after.repeatCount };
+  if (before.end !== null && before.endedBy !== after.endedBy)
+    changed.endedBy = { from: before.endedBy, to: after.endedBy };
+  if (before.repeatCount !== after.repeatCount)
+    changed.repeatCount = { from: before.repeatCount, to: after.repeatCount };
   if (before.severity !== after.severity) changed.severity = { from: before.severity, to: after.severity };
   return Object.keys(changed).length > 0 ? changed : undefined;
 }
@@ -111,7 +113,11 @@ export class EpisodeRegistry {
    * what changed. Reported episodes outside `previous` are untouched, so the hot path can
    * pass only the ongoing ones.
    */
-  reconcile(previous: readonly Episode[], next: readonly Episode[], why: { late: boolean; eventTime: number | null } = { late: false, eventTime: null }): EpisodeChanges {
+  reconcile(
+    previous: readonly Episode[],
+    next: readonly Episode[],
+    why: { late: boolean; eventTime: number | null } = { late: false, eventTime: null },
+  ): EpisodeChanges {
     const changes: EpisodeChanges = { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
     const fresh = [...next].sort(compareEpisodes);
     const continued = matchContinued(previous, fresh);
@@ -184,7 +190,9 @@ function matchContinued(previous: readonly Episode[], fresh: readonly Episode[])
   const byStart = [...unpaired].sort(compareEpisodes);
   for (const f of fresh) {
     if (pairs.has(f)) continue;
-    const p = byStart.find((candidate) => unpaired.has(candidate) && candidate.type === f.type && overlap(candidate, f));
+    const p = byStart.find(
+      (candidate) => unpaired.has(candidate) && candidate.type === f.type && overlap(candidate, f),
+    );
     if (!p) continue;
     pairs.set(f, p);
     unpaired.delete(p);

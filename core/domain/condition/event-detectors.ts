@@ -85,7 +85,13 @@ export class SilenceDetector extends StatefulDetector<{ last: SignalPoint | null
     if (last && endsAt - last.ts > this.timeoutMs) emit(this.episode(last, endsAt, null, undefined, 'trip_end'));
   }
 
-  private episode(from: SignalPoint, end: number | null, endSeq: number | null, now?: number, endedBy: EndedBy = 'reading'): Episode {
+  private episode(
+    from: SignalPoint,
+    end: number | null,
+    endSeq: number | null,
+    now?: number,
+    endedBy: EndedBy = 'reading',
+  ): Episode {
     const durationMs = (end ?? now ?? from.ts) - from.ts;
     return withNaturalId({
       rule: 'no_signal',

@@ -35,7 +35,16 @@ describe('tilt', () => {
       [45, 20],
     ]);
     expect(judgeEveryWay(fragile, readings).episodes.map(brief)).toEqual([
-      { type: 'tilted', start: 10, end: 30, minutes: 20, peak: 90, endedBy: 'reading', startSeq: 1, evidence: [1, 2, 3, 5] },
+      {
+        type: 'tilted',
+        start: 10,
+        end: 30,
+        minutes: 20,
+        peak: 90,
+        endedBy: 'reading',
+        startSeq: 1,
+        evidence: [1, 2, 3, 5],
+      },
     ]);
   });
 });
@@ -55,11 +64,40 @@ describe('light (box opened)', () => {
       [120, 400], // …and still open on arrival: the transit episode ends, the destination one starts
       [125, 0],
     ]);
-    const { episodes } = judgeEveryWay(ConditionProfileSchema.parse({ flapWindowMs: 0 }), readings, { context: { stageAt } });
+    const { episodes } = judgeEveryWay(ConditionProfileSchema.parse({ flapWindowMs: 0 }), readings, {
+      context: { stageAt },
+    });
     expect(episodes.map(brief)).toEqual([
-      { type: 'opened_in_transit', start: 60, end: 65, minutes: 5, peak: 200, endedBy: 'reading', startSeq: 2, evidence: [2, 3, 4] },
-      { type: 'opened_in_transit', start: 118, end: 120, minutes: 2, peak: 50, endedBy: 'reading', startSeq: 5, evidence: [5, 6] },
-      { type: 'opened_at_destination', start: 120, end: 125, minutes: 5, peak: 400, endedBy: 'reading', startSeq: 6, evidence: [6, 7] },
+      {
+        type: 'opened_in_transit',
+        start: 60,
+        end: 65,
+        minutes: 5,
+        peak: 200,
+        endedBy: 'reading',
+        startSeq: 2,
+        evidence: [2, 3, 4],
+      },
+      {
+        type: 'opened_in_transit',
+        start: 118,
+        end: 120,
+        minutes: 2,
+        peak: 50,
+        endedBy: 'reading',
+        startSeq: 5,
+        evidence: [5, 6],
+      },
+      {
+        type: 'opened_at_destination',
+        start: 120,
+        end: 125,
+        minutes: 5,
+        peak: 400,
+        endedBy: 'reading',
+        startSeq: 6,
+        evidence: [6, 7],
+      },
     ]);
     expect(episodes.map((e) => [e.severity, e.stage])).toEqual([
       ['critical', 'in_transit'],
@@ -80,7 +118,16 @@ describe('battery', () => {
       [50, 17],
     ]);
     expect(judgeEveryWay(ConditionProfileSchema.parse({ flapWindowMs: 0 }), readings).episodes.map(brief)).toEqual([
-      { type: 'battery_low', start: 20, end: null, minutes: 30, peak: 17, endedBy: null, startSeq: 2, evidence: [2, 5] },
+      {
+        type: 'battery_low',
+        start: 20,
+        end: null,
+        minutes: 30,
+        peak: 17,
+        endedBy: null,
+        startSeq: 2,
+        evidence: [2, 5],
+      },
     ]);
   });
 });
@@ -97,7 +144,16 @@ describe('humidity', () => {
       [90, 72], // ≤ 73: end
     ]);
     expect(judgeEveryWay({ ...CONDITION_PRESETS.chocolate, flapWindowMs: 0 }, readings).episodes.map(brief)).toEqual([
-      { type: 'too_humid', start: 15, end: 90, minutes: 75, peak: 85, endedBy: 'reading', startSeq: 1, evidence: [1, 2, 5, 6] },
+      {
+        type: 'too_humid',
+        start: 15,
+        end: 90,
+        minutes: 75,
+        peak: 85,
+        endedBy: 'reading',
+        startSeq: 1,
+        evidence: [1, 2, 5, 6],
+      },
     ]);
   });
 
@@ -117,7 +173,7 @@ describe('humidity', () => {
 describe('several rules on one reading', () => {
   it('lets every rule fire on the same reading', () => {
     const profile = ConditionProfileSchema.parse({
-    flapWindowMs: 0,
+      flapWindowMs: 0,
       temperature: { maxC: 28 },
       humidity: { maxPct: 80 },
       shock: { thresholdG: 8 },

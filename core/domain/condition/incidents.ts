@@ -99,7 +99,10 @@ function merge(a: Episode, b: Episode): Episode {
     endedBy: b.endedBy,
     peak: worse ? b.peak : a.peak,
     durationMs: b.start + b.durationMs - a.start,
-    evidence: evidence.length <= EVIDENCE_KEPT ? evidence : [...evidence.slice(0, EVIDENCE_KEPT / 2), ...evidence.slice(-EVIDENCE_KEPT / 2)],
+    evidence:
+      evidence.length <= EVIDENCE_KEPT
+        ? evidence
+        : [...evidence.slice(0, EVIDENCE_KEPT / 2), ...evidence.slice(-EVIDENCE_KEPT / 2)],
     repeatCount: a.repeatCount + b.repeatCount,
     lastSeen: Math.max(a.lastSeen, b.lastSeen),
   };

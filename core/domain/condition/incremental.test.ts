@@ -13,17 +13,14 @@ const summarize = (changes: EpisodeChanges) =>
   Object.fromEntries(
     Object.entries(changes)
       .filter(([key]) => key !== 'tooLate' && key !== 'corrected')
-      .map(([key, list]: [string, Parameters<typeof brief>[0][]]) => [key, list.map((e) => [e.type, brief(e).start, brief(e).end])]),
+      .map(([key, list]: [string, Parameters<typeof brief>[0][]]) => [
+        key,
+        list.map((e) => [e.type, brief(e).start, brief(e).end]),
+      ]),
   );
 
 const hotFrom10 = (...more: (readonly [number, number])[]) =>
-  series('tempC', [
-    [0, 25],
-    [10, 30],
-    [20, 30],
-    [30, 31],
-    ...more,
-  ]);
+  series('tempC', [[0, 25], [10, 30], [20, 30], [30, 31], ...more]);
 
 describe('TripEvaluator, live', () => {
   it('reports an excursion opened once, updated while it grows, closed once', () => {
@@ -42,7 +39,12 @@ describe('TripEvaluator, live', () => {
   it('reports an excursion that a single reading starts and ends (the whole of it arrived late) as opened and closed', () => {
     const evaluator = new TripEvaluator(chocolate);
     const changes = evaluator.add(hotFrom10([40, 27]));
-    expect(summarize(changes)).toEqual({ opened: [['too_hot', 10, 40]], updated: [], closed: [['too_hot', 10, 40]], retracted: [] });
+    expect(summarize(changes)).toEqual({
+      opened: [['too_hot', 10, 40]],
+      updated: [],
+      closed: [['too_hot', 10, 40]],
+      retracted: [],
+    });
   });
 
   it('ignores a reading it has already seen', () => {
@@ -63,7 +65,9 @@ describe('TripEvaluator, live', () => {
     const replayed = evaluator.stats().steps - 2000;
     expect(replayed).toBeGreaterThan(10);
     expect(replayed).toBeLessThanOrEqual(64 + 11);
-    expect(evaluator.episodes().map(withoutId)).toEqual(evaluateTrip([...readings, reading(5000, 1990 * 5 + 2, { tempC: 20 })], chocolate).episodes.map(withoutId));
+    expect(evaluator.episodes().map(withoutId)).toEqual(
+      evaluateTrip([...readings, reading(5000, 1990 * 5 + 2, { tempC: 20 })], chocolate).episodes.map(withoutId),
+    );
   });
 });
 
@@ -73,7 +77,12 @@ describe('TripEvaluator, late readings correct earlier verdicts', () => {
     hotFrom10([40, 31], [50, 31], [60, 31]).forEach((r) => evaluator.add([r]));
     const [before] = evaluator.episodes();
     const changes = evaluator.add([reading(100, 35, { tempC: 26 })]);
-    expect(summarize(changes)).toEqual({ opened: [['too_hot', 40, null]], updated: [], closed: [['too_hot', 10, 35]], retracted: [] });
+    expect(summarize(changes)).toEqual({
+      opened: [['too_hot', 40, null]],
+      updated: [],
+      closed: [['too_hot', 10, 35]],
+      retracted: [],
+    });
     expect(changes.closed[0]!.id).toBe(before!.id);
   });
 
@@ -106,7 +115,16 @@ describe('TripEvaluator, late readings correct earlier verdicts', () => {
   it('a late batch that fills a data gap extends the first excursion over the gap and retracts the second', () => {
     const evaluator = new TripEvaluator(chocolate);
     const beforeGap = hotFrom10();
-    const afterGap = series('tempC', [[150, 31], [160, 31], [170, 31], [180, 27]], 10);
+    const afterGap = series(
+      'tempC',
+      [
+        [150, 31],
+        [160, 31],
+        [170, 31],
+        [180, 27],
+      ],
+      10,
+    );
     [...beforeGap, ...afterGap].forEach((r) => evaluator.add([r]));
     const [first, second] = evaluator.episodes().filter((e) => e.type === 'too_hot');
     expect([brief(first!).end, brief(first!).endedBy, brief(second!).start]).toEqual([60, 'data_gap', 150]);
@@ -150,7 +168,14 @@ describe('TripEvaluator agrees with evaluateTrip on random trips', () => {
   const profile = ConditionProfileSchema.parse({
     flapWindowMs: 0,
     holdLimitMs: 20 * MINUTE,
-    temperature: { minC: 2, maxC: 8, minDurationMs: 15 * MINUTE, hysteresisC: 0.5, budgetMs: 60 * MINUTE, mkt: { limitC: 8 } },
+    temperature: {
+      minC: 2,
+      maxC: 8,
+      minDurationMs: 15 * MINUTE,
+      hysteresisC: 0.5,
+      budgetMs: 60 * MINUTE,
+      mkt: { limitC: 8 },
+    },
     humidity: { maxPct: 70, minDurationMs: 10 * MINUTE },
     shock: { thresholdG: 6 },
     tilt: { maxDeg: 45, minDurationMs: 5 * MINUTE },

@@ -72,7 +72,11 @@ export class TripEvaluator {
     const newest = this.readings.at(-1);
     let changes: EpisodeChanges;
     // After the trip ended on the clock, a reading from before the end is late: the engine rewinds to judge it.
-    const beforeEnd = this.engine.finished && this.engine.endsAt !== undefined && fresh.length > 0 && fresh[0]!.ts <= this.engine.endsAt;
+    const beforeEnd =
+      this.engine.finished &&
+      this.engine.endsAt !== undefined &&
+      fresh.length > 0 &&
+      fresh[0]!.ts <= this.engine.endsAt;
     if (fresh.length > 0 && newest && (compareReadings(fresh[0]!, newest) < 0 || beforeEnd)) {
       changes = this.insertLate(fresh);
     } else {
@@ -130,7 +134,9 @@ export class TripEvaluator {
     this.finishIfOver();
     if (this.fullReconcilePending) {
       // Known episodes are compared once the trip's readings are back, never against an empty trip.
-      return this.readings.length > 0 ? this.reconcileAll(null) : { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
+      return this.readings.length > 0
+        ? this.reconcileAll(null)
+        : { opened: [], updated: [], closed: [], retracted: [], corrected: [] };
     }
     const next = [...this.engine.closed.slice(closedBefore), ...this.engine.ongoing(this.now)];
     return this.registry.reconcile(this.registry.ongoing(), next, { late: false, eventTime: fresh[0]?.ts ?? null });
@@ -155,7 +161,10 @@ export class TripEvaluator {
    */
   private reconcileAll(lateFrom: number | null): EpisodeChanges {
     this.fullReconcilePending = false;
-    return this.registry.reconcile(this.registry.all(), [...this.engine.closed, ...this.engine.ongoing(this.now)], { late: true, eventTime: lateFrom });
+    return this.registry.reconcile(this.registry.all(), [...this.engine.closed, ...this.engine.ongoing(this.now)], {
+      late: true,
+      eventTime: lateFrom,
+    });
   }
 
   /** On the clock, the trip is over once now passes its end. */
@@ -190,7 +199,9 @@ export class TripEvaluator {
     if (base.processed === 0 || base.processed < this.readings.length / 4) return;
     this.foldedUpTo = this.readings[base.processed - 1]!;
     this.readings = this.readings.slice(base.processed);
-    this.checkpoints = this.checkpoints.slice(baseIndex).map((c) => ({ processed: c.processed - base.processed, state: c.state }));
+    this.checkpoints = this.checkpoints
+      .slice(baseIndex)
+      .map((c) => ({ processed: c.processed - base.processed, state: c.state }));
   }
 }
 

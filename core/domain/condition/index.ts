@@ -3,7 +3,13 @@ export { evaluateTrip } from './evaluate.ts';
 export { TripEvaluator, type AddResult, type TripEvaluatorOptions } from './incremental.ts';
 export type { Correction, EpisodeChanges, FactChange } from './episode-registry.ts';
 export type { TripContext } from './engine.ts';
-export { meanKineticTemperature, arrheniusFactor, DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL, GAS_CONSTANT, type MktSample } from './mkt.ts';
+export {
+  meanKineticTemperature,
+  arrheniusFactor,
+  DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL,
+  GAS_CONSTANT,
+  type MktSample,
+} from './mkt.ts';
 export {
   CONDITION_PRESETS,
   ConditionProfileSchema,

@@ -78,6 +78,14 @@ describe('Mean Kinetic Temperature', () => {
 
   it('has no trip MKT from a single reading, and none without a temperature rule', () => {
     expect(evaluateTrip(series('tempC', [[0, 20]]), profile).mkt).toBeUndefined();
-    expect(evaluateTrip(series('tempC', [[0, 20], [10, 20]]), ConditionProfileSchema.parse({})).mkt).toBeUndefined();
+    expect(
+      evaluateTrip(
+        series('tempC', [
+          [0, 20],
+          [10, 20],
+        ]),
+        ConditionProfileSchema.parse({}),
+      ).mkt,
+    ).toBeUndefined();
   });
 });

@@ -26,7 +26,10 @@ function activationTemperatureK(activationEnergyKJPerMol: number): number {
 }
 
 /** The Arrhenius factor e^(-ΔH/(R·T)) of one temperature. */
-export function arrheniusFactor(tempC: number, activationEnergyKJPerMol = DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL): number {
+export function arrheniusFactor(
+  tempC: number,
+  activationEnergyKJPerMol = DEFAULT_ACTIVATION_ENERGY_KJ_PER_MOL,
+): number {
   return Math.exp(-activationTemperatureK(activationEnergyKJPerMol) / (tempC + ZERO_CELSIUS_K));
 }
 

@@ -14,21 +14,48 @@ describe('no signal', () => {
     expect(judgeEveryWay(coldChain, readings, { context: { startedAt, now: at(100) } }).episodes).toEqual([]);
     const { episodes } = judgeEveryWay(coldChain, readings, { context: { startedAt, now: at(101) } });
     expect(episodes.map(brief)).toEqual([
-      { type: 'no_signal', start: 40, end: null, minutes: 61, peak: 61 * MINUTE, endedBy: null, startSeq: 2, evidence: [2] },
+      {
+        type: 'no_signal',
+        start: 40,
+        end: null,
+        minutes: 61,
+        peak: 61 * MINUTE,
+        endedBy: null,
+        startSeq: 2,
+        evidence: [2],
+      },
     ]);
   });
 
   it('without now, only silences between readings are judged', () => {
     const { episodes } = judgeEveryWay(coldChain, readingsAt(20, 30, 100, 110), { context: { startedAt } });
     expect(episodes.map(brief)).toEqual([
-      { type: 'no_signal', start: 30, end: 100, minutes: 70, peak: 70 * MINUTE, endedBy: 'reading', startSeq: 1, evidence: [1, 2] },
+      {
+        type: 'no_signal',
+        start: 30,
+        end: 100,
+        minutes: 70,
+        peak: 70 * MINUTE,
+        endedBy: 'reading',
+        startSeq: 1,
+        evidence: [1, 2],
+      },
     ]);
   });
 
   it('catches a tracker that never reported after it was started', () => {
     const { episodes } = evaluateTrip([], coldChain, { startedAt, now: at(80) });
     expect(episodes.map(brief)).toEqual([
-      { type: 'no_signal', start: 15, end: null, minutes: 65, peak: 65 * MINUTE, endedBy: null, startSeq: null, evidence: [] },
+      {
+        type: 'no_signal',
+        start: 15,
+        end: null,
+        minutes: 65,
+        peak: 65 * MINUTE,
+        endedBy: null,
+        startSeq: null,
+        evidence: [],
+      },
     ]);
   });
 
@@ -37,7 +64,16 @@ describe('no signal', () => {
     evaluator.add(readingsAt(20, 30, 40), at(40));
     const silence = evaluator.tick(at(110));
     expect(silence.opened.map(brief)).toEqual([
-      { type: 'no_signal', start: 40, end: null, minutes: 70, peak: 70 * MINUTE, endedBy: null, startSeq: 2, evidence: [2] },
+      {
+        type: 'no_signal',
+        start: 40,
+        end: null,
+        minutes: 70,
+        peak: 70 * MINUTE,
+        endedBy: null,
+        startSeq: 2,
+        evidence: [2],
+      },
     ]);
     // Back in coverage: the tracker uploads what it measured meanwhile.
     const backfill = [50, 60, 70, 80, 90, 100, 110].map((m, i) => reading(3 + i, m, { tempC: 5 }));

@@ -20,13 +20,31 @@ describe('condition profiles', () => {
 
   it('defaults ΔH to 83.144 kJ/mol and hysteresis to 0.5 °C', () => {
     const { temperature } = ConditionProfileSchema.parse({ temperature: { maxC: 28, mkt: { limitC: 25 } } });
-    expect(temperature).toMatchObject({ hysteresisC: 0.5, minDurationMs: 0, mkt: { limitC: 25, activationEnergyKJPerMol: 83.144 } });
+    expect(temperature).toMatchObject({
+      hysteresisC: 0.5,
+      minDurationMs: 0,
+      mkt: { limitC: 25, activationEnergyKJPerMol: 83.144 },
+    });
   });
 
   it('has the named presets', () => {
-    expect(CONDITION_PRESETS.chocolate.temperature).toMatchObject({ maxC: 28, minDurationMs: 20 * MINUTE, budgetMs: 60 * MINUTE, mkt: { limitC: 25 } });
-    expect(CONDITION_PRESETS['cold-chain'].temperature).toMatchObject({ minC: 2, maxC: 8, minDurationMs: 30 * MINUTE, budgetMs: 120 * MINUTE, mkt: { limitC: 8 } });
-    expect(CONDITION_PRESETS.fragile).toMatchObject({ shock: { thresholdG: 8 }, tilt: { maxDeg: 60, minDurationMs: 10 * MINUTE } });
+    expect(CONDITION_PRESETS.chocolate.temperature).toMatchObject({
+      maxC: 28,
+      minDurationMs: 20 * MINUTE,
+      budgetMs: 60 * MINUTE,
+      mkt: { limitC: 25 },
+    });
+    expect(CONDITION_PRESETS['cold-chain'].temperature).toMatchObject({
+      minC: 2,
+      maxC: 8,
+      minDurationMs: 30 * MINUTE,
+      budgetMs: 120 * MINUTE,
+      mkt: { limitC: 8 },
+    });
+    expect(CONDITION_PRESETS.fragile).toMatchObject({
+      shock: { thresholdG: 8 },
+      tilt: { maxDeg: 60, minDurationMs: 10 * MINUTE },
+    });
     expect(CONDITION_PRESETS.ambient.temperature).toMatchObject({ minC: 0, maxC: 40 });
   });
 
@@ -49,6 +67,8 @@ describe('condition profiles', () => {
   });
 
   it('validates the merged result', () => {
-    expect(() => resolveProfile(CONDITION_PRESETS['cold-chain'], { temperature: { minC: 10 } })).toThrow(/minC must be below maxC/);
+    expect(() => resolveProfile(CONDITION_PRESETS['cold-chain'], { temperature: { minC: 10 } })).toThrow(
+      /minC must be below maxC/,
+    );
   });
 });

@@ -131,7 +131,14 @@ const SECTIONS = ['temperature', 'humidity', 'shock', 'tilt', 'light', 'battery'
 export function resolveProfile(base: ConditionProfile, override?: ConditionProfileOverride): ConditionProfile {
   if (!override) return base;
   const merged: Record<string, unknown> = { ...base };
-  for (const key of ['name', 'ignoreAfterStartMs', 'holdLimitMs', 'flapWindowMs', 'tripEndGraceMs', 'damageSeverity'] as const) {
+  for (const key of [
+    'name',
+    'ignoreAfterStartMs',
+    'holdLimitMs',
+    'flapWindowMs',
+    'tripEndGraceMs',
+    'damageSeverity',
+  ] as const) {
     if (override[key] !== undefined) merged[key] = override[key];
   }
   for (const section of SECTIONS) {
@@ -188,8 +195,13 @@ export type ProfileSource = 'sample' | 'product' | 'default';
  * product's whole, like a product's replaces the defaults), else its product's, else the
  * defaults. Both are stored as profile input (jsonb) and validated here; a bad one throws.
  */
-export function effectiveProfile(productProfile: unknown, sampleProfile: unknown): { profile: ConditionProfile; source: ProfileSource } {
-  if (sampleProfile !== null && sampleProfile !== undefined) return { profile: ConditionProfileSchema.parse(sampleProfile), source: 'sample' };
-  if (productProfile !== null && productProfile !== undefined) return { profile: ConditionProfileSchema.parse(productProfile), source: 'product' };
+export function effectiveProfile(
+  productProfile: unknown,
+  sampleProfile: unknown,
+): { profile: ConditionProfile; source: ProfileSource } {
+  if (sampleProfile !== null && sampleProfile !== undefined)
+    return { profile: ConditionProfileSchema.parse(sampleProfile), source: 'sample' };
+  if (productProfile !== null && productProfile !== undefined)
+    return { profile: ConditionProfileSchema.parse(productProfile), source: 'product' };
   return { profile: ConditionProfileSchema.parse({}), source: 'default' };
 }

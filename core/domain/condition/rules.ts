@@ -33,10 +33,14 @@ export function buildRules(profile: ConditionProfile, judgingStartsAt: number | 
       hysteresis: t.hysteresisC,
     } as const;
     if (t.maxC !== undefined) {
-      detectors.push(limit({ ...temperature, direction: 'above', limit: t.maxC, kind: { type: 'too_hot', severity: t.severity } }));
+      detectors.push(
+        limit({ ...temperature, direction: 'above', limit: t.maxC, kind: { type: 'too_hot', severity: t.severity } }),
+      );
     }
     if (t.minC !== undefined) {
-      detectors.push(limit({ ...temperature, direction: 'below', limit: t.minC, kind: { type: 'too_cold', severity: t.severity } }));
+      detectors.push(
+        limit({ ...temperature, direction: 'below', limit: t.minC, kind: { type: 'too_cold', severity: t.severity } }),
+      );
     }
     budget = new TemperatureBudget({ minC: t.minC, maxC: t.maxC, allowedMs: t.budgetMs, holdLimitMs });
     mkt = new MktAccumulator({
@@ -58,10 +62,14 @@ export function buildRules(profile: ConditionProfile, judgingStartsAt: number | 
       hysteresis: h.hysteresisPct,
     } as const;
     if (h.maxPct !== undefined) {
-      detectors.push(limit({ ...humidity, direction: 'above', limit: h.maxPct, kind: { type: 'too_humid', severity: h.severity } }));
+      detectors.push(
+        limit({ ...humidity, direction: 'above', limit: h.maxPct, kind: { type: 'too_humid', severity: h.severity } }),
+      );
     }
     if (h.minPct !== undefined) {
-      detectors.push(limit({ ...humidity, direction: 'below', limit: h.minPct, kind: { type: 'too_dry', severity: h.severity } }));
+      detectors.push(
+        limit({ ...humidity, direction: 'below', limit: h.minPct, kind: { type: 'too_dry', severity: h.severity } }),
+      );
     }
   }
 

@@ -96,7 +96,8 @@ export class RunDetector extends StatefulDetector<{ run: Run | null }> {
     const run = this.state.run;
     this.state.run = null;
     if (!run) return;
-    if (endsAt - run.last.ts > this.rule.holdLimitMs) this.end(run, run.last.ts + this.rule.holdLimitMs, 'data_gap', run.last, emit);
+    if (endsAt - run.last.ts > this.rule.holdLimitMs)
+      this.end(run, run.last.ts + this.rule.holdLimitMs, 'data_gap', run.last, emit);
     else this.end(run, endsAt, 'trip_end', run.last, emit);
   }
 

@@ -21,7 +21,16 @@ describe('temperature excursions', () => {
     ]);
     const { episodes, budget } = judgeEveryWay(chocolate, readings);
     expect(episodes.map(brief)).toEqual([
-      { type: 'too_hot', start: 10, end: 50, minutes: 40, peak: 31.5, endedBy: 'reading', startSeq: 1, evidence: [1, 3, 5] },
+      {
+        type: 'too_hot',
+        start: 10,
+        end: 50,
+        minutes: 40,
+        peak: 31.5,
+        endedBy: 'reading',
+        startSeq: 1,
+        evidence: [1, 3, 5],
+      },
     ]);
     // Budget counts every held minute strictly above 28 °C, hysteresis and min duration aside: 10→50 and 70→85.
     expect(budget).toEqual({ usedMs: 55 * MINUTE, allowedMs: 60 * MINUTE, exceeded: false });
@@ -33,7 +42,16 @@ describe('temperature excursions', () => {
     const readings = series('tempC', [...hovering, [65, 26]]);
     const { episodes } = judgeEveryWay(chocolate, readings);
     expect(episodes.map(brief)).toEqual([
-      { type: 'too_hot', start: 0, end: 65, minutes: 65, peak: 28.1, endedBy: 'reading', startSeq: 0, evidence: [0, 4, 13] },
+      {
+        type: 'too_hot',
+        start: 0,
+        end: 65,
+        minutes: 65,
+        peak: 28.1,
+        endedBy: 'reading',
+        startSeq: 0,
+        evidence: [0, 4, 13],
+      },
     ]);
     // Without hysteresis or minimum duration the same readings flap: one episode per 28.1 reading.
     const flapping = resolveProfile(chocolate, { temperature: { hysteresisC: 0, minDurationMs: 0 } });
@@ -58,8 +76,26 @@ describe('temperature excursions', () => {
     ]);
     const { episodes, budget } = judgeEveryWay(coldChain, readings);
     expect(episodes.map(brief)).toEqual([
-      { type: 'too_cold', start: 20, end: 70, minutes: 50, peak: 0.5, endedBy: 'reading', startSeq: 2, evidence: [2, 4, 5, 7] },
-      { type: 'too_hot', start: 80, end: 120, minutes: 40, peak: 11, endedBy: 'reading', startSeq: 8, evidence: [8, 10, 11, 12] },
+      {
+        type: 'too_cold',
+        start: 20,
+        end: 70,
+        minutes: 50,
+        peak: 0.5,
+        endedBy: 'reading',
+        startSeq: 2,
+        evidence: [2, 4, 5, 7],
+      },
+      {
+        type: 'too_hot',
+        start: 80,
+        end: 120,
+        minutes: 40,
+        peak: 11,
+        endedBy: 'reading',
+        startSeq: 8,
+        evidence: [8, 10, 11, 12],
+      },
     ]);
     expect(budget).toEqual({ usedMs: 80 * MINUTE, allowedMs: 120 * MINUTE, exceeded: false });
   });
@@ -93,10 +129,37 @@ describe('temperature excursions', () => {
     const { episodes, budget } = judgeEveryWay(chocolate, readings);
     expect(budget).toEqual({ usedMs: 65 * MINUTE, allowedMs: 60 * MINUTE, exceeded: true });
     expect(episodes.map(brief)).toEqual([
-      { type: 'too_hot', start: 180, end: 200, minutes: 20, peak: 29.5, endedBy: 'reading', startSeq: 6, evidence: [6, 7, 8] },
+      {
+        type: 'too_hot',
+        start: 180,
+        end: 200,
+        minutes: 20,
+        peak: 29.5,
+        endedBy: 'reading',
+        startSeq: 6,
+        evidence: [6, 7, 8],
+      },
       // Three hours covered, MKT over its 25 °C limit since minute 180 (peak = the highest MKT since).
-      { type: 'mkt_exceeded', start: 180, end: null, minutes: 20, peak: expect.closeTo(26.92, 2), endedBy: null, startSeq: 6, evidence: [6, 8] },
-      { type: 'budget_exceeded', start: 195, end: null, minutes: 5, peak: 65 * MINUTE, endedBy: null, startSeq: 7, evidence: [7] },
+      {
+        type: 'mkt_exceeded',
+        start: 180,
+        end: null,
+        minutes: 20,
+        peak: expect.closeTo(26.92, 2),
+        endedBy: null,
+        startSeq: 6,
+        evidence: [6, 8],
+      },
+      {
+        type: 'budget_exceeded',
+        start: 195,
+        end: null,
+        minutes: 5,
+        peak: 65 * MINUTE,
+        endedBy: null,
+        startSeq: 7,
+        evidence: [7],
+      },
     ]);
   });
 
@@ -113,12 +176,48 @@ describe('temperature excursions', () => {
     ]);
     const { episodes } = judgeEveryWay(chocolate, readings);
     expect(episodes.map(brief)).toEqual([
-      { type: 'too_hot', start: 10, end: 60, minutes: 50, peak: 31, endedBy: 'data_gap', startSeq: 1, evidence: [1, 2, 3] },
-      { type: 'no_signal', start: 30, end: 155, minutes: 125, peak: 125 * MINUTE, endedBy: 'reading', startSeq: 3, evidence: [3, 4] },
+      {
+        type: 'too_hot',
+        start: 10,
+        end: 60,
+        minutes: 50,
+        peak: 31,
+        endedBy: 'data_gap',
+        startSeq: 1,
+        evidence: [1, 2, 3],
+      },
+      {
+        type: 'no_signal',
+        start: 30,
+        end: 155,
+        minutes: 125,
+        peak: 125 * MINUTE,
+        endedBy: 'reading',
+        startSeq: 3,
+        evidence: [3, 4],
+      },
       // confirmed by its end: 155→175 is exactly the 20 min minimum
-      { type: 'too_hot', start: 155, end: 175, minutes: 20, peak: 31, endedBy: 'reading', startSeq: 4, evidence: [4, 6] },
+      {
+        type: 'too_hot',
+        start: 155,
+        end: 175,
+        minutes: 20,
+        peak: 31,
+        endedBy: 'reading',
+        startSeq: 4,
+        evidence: [4, 6],
+      },
       // 50 min held hot before the gap (not 125) + 20 after: the 60 min budget runs out at 165
-      { type: 'budget_exceeded', start: 165, end: null, minutes: 10, peak: 70 * MINUTE, endedBy: null, startSeq: 5, evidence: [5] },
+      {
+        type: 'budget_exceeded',
+        start: 165,
+        end: null,
+        minutes: 10,
+        peak: 70 * MINUTE,
+        endedBy: null,
+        startSeq: 5,
+        evidence: [5],
+      },
     ]);
   });
 

@@ -55,7 +55,7 @@ export function lateBatches(readings: readonly Reading[], seed: number): Reading
   const resent = readings.filter(() => random() < 0.2);
   const all = shuffled([...readings, ...resent], random);
   const batches: Reading[][] = [];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const size = 1 + Math.floor(random() * 5);
     batches.push(all.slice(i, i + size));
     i += size;
@@ -63,7 +63,11 @@ export function lateBatches(readings: readonly Reading[], seed: number): Reading
   return batches;
 }
 
-export type Brief = Pick<Episode, 'type' | 'peak' | 'endedBy' | 'startSeq' | 'evidence'> & { start: number; end: number | null; minutes: number };
+export type Brief = Pick<Episode, 'type' | 'peak' | 'endedBy' | 'startSeq' | 'evidence'> & {
+  start: number;
+  end: number | null;
+  minutes: number;
+};
 
 /** An episode in minutes from T0, for readable exact assertions. */
 export const brief = (e: Episode): Brief => ({
@@ -119,7 +123,11 @@ export interface HarnessOptions {
  * asserts they all end with the same episodes and summary, and that every change stream
  * is a clean alert history. Returns the reference result for exact assertions.
  */
-export function judgeEveryWay(profile: ConditionProfile, readings: readonly Reading[], options: HarnessOptions = {}): TripEvaluation {
+export function judgeEveryWay(
+  profile: ConditionProfile,
+  readings: readonly Reading[],
+  options: HarnessOptions = {},
+): TripEvaluation {
   const { context = {}, seeds = [1, 2, 3, 4, 5], checkpointEvery = 3 } = options;
   const { now, ...tripContext } = context;
   const reference = evaluateTrip(readings, profile, context);
@@ -136,7 +144,10 @@ export function judgeEveryWay(profile: ConditionProfile, readings: readonly Read
     const final = evaluator.episodes();
     expect(final.map(withoutId), run.name).toEqual(reference.episodes.map(withoutId));
     expect([...ledger.episodes.values()].sort(compareEpisodes), `${run.name}: ledger`).toEqual(final);
-    expect(evaluator.summary(), `${run.name}: summary`).toEqual({ budget: reference.budget, ...(reference.mkt ? { mkt: reference.mkt } : {}) });
+    expect(evaluator.summary(), `${run.name}: summary`).toEqual({
+      budget: reference.budget,
+      ...(reference.mkt ? { mkt: reference.mkt } : {}),
+    });
   }
   return reference;
 }

@@ -18,10 +18,16 @@ function decode(bits: string): { start: number; text: string; checksumOk: boolea
 
 describe('Code 128 B', () => {
   it('matches a known-good encoding (JsBarcode’s test vector for "a@B=1")', () => {
-    expect(code128Bits('a@B=1')).toBe('110100100001001011000011000110110100010110001110011001010011100110110111001001100011101011');
+    expect(code128Bits('a@B=1')).toBe(
+      '110100100001001011000011000110110100010110001110011001010011100110110111001001100011101011',
+    );
     // Its set A and set C vectors check more of the table: "ABC" + 0x19 (A = 33.., 0x19 = 89), "123456" as 12 34 56.
-    expect(code128Symbols(103, [33, 34, 35, 89])).toBe('1101000010010100011000100010110001000100011011011011110100011101101100011101011');
-    expect(code128Symbols(105, [12, 34, 56])).toBe('11010011100101100111001000101100011100010110100011011101100011101011');
+    expect(code128Symbols(103, [33, 34, 35, 89])).toBe(
+      '1101000010010100011000100010110001000100011011011011110100011101101100011101011',
+    );
+    expect(code128Symbols(105, [12, 34, 56])).toBe(
+      '11010011100101100111001000101100011100010110100011011101100011101011',
+    );
   });
 
   it('every symbol is 11 modules of 3 bars and 3 spaces, with an even number of bar modules, and all differ', () => {

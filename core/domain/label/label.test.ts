@@ -1,14 +1,29 @@
 import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { labelSheetHtml, labelSvg, labelTarget, qrMatrix, qrPath, qrPng, SHEET_LAYOUTS, type LabelFacts } from './label.ts';
+import {
+  labelSheetHtml,
+  labelSvg,
+  labelTarget,
+  qrMatrix,
+  qrPath,
+  qrPng,
+  SHEET_LAYOUTS,
+  type LabelFacts,
+} from './label.ts';
 
 // CommonJS with `exports.default`: Node hands over the exports object, vitest's interop the function.
 type Decode = typeof jsqrModule.default;
 const jsQR: Decode = typeof jsqrModule === 'function' ? (jsqrModule as unknown as Decode) : jsqrModule.default;
 
 const URL_TARGET = 'https://ops.example.com/samples/SMP-26-000123';
-const facts: LabelFacts = { id: 'SMP-26-000123', creator: '@glowwithmia', sku: 'SERUM-30', variant: 'rose', campaign: 'spring launch' };
+const facts: LabelFacts = {
+  id: 'SMP-26-000123',
+  creator: '@glowwithmia',
+  sku: 'SERUM-30',
+  variant: 'rose',
+  campaign: 'spring launch',
+};
 
 /** Rasterises the `M x y h n v1 h-n z` runs of qrPath into RGBA, `px` pixels per module. */
 function rasterise(path: string, modules: number, px: number): { data: Uint8ClampedArray; width: number } {
@@ -80,7 +95,10 @@ describe('label SVG and sheet', () => {
   });
 
   it('lays labels out one grid per page, skipping used cells on the first sheet', () => {
-    const labels = Array.from({ length: 25 }, (_, i) => ({ facts: { ...facts, id: `SMP-26-${String(i).padStart(6, '0')}` }, target: 'x' }));
+    const labels = Array.from({ length: 25 }, (_, i) => ({
+      facts: { ...facts, id: `SMP-26-${String(i).padStart(6, '0')}` },
+      target: 'x',
+    }));
     const a4 = labelSheetHtml(labels, 'a4-3x8', 2);
     expect(a4.match(/<section class="sheet">/g)).toHaveLength(2);
     expect(a4.match(/<div class="label">/g)).toHaveLength(27);

@@ -32,13 +32,23 @@ export interface SheetLayout {
 export const SHEET_LAYOUTS = {
   // 24 per A4 sheet, 70 × 37 mm, edge to edge (e.g. Avery 3474, Herma 4453).
   'a4-3x8': {
-    name: 'A4, 3 × 8 labels of 70 × 37 mm', page: { size: 'A4', widthMm: 210, heightMm: 297 }, columns: 3, rows: 8,
-    labelMm: { width: 70, height: 37 }, marginMm: { top: 0.5, left: 0 }, gapMm: { column: 0, row: 0 },
+    name: 'A4, 3 × 8 labels of 70 × 37 mm',
+    page: { size: 'A4', widthMm: 210, heightMm: 297 },
+    columns: 3,
+    rows: 8,
+    labelMm: { width: 70, height: 37 },
+    marginMm: { top: 0.5, left: 0 },
+    gapMm: { column: 0, row: 0 },
   },
   // 30 per US Letter sheet, 2⅝ × 1 in (Avery 5160).
   'letter-3x10': {
-    name: 'US Letter, 3 × 10 labels of 2⅝ × 1 in', page: { size: 'letter', widthMm: 215.9, heightMm: 279.4 }, columns: 3, rows: 10,
-    labelMm: { width: 66.675, height: 25.4 }, marginMm: { top: 12.7, left: 4.7625 }, gapMm: { column: 3.175, row: 0 },
+    name: 'US Letter, 3 × 10 labels of 2⅝ × 1 in',
+    page: { size: 'letter', widthMm: 215.9, heightMm: 279.4 },
+    columns: 3,
+    rows: 10,
+    labelMm: { width: 66.675, height: 25.4 },
+    marginMm: { top: 12.7, left: 4.7625 },
+    gapMm: { column: 3.175, row: 0 },
   },
 } as const satisfies Record<string, SheetLayout>;
 export type SheetLayoutName = keyof typeof SHEET_LAYOUTS;
@@ -100,7 +110,11 @@ const mm = (n: number) => Number(n.toFixed(3));
  * id, creator, SKU (and variant) and campaign on the right. Text is escaped: handles and
  * campaigns are user input.
  */
-export function labelSvg(facts: LabelFacts, target: string, size: { width: number; height: number } = SHEET_LAYOUTS['a4-3x8'].labelMm): string {
+export function labelSvg(
+  facts: LabelFacts,
+  target: string,
+  size: { width: number; height: number } = SHEET_LAYOUTS['a4-3x8'].labelMm,
+): string {
   const m = qrMatrix(target);
   const pad = Math.min(2, size.height * 0.06);
   const qr = size.height - 2 * pad;
@@ -118,17 +132,21 @@ export function labelSvg(facts: LabelFacts, target: string, size: { width: numbe
   // The text block is centred beside the code.
   const blockHeight = lines.reduce((h, l, i) => h + (i === 0 ? big : l.font * 1.45), 0);
   let y = pad + Math.max(0, (qr - blockHeight) / 2) + big;
-  const text = lines.map((l, i) => {
-    if (i > 0) y += l.font * 1.45;
-    return `<text x="${mm(textX)}" y="${mm(y)}" font-size="${mm(l.font)}"${l.bold ? ' font-weight="700"' : ''}>${escapeXml(fit(l.text, textW, l.font))}</text>`;
-  }).join('');
+  const text = lines
+    .map((l, i) => {
+      if (i > 0) y += l.font * 1.45;
+      return `<text x="${mm(textX)}" y="${mm(y)}" font-size="${mm(l.font)}"${l.bold ? ' font-weight="700"' : ''}>${escapeXml(fit(l.text, textW, l.font))}</text>`;
+    })
+    .join('');
   const n = m.size + 2 * QUIET;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${mm(size.width)}mm" height="${mm(size.height)}mm" viewBox="0 0 ${mm(size.width)} ${mm(size.height)}">`
-    + `<title>${escapeXml(facts.id)}</title>`
-    + `<rect width="100%" height="100%" fill="#fff"/>`
-    + `<svg x="${mm(pad)}" y="${mm(pad)}" width="${mm(qr)}" height="${mm(qr)}" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges">`
-    + `<path fill="#000" d="${qrPath(m)}"/></svg>`
-    + `<g font-family="Helvetica, Arial, sans-serif" fill="#000">${text}</g></svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${mm(size.width)}mm" height="${mm(size.height)}mm" viewBox="0 0 ${mm(size.width)} ${mm(size.height)}">` +
+    `<title>${escapeXml(facts.id)}</title>` +
+    `<rect width="100%" height="100%" fill="#fff"/>` +
+    `<svg x="${mm(pad)}" y="${mm(pad)}" width="${mm(qr)}" height="${mm(qr)}" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges">` +
+    `<path fill="#000" d="${qrPath(m)}"/></svg>` +
+    `<g font-family="Helvetica, Arial, sans-serif" fill="#000">${text}</g></svg>`
+  );
 }
 
 /**
@@ -136,13 +154,23 @@ export function labelSvg(facts: LabelFacts, target: string, size: { width: numbe
  * per page, `skip` cells left blank at the start (a part-used sheet). @page sets the paper
  * and zero margins; on screen the sheets are shown as paper with a note on print settings.
  */
-export function labelSheetHtml(labels: { facts: LabelFacts; target: string }[], layoutName: SheetLayoutName, skip = 0): string {
+export function labelSheetHtml(
+  labels: { facts: LabelFacts; target: string }[],
+  layoutName: SheetLayoutName,
+  skip = 0,
+): string {
   const l: SheetLayout = SHEET_LAYOUTS[layoutName];
   const perSheet = l.columns * l.rows;
-  const cells: (string | null)[] = [...Array<null>(skip % perSheet).fill(null), ...labels.map((x) => labelSvg(x.facts, x.target, l.labelMm))];
+  const cells: (string | null)[] = [
+    ...Array<null>(skip % perSheet).fill(null),
+    ...labels.map((x) => labelSvg(x.facts, x.target, l.labelMm)),
+  ];
   const sheets: string[] = [];
   for (let i = 0; i < cells.length; i += perSheet) {
-    const cellHtml = cells.slice(i, i + perSheet).map((c) => `<div class="label">${c ?? ''}</div>`).join('\n');
+    const cellHtml = cells
+      .slice(i, i + perSheet)
+      .map((c) => `<div class="label">${c ?? ''}</div>`)
+      .join('\n');
     sheets.push(`<section class="sheet">\n${cellHtml}\n</section>`);
   }
   const title = `${labels.length} sample label${labels.length === 1 ? '' : 's'}`;

@@ -52,7 +52,10 @@ describe('approval policy', () => {
   it('sends a limited SKU, or a creator on watch, to a named approver', () => {
     const limited = decide({ sku: { unitCostCents: 100, limited: true, onHand: 5 } });
     expect(limited).toMatchObject({ decision: 'needs_approver', rule: 'limited_sku' });
-    expect(decide({ creator: { standing: 'watch' } })).toMatchObject({ decision: 'needs_approver', rule: 'creator_on_watch' });
+    expect(decide({ creator: { standing: 'watch' } })).toMatchObject({
+      decision: 'needs_approver',
+      rule: 'creator_on_watch',
+    });
   });
 
   it('lists every reason for review, the first one deciding', () => {
@@ -71,7 +74,10 @@ describe('approval policy', () => {
   });
 
   it('refuses the same SKU to the same creator within the window', () => {
-    expect(decide({ lastSendOfSameSku: T0 - 89 * DAY })).toMatchObject({ decision: 'rejected', rule: 'duplicate_send' });
+    expect(decide({ lastSendOfSameSku: T0 - 89 * DAY })).toMatchObject({
+      decision: 'rejected',
+      rule: 'duplicate_send',
+    });
     expect(decide({ lastSendOfSameSku: T0 - 90 * DAY }).decision).toBe('approved');
   });
 

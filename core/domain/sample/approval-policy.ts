@@ -140,7 +140,12 @@ export function decideApproval(
     `${sku.onHand} on hand`,
   ];
   const rule = 'auto_approve_low_risk';
-  return decision('approved', rule, why.map((reason) => ({ rule, reason })), withOverride);
+  return decision(
+    'approved',
+    rule,
+    why.map((reason) => ({ rule, reason })),
+    withOverride,
+  );
 }
 
 function decision(

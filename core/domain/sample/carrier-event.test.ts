@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CarrierEventSchema, applyCarrierEvent, carrierEventKey, type CarrierEvent, type CarrierEventResult } from './carrier-event.ts';
+import {
+  CarrierEventSchema,
+  applyCarrierEvent,
+  carrierEventKey,
+  type CarrierEvent,
+  type CarrierEventResult,
+} from './carrier-event.ts';
 import type { SampleState } from './sample-state.ts';
 import { day, sampleIn } from './testing.ts';
 
@@ -82,7 +88,10 @@ describe('carrier events drive the lifecycle', () => {
     const { results } = feed(sampleIn('in_transit'), delivered, delivered);
     expect(results.map((r) => r.effect)).toEqual(['transition', 'stale']);
     const exception = carrier('exception', day(4), { detail: 'address not found' });
-    expect(feed(sampleIn('in_transit'), exception, exception).results.map((r) => r.effect)).toEqual(['transition', 'stale']);
+    expect(feed(sampleIn('in_transit'), exception, exception).results.map((r) => r.effect)).toEqual([
+      'transition',
+      'stale',
+    ]);
   });
 
   it('ignores a late, older event: a replayed exception cannot reopen a resolved one', () => {
@@ -116,7 +125,10 @@ describe('carrier events drive the lifecycle', () => {
   });
 
   it('moves a labelled parcel the warehouse has not confirmed yet', () => {
-    expect(feed(sampleIn('label_created'), carrier('picked_up', day(3))).state).toMatchObject({ status: 'in_transit', shippedAt: day(3) });
+    expect(feed(sampleIn('label_created'), carrier('picked_up', day(3))).state).toMatchObject({
+      status: 'in_transit',
+      shippedAt: day(3),
+    });
   });
 
   it('does not let the carrier undo what happened after delivery', () => {
@@ -127,13 +139,16 @@ describe('carrier events drive the lifecycle', () => {
       expect(result.next.lastCarrierEvent).toEqual({ event: 'lost', at: day(30) });
     }
     const noOp = applyCarrierEvent(sampleIn('delivered'), carrier('in_transit', day(30)));
-    expect(noOp).toMatchObject({ effect: 'no_op', reason: 'carrier "in_transit" does not change a sample in state "delivered"' });
+    expect(noOp).toMatchObject({
+      effect: 'no_op',
+      reason: 'carrier "in_transit" does not change a sample in state "delivered"',
+    });
   });
 
   it('refuses an event for another parcel', () => {
-    expect(() => applyCarrierEvent(sampleIn('in_transit'), { ...carrier('delivered', day(5)), trackingId: 'OTHER' })).toThrow(
-      /does not belong to sample/,
-    );
+    expect(() =>
+      applyCarrierEvent(sampleIn('in_transit'), { ...carrier('delivered', day(5)), trackingId: 'OTHER' }),
+    ).toThrow(/does not belong to sample/);
     expect(() => applyCarrierEvent(sampleIn('approved'), carrier('delivered', day(5)))).toThrow(/does not belong/);
   });
 

@@ -103,7 +103,10 @@ export function applyCarrierEvent(sample: SampleState, event: CarrierEvent, reco
 
   const lifecycleEvent = toLifecycleEvent(sample, event);
   if (!lifecycleEvent) return { effect: 'no_op', next: seen, reason: noOpReason(sample.status, event.event) };
-  const { next, transition } = applyEvent(seen, recordedAt === undefined ? lifecycleEvent : { ...lifecycleEvent, recordedAt });
+  const { next, transition } = applyEvent(
+    seen,
+    recordedAt === undefined ? lifecycleEvent : { ...lifecycleEvent, recordedAt },
+  );
   return { effect: 'transition', next, transition };
 }
 
@@ -125,7 +128,11 @@ function toLifecycleEvent(sample: SampleState, e: CarrierEvent): SampleEvent | u
       return { ...base, type, data: { ...location, ...detail } };
     case 'deliver':
       // The courier scan is the receipt time; the content clock starts there.
-      return { ...base, type, data: { receivedAt: e.at, evidence: 'courier', ...(e.detail ? { note: e.detail } : {}) } };
+      return {
+        ...base,
+        type,
+        data: { receivedAt: e.at, evidence: 'courier', ...(e.detail ? { note: e.detail } : {}) },
+      };
     case 'report_exception':
       return { ...base, type, data: { detail: e.detail ?? 'carrier reported an exception', ...location } };
     case 'return_to_sender':

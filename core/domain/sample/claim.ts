@@ -25,6 +25,8 @@ export function checkClaimMove(from: ClaimStatus, to: ClaimStatus): void {
   if (allowed.includes(to)) return;
   const options = allowed.length ? allowed.join(', ') : 'none (final)';
   throw new DomainError('INVALID_TRANSITION', `cannot move a claim that is ${from} to ${to}; allowed: ${options}`, {
-    current: from, to, allowed,
+    current: from,
+    to,
+    allowed,
   });
 }

@@ -33,7 +33,12 @@ function runScheduler(
 
 describe('follow-up policy', () => {
   it('defaults to TikTok Shop rules', () => {
-    expect(policy).toMatchObject({ shipWithinDays: 7, postingWindowDays: 14, extensionDays: 7, reminderAfterDeliveryDays: 5 });
+    expect(policy).toMatchObject({
+      shipWithinDays: 7,
+      postingWindowDays: 14,
+      extensionDays: 7,
+      reminderAfterDeliveryDays: 5,
+    });
     expect(FollowUpPolicySchema.safeParse({ postingWindowDays: -1 }).success).toBe(false);
   });
 });
@@ -42,7 +47,13 @@ describe('trigger → action', () => {
   it('label created → creator marked pending shipment; not shipped 7 days after approval → escalated', () => {
     const labelled = sampleIn('label_created'); // approved day 1, label day 2
     expect(dueFollowUps(labelled, policy, day(2))).toEqual([
-      { key: `${id}:pending_shipment`, sampleId: id, action: 'mark_creator_pending_shipment', audience: 'system', dueAt: day(2) },
+      {
+        key: `${id}:pending_shipment`,
+        sampleId: id,
+        action: 'mark_creator_pending_shipment',
+        audience: 'system',
+        dueAt: day(2),
+      },
     ]);
     expect(due(labelled, day(8) - 1)).toEqual(['pending_shipment']);
     expect(due(labelled, day(8))).toEqual(['pending_shipment', 'ship_overdue']);
@@ -69,7 +80,9 @@ describe('trigger → action', () => {
   });
 
   it('content due approaching → deadline nudge, with the due date', () => {
-    const nudge = dueFollowUps(sampleIn('content_due'), policy, day(16)).find((f) => f.action === 'send_deadline_nudge');
+    const nudge = dueFollowUps(sampleIn('content_due'), policy, day(16)).find(
+      (f) => f.action === 'send_deadline_nudge',
+    );
     expect(nudge).toEqual({
       key: `${id}:deadline_nudge:e0`,
       sampleId: id,
@@ -102,7 +115,11 @@ describe('trigger → action', () => {
     ]);
     const first = sampleIn('delivery_exception'); // day 5
     const recurring = walk(first, exampleEvent('mark_in_transit', day(6)), exampleEvent('report_exception', day(7)));
-    const review = (since: number) => ['brief', 'shipment_confirmation', `review_exception:delivery_exception:${since}`];
+    const review = (since: number) => [
+      'brief',
+      'shipment_confirmation',
+      `review_exception:delivery_exception:${since}`,
+    ];
     expect(due(first, day(8))).toEqual(review(day(5)));
     expect(due(recurring, day(8))).toEqual(review(day(7)));
   });
@@ -112,7 +129,13 @@ describe('the no-post sequence', () => {
   const scheduler = { kind: 'scheduler', id: 'follow-up' } as const;
   const markNoPost = (f: FollowUp, s: SampleState, now: number) =>
     f.action === 'mark_no_post'
-      ? applyEvent(s, { type: 'mark_no_post', at: now, actor: scheduler, reason: 'no post after final reminder', data: {} }).next
+      ? applyEvent(s, {
+          type: 'mark_no_post',
+          at: now,
+          actor: scheduler,
+          reason: 'no post after final reminder',
+          data: {},
+        }).next
       : s;
 
   it('reminder, nudge, final reminder, then no post and the creator restricted: each once', () => {
@@ -143,7 +166,14 @@ describe('the no-post sequence', () => {
       }
     }
     expect(calls).toBeGreaterThan(inserted.size); // offered on every run…
-    const expected = ['brief', 'receipt_check', 'human_follow_up:1', 'posting_reminder:1', 'deadline_nudge:e0', 'final_reminder:e0'];
+    const expected = [
+      'brief',
+      'receipt_check',
+      'human_follow_up:1',
+      'posting_reminder:1',
+      'deadline_nudge:e0',
+      'final_reminder:e0',
+    ];
     expect([...inserted].sort()).toEqual(expected.map((k) => `${id}:${k}`).sort()); // …but under the same keys.
   });
 

@@ -110,10 +110,20 @@ function candidates(sample: SampleState, policy: FollowUpPolicy, creator: Creato
     out.push({ trigger: 'ship_overdue', action: 'escalate_shipping_delay', audience: 'ops', dueAt });
   }
   if (is('label_created')) {
-    out.push({ trigger: 'pending_shipment', action: 'mark_creator_pending_shipment', audience: 'system', dueAt: entered.label_created });
+    out.push({
+      trigger: 'pending_shipment',
+      action: 'mark_creator_pending_shipment',
+      audience: 'system',
+      dueAt: entered.label_created,
+    });
   }
   if (is('dispatched', 'in_transit', 'delivery_exception')) {
-    out.push({ trigger: 'shipment_confirmation', action: 'send_shipment_confirmation', audience: 'creator', dueAt: sample.shippedAt });
+    out.push({
+      trigger: 'shipment_confirmation',
+      action: 'send_shipment_confirmation',
+      audience: 'creator',
+      dueAt: sample.shippedAt,
+    });
   }
   // The brief stays useful until content is made.
   if (is('dispatched', 'in_transit', 'delivery_exception', ...AWAITING_CONTENT)) {
@@ -134,7 +144,12 @@ function candidates(sample: SampleState, policy: FollowUpPolicy, creator: Creato
 
   // After delivery: the content sequence, on the content clock (paused while damaged).
   if (is('delivered')) {
-    out.push({ trigger: 'receipt_check', action: 'request_receipt_and_condition_check', audience: 'creator', dueAt: entered.delivered });
+    out.push({
+      trigger: 'receipt_check',
+      action: 'request_receipt_and_condition_check',
+      audience: 'creator',
+      dueAt: entered.delivered,
+    });
   }
   const dueAt = contentDueAt(sample, policy);
   if (is(...AWAITING_CONTENT) && dueAt !== undefined && sample.delivery) {
@@ -142,11 +157,26 @@ function candidates(sample: SampleState, policy: FollowUpPolicy, creator: Creato
     // reminder are new follow-ups, while the ones already sent keep their keys.
     const ext = `e${sample.contentClock.extensionGranted ? 1 : 0}`;
     const noPostAt = plusDays(dueAt, policy.noPostAfterFinalReminderDays);
-    const reminderAt = plusDays(sample.delivery.receivedAt + sample.contentClock.pausedMs, policy.reminderAfterDeliveryDays);
-    out.push({ trigger: 'posting_reminder:1', action: 'send_posting_reminder', audience: 'creator', dueAt: reminderAt, until: dueAt });
+    const reminderAt = plusDays(
+      sample.delivery.receivedAt + sample.contentClock.pausedMs,
+      policy.reminderAfterDeliveryDays,
+    );
+    out.push({
+      trigger: 'posting_reminder:1',
+      action: 'send_posting_reminder',
+      audience: 'creator',
+      dueAt: reminderAt,
+      until: dueAt,
+    });
     // "No response after delivery": the creator has not even confirmed receipt.
     if (is('delivered')) {
-      out.push({ trigger: 'human_follow_up:1', action: 'assign_human_follow_up', audience: 'manager', dueAt: reminderAt, until: noPostAt });
+      out.push({
+        trigger: 'human_follow_up:1',
+        action: 'assign_human_follow_up',
+        audience: 'manager',
+        dueAt: reminderAt,
+        until: noPostAt,
+      });
     }
     out.push(
       {
@@ -157,7 +187,14 @@ function candidates(sample: SampleState, policy: FollowUpPolicy, creator: Creato
         until: dueAt,
         data: { dueAt },
       },
-      { trigger: `final_reminder:${ext}`, action: 'send_final_reminder', audience: 'creator', dueAt, until: noPostAt, data: { dueAt } },
+      {
+        trigger: `final_reminder:${ext}`,
+        action: 'send_final_reminder',
+        audience: 'creator',
+        dueAt,
+        until: noPostAt,
+        data: { dueAt },
+      },
       { trigger: `no_post:${ext}`, action: 'mark_no_post', audience: 'system', dueAt: noPostAt },
     );
   }
@@ -165,7 +202,13 @@ function candidates(sample: SampleState, policy: FollowUpPolicy, creator: Creato
     const misses = creator.priorNoPosts + 1;
     const toStanding = misses >= policy.restrictAfterNoPosts ? 'restricted' : 'watch';
     const data = { toStanding, misses };
-    out.push({ trigger: 'downgrade_creator', action: 'downgrade_creator', audience: 'system', dueAt: entered.no_post, data });
+    out.push({
+      trigger: 'downgrade_creator',
+      action: 'downgrade_creator',
+      audience: 'system',
+      dueAt: entered.no_post,
+      data,
+    });
   }
 
   // Content posted.

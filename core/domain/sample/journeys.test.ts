@@ -22,8 +22,16 @@ function candidates(at: number): SampleEvent[] {
 
 /** What makes two records behave differently under the lifecycle (times aside). */
 const shape = (s: SampleState): string =>
-  JSON.stringify([s.status, !!s.delivery, s.contentClock.pausedSince !== undefined, s.contentClock.extensionGranted,
-    s.receiptConfirmedAt !== undefined, s.damageReview?.from ?? null, !!s.post, !!s.shipment]);
+  JSON.stringify([
+    s.status,
+    !!s.delivery,
+    s.contentClock.pausedSince !== undefined,
+    s.contentClock.extensionGranted,
+    s.receiptConfirmedAt !== undefined,
+    s.damageReview?.from ?? null,
+    !!s.post,
+    !!s.shipment,
+  ]);
 
 /** Explores the records reachable from a new sample through `applyEvent` (real states, valid data). */
 function explore(maxDepth = 16) {
@@ -85,20 +93,23 @@ describe('every journey can be completed', () => {
     expect(new Set(finals.map((s) => s.status))).toEqual(new Set(FINAL_STATUSES));
     for (const s of finals) {
       expect(availableEvents(s), s.status).toEqual([]);
-      for (const event of candidates(day(30))) expect(() => applyEvent(s, event), `${s.status} ${event.type}`).toThrow(InvalidTransitionError);
+      for (const event of candidates(day(30)))
+        expect(() => applyEvent(s, event), `${s.status} ${event.type}`).toThrow(InvalidTransitionError);
     }
   });
 
   it('offers only events the record accepts: every available event applies with valid data', () => {
     for (const s of states.values()) {
-      const accepted = new Set(candidates(day(30)).flatMap((e) => {
-        try {
-          applyEvent(s, e);
-          return [e.type];
-        } catch {
-          return [];
-        }
-      }));
+      const accepted = new Set(
+        candidates(day(30)).flatMap((e) => {
+          try {
+            applyEvent(s, e);
+            return [e.type];
+          } catch {
+            return [];
+          }
+        }),
+      );
       for (const type of availableEvents(s)) expect(accepted.has(type), `${shape(s)} ${type}`).toBe(true);
     }
   });
@@ -108,15 +119,31 @@ describe('damage in transit is a review, not a dead end', () => {
   it('the parcel is still delivered, the clock stays paused, and resolving starts it from the real receipt', () => {
     const damaged = damagedInTransit(); // tracker measured damage on day 5, still with the carrier
     expect(damaged).toMatchObject({ status: 'damaged', damageReview: { since: day(5), from: 'in_transit' } });
-    const delivered = applyEvent(damaged, { type: 'deliver', at: day(6), actor: { kind: 'carrier', id: 'dhl' }, data: { receivedAt: day(6), evidence: 'courier' } });
+    const delivered = applyEvent(damaged, {
+      type: 'deliver',
+      at: day(6),
+      actor: { kind: 'carrier', id: 'dhl' },
+      data: { receivedAt: day(6), evidence: 'courier' },
+    });
     expect(delivered.next).toMatchObject({ status: 'damaged', delivery: { receivedAt: day(6) } });
     expect(delivered.transition).toMatchObject({ event: 'deliver', from: 'damaged', to: 'damaged' });
     expect(contentDueAt(delivered.next, tiktok)).toBeUndefined();
     // The creator confirms receipt meanwhile: still under review.
-    const confirmed = applyEvent(delivered.next, { type: 'confirm_receipt', at: day(6, 3), actor: person, data: {} }).next;
+    const confirmed = applyEvent(delivered.next, {
+      type: 'confirm_receipt',
+      at: day(6, 3),
+      actor: person,
+      data: {},
+    }).next;
     expect(confirmed).toMatchObject({ status: 'damaged', receiptConfirmedAt: day(6, 3) });
 
-    const resolved = applyEvent(confirmed, { type: 'resolve_damage', at: day(8), actor: person, reason: 'usable', data: {} }).next;
+    const resolved = applyEvent(confirmed, {
+      type: 'resolve_damage',
+      at: day(8),
+      actor: person,
+      reason: 'usable',
+      data: {},
+    }).next;
     expect(resolved.status).toBe('content_due');
     expect(resolved.damageReview).toBeUndefined();
     // Paused from the receipt (day 6) to the resolution (day 8); the day in transit does not count.
@@ -126,29 +153,60 @@ describe('damage in transit is a review, not a dead end', () => {
   });
 
   it('resolved before it arrives: back with the carrier, then delivered as usual with no pause', () => {
-    const resolved = applyEvent(damagedInTransit(), { type: 'resolve_damage', at: day(5, 6), actor: person, reason: 'within tolerance', data: {} }).next;
+    const resolved = applyEvent(damagedInTransit(), {
+      type: 'resolve_damage',
+      at: day(5, 6),
+      actor: person,
+      reason: 'within tolerance',
+      data: {},
+    }).next;
     expect(resolved.status).toBe('in_transit');
-    const delivered = walk(resolved, { type: 'deliver', at: day(7), actor: { kind: 'carrier', id: 'dhl' }, data: { receivedAt: day(7), evidence: 'courier' } });
+    const delivered = walk(resolved, {
+      type: 'deliver',
+      at: day(7),
+      actor: { kind: 'carrier', id: 'dhl' },
+      data: { receivedAt: day(7), evidence: 'courier' },
+    });
     expect(delivered.status).toBe('delivered');
     expect(contentDueAt(delivered, tiktok)).toBe(day(7) + 14 * DAY);
   });
 
   it('the carrier webhook records the delivery, return or loss of a damaged parcel it still holds', () => {
-    const event = (e: 'delivered' | 'returned' | 'lost' | 'in_transit') => ({ trackingId: 'JD0001', event: e, at: day(6) });
+    const event = (e: 'delivered' | 'returned' | 'lost' | 'in_transit') => ({
+      trackingId: 'JD0001',
+      event: e,
+      at: day(6),
+    });
     const delivered = applyCarrierEvent(damagedInTransit(), event('delivered'));
-    expect(delivered).toMatchObject({ effect: 'transition', next: { status: 'damaged', delivery: { receivedAt: day(6), evidence: 'courier' } } });
+    expect(delivered).toMatchObject({
+      effect: 'transition',
+      next: { status: 'damaged', delivery: { receivedAt: day(6), evidence: 'courier' } },
+    });
     expect(applyCarrierEvent(damagedInTransit(), event('returned')).next.status).toBe('returned_to_sender');
     expect(applyCarrierEvent(damagedInTransit(), event('lost')).next.status).toBe('lost');
     expect(applyCarrierEvent(damagedInTransit(), event('in_transit')).effect).toBe('no_op');
     // Delivered once: a second delivery (the tracker's box-opened evidence) is refused, the carrier's is a no-op.
-    expect(() => walk(delivered.next, { type: 'deliver', at: day(7), actor: { kind: 'tracker', id: 't' }, data: { receivedAt: day(7), evidence: 'tracker' } }))
-      .toThrow(/the delivery is already recorded/);
+    expect(() =>
+      walk(delivered.next, {
+        type: 'deliver',
+        at: day(7),
+        actor: { kind: 'tracker', id: 't' },
+        data: { receivedAt: day(7), evidence: 'tracker' },
+      }),
+    ).toThrow(/the delivery is already recorded/);
     expect(applyCarrierEvent(delivered.next, { ...event('delivered'), at: day(7) }).effect).toBe('no_op');
   });
 
   it('a receipt confirmed before any delivery was recorded needs its time', () => {
-    expect(() => walk(damagedInTransit(), { type: 'confirm_receipt', at: day(6), actor: person, data: {} })).toThrow(/receivedAt/);
-    const confirmed = walk(damagedInTransit(), { type: 'confirm_receipt', at: day(6), actor: person, data: { receivedAt: day(5, 20) } });
+    expect(() => walk(damagedInTransit(), { type: 'confirm_receipt', at: day(6), actor: person, data: {} })).toThrow(
+      /receivedAt/,
+    );
+    const confirmed = walk(damagedInTransit(), {
+      type: 'confirm_receipt',
+      at: day(6),
+      actor: person,
+      data: { receivedAt: day(5, 20) },
+    });
     expect(confirmed).toMatchObject({ status: 'damaged', delivery: { receivedAt: day(5, 20), evidence: 'creator' } });
   });
 
@@ -163,7 +221,11 @@ describe('late evidence is appended, never reordered', () => {
   it('damage measured before a delivery already shown opens the review from when it was recorded', () => {
     const delivered = sampleIn('delivered'); // received day 4, recorded day 5
     const recordedAt = day(5, 1);
-    const lateDamage = { ...exampleEvent('report_damage', day(3, 20)), actor: { kind: 'tracker', id: 'trk-001' }, recordedAt } as SampleEvent;
+    const lateDamage = {
+      ...exampleEvent('report_damage', day(3, 20)),
+      actor: { kind: 'tracker', id: 'trk-001' },
+      recordedAt,
+    } as SampleEvent;
     const { next, transition } = applyEvent(delivered, lateDamage);
     expect(next.status).toBe('damaged');
     expect(transition).toMatchObject({ event: 'report_damage', at: day(3, 20), recordedAt, late: true });
@@ -178,7 +240,10 @@ describe('late evidence is appended, never reordered', () => {
   });
 
   it('an event in order is not late', () => {
-    const { transition } = applyEvent(sampleIn('in_transit'), { ...exampleEvent('deliver', day(10)), recordedAt: day(10, 1) });
+    const { transition } = applyEvent(sampleIn('in_transit'), {
+      ...exampleEvent('deliver', day(10)),
+      recordedAt: day(10, 1),
+    });
     expect(transition.late).toBeUndefined();
     expect(transition.recordedAt).toBe(day(10, 1));
   });

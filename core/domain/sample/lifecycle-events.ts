@@ -12,8 +12,12 @@ const epochMs = z.number().int().nonnegative();
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** Statuses in which the parcel is, or is about to be, in the carrier's hands. */
-export const WITH_CARRIER = ['label_created', 'dispatched', 'in_transit', 'delivery_exception'] as const satisfies
-  SampleStatus[];
+export const WITH_CARRIER = [
+  'label_created',
+  'dispatched',
+  'in_transit',
+  'delivery_exception',
+] as const satisfies SampleStatus[];
 /** Statuses in which a delivered parcel waits for content (the content clock runs). */
 export const AWAITING_CONTENT = ['delivered', 'content_due'] as const satisfies SampleStatus[];
 /** Exceptions that end a shipment; each may be replaced by a reship. */
@@ -194,7 +198,10 @@ export const EVENTS = {
   // clock will count from it) and the damage review stays open.
   deliver: defineEvent({
     from: [...WITH_CARRIER, 'damaged'],
-    to: { targets: ['delivered', 'damaged'], pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'delivered') },
+    to: {
+      targets: ['delivered', 'damaged'],
+      pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'delivered'),
+    },
     actors: ['carrier', 'tracker', 'user'],
     data: z.object({
       /** When it actually arrived; the content clock starts here, not at `at`. */
@@ -209,11 +216,17 @@ export const EVENTS = {
   // was recorded yet); the review stays open.
   confirm_receipt: defineEvent({
     from: ['delivered', 'damaged'],
-    to: { targets: ['content_due', 'damaged'], pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'content_due') },
+    to: {
+      targets: ['content_due', 'damaged'],
+      pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'content_due'),
+    },
     actors: ['user'],
     data: z.object({ receivedAt: epochMs.optional() }),
     precondition: (s) => (s.receiptConfirmedAt !== undefined ? 'receipt was already confirmed' : undefined),
-    guard: (s, d) => (!s.delivery && d.receivedAt === undefined ? 'no delivery is recorded: say when it was received (receivedAt)' : undefined),
+    guard: (s, d) =>
+      !s.delivery && d.receivedAt === undefined
+        ? 'no delivery is recorded: say when it was received (receivedAt)'
+        : undefined,
     reduce: (s, d, { effectiveAt }) => ({
       ...s,
       // A recorded delivery stands: the receipt shown is not rewritten.
@@ -256,7 +269,8 @@ export const EVENTS = {
       const { pausedSince, ...clock } = s.contentClock;
       const { damageReview: _closed, ...rest } = s;
       // The clock only runs from the receipt: time paused before it is not added.
-      const start = s.delivery && pausedSince !== undefined ? Math.max(pausedSince, s.delivery.receivedAt) : effectiveAt;
+      const start =
+        s.delivery && pausedSince !== undefined ? Math.max(pausedSince, s.delivery.receivedAt) : effectiveAt;
       const paused = Math.max(0, effectiveAt - start);
       return { ...rest, contentClock: { ...clock, pausedMs: clock.pausedMs + paused } };
     },

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import { policyDecisionEvent, decideApproval, DEFAULT_APPROVAL_POLICY } from './approval-policy.ts';
 import { EVENTS, EVENT_TYPES, targetsOf } from './lifecycle-events.ts';
-import { FINAL_STATUSES, InvalidTransitionError, allowedEvents, applyEvent, requestReship, requestSample } from './lifecycle.ts';
+import {
+  FINAL_STATUSES,
+  InvalidTransitionError,
+  allowedEvents,
+  applyEvent,
+  requestReship,
+  requestSample,
+} from './lifecycle.ts';
 import { SAMPLE_STATUSES, type SampleState } from './sample-state.ts';
 import { day, exampleEvent, manager, newSample, sampleFor, sampleIn, walk } from './testing.ts';
 
@@ -16,7 +23,9 @@ const thrown = (fn: () => unknown): unknown => {
 };
 
 describe('the transition table', () => {
-  const allowed = EVENT_TYPES.flatMap((type) => EVENTS[type].from.map((from) => [from, type, targetsOf(type).join(' | ')] as const));
+  const allowed = EVENT_TYPES.flatMap((type) =>
+    EVENTS[type].from.map((from) => [from, type, targetsOf(type).join(' | ')] as const),
+  );
   const refused = SAMPLE_STATUSES.flatMap((status) =>
     EVENT_TYPES.filter((type) => !EVENTS[type].from.includes(status)).map((type) => [status, type] as const),
   );
@@ -83,7 +92,11 @@ describe('the happy path', () => {
 
     const decision = decideApproval(
       { quantity: 1, requestedAt: day(0) },
-      { creator: { standing: 'active' }, sku: { unitCostCents: 1200, limited: false, onHand: 40 }, sentToCreatorInPeriod: 0 },
+      {
+        creator: { standing: 'active' },
+        sku: { unitCostCents: 1200, limited: false, onHand: 40 },
+        sentToCreatorInPeriod: 0,
+      },
       DEFAULT_APPROVAL_POLICY,
     );
     const approval = policyDecisionEvent(decision, day(0, 1));
@@ -108,11 +121,24 @@ describe('the happy path', () => {
     step({ type: 'confirm_receipt', at: day(5), actor: manager, data: {} });
     const postUrl = 'https://www.tiktok.com/@ana/video/9';
     step({ type: 'post', at: day(10), actor: manager, data: { postUrl, publishedAt: day(9), usableForAds: true } });
-    step({ type: 'record_outcome', at: day(40), actor: manager, data: { orders: 4, gmvCents: 12000, classification: 'converted' } });
+    step({
+      type: 'record_outcome',
+      at: day(40),
+      actor: manager,
+      data: { orders: 4, gmvCents: 12000, classification: 'converted' },
+    });
 
     expect(state.status).toBe('outcome_recorded');
     expect(history.map((t) => t.to)).toEqual([
-      'requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivered', 'content_due', 'posted', 'outcome_recorded',
+      'requested',
+      'approved',
+      'label_created',
+      'dispatched',
+      'in_transit',
+      'delivered',
+      'content_due',
+      'posted',
+      'outcome_recorded',
     ]);
     expect(history.every((t, i) => i === 0 || t.from === history[i - 1]?.to)).toBe(true);
     expect(state.approval).toEqual({
@@ -127,7 +153,12 @@ describe('the happy path', () => {
     expect(state.delivery).toEqual({ receivedAt: day(4), evidence: 'courier' });
     expect(state.post).toMatchObject({ publishedAt: day(9), usableForAds: true });
     expect(state.outcome).toEqual({ orders: 4, gmvCents: 12000, classification: 'converted' });
-    expect(state.firstEnteredAt).toMatchObject({ requested: day(0), approved: day(0, 1), delivered: day(4, 2), posted: day(10) });
+    expect(state.firstEnteredAt).toMatchObject({
+      requested: day(0),
+      approved: day(0, 1),
+      delivered: day(4, 2),
+      posted: day(10),
+    });
     expect(history[4]?.actor).toEqual(dhl);
   });
 });
@@ -135,12 +166,19 @@ describe('the happy path', () => {
 describe('refusals beyond the table', () => {
   it('refuses an actor kind that may not cause the event', () => {
     const dhl = { kind: 'carrier', id: 'dhl' } as const;
-    const err = thrown(() => applyEvent(newSample(), { type: 'approve', at: day(1), actor: dhl, data: { rule: 'x', reasons: ['y'] } }));
-    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', message: 'a carrier may not "approve"; only: user, policy' });
+    const err = thrown(() =>
+      applyEvent(newSample(), { type: 'approve', at: day(1), actor: dhl, data: { rule: 'x', reasons: ['y'] } }),
+    );
+    expect(err).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'a carrier may not "approve"; only: user, policy',
+    });
   });
 
   it('requires a reason for judgement calls', () => {
-    const err = thrown(() => applyEvent(newSample(), { type: 'cancel', at: day(1), actor: manager, reason: '  ', data: {} }));
+    const err = thrown(() =>
+      applyEvent(newSample(), { type: 'cancel', at: day(1), actor: manager, reason: '  ', data: {} }),
+    );
     expect(err).toMatchObject({ code: 'VALIDATION_FAILED', message: '"cancel" needs a reason' });
   });
 
@@ -160,8 +198,14 @@ describe('refusals beyond the table', () => {
 
   it('keeps outcome classification consistent with orders', () => {
     const posted = sampleIn('posted');
-    const outcome = (orders: number, gmvCents: number, classification: 'converted' | 'content_only' | 'no_result') => () =>
-      applyEvent(posted, { type: 'record_outcome', at: day(30), actor: manager, data: { orders, gmvCents, classification } });
+    const outcome =
+      (orders: number, gmvCents: number, classification: 'converted' | 'content_only' | 'no_result') => () =>
+        applyEvent(posted, {
+          type: 'record_outcome',
+          at: day(30),
+          actor: manager,
+          data: { orders, gmvCents, classification },
+        });
     expect(thrown(outcome(0, 0, 'converted'))).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(thrown(outcome(2, 500, 'content_only'))).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(thrown(outcome(0, 500, 'no_result'))).toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -169,7 +213,9 @@ describe('refusals beyond the table', () => {
   });
 
   it('refuses a time that is not epoch milliseconds', () => {
-    expect(thrown(() => applyEvent(newSample(), { ...exampleEvent('approve', 1.5) }))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(thrown(() => applyEvent(newSample(), { ...exampleEvent('approve', 1.5) }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it('grants the one extension only once, naming the state', () => {
@@ -181,7 +227,14 @@ describe('refusals beyond the table', () => {
   });
 
   it('validates the request', () => {
-    const request = { creatorId: 'c', campaignId: 'k', skuId: 's', quantity: 0, source: 'form', requestedBy: 'u' } as const;
+    const request = {
+      creatorId: 'c',
+      campaignId: 'k',
+      skuId: 's',
+      quantity: 0,
+      source: 'form',
+      requestedBy: 'u',
+    } as const;
     const bad = () => requestSample({ id: 'S', at: 0, actor: manager, request });
     expect(thrown(bad)).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
@@ -224,7 +277,13 @@ describe('exception journeys', () => {
     expect(approved.approval?.decidedBy).toEqual(fulfil);
 
     const link = { reshipSampleId: reship.id };
-    const closed = applyEvent(damaged, { type: 'reship', at: day(8, 2), actor: fulfil, reason: 'reship approved', data: link }).next;
+    const closed = applyEvent(damaged, {
+      type: 'reship',
+      at: day(8, 2),
+      actor: fulfil,
+      reason: 'reship approved',
+      data: link,
+    }).next;
     expect(closed).toMatchObject({ status: 'reshipped', reshippedAs: 'SMP-25-000002' });
   });
 
@@ -232,16 +291,31 @@ describe('exception journeys', () => {
     const early = () => requestReship(sampleIn('in_transit'), { id: 'X', at: day(9), actor: manager });
     expect(thrown(early)).toMatchObject({ code: 'INVALID_TRANSITION' });
     for (const status of ['lost', 'returned_to_sender'] as const) {
-      expect(requestReship(sampleIn(status), { id: 'X', at: day(9), actor: manager }).state.request.reshipOf).toBe('SMP-25-000001');
+      expect(requestReship(sampleIn(status), { id: 'X', at: day(9), actor: manager }).state.request.reshipOf).toBe(
+        'SMP-25-000001',
+      );
     }
     const self = () =>
-      applyEvent(sampleIn('lost'), { type: 'reship', at: day(9), actor: manager, reason: 'x', data: { reshipSampleId: 'SMP-25-000001' } });
+      applyEvent(sampleIn('lost'), {
+        type: 'reship',
+        at: day(9),
+        actor: manager,
+        reason: 'x',
+        data: { reshipSampleId: 'SMP-25-000001' },
+      });
     expect((thrown(self) as Error).message).toContain('a sample cannot be its own reship');
   });
 
   it('a delivery exception resolves back to in transit or ends returned or lost', () => {
     const exception = sampleIn('delivery_exception');
-    expect(allowedEvents('delivery_exception')).toEqual(['mark_in_transit', 'return_to_sender', 'mark_lost', 'deliver', 'report_damage', 'write_off']);
+    expect(allowedEvents('delivery_exception')).toEqual([
+      'mark_in_transit',
+      'return_to_sender',
+      'mark_lost',
+      'deliver',
+      'report_damage',
+      'write_off',
+    ]);
     const resumed = applyEvent(exception, exampleEvent('mark_in_transit', day(7))).next;
     const again = applyEvent(resumed, exampleEvent('report_exception', day(8))).next;
     expect(again.exceptions.map((e) => e.kind)).toEqual(['delivery_exception', 'delivery_exception']);
@@ -251,7 +325,13 @@ describe('exception journeys', () => {
 
   it('"never arrived" although the carrier said delivered: delivered → lost', () => {
     const reason = 'tracker never reached the address';
-    const lost = applyEvent(sampleIn('delivered'), { type: 'mark_lost', at: day(7), actor: manager, reason, data: {} }).next;
+    const lost = applyEvent(sampleIn('delivered'), {
+      type: 'mark_lost',
+      at: day(7),
+      actor: manager,
+      reason,
+      data: {},
+    }).next;
     expect(lost.status).toBe('lost');
     expect(lost.exceptions.at(-1)).toMatchObject({ kind: 'lost', at: day(7) });
   });

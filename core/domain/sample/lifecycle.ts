@@ -30,7 +30,13 @@ export class InvalidTransitionError extends DomainError {
 }
 
 /** Statuses no event leaves. */
-export const FINAL_STATUSES: readonly SampleStatus[] = ['rejected', 'cancelled', 'outcome_recorded', 'reshipped', 'written_off'];
+export const FINAL_STATUSES: readonly SampleStatus[] = [
+  'rejected',
+  'cancelled',
+  'outcome_recorded',
+  'reshipped',
+  'written_off',
+];
 
 /**
  * Statuses after which the parcel's trip is over for its tracker: the final ones, and a
@@ -169,7 +175,8 @@ export function applyEvent(current: SampleState, event: SampleEvent): { next: Sa
     status: to,
     statusSince: stays ? current.statusSince : effectiveAt,
     firstEnteredAt: { [to]: effectiveAt, ...current.firstEnteredAt },
-    shippedAt: current.shippedAt ?? (SHIPPED.includes(to) || (to === 'damaged' && folded.next.delivery) ? event.at : undefined),
+    shippedAt:
+      current.shippedAt ?? (SHIPPED.includes(to) || (to === 'damaged' && folded.next.delivery) ? event.at : undefined),
   };
   const transition: Transition = {
     sampleId: current.id,

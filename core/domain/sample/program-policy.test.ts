@@ -3,9 +3,15 @@ import { DEFAULT_PROGRAM_POLICY, diffPolicy, isEmptyDiff, mergePolicy, readStore
 
 describe('program policy', () => {
   it('merges a one-field patch over the current policy and leaves the other fields alone', () => {
-    const current = { ...DEFAULT_PROGRAM_POLICY, approval: { ...DEFAULT_PROGRAM_POLICY.approval, duplicateSkuWindowDays: 30 } };
+    const current = {
+      ...DEFAULT_PROGRAM_POLICY,
+      approval: { ...DEFAULT_PROGRAM_POLICY.approval, duplicateSkuWindowDays: 30 },
+    };
     const r = mergePolicy(current, { approval: { autoApproveUnitCostUnderCents: 1000 } });
-    expect(r).toEqual({ ok: true, policy: { ...current, approval: { ...current.approval, autoApproveUnitCostUnderCents: 1000 } } });
+    expect(r).toEqual({
+      ok: true,
+      policy: { ...current, approval: { ...current.approval, autoApproveUnitCostUnderCents: 1000 } },
+    });
   });
 
   it('names the field of a bad value, of an unknown field and of a combination that cannot work', () => {
@@ -13,7 +19,9 @@ describe('program policy', () => {
       const r = mergePolicy(DEFAULT_PROGRAM_POLICY, patch);
       return r.ok ? [] : r.issues.map((i) => i.path);
     };
-    expect(paths({ approval: { autoApproveUnitCostUnderCents: -1 } })).toEqual(['approval.autoApproveUnitCostUnderCents']);
+    expect(paths({ approval: { autoApproveUnitCostUnderCents: -1 } })).toEqual([
+      'approval.autoApproveUnitCostUnderCents',
+    ]);
     expect(paths({ approval: { maxSendsPerCreatorPerPeriod: 1.5 } })).toEqual(['approval.maxSendsPerCreatorPerPeriod']);
     expect(paths({ followUp: { postingWindowDays: 100_000 } })).toEqual(['followUp.postingWindowDays']);
     expect(paths({ followUp: { postingWindowDays: 'soon' } })).toEqual(['followUp.postingWindowDays']);
@@ -34,7 +42,10 @@ describe('program policy', () => {
   });
 
   it('diffs only the fields that changed, before and after side by side', () => {
-    const after = { approval: { ...DEFAULT_PROGRAM_POLICY.approval, reshipNeedsApprover: false }, followUp: { ...DEFAULT_PROGRAM_POLICY.followUp, postingWindowDays: 10 } };
+    const after = {
+      approval: { ...DEFAULT_PROGRAM_POLICY.approval, reshipNeedsApprover: false },
+      followUp: { ...DEFAULT_PROGRAM_POLICY.followUp, postingWindowDays: 10 },
+    };
     expect(diffPolicy(DEFAULT_PROGRAM_POLICY, after)).toEqual({
       before: { approval: { reshipNeedsApprover: true }, followUp: { postingWindowDays: 14 } },
       after: { approval: { reshipNeedsApprover: false }, followUp: { postingWindowDays: 10 } },

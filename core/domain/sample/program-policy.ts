@@ -12,7 +12,10 @@ export interface ProgramPolicy {
   followUp: FollowUpPolicy;
 }
 
-export const DEFAULT_PROGRAM_POLICY: ProgramPolicy = { approval: DEFAULT_APPROVAL_POLICY, followUp: DEFAULT_FOLLOW_UP_POLICY };
+export const DEFAULT_PROGRAM_POLICY: ProgramPolicy = {
+  approval: DEFAULT_APPROVAL_POLICY,
+  followUp: DEFAULT_FOLLOW_UP_POLICY,
+};
 
 type Section = keyof ProgramPolicy;
 const SECTIONS = { approval: ApprovalPolicySchema, followUp: FollowUpPolicySchema } as const;
@@ -29,10 +32,12 @@ function patchOf<S extends z.ZodObject>(schema: S) {
 }
 
 /** A partial change: any field of either section; unknown fields are refused. */
-export const ProgramPolicyPatchSchema = z.object({
-  approval: patchOf(ApprovalPolicySchema).optional(),
-  followUp: patchOf(FollowUpPolicySchema).optional(),
-}).strict();
+export const ProgramPolicyPatchSchema = z
+  .object({
+    approval: patchOf(ApprovalPolicySchema).optional(),
+    followUp: patchOf(FollowUpPolicySchema).optional(),
+  })
+  .strict();
 export type ProgramPolicyPatch = z.output<typeof ProgramPolicyPatchSchema>;
 
 /** The whole policy as stored and returned: every field present. */
@@ -66,10 +71,16 @@ export function mergePolicy(current: ProgramPolicy, patch: unknown): MergeResult
 function crossFieldIssues({ followUp: f }: ProgramPolicy): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   if (f.reminderAfterDeliveryDays >= f.postingWindowDays) {
-    out.push({ path: 'followUp.reminderAfterDeliveryDays', message: `must be less than postingWindowDays (${f.postingWindowDays})` });
+    out.push({
+      path: 'followUp.reminderAfterDeliveryDays',
+      message: `must be less than postingWindowDays (${f.postingWindowDays})`,
+    });
   }
   if (f.nudgeBeforeDueDays >= f.postingWindowDays) {
-    out.push({ path: 'followUp.nudgeBeforeDueDays', message: `must be less than postingWindowDays (${f.postingWindowDays})` });
+    out.push({
+      path: 'followUp.nudgeBeforeDueDays',
+      message: `must be less than postingWindowDays (${f.postingWindowDays})`,
+    });
   }
   return out;
 }
@@ -87,8 +98,11 @@ export function readStoredPolicy(stored: { approval: unknown; followUp: unknown 
 function readSection<K extends Section>(section: K, raw: unknown): ProgramPolicy[K] {
   const schema = SECTIONS[section];
   const saved = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const kept = Object.fromEntries(Object.entries(schema.shape).flatMap(([k, field]) =>
-    k in saved && field.safeParse(saved[k]).success ? [[k, saved[k]]] : []));
+  const kept = Object.fromEntries(
+    Object.entries(schema.shape).flatMap(([k, field]) =>
+      k in saved && field.safeParse(saved[k]).success ? [[k, saved[k]]] : [],
+    ),
+  );
   return schema.parse(kept) as ProgramPolicy[K];
 }
 

@@ -77,7 +77,16 @@ export const PATH_TO: Record<SampleStatus, EventType[]> = {
   damaged: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'report_damage'],
   posted: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'confirm_receipt', 'post'],
   no_post: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'confirm_receipt', 'mark_no_post'],
-  outcome_recorded: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'confirm_receipt', 'post', 'record_outcome'],
+  outcome_recorded: [
+    'approve',
+    'create_label',
+    'dispatch',
+    'mark_in_transit',
+    'deliver',
+    'confirm_receipt',
+    'post',
+    'record_outcome',
+  ],
   reshipped: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'deliver', 'report_damage', 'reship'],
   written_off: ['approve', 'create_label', 'dispatch', 'mark_in_transit', 'mark_lost', 'write_off'],
 };
@@ -90,7 +99,10 @@ export function sampleIn(status: SampleStatus): SampleState {
 
 /** Damaged while still with the carrier (tracker evidence in transit, day 5): not delivered yet. */
 export function damagedInTransit(): SampleState {
-  return walk(sampleIn('in_transit'), { ...exampleEvent('report_damage', day(5)), actor: { kind: 'tracker', id: 'trk-001' } });
+  return walk(sampleIn('in_transit'), {
+    ...exampleEvent('report_damage', day(5)),
+    actor: { kind: 'tracker', id: 'trk-001' },
+  });
 }
 
 /** A sample in `status` that the event's record precondition accepts (e.g. an undelivered damaged one for `deliver`). */

@@ -54,23 +54,33 @@ export class AlertRepository {
          (extract(epoch from e.ended_at) * 1000)::float8 as "endedAt", e.stage, e.lat, e.lon,
          e.sample_id as "sampleId", s.creator, s.sku, e.disposition, e.resolved_by as "resolvedBy", e.repeat_count as "repeatCount",
          e.ended_by as "endedBy"
-       from condition_exceptions e join samples s on s.id = e.sample_id where e.id = $1`, [exceptionId]);
+       from condition_exceptions e join samples s on s.id = e.sample_id where e.id = $1`,
+      [exceptionId],
+    );
     const r = rows[0];
     return r && { ...r, durationMs: Number(r.durationMs) };
   }
 
   /** Inserts the alert once per (exception, kind); returns its id, or undefined when it existed. */
-  async insert(exceptionId: number, kind: AlertKind, severity: string, sampleId: string, m: AlertMessage): Promise<number | undefined> {
+  async insert(
+    exceptionId: number,
+    kind: AlertKind,
+    severity: string,
+    sampleId: string,
+    m: AlertMessage,
+  ): Promise<number | undefined> {
     const { rows } = await this.sql.query<{ id: number }>(
       `insert into alerts (exception_id, kind, severity, sample_id, title, body, link) values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (exception_id, kind) do nothing returning id`,
-      [exceptionId, kind, severity, sampleId, m.title, m.body, m.link]);
+      [exceptionId, kind, severity, sampleId, m.title, m.body, m.link],
+    );
     return rows[0]?.id;
   }
 
   async activeSubscriptions(): Promise<(WebhookSubscription & { secret: string })[]> {
     const { rows } = await this.sql.query<WebhookSubscription & { secret: string }>(
-      `select ${SUB_COLUMNS}, secret from webhook_subscriptions where active`);
+      `select ${SUB_COLUMNS}, secret from webhook_subscriptions where active`,
+    );
     return rows;
   }
 
@@ -78,24 +88,32 @@ export class AlertRepository {
     await this.sql.query(
       `insert into webhook_deliveries (alert_id, subscription_id, idempotency_key) values ($1, $2, $3)
        on conflict (idempotency_key) do nothing`,
-      [alertId, subscriptionId, `alert-${alertId}-sub-${subscriptionId}`]);
+      [alertId, subscriptionId, `alert-${alertId}-sub-${subscriptionId}`],
+    );
   }
 
   async list(q: { unreadOnly: boolean; sampleId?: string; limit: number; offset: number }): Promise<Alert[]> {
     const { rows } = await this.sql.query<Alert>(
       `select ${ALERT_COLUMNS} from alerts a where (not $1 or a.read_at is null) and ($4::text is null or a.sample_id = $4)
        order by a.id desc limit $2 offset $3`,
-      [q.unreadOnly, q.limit, q.offset, q.sampleId ?? null]);
+      [q.unreadOnly, q.limit, q.offset, q.sampleId ?? null],
+    );
     return rows;
   }
 
   async byIds(ids: readonly number[]): Promise<Alert[]> {
-    const { rows } = await this.sql.query<Alert>(`select ${ALERT_COLUMNS} from alerts a where a.id = any($1) order by a.id`, [ids]);
+    const { rows } = await this.sql.query<Alert>(
+      `select ${ALERT_COLUMNS} from alerts a where a.id = any($1) order by a.id`,
+      [ids],
+    );
     return rows;
   }
 
   async markRead(id: number, by: string, at: Date): Promise<boolean> {
-    const { rowCount } = await this.sql.query('update alerts set read_at = coalesce(read_at, $3), read_by = coalesce(read_by, $2) where id = $1', [id, by, at]);
+    const { rowCount } = await this.sql.query(
+      'update alerts set read_at = coalesce(read_at, $3), read_by = coalesce(read_by, $2) where id = $1',
+      [id, by, at],
+    );
     return rowCount === 1;
   }
 
@@ -103,22 +121,34 @@ export class AlertRepository {
     if (ids.length) await this.sql.query('select pg_notify($1, $2)', [ALERT_CHANNEL, ids.join(',')]);
   }
 
-  async createSubscription(s: { url: string; secret: string; eventKinds?: string[]; minSeverity?: string; description?: string }): Promise<WebhookSubscription> {
+  async createSubscription(s: {
+    url: string;
+    secret: string;
+    eventKinds?: string[];
+    minSeverity?: string;
+    description?: string;
+  }): Promise<WebhookSubscription> {
     const { rows } = await this.sql.query<WebhookSubscription>(
       `insert into webhook_subscriptions (url, secret, event_kinds, min_severity, description)
        values ($1, $2, coalesce($3, array['opened', 'escalated', 'ended', 'resolved', 'retracted']), coalesce($4, 'warning'), $5)
        returning ${SUB_COLUMNS}`,
-      [s.url, s.secret, s.eventKinds ?? null, s.minSeverity ?? null, s.description ?? null]);
+      [s.url, s.secret, s.eventKinds ?? null, s.minSeverity ?? null, s.description ?? null],
+    );
     return rows[0]!;
   }
 
   async listSubscriptions(): Promise<WebhookSubscription[]> {
-    const { rows } = await this.sql.query<WebhookSubscription>(`select ${SUB_COLUMNS} from webhook_subscriptions order by id`);
+    const { rows } = await this.sql.query<WebhookSubscription>(
+      `select ${SUB_COLUMNS} from webhook_subscriptions order by id`,
+    );
     return rows;
   }
 
   async deactivateSubscription(id: number): Promise<boolean> {
-    const { rowCount } = await this.sql.query('update webhook_subscriptions set active = false where id = $1 and active', [id]);
+    const { rowCount } = await this.sql.query(
+      'update webhook_subscriptions set active = false where id = $1 and active',
+      [id],
+    );
     return rowCount === 1;
   }
 
@@ -139,24 +169,31 @@ export class AlertRepository {
        returning d.id, d.alert_id as "alertId", d.idempotency_key as "idempotencyKey", d.attempts, s.url, s.secret,
          json_build_object('id', a.id, 'kind', a.kind, 'severity', a.severity, 'exceptionId', a.exception_id,
            'sampleId', a.sample_id, 'title', a.title, 'body', a.body, 'link', a.link, 'createdAt', a.created_at) as payload`,
-      [now, leaseMs, limit]);
+      [now, leaseMs, limit],
+    );
     return rows;
   }
 
   async delivered(id: number, status: number, at: Date): Promise<void> {
     await this.sql.query(
       `update webhook_deliveries set status = 'delivered', attempts = attempts + 1, last_status = $2, delivered_at = $3,
-         last_error = null where id = $1`, [id, status, at]);
+         last_error = null where id = $1`,
+      [id, status, at],
+    );
   }
 
   async failed(id: number, error: string, status: number | null, nextAttemptAt: Date, dead: boolean): Promise<void> {
     await this.sql.query(
       `update webhook_deliveries set attempts = attempts + 1, last_error = $2, last_status = $3, next_attempt_at = $4,
-         status = case when $5 then 'dead' else status end where id = $1`, [id, error.slice(0, 500), status, nextAttemptAt, dead]);
+         status = case when $5 then 'dead' else status end where id = $1`,
+      [id, error.slice(0, 500), status, nextAttemptAt, dead],
+    );
   }
 
   async backlog(): Promise<number> {
-    const { rows } = await this.sql.query<{ n: number }>(`select count(*)::int as n from webhook_deliveries where status = 'pending'`);
+    const { rows } = await this.sql.query<{ n: number }>(
+      `select count(*)::int as n from webhook_deliveries where status = 'pending'`,
+    );
     return rows[0]?.n ?? 0;
   }
 }

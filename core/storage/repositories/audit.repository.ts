@@ -32,13 +32,29 @@ export class AuditRepository {
       `insert into audit_log (actor, actor_label, action, entity_type, entity_id, detail, ip)
        select $1, $2, e.action, e.entity_type, e.entity_id, e.detail, $3
        from jsonb_to_recordset($4::jsonb) as e(action text, entity_type text, entity_id text, detail jsonb)`,
-      [by.actor, by.label, by.ip, JSON.stringify(list.map((e) => ({
-        action: e.action, entity_type: e.entityType, entity_id: e.entityId, detail: e.detail ?? {},
-      })))],
+      [
+        by.actor,
+        by.label,
+        by.ip,
+        JSON.stringify(
+          list.map((e) => ({
+            action: e.action,
+            entity_type: e.entityType,
+            entity_id: e.entityId,
+            detail: e.detail ?? {},
+          })),
+        ),
+      ],
     );
   }
 
-  async list(f: { entityType?: string; entityId?: string; actor?: string; limit: number; offset: number }): Promise<AuditRow[]> {
+  async list(f: {
+    entityType?: string;
+    entityId?: string;
+    actor?: string;
+    limit: number;
+    offset: number;
+  }): Promise<AuditRow[]> {
     const { rows } = await this.sql.query<AuditRow>(
       `select id, to_json(at)#>>'{}' as at, actor, actor_label as "actorLabel", action, entity_type as "entityType",
          entity_id as "entityId", detail, ip

@@ -21,7 +21,15 @@ const COLUMNS = `id::int as id, sample_id as "sampleId", exception_id::int as "e
 export class ClaimRepository {
   constructor(private readonly sql: Sql) {}
 
-  async insert(c: { sampleId: string; exceptionId: number | null; carrier: string | null; amountCents: number | null; note: string | null; openedBy: string; at: Date }): Promise<ClaimRow> {
+  async insert(c: {
+    sampleId: string;
+    exceptionId: number | null;
+    carrier: string | null;
+    amountCents: number | null;
+    note: string | null;
+    openedBy: string;
+    at: Date;
+  }): Promise<ClaimRow> {
     const { rows } = await this.sql.query<ClaimRow>(
       `insert into sample_claims (sample_id, exception_id, carrier, amount_cents, note, opened_by, opened_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $7) returning ${COLUMNS}`,
@@ -32,24 +40,34 @@ export class ClaimRepository {
 
   async get(id: number, opts: { forUpdate?: boolean } = {}): Promise<ClaimRow | undefined> {
     const { rows } = await this.sql.query<ClaimRow>(
-      `select ${COLUMNS} from sample_claims where id = $1${opts.forUpdate ? ' for update' : ''}`, [id]);
+      `select ${COLUMNS} from sample_claims where id = $1${opts.forUpdate ? ' for update' : ''}`,
+      [id],
+    );
     return rows[0];
   }
 
   /** The sample's claims, oldest first. */
   async ofSample(sampleId: string): Promise<ClaimRow[]> {
-    const { rows } = await this.sql.query<ClaimRow>(`select ${COLUMNS} from sample_claims where sample_id = $1 order by id`, [sampleId]);
+    const { rows } = await this.sql.query<ClaimRow>(
+      `select ${COLUMNS} from sample_claims where sample_id = $1 order by id`,
+      [sampleId],
+    );
     return rows;
   }
 
   /** The sample's claim still in one of `statuses`, if any (the oldest). */
   async liveOfSample(sampleId: string, statuses: readonly ClaimStatus[]): Promise<ClaimRow | undefined> {
     const { rows } = await this.sql.query<ClaimRow>(
-      `select ${COLUMNS} from sample_claims where sample_id = $1 and status = any($2) order by id limit 1`, [sampleId, statuses]);
+      `select ${COLUMNS} from sample_claims where sample_id = $1 and status = any($2) order by id limit 1`,
+      [sampleId, statuses],
+    );
     return rows[0];
   }
 
-  async update(id: number, u: { status: ClaimStatus; amountCents?: number; note?: string; at: Date }): Promise<ClaimRow> {
+  async update(
+    id: number,
+    u: { status: ClaimStatus; amountCents?: number; note?: string; at: Date },
+  ): Promise<ClaimRow> {
     const { rows } = await this.sql.query<ClaimRow>(
       `update sample_claims set status = $2, amount_cents = coalesce($3, amount_cents), note = coalesce($4, note), updated_at = $5
        where id = $1 returning ${COLUMNS}`,

@@ -82,7 +82,16 @@ export class CreatorRepository {
       `insert into creators (handle, other_handles, display_name, contact, addresses, notes, standing,
          standing_changed_at, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) returning ${COLUMNS}`,
-      [f.handle, f.otherHandles, f.displayName, JSON.stringify(f.contact), JSON.stringify(f.addresses), f.notes, f.standing, at],
+      [
+        f.handle,
+        f.otherHandles,
+        f.displayName,
+        JSON.stringify(f.contact),
+        JSON.stringify(f.addresses),
+        f.notes,
+        f.standing,
+        at,
+      ],
     );
     return rows[0]!;
   }
@@ -130,8 +139,18 @@ export class CreatorRepository {
          standing_reason = case when standing <> $8 then $10 else standing_reason end,
          standing = $8, updated_at = $9
        where id = $1 returning ${COLUMNS}`,
-      [id, f.handle, f.otherHandles, f.displayName, JSON.stringify(f.contact), JSON.stringify(f.addresses), f.notes,
-        f.standing, at, standingReason],
+      [
+        id,
+        f.handle,
+        f.otherHandles,
+        f.displayName,
+        JSON.stringify(f.contact),
+        JSON.stringify(f.addresses),
+        f.notes,
+        f.standing,
+        at,
+        standingReason,
+      ],
     );
     return rows[0]!;
   }

@@ -82,7 +82,11 @@ export class DeviceRepository {
    * Replaces the desired config; the row as it was before and after, or undefined when there
    * is no such device. Locks the row for the rest of the transaction.
    */
-  async setConfig(id: string, config: TrackerConfig, by: string): Promise<{ before: DeviceRow; after: DeviceRow } | undefined> {
+  async setConfig(
+    id: string,
+    config: TrackerConfig,
+    by: string,
+  ): Promise<{ before: DeviceRow; after: DeviceRow } | undefined> {
     const { rows } = await this.sql.query<DeviceRow>(`select ${COLUMNS} from devices where id = $1 for update`, [id]);
     const before = rows[0];
     if (!before) return undefined;
@@ -96,10 +100,10 @@ export class DeviceRepository {
 
   /** Marks the config updated at `updatedAt` (ms, as stored) as taken by the broker; a newer one stays unpublished. */
   async markConfigPublished(id: string, updatedAt: Date): Promise<void> {
-    await this.sql.query(
-      'update devices set config_published_at = now() where id = $1 and config_updated_at = $2',
-      [id, updatedAt],
-    );
+    await this.sql.query('update devices set config_published_at = now() where id = $1 and config_updated_at = $2', [
+      id,
+      updatedAt,
+    ]);
   }
 
   /** Every device's desired config, for republishing the retained messages at start. */

@@ -30,7 +30,17 @@ export function filterSql(f: ExceptionFilter): { where: string; params: unknown[
       and ($6::text is null or lower(s.creator) = lower($6) or s.creator_id = $6)
       and ($7::timestamptz is null or e.opened_at >= $7) and ($8::timestamptz is null or e.opened_at < $8)
       and ($9::timestamptz is null or e.started_at >= $9) and ($10::timestamptz is null or e.started_at < $10)`,
-    params: [list(f.severity), list(f.type), list(f.stage), list(f.status), f.sampleId ?? null, f.creator ?? null,
-      f.openedFrom ?? null, f.openedBefore ?? null, f.startedFrom ?? null, f.startedBefore ?? null],
+    params: [
+      list(f.severity),
+      list(f.type),
+      list(f.stage),
+      list(f.status),
+      f.sampleId ?? null,
+      f.creator ?? null,
+      f.openedFrom ?? null,
+      f.openedBefore ?? null,
+      f.startedFrom ?? null,
+      f.startedBefore ?? null,
+    ],
   };
 }

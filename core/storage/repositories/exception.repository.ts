@@ -119,9 +119,13 @@ export class ExceptionRepository {
   async count(f: ExceptionFilter): Promise<ExceptionCounts> {
     const { where, params } = filterSql(f);
     const { rows } = await this.sql.query<{ severity: Severity; status: ExceptionStatus; n: number }>(
-      `select e.severity, e.status, count(*)::int as n ${FROM} where ${where} group by 1, 2`, params);
+      `select e.severity, e.status, count(*)::int as n ${FROM} where ${where} group by 1, 2`,
+      params,
+    );
     const counts: ExceptionCounts = {
-      total: 0, severity: { critical: 0, warning: 0, info: 0 }, status: { open: 0, acknowledged: 0, resolved: 0, retracted: 0 },
+      total: 0,
+      severity: { critical: 0, warning: 0, info: 0 },
+      status: { open: 0, acknowledged: 0, resolved: 0, retracted: 0 },
     };
     for (const r of rows) {
       counts.total += r.n;
@@ -136,7 +140,9 @@ export class ExceptionRepository {
    * its most pressing exception would stand in the flat inbox; each carries its first
    * `perGroup` exceptions in inbox order. Also the number of groups over all pages.
    */
-  async groups(f: ExceptionFilter & { limit: number; offset: number; perGroup: number }): Promise<{ groups: ExceptionGroup[]; total: number }> {
+  async groups(
+    f: ExceptionFilter & { limit: number; offset: number; perGroup: number },
+  ): Promise<{ groups: ExceptionGroup[]; total: number }> {
     const { where, params } = filterSql(f);
     const n = params.length;
     const { rows } = await this.sql.query<Omit<ExceptionGroup, 'exceptions'> & { groupsTotal: number }>(
@@ -187,14 +193,19 @@ export class ExceptionRepository {
 
   private async groupCount(f: ExceptionFilter): Promise<number> {
     const { where, params } = filterSql(f);
-    const { rows } = await this.sql.query<{ n: number }>(`select count(distinct e.sample_id)::int as n ${FROM} where ${where}`, params);
+    const { rows } = await this.sql.query<{ n: number }>(
+      `select count(distinct e.sample_id)::int as n ${FROM} where ${where}`,
+      params,
+    );
     return rows[0]?.n ?? 0;
   }
 
   /** The status of each of these exceptions that exists. */
   async statuses(ids: readonly number[]): Promise<Map<number, ExceptionStatus>> {
     const { rows } = await this.sql.query<{ id: string; status: ExceptionStatus }>(
-      'select id, status from condition_exceptions where id = any($1::bigint[])', [ids]);
+      'select id, status from condition_exceptions where id = any($1::bigint[])',
+      [ids],
+    );
     return new Map(rows.map((r) => [Number(r.id), r.status]));
   }
 
@@ -207,12 +218,17 @@ export class ExceptionRepository {
        ), logged as (
          insert into condition_exception_events (exception_id, kind, actor, at) select id, 'acknowledged', $2, $3 from done
        )
-       select id from done`, [ids, by, at]);
+       select id from done`,
+      [ids, by, at],
+    );
     return rows.map((r) => Number(r.id));
   }
 
   async byIds(ids: readonly number[]): Promise<ConditionException[]> {
-    const { rows } = await this.sql.query<ConditionException>(`${SELECT} where e.id = any($1::bigint[]) ${INBOX_ORDER}`, [ids]);
+    const { rows } = await this.sql.query<ConditionException>(
+      `${SELECT} where e.id = any($1::bigint[]) ${INBOX_ORDER}`,
+      [ids],
+    );
     return rows;
   }
 
@@ -223,9 +239,21 @@ export class ExceptionRepository {
   /** Episodes already raised for this trip, so a restarted evaluator keeps their ids. */
   async knownEpisodes(sampleId: string, deviceId: string): Promise<Episode[]> {
     const { rows } = await this.sql.query<{
-      episodeId: string; rule: Episode['rule']; type: Episode['type']; severity: Episode['severity']; start: Date; end: Date | null;
-      endedBy: Episode['endedBy']; peak: number; limit: number; durationMs: number; startSeq: number | null; evidence: number[]; stage: Episode['stage'];
-      repeatCount: number; lastSeen: Date | null;
+      episodeId: string;
+      rule: Episode['rule'];
+      type: Episode['type'];
+      severity: Episode['severity'];
+      start: Date;
+      end: Date | null;
+      endedBy: Episode['endedBy'];
+      peak: number;
+      limit: number;
+      durationMs: number;
+      startSeq: number | null;
+      evidence: number[];
+      stage: Episode['stage'];
+      repeatCount: number;
+      lastSeen: Date | null;
     }>(
       `select episode_id as "episodeId", rule, type, severity, started_at as start, ended_at as "end", ended_by as "endedBy",
          peak, limit_value as "limit", duration_ms as "durationMs", start_seq as "startSeq", evidence, stage,
@@ -234,9 +262,20 @@ export class ExceptionRepository {
       [sampleId, deviceId],
     );
     return rows.map((r) => ({
-      id: r.episodeId, rule: r.rule, type: r.type, severity: r.severity, start: r.start.getTime(),
-      end: r.end ? r.end.getTime() : null, endedBy: r.endedBy, peak: r.peak, limit: r.limit, durationMs: Number(r.durationMs),
-      startSeq: r.startSeq, evidence: r.evidence, stage: r.stage, repeatCount: r.repeatCount,
+      id: r.episodeId,
+      rule: r.rule,
+      type: r.type,
+      severity: r.severity,
+      start: r.start.getTime(),
+      end: r.end ? r.end.getTime() : null,
+      endedBy: r.endedBy,
+      peak: r.peak,
+      limit: r.limit,
+      durationMs: Number(r.durationMs),
+      startSeq: r.startSeq,
+      evidence: r.evidence,
+      stage: r.stage,
+      repeatCount: r.repeatCount,
       lastSeen: (r.lastSeen ?? r.end ?? r.start).getTime(),
     }));
   }
@@ -249,7 +288,10 @@ export class ExceptionRepository {
    * row instead of opening another. A trip must appear once per call. Returns the ids of
    * the rows that changed and the workflow events recorded (for alerts).
    */
-  async applyBatch(items: readonly TripChanges[], recordedAt = new Date()): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
+  async applyBatch(
+    items: readonly TripChanges[],
+    recordedAt = new Date(),
+  ): Promise<{ touched: number[]; events: ExceptionEvent[] }> {
     const touched: number[] = [];
     const events: ExceptionEvent[] = [];
     const history: { id: number; kind: string; actor: string; detail: unknown }[] = [];
@@ -274,8 +316,25 @@ export class ExceptionRepository {
              status = case when condition_exceptions.status = 'retracted' then 'open' else condition_exceptions.status end,
              updated_at = now()
            returning id, (xmax = 0) as inserted`,
-          [sampleId, deviceId, e.id, e.rule, e.type, e.severity, e.start, e.end, e.endedBy, e.peak, e.limit, e.durationMs,
-            e.stage, e.startSeq, e.evidence, e.repeatCount, e.lastSeen],
+          [
+            sampleId,
+            deviceId,
+            e.id,
+            e.rule,
+            e.type,
+            e.severity,
+            e.start,
+            e.end,
+            e.endedBy,
+            e.peak,
+            e.limit,
+            e.durationMs,
+            e.stage,
+            e.startSeq,
+            e.evidence,
+            e.repeatCount,
+            e.lastSeen,
+          ],
         );
         const row = rows[0]!;
         idOf.set(key(sampleId, e.id), row.id);
@@ -308,9 +367,18 @@ export class ExceptionRepository {
          returning c.id, c.sample_id as "sampleId", c.episode_id as "episodeId",
            (o.peak is distinct from c.peak or o.started_at is distinct from c.started_at or o.repeat_count is distinct from c.repeat_count
              or o.ended_at is distinct from c.ended_at or o.ended_by is distinct from c.ended_by) as "shownChanged"`,
-        [col((u) => u.sampleId), col((u) => u.e.id), col((u) => u.e.end), col((u) => u.e.endedBy), col((u) => u.e.peak),
-          col((u) => u.e.durationMs), col((u) => `{${u.e.evidence.join(',')}}`), col((u) => u.e.start),
-          col((u) => u.e.repeatCount), col((u) => u.e.lastSeen)],
+        [
+          col((u) => u.sampleId),
+          col((u) => u.e.id),
+          col((u) => u.e.end),
+          col((u) => u.e.endedBy),
+          col((u) => u.e.peak),
+          col((u) => u.e.durationMs),
+          col((u) => `{${u.e.evidence.join(',')}}`),
+          col((u) => u.e.start),
+          col((u) => u.e.repeatCount),
+          col((u) => u.e.lastSeen),
+        ],
       );
       const shownChanged = new Set<number>();
       for (const r of rows) {
@@ -320,7 +388,8 @@ export class ExceptionRepository {
       for (const u of updates) {
         const id = idOf.get(key(u.sampleId, u.e.id));
         if (id === undefined) continue;
-        if (u.kind === 'ended' || shownChanged.has(id)) history.push({ id, kind: u.kind, actor: 'rule:' + u.e.rule, detail: episodeDetail(u.e) });
+        if (u.kind === 'ended' || shownChanged.has(id))
+          history.push({ id, kind: u.kind, actor: 'rule:' + u.e.rule, detail: episodeDetail(u.e) });
         if (u.kind === 'ended') events.push({ id, kind: 'ended' });
         touched.push(id);
       }
@@ -335,7 +404,12 @@ export class ExceptionRepository {
         );
         if (rows[0]) {
           idOf.set(key(sampleId, e.id), rows[0].id);
-          history.push({ id: rows[0].id, kind: 'retracted', actor: 'rule:' + e.rule, detail: { reason: 'later readings showed no excursion' } });
+          history.push({
+            id: rows[0].id,
+            kind: 'retracted',
+            actor: 'rule:' + e.rule,
+            detail: { reason: 'later readings showed no excursion' },
+          });
           events.push({ id: rows[0].id, kind: 'retracted' });
           touched.push(rows[0].id);
         }
@@ -343,7 +417,13 @@ export class ExceptionRepository {
       // What people were shown and late readings changed is recorded, never silently rewritten.
       for (const c of changes.corrected) {
         const id = idOf.get(key(sampleId, c.episode.id));
-        if (id !== undefined) history.push({ id, kind: 'corrected', actor: 'rule:' + c.episode.rule, detail: correctionDetail(c, recordedAt) });
+        if (id !== undefined)
+          history.push({
+            id,
+            kind: 'corrected',
+            actor: 'rule:' + c.episode.rule,
+            detail: correctionDetail(c, recordedAt),
+          });
       }
     }
 
@@ -351,8 +431,12 @@ export class ExceptionRepository {
       await this.sql.query(
         `insert into condition_exception_events (exception_id, kind, actor, detail)
          select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[])`,
-        [history.map((h) => h.id), history.map((h) => h.kind), history.map((h) => h.actor),
-          history.map((h) => (h.detail === null ? null : JSON.stringify(h.detail)))],
+        [
+          history.map((h) => h.id),
+          history.map((h) => h.kind),
+          history.map((h) => h.actor),
+          history.map((h) => (h.detail === null ? null : JSON.stringify(h.detail))),
+        ],
       );
     }
     return { touched, events };
@@ -361,7 +445,9 @@ export class ExceptionRepository {
   async acknowledge(id: number, by: string, at: Date): Promise<boolean> {
     const { rowCount } = await this.sql.query(
       `update condition_exceptions set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3, updated_at = $3
-       where id = $1 and status = 'open'`, [id, by, at]);
+       where id = $1 and status = 'open'`,
+      [id, by, at],
+    );
     if (rowCount) await this.event(id, 'acknowledged', by, null, at);
     return rowCount === 1;
   }
@@ -371,7 +457,9 @@ export class ExceptionRepository {
       `update condition_exceptions set status = 'resolved', resolved_by = $2, disposition = $3, resolution_note = $4,
          resolved_at = $5, updated_at = $5,
          acknowledged_by = coalesce(acknowledged_by, $2), acknowledged_at = coalesce(acknowledged_at, $5)
-       where id = $1 and status in ('open', 'acknowledged')`, [id, by, disposition, note, at]);
+       where id = $1 and status in ('open', 'acknowledged')`,
+      [id, by, disposition, note, at],
+    );
     if (rowCount) await this.event(id, 'resolved', by, { disposition, note }, at);
     return rowCount === 1;
   }
@@ -384,14 +472,19 @@ export class ExceptionRepository {
     const { rows } = await this.sql.query<{ id: number }>(
       `update condition_exceptions set escalated_at = $2, updated_at = $2
        where status = 'open' and severity = 'critical' and escalated_at is null and opened_at <= $1
-       returning id`, [olderThan, at]);
-    for (const r of rows) await this.event(r.id, 'escalated', 'policy:escalation', { unacknowledgedSince: olderThan.toISOString() }, at);
+       returning id`,
+      [olderThan, at],
+    );
+    for (const r of rows)
+      await this.event(r.id, 'escalated', 'policy:escalation', { unacknowledgedSince: olderThan.toISOString() }, at);
     return rows.map((r) => r.id);
   }
 
   async events(id: number): Promise<{ kind: string; actor: string; at: string; detail: unknown }[]> {
     const { rows } = await this.sql.query<{ kind: string; actor: string; at: string; detail: unknown }>(
-      `select kind, actor, ${iso('at')} as at, detail from condition_exception_events where exception_id = $1 order by id`, [id]);
+      `select kind, actor, ${iso('at')} as at, detail from condition_exception_events where exception_id = $1 order by id`,
+      [id],
+    );
     return rows;
   }
 
@@ -402,14 +495,22 @@ export class ExceptionRepository {
   private async event(id: number, kind: string, actor: string, detail: unknown, at?: Date): Promise<void> {
     await this.sql.query(
       'insert into condition_exception_events (exception_id, kind, actor, at, detail) values ($1, $2, $3, coalesce($4, now()), $5)',
-      [id, kind, actor, at ?? null, detail === null ? null : JSON.stringify(detail)]);
+      [id, kind, actor, at ?? null, detail === null ? null : JSON.stringify(detail)],
+    );
   }
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function episodeDetail(e: Episode) {
-  return { start: new Date(e.start).toISOString(), end: isoOrNull(e.end), peak: e.peak, limit: e.limit, durationMs: e.durationMs, repeatCount: e.repeatCount };
+  return {
+    start: new Date(e.start).toISOString(),
+    end: isoOrNull(e.end),
+    peak: e.peak,
+    limit: e.limit,
+    durationMs: e.durationMs,
+    repeatCount: e.repeatCount,
+  };
 }
 
 /** A correction's detail: both times (the event time of the change, when it was recorded) and each fact from → to. */

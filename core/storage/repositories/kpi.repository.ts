@@ -81,7 +81,13 @@ export class KpiRepository {
     const params = [from, to, groupBy];
     const [scalars, damage] = await Promise.all([
       this.sql.query<ScalarRow>(SCALARS, params),
-      this.sql.query<{ grp: string; dim: 'carrier' | 'sku' | 'packaging'; key: string; withTracker: number; damaged: number }>(DAMAGE, params),
+      this.sql.query<{
+        grp: string;
+        dim: 'carrier' | 'sku' | 'packaging';
+        key: string;
+        withTracker: number;
+        damaged: number;
+      }>(DAMAGE, params),
     ]);
     const groups = scalars.rows.map((row) => ({ key: groupBy === 'none' ? null : row.grp, kpis: toKpis(row) }));
     const byGrp = new Map(scalars.rows.map((row, i) => [row.grp, groups[i]!.kpis]));
@@ -97,9 +103,20 @@ export class KpiRepository {
 }
 
 const EMPTY: ScalarRow = {
-  grp: '', samplesSent: 0, samplesDelivered: 0, samplesPosted: 0, sampleToPostRate: null, turnaroundCount: 0,
-  turnaroundMedianMs: null, turnaroundP90Ms: null, costPerPostCents: null, gmvPerSampleSentCents: null,
-  reshipRate: null, repeatCreatorActivation: null, withTracker: 0, damaged: 0,
+  grp: '',
+  samplesSent: 0,
+  samplesDelivered: 0,
+  samplesPosted: 0,
+  sampleToPostRate: null,
+  turnaroundCount: 0,
+  turnaroundMedianMs: null,
+  turnaroundP90Ms: null,
+  costPerPostCents: null,
+  gmvPerSampleSentCents: null,
+  reshipRate: null,
+  repeatCreatorActivation: null,
+  withTracker: 0,
+  damaged: 0,
 };
 
 function rate(withTracker: number, damaged: number): DamageRate {

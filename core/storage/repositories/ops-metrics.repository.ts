@@ -36,17 +36,29 @@ export class OpsMetricsRepository {
       this.backlog('webhook_deliveries'),
       this.backlog('outbox'),
       this.sql.query<{ kind: string; severity: string; count: number }>(
-        'select kind, severity, count(*)::int as count from alerts group by kind, severity'),
-      this.sql.query<{ count: number }>('select count(*)::int as count from condition_exceptions where escalated_at is not null'),
+        'select kind, severity, count(*)::int as count from alerts group by kind, severity',
+      ),
+      this.sql.query<{ count: number }>(
+        'select count(*)::int as count from condition_exceptions where escalated_at is not null',
+      ),
       this.sql.query<{ severity: string; status: string; count: number }>(
         `select severity, status, count(*)::int as count from condition_exceptions
-         where status in ('open', 'acknowledged') group by severity, status`),
+         where status in ('open', 'acknowledged') group by severity, status`,
+      ),
     ]);
-    return { webhooks, outbox, alerts: alerts.rows, escalations: escalations.rows[0]?.count ?? 0, exceptionsOpen: open.rows };
+    return {
+      webhooks,
+      outbox,
+      alerts: alerts.rows,
+      escalations: escalations.rows[0]?.count ?? 0,
+      exceptionsOpen: open.rows,
+    };
   }
 
   private async backlog(table: 'webhook_deliveries' | 'outbox'): Promise<Backlog> {
-    const { rows } = await this.sql.query<{ status: string; count: number; retrying: number; age: number }>(backlogSql(table));
+    const { rows } = await this.sql.query<{ status: string; count: number; retrying: number; age: number }>(
+      backlogSql(table),
+    );
     const out: Backlog = { byStatus: {}, retrying: 0, oldestPendingAgeS: 0 };
     for (const r of rows) {
       out.byStatus[r.status] = r.count;

@@ -23,7 +23,14 @@ export class OutboxRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Enqueues a message; false when its idempotency key was enqueued before. */
-  async enqueue(m: { idempotencyKey: string; kind: string; recipient: string; sampleId: string | null; payload: unknown; at: Date }): Promise<boolean> {
+  async enqueue(m: {
+    idempotencyKey: string;
+    kind: string;
+    recipient: string;
+    sampleId: string | null;
+    payload: unknown;
+    at: Date;
+  }): Promise<boolean> {
     const { rowCount } = await this.sql.query(
       `insert into outbox (idempotency_key, kind, recipient, sample_id, payload, created_at, next_attempt_at)
        values ($1, $2, $3, $4, $5, $6, $6) on conflict (idempotency_key) do nothing`,
@@ -53,7 +60,11 @@ export class OutboxRepository {
    * to a creator carries the creator's current contact, looked up here so the outbox never
    * holds PII.
    */
-  async claimDue(now: Date, leaseMs: number, limit: number): Promise<(OutboxRow & { contact: Record<string, unknown> | null })[]> {
+  async claimDue(
+    now: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<(OutboxRow & { contact: Record<string, unknown> | null })[]> {
     const { rows } = await this.sql.query<OutboxRow & { contact: Record<string, unknown> | null }>(
       `update outbox set next_attempt_at = $1 + make_interval(secs => $2 / 1000.0)
        where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1
@@ -67,7 +78,9 @@ export class OutboxRepository {
   /** Puts a given-up message back in the queue (a person decided to try again); false unless it had failed. */
   async requeue(id: number, at: Date): Promise<boolean> {
     const { rowCount } = await this.sql.query(
-      `update outbox set status = 'pending', attempts = 0, next_attempt_at = $2 where id = $1 and status = 'failed'`, [id, at]);
+      `update outbox set status = 'pending', attempts = 0, next_attempt_at = $2 where id = $1 and status = 'failed'`,
+      [id, at],
+    );
     return rowCount === 1;
   }
 

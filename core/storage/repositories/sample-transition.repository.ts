@@ -28,8 +28,19 @@ export class SampleTransitionRepository {
       `insert into sample_transitions (sample_id, event, from_status, to_status, actor_kind, actor_id, reason, data, at,
          recorded_at, late)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, now()), $11) returning ${COLUMNS}`,
-      [t.sampleId, t.event, t.from, t.to, t.actor.kind, t.actor.id, t.reason ?? null, JSON.stringify(t.data), new Date(t.at),
-        t.recordedAt === undefined ? null : new Date(t.recordedAt), t.late === true],
+      [
+        t.sampleId,
+        t.event,
+        t.from,
+        t.to,
+        t.actor.kind,
+        t.actor.id,
+        t.reason ?? null,
+        JSON.stringify(t.data),
+        new Date(t.at),
+        t.recordedAt === undefined ? null : new Date(t.recordedAt),
+        t.late === true,
+      ],
     );
     return rows[0]!;
   }

@@ -92,9 +92,23 @@ export class SampleRepository {
       `insert into samples (id, creator, creator_id, sku, campaign, variant, quantity, source, requested_by, reship_of,
          status, state, status_since, product_cost_cents, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
-      [state.id, input.creator, input.creatorId, r.skuId, input.campaign, r.variant ?? null, r.quantity, r.source,
-        r.requestedBy, r.reshipOf ?? null, state.status, JSON.stringify(state), date(state.statusSince),
-        input.productCostCents, input.at],
+      [
+        state.id,
+        input.creator,
+        input.creatorId,
+        r.skuId,
+        input.campaign,
+        r.variant ?? null,
+        r.quantity,
+        r.source,
+        r.requestedBy,
+        r.reshipOf ?? null,
+        state.status,
+        JSON.stringify(state),
+        date(state.statusSince),
+        input.productCostCents,
+        input.at,
+      ],
     );
   }
 
@@ -140,7 +154,9 @@ export class SampleRepository {
   }
 
   async idByTrackingId(trackingId: string): Promise<string | undefined> {
-    const { rows } = await this.sql.query<{ id: string }>('select id from samples where tracking_id = $1', [trackingId]);
+    const { rows } = await this.sql.query<{ id: string }>('select id from samples where tracking_id = $1', [
+      trackingId,
+    ]);
     return rows[0]?.id;
   }
 
@@ -158,13 +174,34 @@ export class SampleRepository {
          packaging = coalesce($23, packaging), shipping_cost_cents = coalesce($24, shipping_cost_cents),
          tracker_cost_share_cents = coalesce($25, tracker_cost_share_cents), updated_at = $26
        where id = $1`,
-      [state.id, state.status, JSON.stringify(state), date(state.statusSince), date(first.approved),
-        state.shipment?.carrier ?? null, state.shipment?.serviceLevel ?? null, state.shipment?.trackingId ?? null,
-        state.shipment?.trackerId ?? null, date(state.shippedAt), date(first.dispatched), date(state.delivery?.receivedAt),
-        state.delivery?.evidence ?? null, state.post?.postUrl ?? null, date(state.post?.publishedAt),
-        state.post?.usableForAds ?? null, state.outcome?.orders ?? null, state.outcome?.gmvCents ?? null,
-        state.outcome?.classification ?? null, date(first.damaged), date(first.no_post), state.reshippedAs ?? null,
-        extras.packaging ?? null, extras.shippingCostCents ?? null, extras.trackerCostShareCents ?? null, at],
+      [
+        state.id,
+        state.status,
+        JSON.stringify(state),
+        date(state.statusSince),
+        date(first.approved),
+        state.shipment?.carrier ?? null,
+        state.shipment?.serviceLevel ?? null,
+        state.shipment?.trackingId ?? null,
+        state.shipment?.trackerId ?? null,
+        date(state.shippedAt),
+        date(first.dispatched),
+        date(state.delivery?.receivedAt),
+        state.delivery?.evidence ?? null,
+        state.post?.postUrl ?? null,
+        date(state.post?.publishedAt),
+        state.post?.usableForAds ?? null,
+        state.outcome?.orders ?? null,
+        state.outcome?.gmvCents ?? null,
+        state.outcome?.classification ?? null,
+        date(first.damaged),
+        date(first.no_post),
+        state.reshippedAs ?? null,
+        extras.packaging ?? null,
+        extras.shippingCostCents ?? null,
+        extras.trackerCostShareCents ?? null,
+        at,
+      ],
     );
   }
 
@@ -214,7 +251,13 @@ export class SampleRepository {
   }
 
   /** Samples to print labels for: the given ids, or those matching the filter; oldest first. */
-  async listForLabels(f: { ids?: string[]; status?: string; creator?: string; campaign?: string; limit: number }): Promise<SampleRow[]> {
+  async listForLabels(f: {
+    ids?: string[];
+    status?: string;
+    creator?: string;
+    campaign?: string;
+    limit: number;
+  }): Promise<SampleRow[]> {
     const { rows } = await this.sql.query<SampleRow>(
       `${SELECT} where ($1::text[] is null or s.id = any($1)) and ($2::text is null or s.status = $2)
          and ($3::text is null or s.creator = $3) and ($4::text is null or s.campaign = $4)
@@ -238,21 +281,40 @@ export class SampleRepository {
    * Packs a tracker into the sample's shipment. The partial unique indexes refuse a
    * device already in another active shipment; the caller maps that to DEVICE_IN_USE.
    */
-  async setGeofences(sampleId: string, g: { origin: { lat: number; lon: number } | null; destination: { lat: number; lon: number } | null; radiusM: number }): Promise<void> {
+  async setGeofences(
+    sampleId: string,
+    g: {
+      origin: { lat: number; lon: number } | null;
+      destination: { lat: number; lon: number } | null;
+      radiusM: number;
+    },
+  ): Promise<void> {
     await this.sql.query(
       `update samples set origin_lat = $2, origin_lon = $3, destination_lat = $4, destination_lon = $5, geofence_radius_m = $6
        where id = $1`,
-      [sampleId, g.origin?.lat ?? null, g.origin?.lon ?? null, g.destination?.lat ?? null, g.destination?.lon ?? null, g.radiusM]);
+      [
+        sampleId,
+        g.origin?.lat ?? null,
+        g.origin?.lon ?? null,
+        g.destination?.lat ?? null,
+        g.destination?.lon ?? null,
+        g.radiusM,
+      ],
+    );
   }
 
   /** Packs a tracker into the sample's shipment (the caller detached what had to go first). */
-  async attachTracker(sampleId: string, deviceId: string, at: Date, trackerCostShareCents: number, tripEndsAt: Date | null): Promise<void> {
-    await this.sql.query('insert into shipment_trackers (sample_id, device_id, attached_at, trip_ends_at) values ($1, $2, $3, $4)', [
-      sampleId,
-      deviceId,
-      at,
-      tripEndsAt,
-    ]);
+  async attachTracker(
+    sampleId: string,
+    deviceId: string,
+    at: Date,
+    trackerCostShareCents: number,
+    tripEndsAt: Date | null,
+  ): Promise<void> {
+    await this.sql.query(
+      'insert into shipment_trackers (sample_id, device_id, attached_at, trip_ends_at) values ($1, $2, $3, $4)',
+      [sampleId, deviceId, at, tripEndsAt],
+    );
     // The trip's share of the tracker's cost, for cost per post (kept if already set).
     await this.sql.query(
       'update samples set tracker_cost_share_cents = $2 where id = $1 and tracker_cost_share_cents = 0',
@@ -272,14 +334,16 @@ export class SampleRepository {
 
   /** When the current trip of the sample's tracker ends: receipt + the profile's grace (migration 018). */
   async setTripEnd(sampleId: string, tripEndsAt: Date): Promise<void> {
-    await this.sql.query('update shipment_trackers set trip_ends_at = $2 where sample_id = $1 and detached_at is null', [
-      sampleId,
-      tripEndsAt,
-    ]);
+    await this.sql.query(
+      'update shipment_trackers set trip_ends_at = $2 where sample_id = $1 and detached_at is null',
+      [sampleId, tripEndsAt],
+    );
   }
 
   /** The device's current ride, locked for the rest of the transaction: its sample, trip end and the sample's status. */
-  async activeTripOfDevice(deviceId: string): Promise<{ sampleId: string; tripEndsAt: Date | null; status: string } | undefined> {
+  async activeTripOfDevice(
+    deviceId: string,
+  ): Promise<{ sampleId: string; tripEndsAt: Date | null; status: string } | undefined> {
     const { rows } = await this.sql.query<{ sampleId: string; tripEndsAt: Date | null; status: string }>(
       `select st.sample_id as "sampleId", st.trip_ends_at as "tripEndsAt", s.status
        from shipment_trackers st join samples s on s.id = st.sample_id

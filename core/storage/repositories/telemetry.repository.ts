@@ -81,11 +81,16 @@ export class TelemetryRepository {
       if (first.has(key)) repeats.push(r);
       else first.set(key, r);
     }
-    const unique = [...first.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.seq - b.seq));
+    const unique = [...first.values()].sort((a, b) =>
+      a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.seq - b.seq,
+    );
     // Times travel as epoch-ms numbers and `extra` as one JSON array: PostgreSQL parses
     // float arrays and one JSON document far faster than thousands of timestamp strings.
     const n = unique.length;
-    const device: string[] = new Array(n), seq: number[] = new Array(n), ts: number[] = new Array(n), rcv: number[] = new Array(n);
+    const device: string[] = new Array(n),
+      seq: number[] = new Array(n),
+      ts: number[] = new Array(n),
+      rcv: number[] = new Array(n);
     const cols = Array.from({ length: 10 }, () => new Array<number | null>(n));
     const extra: (Record<string, unknown> | null)[] = new Array(n);
     for (let i = 0; i < n; i++) {

@@ -22,9 +22,20 @@ export interface ActiveTrip {
 }
 
 interface TripRow {
-  deviceId: string; sampleId: string; sku: string; since: Date | null; attachedAt: Date; receivedAt: Date | null; tripEndsAt: Date | null;
-  productProfile: unknown; sampleProfile: unknown;
-  oLat: number | null; oLon: number | null; dLat: number | null; dLon: number | null; radiusM: number;
+  deviceId: string;
+  sampleId: string;
+  sku: string;
+  since: Date | null;
+  attachedAt: Date;
+  receivedAt: Date | null;
+  tripEndsAt: Date | null;
+  productProfile: unknown;
+  sampleProfile: unknown;
+  oLat: number | null;
+  oLon: number | null;
+  dLat: number | null;
+  dLon: number | null;
+  radiusM: number;
 }
 
 export class TripRepository {
@@ -46,9 +57,15 @@ export class TripRepository {
       [deviceIds],
     );
     return rows.map((r) => ({
-      deviceId: r.deviceId, sampleId: r.sampleId, sku: r.sku, since: r.since,
-      attachedAt: r.attachedAt, receivedAt: r.receivedAt, tripEndsAt: r.tripEndsAt,
-      productProfile: r.productProfile, sampleProfile: r.sampleProfile,
+      deviceId: r.deviceId,
+      sampleId: r.sampleId,
+      sku: r.sku,
+      since: r.since,
+      attachedAt: r.attachedAt,
+      receivedAt: r.receivedAt,
+      tripEndsAt: r.tripEndsAt,
+      productProfile: r.productProfile,
+      sampleProfile: r.sampleProfile,
       origin: r.oLat !== null && r.oLon !== null ? { lat: r.oLat, lon: r.oLon } : null,
       destination: r.dLat !== null && r.dLon !== null ? { lat: r.dLat, lon: r.dLon } : null,
       radiusM: r.radiusM,
@@ -64,22 +81,36 @@ export class TripRepository {
     const { rowCount } = await this.sql.query(
       `update shipment_trackers set detached_at = trip_ends_at, detach_reason = 'trip_end'
        where device_id = $1 and sample_id = $2 and detached_at is null and trip_ends_at = $3`,
-      [deviceId, sampleId, tripEndsAt]);
+      [deviceId, sampleId, tripEndsAt],
+    );
     return rowCount === 1;
   }
 
   /** Where the tracker was at one reading (null without a fix). */
   async position(deviceId: string, seq: number): Promise<{ lat: number | null; lon: number | null } | undefined> {
     const { rows } = await this.sql.query<{ lat: number | null; lon: number | null }>(
-      'select lat, lon from telemetry where device_id = $1 and seq = $2 limit 1', [deviceId, seq]);
+      'select lat, lon from telemetry where device_id = $1 and seq = $2 limit 1',
+      [deviceId, seq],
+    );
     return rows[0];
   }
 
   /** The trip's stored readings (what the rules judge), oldest first by event time; `until` bounds a finished trip. */
   async readings(deviceId: string, since: Date | null, limit = 100_000, until: Date | null = null): Promise<Reading[]> {
     const { rows } = await this.sql.query<{
-      seq: number; ts: Date; rcv: Date; lat: number | null; lon: number | null; acc: number | null; temp: number | null;
-      hum: number | null; shock: number | null; tilt: number | null; light: number | null; batt: number | null; rssi: number | null;
+      seq: number;
+      ts: Date;
+      rcv: Date;
+      lat: number | null;
+      lon: number | null;
+      acc: number | null;
+      temp: number | null;
+      hum: number | null;
+      shock: number | null;
+      tilt: number | null;
+      light: number | null;
+      batt: number | null;
+      rssi: number | null;
     }>(
       `select seq, ts, received_at as rcv, lat, lon, acc_m as acc, temp_c as temp, humidity_pct as hum, shock_g as shock,
          tilt_deg as tilt, light_lux as light, battery_pct as batt, rssi_dbm as rssi
@@ -89,9 +120,19 @@ export class TripRepository {
     );
     return rows.map((r) => {
       const reading: Reading = { deviceId, seq: r.seq, ts: r.ts.getTime(), receivedAt: r.rcv.getTime() };
-      const set = <K extends keyof Reading>(k: K, v: Reading[K] | null) => { if (v !== null) reading[k] = v; };
-      set('lat', r.lat); set('lon', r.lon); set('accM', r.acc); set('tempC', r.temp); set('humidityPct', r.hum);
-      set('shockG', r.shock); set('tiltDeg', r.tilt); set('lightLux', r.light); set('batteryPct', r.batt); set('rssiDbm', r.rssi);
+      const set = <K extends keyof Reading>(k: K, v: Reading[K] | null) => {
+        if (v !== null) reading[k] = v;
+      };
+      set('lat', r.lat);
+      set('lon', r.lon);
+      set('accM', r.acc);
+      set('tempC', r.temp);
+      set('humidityPct', r.hum);
+      set('shockG', r.shock);
+      set('tiltDeg', r.tilt);
+      set('lightLux', r.light);
+      set('batteryPct', r.batt);
+      set('rssiDbm', r.rssi);
       return reading;
     });
   }

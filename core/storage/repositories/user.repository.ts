@@ -42,12 +42,19 @@ export class UserRepository {
   /** Active admins other than `exceptId`: the last admin may not be demoted or disabled. */
   async otherActiveAdmins(exceptId: number): Promise<number> {
     const { rows } = await this.sql.query<{ n: number }>(
-      "select count(*)::int as n from users where role = 'admin' and disabled_at is null and id <> $1", [exceptId]);
+      "select count(*)::int as n from users where role = 'admin' and disabled_at is null and id <> $1",
+      [exceptId],
+    );
     return rows[0]?.n ?? 0;
   }
 
   /** Inserts a user; undefined when the email is taken. */
-  async insert(u: { email: string; name: string; role: PersonRole; passwordHash: string }): Promise<UserRow | undefined> {
+  async insert(u: {
+    email: string;
+    name: string;
+    role: PersonRole;
+    passwordHash: string;
+  }): Promise<UserRow | undefined> {
     const { rows } = await this.sql.query<{ id: number }>(
       `insert into users (email, name, role, password_hash) values ($1, $2, $3, $4)
        on conflict (lower(email)) do nothing returning id`,
@@ -68,11 +75,16 @@ export class UserRepository {
 
   async credentials(email: string): Promise<(UserRow & { passwordHash: string }) | undefined> {
     const { rows } = await this.sql.query<UserRow & { passwordHash: string }>(
-      `select ${COLUMNS}, u.password_hash as "passwordHash" from users u where lower(u.email) = lower($1)`, [email]);
+      `select ${COLUMNS}, u.password_hash as "passwordHash" from users u where lower(u.email) = lower($1)`,
+      [email],
+    );
     return rows[0];
   }
 
-  async update(id: number, patch: { name?: string; role?: PersonRole; passwordHash?: string; disabled?: boolean }): Promise<UserRow | undefined> {
+  async update(
+    id: number,
+    patch: { name?: string; role?: PersonRole; passwordHash?: string; disabled?: boolean },
+  ): Promise<UserRow | undefined> {
     await this.sql.query(
       `update users set name = coalesce($2, name), role = coalesce($3, role), password_hash = coalesce($4, password_hash),
          disabled_at = case when $5::boolean is null then disabled_at when $5 then coalesce(disabled_at, now()) else null end,
@@ -83,7 +95,13 @@ export class UserRepository {
     return this.get(id);
   }
 
-  async insertSession(s: { idHash: string; userId: number; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void> {
+  async insertSession(s: {
+    idHash: string;
+    userId: number;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<void> {
     await this.sql.query(
       'insert into sessions (id_hash, user_id, expires_at, ip, user_agent) values ($1, $2, $3, $4, $5)',
       [s.idHash, s.userId, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
@@ -113,7 +131,13 @@ export class UserRepository {
     await this.sql.query('delete from sessions where user_id = $1 or expires_at < now()', [userId]);
   }
 
-  async insertToken(t: { tokenHash: string; userId: number; name: string; role: Role; expiresAt: Date | null }): Promise<ApiTokenRow> {
+  async insertToken(t: {
+    tokenHash: string;
+    userId: number;
+    name: string;
+    role: Role;
+    expiresAt: Date | null;
+  }): Promise<ApiTokenRow> {
     const { rows } = await this.sql.query<{ id: number }>(
       'insert into api_tokens (token_hash, user_id, name, role, expires_at) values ($1, $2, $3, $4, $5) returning id',
       [t.tokenHash, t.userId, t.name, t.role, t.expiresAt],
@@ -122,7 +146,10 @@ export class UserRepository {
   }
 
   async token(id: number): Promise<ApiTokenRow | undefined> {
-    const { rows } = await this.sql.query<ApiTokenRow>(`select ${TOKEN_COLUMNS} from api_tokens t join users u on u.id = t.user_id where t.id = $1`, [id]);
+    const { rows } = await this.sql.query<ApiTokenRow>(
+      `select ${TOKEN_COLUMNS} from api_tokens t join users u on u.id = t.user_id where t.id = $1`,
+      [id],
+    );
     return rows[0];
   }
 
@@ -157,7 +184,10 @@ export class UserRepository {
   }
 
   async revokeToken(id: number): Promise<boolean> {
-    const { rowCount } = await this.sql.query('update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1', [id]);
+    const { rowCount } = await this.sql.query(
+      'update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1',
+      [id],
+    );
     return rowCount === 1;
   }
 }

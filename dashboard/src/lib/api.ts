@@ -205,7 +205,10 @@ async function requestJson<T>(fetchFn: Fetch, path: string, init?: RequestInit):
   let response: Response;
   try {
     // Same origin: the session cookie goes along.
-    response = await fetchFn(path, { credentials: 'same-origin', ...(init ?? { headers: { accept: 'application/json' } }) });
+    response = await fetchFn(path, {
+      credentials: 'same-origin',
+      ...(init ?? { headers: { accept: 'application/json' } }),
+    });
   } catch (cause) {
     throw new ApiError(503, 'API_UNREACHABLE', `The platform API could not be reached (${String(cause)}).`);
   }
@@ -292,7 +295,11 @@ export const api = {
   },
 
   /** The sample's telemetry, aggregated server-side into buckets of `bucket` (e.g. `5m`). */
-  async telemetry(fetchFn: Fetch, id: string, q: { bucket?: string; from?: string; to?: string } = {}): Promise<TelemetryPoint[]> {
+  async telemetry(
+    fetchFn: Fetch,
+    id: string,
+    q: { bucket?: string; from?: string; to?: string } = {},
+  ): Promise<TelemetryPoint[]> {
     const params = new URLSearchParams();
     if (q.bucket) params.set('bucket', q.bucket);
     if (q.from) params.set('from', q.from);

@@ -4,9 +4,24 @@
  */
 
 export const STATUSES = [
-  'requested', 'approved', 'label_created', 'dispatched', 'in_transit', 'delivery_exception', 'delivered',
-  'content_due', 'damaged', 'posted', 'outcome_recorded', 'no_post', 'lost', 'returned_to_sender', 'reshipped',
-  'written_off', 'rejected', 'cancelled',
+  'requested',
+  'approved',
+  'label_created',
+  'dispatched',
+  'in_transit',
+  'delivery_exception',
+  'delivered',
+  'content_due',
+  'damaged',
+  'posted',
+  'outcome_recorded',
+  'no_post',
+  'lost',
+  'returned_to_sender',
+  'reshipped',
+  'written_off',
+  'rejected',
+  'cancelled',
 ] as const;
 
 const STATUS_LABEL: Record<string, string> = {
@@ -158,7 +173,13 @@ export const EVENT_FORMS: Record<string, EventForm> = {
     reason: 'none',
     primary: true,
     fields: [
-      { name: 'warehouseConfirmation', label: 'Warehouse confirmation', kind: 'text', required: true, placeholder: 'WH-…' },
+      {
+        name: 'warehouseConfirmation',
+        label: 'Warehouse confirmation',
+        kind: 'text',
+        required: true,
+        placeholder: 'WH-…',
+      },
       { name: 'quantity', label: 'Units packed', kind: 'integer', required: true },
     ],
   },
@@ -184,7 +205,10 @@ export const EVENT_FORMS: Record<string, EventForm> = {
     fields: [
       { name: 'receivedAt', label: 'Received at', kind: 'datetime', required: true },
       {
-        name: 'evidence', label: 'Evidence', kind: 'select', required: true,
+        name: 'evidence',
+        label: 'Evidence',
+        kind: 'select',
+        required: true,
         options: [
           { value: 'creator', label: 'Creator confirmed' },
           { value: 'courier', label: 'Courier scan' },
@@ -206,7 +230,10 @@ export const EVENT_FORMS: Record<string, EventForm> = {
       { name: 'note', label: 'What is damaged', kind: 'text', required: true },
       { name: 'photoUrls', label: 'Photo URLs', kind: 'urls', placeholder: 'https://… (space separated)' },
       {
-        name: 'suspectedCause', label: 'Suspected cause', kind: 'select', required: true,
+        name: 'suspectedCause',
+        label: 'Suspected cause',
+        kind: 'select',
+        required: true,
         options: [
           { value: 'unknown', label: 'Unknown' },
           { value: 'transit', label: 'Transit (carrier)' },
@@ -235,7 +262,10 @@ export const EVENT_FORMS: Record<string, EventForm> = {
       { name: 'orders', label: 'Orders', kind: 'integer', required: true },
       { name: 'gmvCents', label: 'GMV ($)', kind: 'money', required: true },
       {
-        name: 'classification', label: 'Classification', kind: 'select', required: true,
+        name: 'classification',
+        label: 'Classification',
+        kind: 'select',
+        required: true,
         options: [
           { value: 'converted', label: 'Converted (sold)' },
           { value: 'content_only', label: 'Content only' },

@@ -233,7 +233,17 @@ function isOlder(candidate: Parcel, current: ParcelRow): boolean {
 
 // Most likely to differ first: a live change almost always moves lastSeenAt.
 const PARCEL_FIELDS = [
-  'lastSeenAt', 'ts', 'online', 'lat', 'lon', 'batteryPct', 'sampleStatus', 'sampleId', 'creator', 'sku', 'fw',
+  'lastSeenAt',
+  'ts',
+  'online',
+  'lat',
+  'lon',
+  'batteryPct',
+  'sampleStatus',
+  'sampleId',
+  'creator',
+  'sku',
+  'fw',
 ] as const satisfies readonly (keyof Parcel)[];
 
 /** Same content, so that re-reading an unchanged parcel neither re-renders nor flashes it. */
@@ -247,5 +257,7 @@ function sameReading(a: Reading | null, b: Reading | null): boolean {
   if (a === null || b === null) return false;
   const keys = Object.keys(a) as (keyof Reading)[];
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => a[k] === b[k] || (typeof a[k] === 'object' && JSON.stringify(a[k]) === JSON.stringify(b[k])));
+  return keys.every(
+    (k) => a[k] === b[k] || (typeof a[k] === 'object' && JSON.stringify(a[k]) === JSON.stringify(b[k])),
+  );
 }

@@ -177,13 +177,16 @@ function openLiveSocket(handlers: Required<LiveHandlers>, options: LiveOptions &
       const list = (message as { exceptions?: unknown }).exceptions;
       if (!Array.isArray(list)) return;
       const valid = list.filter(
-        (e): e is ConditionException => typeof e === 'object' && e !== null && typeof (e as ConditionException).id === 'number',
+        (e): e is ConditionException =>
+          typeof e === 'object' && e !== null && typeof (e as ConditionException).id === 'number',
       );
       if (valid.length) handlers.onExceptions(valid);
     } else if (type === 'alerts') {
       const list = (message as { alerts?: unknown }).alerts;
       if (!Array.isArray(list)) return;
-      const valid = list.filter((a): a is Alert => typeof a === 'object' && a !== null && typeof (a as Alert).id === 'number');
+      const valid = list.filter(
+        (a): a is Alert => typeof a === 'object' && a !== null && typeof (a as Alert).id === 'number',
+      );
       if (valid.length) handlers.onAlerts(valid);
     }
     // Other types are ignored: the server may add messages before this client knows them.

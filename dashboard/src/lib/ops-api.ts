@@ -1,5 +1,12 @@
 import {
-  ApiError, http, type Alert, type Disposition, type Product, type Sample, type Schemas, type TelemetryPoint,
+  ApiError,
+  http,
+  type Alert,
+  type Disposition,
+  type Product,
+  type Sample,
+  type Schemas,
+  type TelemetryPoint,
 } from './api';
 
 /**
@@ -13,7 +20,12 @@ type Fetch = typeof fetch;
 
 /** A sample as GET /api/samples(/:id) gives it: the record plus its outcome and costs. */
 export interface SampleRecord extends Sample {
-  policyDecision: { rule?: string; reasons?: string[]; decision?: string; override?: { by: string; reason: string } } | null;
+  policyDecision: {
+    rule?: string;
+    reasons?: string[];
+    decision?: string;
+    override?: { by: string; reason: string };
+  } | null;
   packaging: string | null;
   usableForAds: boolean | null;
   orders: number | null;
@@ -165,14 +177,22 @@ const PAGE = 1000;
 
 export const opsApi = {
   /** One page of the inbox grouped by sample; `filters` are GET /api/exceptions/groups' query parameters. */
-  exceptionGroups(fetchFn: Fetch, filters: URLSearchParams, page: { limit: number; offset: number; perGroup: number }): Promise<ExceptionGroupPage> {
+  exceptionGroups(
+    fetchFn: Fetch,
+    filters: URLSearchParams,
+    page: { limit: number; offset: number; perGroup: number },
+  ): Promise<ExceptionGroupPage> {
     const params = new URLSearchParams(filters);
     for (const [k, v] of Object.entries(page)) params.set(k, String(v));
     return http.get(fetchFn, `/api/exceptions/groups?${params}`);
   },
 
   /** One page of the exceptions matching `filters`, with the total over all pages. */
-  exceptionPage(fetchFn: Fetch, filters: URLSearchParams, page: { limit: number; offset: number }): Promise<{ exceptions: InboxException[]; total: number }> {
+  exceptionPage(
+    fetchFn: Fetch,
+    filters: URLSearchParams,
+    page: { limit: number; offset: number },
+  ): Promise<{ exceptions: InboxException[]; total: number }> {
     const params = new URLSearchParams(filters);
     for (const [k, v] of Object.entries(page)) params.set(k, String(v));
     return http.get(fetchFn, `/api/exceptions?${params}`);
@@ -188,7 +208,10 @@ export const opsApi = {
   },
 
   /** Samples newest first; every page up to `max` (the API has no count or server-side search). */
-  async listSamples(fetchFn: Fetch, q: { status?: string; creator?: string; max?: number } = {}): Promise<SampleRecord[]> {
+  async listSamples(
+    fetchFn: Fetch,
+    q: { status?: string; creator?: string; max?: number } = {},
+  ): Promise<SampleRecord[]> {
     const max = q.max ?? 5000;
     const out: SampleRecord[] = [];
     for (let offset = 0; offset < max; offset += PAGE) {
@@ -207,7 +230,8 @@ export const opsApi = {
   },
 
   async tripFigures(fetchFn: Fetch, id: string): Promise<TripFigures[]> {
-    return (await http.get<{ trackers: TripFigures[] }>(fetchFn, `/api/samples/${encodeURIComponent(id)}/trip-figures`)).trackers;
+    return (await http.get<{ trackers: TripFigures[] }>(fetchFn, `/api/samples/${encodeURIComponent(id)}/trip-figures`))
+      .trackers;
   },
 
   /** A preset name gives the sample its own profile; null goes back to the product's. */
@@ -251,7 +275,11 @@ export const opsApi = {
   },
 
   /** "Already sampled?" for a creator (id or handle), optionally with one SKU. */
-  sampled(fetchFn: Fetch, creator: string, sku?: string): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
+  sampled(
+    fetchFn: Fetch,
+    creator: string,
+    sku?: string,
+  ): Promise<{ creatorId: string; sku: string | null; alreadySampled: boolean; skus: SkuHistory[] }> {
     const q = sku ? `?${new URLSearchParams({ sku })}` : '';
     return http.get(fetchFn, `/api/creators/${encodeURIComponent(creator)}/sampled${q}`);
   },

@@ -35,7 +35,11 @@ export interface Policy {
 }
 
 export type Section = 'approval' | 'followUp';
-export type PolicyPatch = { approval?: Partial<ApprovalPolicy>; followUp?: Partial<FollowUpPolicy>; expectedVersion?: number };
+export type PolicyPatch = {
+  approval?: Partial<ApprovalPolicy>;
+  followUp?: Partial<FollowUpPolicy>;
+  expectedVersion?: number;
+};
 
 export interface Field {
   section: Section;
@@ -47,18 +51,90 @@ export interface Field {
 }
 
 export const FIELDS: Field[] = [
-  { section: 'approval', key: 'autoApproveUnitCostUnderCents', label: 'Auto-approve under', kind: 'money', help: 'A unit cost under this may be approved by the policy; at or above it a named approver decides.' },
-  { section: 'approval', key: 'maxSendsPerCreatorPerPeriod', label: 'Sends per creator per campaign', kind: 'count', help: 'Approved sends to one creator in one campaign (reships excluded); more are refused.' },
-  { section: 'approval', key: 'duplicateSkuWindowDays', label: 'Duplicate-send window', kind: 'days', help: 'The same SKU to the same creator again within this is refused as a duplicate.' },
-  { section: 'approval', key: 'reshipNeedsApprover', label: 'Reships need an approver', kind: 'flag', help: 'Off: a low-risk reship is approved by the policy.' },
-  { section: 'followUp', key: 'shipWithinDays', label: 'Ship within', kind: 'days', help: 'After approval; later, ops are told of the shipping delay.' },
-  { section: 'followUp', key: 'postingWindowDays', label: 'Posting window', kind: 'days', help: 'From receipt to the content due date.' },
-  { section: 'followUp', key: 'extensionDays', label: 'Extension', kind: 'days', help: 'Length of the one extension a creator may get.' },
-  { section: 'followUp', key: 'reminderAfterDeliveryDays', label: 'Posting reminder after delivery', kind: 'days', help: 'Must be less than the posting window.' },
-  { section: 'followUp', key: 'nudgeBeforeDueDays', label: 'Deadline nudge before due', kind: 'days', help: 'Must be less than the posting window.' },
-  { section: 'followUp', key: 'noPostAfterFinalReminderDays', label: 'No post after final reminder', kind: 'days', help: 'The final reminder goes out when content is due; this long after it, the sample is marked no post.' },
-  { section: 'followUp', key: 'outcomeAfterPostDays', label: 'Ask for the outcome after posting', kind: 'days', help: 'Orders and GMV are requested this long after publication.' },
-  { section: 'followUp', key: 'restrictAfterNoPosts', label: 'Restrict after missed posts', kind: 'count', help: 'Missed posts that make a creator restricted; fewer put them on watch.' },
+  {
+    section: 'approval',
+    key: 'autoApproveUnitCostUnderCents',
+    label: 'Auto-approve under',
+    kind: 'money',
+    help: 'A unit cost under this may be approved by the policy; at or above it a named approver decides.',
+  },
+  {
+    section: 'approval',
+    key: 'maxSendsPerCreatorPerPeriod',
+    label: 'Sends per creator per campaign',
+    kind: 'count',
+    help: 'Approved sends to one creator in one campaign (reships excluded); more are refused.',
+  },
+  {
+    section: 'approval',
+    key: 'duplicateSkuWindowDays',
+    label: 'Duplicate-send window',
+    kind: 'days',
+    help: 'The same SKU to the same creator again within this is refused as a duplicate.',
+  },
+  {
+    section: 'approval',
+    key: 'reshipNeedsApprover',
+    label: 'Reships need an approver',
+    kind: 'flag',
+    help: 'Off: a low-risk reship is approved by the policy.',
+  },
+  {
+    section: 'followUp',
+    key: 'shipWithinDays',
+    label: 'Ship within',
+    kind: 'days',
+    help: 'After approval; later, ops are told of the shipping delay.',
+  },
+  {
+    section: 'followUp',
+    key: 'postingWindowDays',
+    label: 'Posting window',
+    kind: 'days',
+    help: 'From receipt to the content due date.',
+  },
+  {
+    section: 'followUp',
+    key: 'extensionDays',
+    label: 'Extension',
+    kind: 'days',
+    help: 'Length of the one extension a creator may get.',
+  },
+  {
+    section: 'followUp',
+    key: 'reminderAfterDeliveryDays',
+    label: 'Posting reminder after delivery',
+    kind: 'days',
+    help: 'Must be less than the posting window.',
+  },
+  {
+    section: 'followUp',
+    key: 'nudgeBeforeDueDays',
+    label: 'Deadline nudge before due',
+    kind: 'days',
+    help: 'Must be less than the posting window.',
+  },
+  {
+    section: 'followUp',
+    key: 'noPostAfterFinalReminderDays',
+    label: 'No post after final reminder',
+    kind: 'days',
+    help: 'The final reminder goes out when content is due; this long after it, the sample is marked no post.',
+  },
+  {
+    section: 'followUp',
+    key: 'outcomeAfterPostDays',
+    label: 'Ask for the outcome after posting',
+    kind: 'days',
+    help: 'Orders and GMV are requested this long after publication.',
+  },
+  {
+    section: 'followUp',
+    key: 'restrictAfterNoPosts',
+    label: 'Restrict after missed posts',
+    kind: 'count',
+    help: 'Missed posts that make a creator restricted; fewer put them on watch.',
+  },
 ];
 
 export const policyApi = {
@@ -76,7 +152,8 @@ export const policyApi = {
  */
 export function fieldErrors(cause: unknown): Record<string, string> {
   if (!(cause instanceof ApiError) || cause.code !== 'VALIDATION_FAILED') return {};
-  const d = cause.details as { path?: string; message?: string }[] | { issues?: { path?: string; message?: string }[] } | undefined;
+  const d = cause.details as
+    { path?: string; message?: string }[] | { issues?: { path?: string; message?: string }[] } | undefined;
   const list = Array.isArray(d) ? d : (d?.issues ?? []);
   return Object.fromEntries(list.filter((i) => i.path).map((i) => [i.path!, i.message ?? 'invalid']));
 }

@@ -8,23 +8,39 @@ import { principalOf } from '../../../plugins/auth.ts';
 
 export default function alertRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/alerts', tags: ['alerts'], access: READERS,
+    method: 'GET',
+    url: '/api/alerts',
+    tags: ['alerts'],
+    access: READERS,
     summary: 'The in-app alert inbox, newest first (also pushed live on /api/live)',
     query: PageQuery.extend({
-      unread: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      unread: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
       sampleId: z.string().max(40).optional(),
     }),
     responses: { 200: z.object({ alerts: z.array(AlertSchema) }) },
     handler: async ({ query }) => ({
-      alerts: await services.alerts.list({ unreadOnly: query.unread, limit: query.limit, offset: query.offset, ...(query.sampleId ? { sampleId: query.sampleId } : {}) }),
+      alerts: await services.alerts.list({
+        unreadOnly: query.unread,
+        limit: query.limit,
+        offset: query.offset,
+        ...(query.sampleId ? { sampleId: query.sampleId } : {}),
+      }),
     }),
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/alerts/:id/read', tags: ['alerts'], access: WORKERS,
+    method: 'POST',
+    url: '/api/alerts/:id/read',
+    tags: ['alerts'],
+    access: WORKERS,
     summary: 'Mark an alert read',
     params: z.object({ id: z.coerce.number().int().positive() }),
-    body: z.object({ by: z.string().trim().min(1).max(200).optional().describe('The signed-in user when absent') }).strict(),
+    body: z
+      .object({ by: z.string().trim().min(1).max(200).optional().describe('The signed-in user when absent') })
+      .strict(),
     responses: { 200: AlertSchema },
     errors: ['NOT_FOUND'],
     handler: ({ params, body, req }) => services.alerts.markRead(params.id, body.by ?? principalOf(req).email),

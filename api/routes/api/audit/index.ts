@@ -8,7 +8,10 @@ import type { ApiDeps } from '../../../app.ts';
 
 export default function auditRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/audit', tags: ['users'], access: ADMIN,
+    method: 'GET',
+    url: '/api/audit',
+    tags: ['users'],
+    access: ADMIN,
     summary: 'The audit log, newest first: who changed what and when',
     query: PageQuery.extend({
       entity: z.string().max(200).optional().describe('An entity type (sample) or type:id (sample:SMP-26-000001)'),

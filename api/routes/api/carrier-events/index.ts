@@ -11,7 +11,10 @@ const CARRIER = ['admin', 'ops', 'integration'] as const;
 
 export default function carrierEventRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/carrier-events', tags: ['carrier'], access: CARRIER,
+    method: 'POST',
+    url: '/api/carrier-events',
+    tags: ['carrier'],
+    access: CARRIER,
     summary: 'Carrier tracking webhook: {trackingId, event, at (RFC 3339 with offset), location?, detail?}; idempotent',
     body: CarrierEventSchema,
     responses: {

@@ -10,18 +10,31 @@ import { principalOf } from '../../../plugins/auth.ts';
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Standing = z.enum(['active', 'watch', 'restricted']);
 
-const Contact = z.object({ email: z.email().optional(), phone: text(40).optional(), dm: text(200).optional() }).strict();
-const Address = z.object({
-  name: text(200).optional(),
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  region: text(100).optional(),
-  postalCode: text(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'country is an ISO 3166-1 alpha-2 code'),
-  lat: z.number().min(-90).max(90).optional().describe('Where the address is: the destination geofence of samples shipped here (PII)'),
-  lon: z.number().min(-180).max(180).optional(),
-}).strict().refine((a) => (a.lat === undefined) === (a.lon === undefined), { message: 'lat and lon go together', path: ['lon'] });
+const Contact = z
+  .object({ email: z.email().optional(), phone: text(40).optional(), dm: text(200).optional() })
+  .strict();
+const Address = z
+  .object({
+    name: text(200).optional(),
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    region: text(100).optional(),
+    postalCode: text(20),
+    country: z.string().regex(/^[A-Z]{2}$/, 'country is an ISO 3166-1 alpha-2 code'),
+    lat: z
+      .number()
+      .min(-90)
+      .max(90)
+      .optional()
+      .describe('Where the address is: the destination geofence of samples shipped here (PII)'),
+    lon: z.number().min(-180).max(180).optional(),
+  })
+  .strict()
+  .refine((a) => (a.lat === undefined) === (a.lon === undefined), {
+    message: 'lat and lon go together',
+    path: ['lon'],
+  });
 
 const CreatorFields = {
   handle: text(100).describe('Main handle, e.g. @ava.cooks (unique, case-insensitive)'),
@@ -33,30 +46,38 @@ const CreatorFields = {
   standing: Standing,
 };
 
-const CreateCreator = z.object({
-  ...CreatorFields,
-  otherHandles: CreatorFields.otherHandles.optional(),
-  displayName: CreatorFields.displayName.optional(),
-  contact: CreatorFields.contact.optional(),
-  addresses: CreatorFields.addresses.optional(),
-  notes: CreatorFields.notes.optional(),
-  standing: CreatorFields.standing.optional(),
-}).strict();
+const CreateCreator = z
+  .object({
+    ...CreatorFields,
+    otherHandles: CreatorFields.otherHandles.optional(),
+    displayName: CreatorFields.displayName.optional(),
+    contact: CreatorFields.contact.optional(),
+    addresses: CreatorFields.addresses.optional(),
+    notes: CreatorFields.notes.optional(),
+    standing: CreatorFields.standing.optional(),
+  })
+  .strict();
 
-const PatchCreator = z.object({
-  ...z.object(CreatorFields).partial().shape,
-  standingReason: text(500).optional().describe('Why the standing changed (recorded)'),
-}).strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
+const PatchCreator = z
+  .object({
+    ...z.object(CreatorFields).partial().shape,
+    standingReason: text(500).optional().describe('Why the standing changed (recorded)'),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
 /** Addresses and phones only for the roles that ship (admin, ops); others see them redacted. */
 const forCaller = <T extends Parameters<typeof redactCreatorPii>[0]>(req: FastifyRequest, creator: T) =>
-  (seesCreatorPii(principalOf(req).role) ? creator : redactCreatorPii(creator));
+  seesCreatorPii(principalOf(req).role) ? creator : redactCreatorPii(creator);
 
 const CreatorRef = z.object({ id: text(200).describe('Creator id (CRT-000001) or handle') });
 
 export default function creatorRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/creators', tags: ['creators'], access: OPS,
+    method: 'POST',
+    url: '/api/creators',
+    tags: ['creators'],
+    access: OPS,
     summary: 'Create a creator record',
     body: CreateCreator,
     responses: { 201: CreatorSchema },
@@ -65,15 +86,23 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/creators', tags: ['creators'], access: READERS,
+    method: 'GET',
+    url: '/api/creators',
+    tags: ['creators'],
+    access: READERS,
     summary: 'List creators by handle',
     query: PageQuery.extend({ standing: Standing.optional(), q: text(100).optional().describe('Part of a handle') }),
     responses: { 200: z.object({ creators: z.array(CreatorSummarySchema) }) },
-    handler: async ({ query, req }) => ({ creators: (await services.creators.list(query)).map((c) => forCaller(req, c)) }),
+    handler: async ({ query, req }) => ({
+      creators: (await services.creators.list(query)).map((c) => forCaller(req, c)),
+    }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/creators/:id', tags: ['creators'], access: READERS,
+    method: 'GET',
+    url: '/api/creators/:id',
+    tags: ['creators'],
+    access: READERS,
     summary: 'A creator with derived history, "already sampled?" and per-SKU history',
     params: CreatorRef,
     responses: { 200: CreatorSchema },
@@ -82,7 +111,10 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'PATCH', url: '/api/creators/:id', tags: ['creators'], access: OPS,
+    method: 'PATCH',
+    url: '/api/creators/:id',
+    tags: ['creators'],
+    access: OPS,
     summary: 'Change a creator (standing changes are timestamped with their reason)',
     params: CreatorRef,
     body: PatchCreator,
@@ -92,12 +124,20 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/creators/:id/sampled', tags: ['creators'], access: READERS,
+    method: 'GET',
+    url: '/api/creators/:id/sampled',
+    tags: ['creators'],
+    access: READERS,
     summary: 'Has this creator already been sampled (with this SKU)?',
     params: CreatorRef,
     query: z.object({ sku: text(100).optional() }),
     responses: {
-      200: z.object({ creatorId: z.string(), sku: z.string().nullable(), alreadySampled: z.boolean(), skus: z.array(SkuHistorySchema) }),
+      200: z.object({
+        creatorId: z.string(),
+        sku: z.string().nullable(),
+        alreadySampled: z.boolean(),
+        skus: z.array(SkuHistorySchema),
+      }),
     },
     errors: ['NOT_FOUND'],
     handler: ({ params, query }) => services.creators.sampled(params.id, query.sku),

@@ -8,7 +8,10 @@ import { OPS } from '../../../../core/domain/auth/roles.ts';
 
 export default function deadLetterRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/dead-letters', tags: ['ingest'], access: OPS,
+    method: 'GET',
+    url: '/api/dead-letters',
+    tags: ['ingest'],
+    access: OPS,
     summary: 'What trackers sent that broke the protocol, newest first, with the reason',
     query: PageQuery.extend({ deviceId: DeviceIdSchema.optional() }),
     responses: { 200: z.object({ deadLetters: z.array(DeadLetterSchema) }) },

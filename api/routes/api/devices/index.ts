@@ -7,14 +7,19 @@ import type { ApiDeps } from '../../../app.ts';
 import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
 import { auditActor } from '../../../plugins/auth.ts';
 
-const ProvisionBody = z.object({
-  id: DeviceIdSchema.optional().describe('Omit to have the next trk-NNNNNN assigned'),
-  label: z.string().max(200).optional(),
-}).strict();
+const ProvisionBody = z
+  .object({
+    id: DeviceIdSchema.optional().describe('Omit to have the next trk-NNNNNN assigned'),
+    label: z.string().max(200).optional(),
+  })
+  .strict();
 
 export default function deviceRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/devices', tags: ['devices'], access: OPS,
+    method: 'POST',
+    url: '/api/devices',
+    tags: ['devices'],
+    access: OPS,
     summary: 'Provision a tracker; the secret is returned this once',
     body: ProvisionBody,
     responses: { 201: ProvisionedDeviceSchema },
@@ -26,14 +31,20 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/devices', tags: ['devices'], access: READERS,
+    method: 'GET',
+    url: '/api/devices',
+    tags: ['devices'],
+    access: READERS,
     summary: 'List trackers with their last status',
     responses: { 200: z.object({ devices: z.array(DeviceSchema) }) },
     handler: async () => ({ devices: await services.devices.list() }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/devices/:id', tags: ['devices'], access: READERS,
+    method: 'GET',
+    url: '/api/devices/:id',
+    tags: ['devices'],
+    access: READERS,
     summary: 'One tracker',
     params: z.object({ id: DeviceIdSchema }),
     responses: { 200: DeviceSchema },
@@ -42,7 +53,10 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/devices/:id/rotate-secret', tags: ['devices'], access: OPS,
+    method: 'POST',
+    url: '/api/devices/:id/rotate-secret',
+    tags: ['devices'],
+    access: OPS,
     summary: 'Issue a new secret (returned this once); the old one is refused at once and the tracker is disconnected',
     params: z.object({ id: DeviceIdSchema }),
     responses: { 200: ProvisionedDeviceSchema },
@@ -51,8 +65,12 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
   });
 
   route(app, routes, {
-    method: 'PUT', url: '/api/devices/:id/config', tags: ['devices'], access: OPS,
-    summary: 'Set the tracker\'s config; published retained to trackers/{id}/config (QoS 1), so an offline tracker gets it when it connects',
+    method: 'PUT',
+    url: '/api/devices/:id/config',
+    tags: ['devices'],
+    access: OPS,
+    summary:
+      "Set the tracker's config; published retained to trackers/{id}/config (QoS 1), so an offline tracker gets it when it connects",
     params: z.object({ id: DeviceIdSchema }),
     body: ConfigMessageSchema,
     responses: { 200: DeviceSchema },
@@ -61,7 +79,10 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/devices/:id/disable', tags: ['devices'], access: OPS,
+    method: 'POST',
+    url: '/api/devices/:id/disable',
+    tags: ['devices'],
+    access: OPS,
     summary: 'Disable a tracker: it is disconnected and refused until enabled',
     params: z.object({ id: DeviceIdSchema }),
     responses: { 200: DeviceSchema },
@@ -70,7 +91,10 @@ export default function deviceRoutes(app: FastifyInstance, { services, routes }:
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/devices/:id/enable', tags: ['devices'], access: OPS,
+    method: 'POST',
+    url: '/api/devices/:id/enable',
+    tags: ['devices'],
+    access: OPS,
     summary: 'Enable a disabled tracker; it signs in again with its current secret',
     params: z.object({ id: DeviceIdSchema }),
     responses: { 200: DeviceSchema },

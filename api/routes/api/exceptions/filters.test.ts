@@ -7,7 +7,10 @@ const parse = (q: Record<string, unknown>) => filterOf(ExceptionFilters.parse(q)
 describe('the inbox query as a filter', () => {
   it('takes one value or the parameter repeated', () => {
     expect(parse({ severity: 'critical' }).severity).toEqual(['critical']);
-    expect(parse({ severity: ['critical', 'warning'], stage: 'in_transit' })).toMatchObject({ severity: ['critical', 'warning'], stage: ['in_transit'] });
+    expect(parse({ severity: ['critical', 'warning'], stage: 'in_transit' })).toMatchObject({
+      severity: ['critical', 'warning'],
+      stage: ['in_transit'],
+    });
     expect(parse({}).severity).toBeUndefined();
   });
 
@@ -17,15 +20,30 @@ describe('the inbox query as a filter', () => {
   });
 
   it('keeps the narrower bound when a span and a time are both given', () => {
-    expect(parse({ startedWithin: '24h', startedFrom: '2026-12-01T06:00:00Z' }).startedFrom).toBe('2026-12-01T06:00:00Z');
-    expect(parse({ startedWithin: '24h', startedFrom: '2026-11-01T00:00:00Z' }).startedFrom).toBe('2026-11-30T12:00:00.000Z');
-    expect(parse({ startedOlderThan: '1h', startedBefore: '2026-12-01T08:00:00Z' }).startedBefore).toBe('2026-12-01T08:00:00Z');
-    expect(parse({ startedOlderThan: '1h', startedBefore: '2026-12-02T00:00:00Z' }).startedBefore).toBe('2026-12-01T11:00:00.000Z');
+    expect(parse({ startedWithin: '24h', startedFrom: '2026-12-01T06:00:00Z' }).startedFrom).toBe(
+      '2026-12-01T06:00:00Z',
+    );
+    expect(parse({ startedWithin: '24h', startedFrom: '2026-11-01T00:00:00Z' }).startedFrom).toBe(
+      '2026-11-30T12:00:00.000Z',
+    );
+    expect(parse({ startedOlderThan: '1h', startedBefore: '2026-12-01T08:00:00Z' }).startedBefore).toBe(
+      '2026-12-01T08:00:00Z',
+    );
+    expect(parse({ startedOlderThan: '1h', startedBefore: '2026-12-02T00:00:00Z' }).startedBefore).toBe(
+      '2026-12-01T11:00:00.000Z',
+    );
   });
 
   it('refuses what the database could not take or the inbox does not know', () => {
-    for (const q of [{ startedWithin: '0h' }, { startedWithin: '24' }, { startedWithin: '1w' }, { openedFrom: '0000-01-01T00:00:00Z' },
-      { severity: 'urgent' }, { type: 'Too Hot' }, { severity: Array(21).fill('info') }]) {
+    for (const q of [
+      { startedWithin: '0h' },
+      { startedWithin: '24' },
+      { startedWithin: '1w' },
+      { openedFrom: '0000-01-01T00:00:00Z' },
+      { severity: 'urgent' },
+      { type: 'Too Hot' },
+      { severity: Array(21).fill('info') },
+    ]) {
       expect(ExceptionFilters.safeParse(q).success, JSON.stringify(q)).toBe(false);
     }
   });

@@ -5,14 +5,21 @@ import type { ExceptionFilter } from '../../../../core/storage/repositories/exce
 
 /** One value or the parameter repeated (`?severity=critical&severity=warning`). */
 const oneOrMany = <T extends z.ZodType<string>>(item: T) =>
-  z.union([item, z.array(item).max(20)]).optional().transform((v) => (v === undefined ? undefined : [v].flat() as z.output<T>[]));
+  z
+    .union([item, z.array(item).max(20)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ([v].flat() as z.output<T>[])));
 
-const Instant = z.iso.datetime({ offset: true })
-  .refine((v) => { const y = new Date(v).getUTCFullYear(); return y >= 1 && y <= 9999; }, 'a time between the years 1 and 9999');
+const Instant = z.iso.datetime({ offset: true }).refine((v) => {
+  const y = new Date(v).getUTCFullYear();
+  return y >= 1 && y <= 9999;
+}, 'a time between the years 1 and 9999');
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** "90m", "24h", "7d": a span back from now. */
-const Span = z.string().regex(/^[1-9]\d{0,4}[mhd]$/, 'a span like 90m, 24h or 7d')
+const Span = z
+  .string()
+  .regex(/^[1-9]\d{0,4}[mhd]$/, 'a span like 90m, 24h or 7d')
   .transform((v) => Number(v.slice(0, -1)) * UNIT_MS[v.slice(-1) as keyof typeof UNIT_MS]);
 
 export const ExceptionFilters = z.object({
@@ -39,12 +46,20 @@ export const Page = z.object({
 
 /** The parsed query as the repository's filter; spans are resolved against `now` (the server's clock). */
 export function filterOf(q: z.output<typeof ExceptionFilters>, now: Date): ExceptionFilter {
-  const latest = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : Date.parse(a) > Date.parse(b) ? a : b);
-  const earliest = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : Date.parse(a) < Date.parse(b) ? a : b);
+  const latest = (a: string | undefined, b: string | undefined) =>
+    a === undefined ? b : b === undefined ? a : Date.parse(a) > Date.parse(b) ? a : b;
+  const earliest = (a: string | undefined, b: string | undefined) =>
+    a === undefined ? b : b === undefined ? a : Date.parse(a) < Date.parse(b) ? a : b;
   const ago = (ms: number | undefined) => (ms === undefined ? undefined : new Date(now.getTime() - ms).toISOString());
   return {
-    severity: q.severity, type: q.type, stage: q.stage, status: q.status, sampleId: q.sampleId, creator: q.creator,
-    openedFrom: q.openedFrom, openedBefore: q.openedBefore,
+    severity: q.severity,
+    type: q.type,
+    stage: q.stage,
+    status: q.status,
+    sampleId: q.sampleId,
+    creator: q.creator,
+    openedFrom: q.openedFrom,
+    openedBefore: q.openedBefore,
     startedFrom: latest(q.startedFrom, ago(q.startedWithin)),
     startedBefore: earliest(q.startedBefore, ago(q.startedOlderThan)),
   };

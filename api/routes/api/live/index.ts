@@ -9,7 +9,11 @@ import { READERS } from '../../../../core/domain/auth/roles.ts';
  */
 export default function liveRoutes(app: FastifyInstance, { live, routes }: ApiDeps): void {
   routes.push({
-    method: 'GET', url: '/api/live', tags: ['parcels'], access: READERS, errors: [],
+    method: 'GET',
+    url: '/api/live',
+    tags: ['parcels'],
+    access: READERS,
+    errors: [],
     summary: 'WebSocket: live parcel updates (hello, parcels, resync messages)',
     responses: { 101: null },
   });

@@ -19,18 +19,32 @@ const PolicySchema = ProgramPolicySchema.extend({
  */
 export default function policyRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/policy', tags: ['policy'], access: WORKERS,
+    method: 'GET',
+    url: '/api/policy',
+    tags: ['policy'],
+    access: WORKERS,
     summary: 'The approval and follow-up policy in force, with its version',
     responses: { 200: PolicySchema },
     handler: () => services.policy.current(),
   });
 
   route(app, routes, {
-    method: 'PATCH', url: '/api/policy', tags: ['policy'], access: ADMIN,
-    summary: 'Change some policy fields; applies to the next decision. With expectedVersion, a policy changed since is refused (409)',
+    method: 'PATCH',
+    url: '/api/policy',
+    tags: ['policy'],
+    access: ADMIN,
+    summary:
+      'Change some policy fields; applies to the next decision. With expectedVersion, a policy changed since is refused (409)',
     body: ProgramPolicyPatchSchema.extend({
-      expectedVersion: z.number().int().nonnegative().optional().describe('The version the change was made over (GET /api/policy)'),
-    }).refine((b) => Object.keys(b.approval ?? {}).length + Object.keys(b.followUp ?? {}).length > 0, { message: 'nothing to change' }),
+      expectedVersion: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('The version the change was made over (GET /api/policy)'),
+    }).refine((b) => Object.keys(b.approval ?? {}).length + Object.keys(b.followUp ?? {}).length > 0, {
+      message: 'nothing to change',
+    }),
     responses: { 200: PolicySchema },
     errors: ['CONFLICT'],
     handler: ({ body, req }) => {

@@ -1,20 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../../../../core/domain/condition/profile.ts';
+import {
+  CONDITION_PRESETS,
+  ConditionProfileSchema,
+  type PresetName,
+} from '../../../../core/domain/condition/profile.ts';
 import { route } from '../../../http/route.ts';
 import { PageQuery, ProductSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const Sku = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'SKU is letters, digits, . _ -');
+const Sku = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'SKU is letters, digits, . _ -');
 
 // A preset name stores that preset's full profile, so a later change of the preset does
 // not silently change what a product tolerates.
-const ConditionProfile = z.union([
-  z.enum(Object.keys(CONDITION_PRESETS) as [PresetName, ...PresetName[]]).transform((name) => CONDITION_PRESETS[name]),
-  ConditionProfileSchema,
-]).nullable().describe('A ConditionProfile, or a preset name: chocolate, cold-chain, fragile, ambient');
+const ConditionProfile = z
+  .union([
+    z
+      .enum(Object.keys(CONDITION_PRESETS) as [PresetName, ...PresetName[]])
+      .transform((name) => CONDITION_PRESETS[name]),
+    ConditionProfileSchema,
+  ])
+  .nullable()
+  .describe('A ConditionProfile, or a preset name: chocolate, cold-chain, fragile, ambient');
 
 const ProductFields = {
   name: text(200),
@@ -25,33 +37,45 @@ const ProductFields = {
   conditionProfile: ConditionProfile,
 };
 
-const CreateProduct = z.object({
-  sku: Sku,
-  name: ProductFields.name,
-  variant: ProductFields.variant.default(null),
-  unitCostCents: ProductFields.unitCostCents,
-  limited: ProductFields.limited.default(false),
-  inventoryOnHand: ProductFields.inventoryOnHand.default(0),
-  conditionProfile: ProductFields.conditionProfile.default(null),
-}).strict();
+const CreateProduct = z
+  .object({
+    sku: Sku,
+    name: ProductFields.name,
+    variant: ProductFields.variant.default(null),
+    unitCostCents: ProductFields.unitCostCents,
+    limited: ProductFields.limited.default(false),
+    inventoryOnHand: ProductFields.inventoryOnHand.default(0),
+    conditionProfile: ProductFields.conditionProfile.default(null),
+  })
+  .strict();
 
-const PatchProduct = z.object(ProductFields).partial().strict()
+const PatchProduct = z
+  .object(ProductFields)
+  .partial()
+  .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
 const SkuParam = z.object({ sku: Sku });
 
 export default function productRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/products', tags: ['products'], access: OPS,
+    method: 'POST',
+    url: '/api/products',
+    tags: ['products'],
+    access: OPS,
     summary: 'Add a product (SKU) with its cost, stock and condition profile',
     body: CreateProduct,
     responses: { 201: ProductSchema },
     errors: ['ALREADY_EXISTS'],
-    handler: async ({ body: { sku, ...fields }, reply }) => reply.status(201).send(await services.products.create(sku, fields)),
+    handler: async ({ body: { sku, ...fields }, reply }) =>
+      reply.status(201).send(await services.products.create(sku, fields)),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/products', tags: ['products'], access: READERS,
+    method: 'GET',
+    url: '/api/products',
+    tags: ['products'],
+    access: READERS,
     summary: 'List products by SKU',
     query: PageQuery,
     responses: { 200: z.object({ products: z.array(ProductSchema) }) },
@@ -59,7 +83,10 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/products/:sku', tags: ['products'], access: READERS,
+    method: 'GET',
+    url: '/api/products/:sku',
+    tags: ['products'],
+    access: READERS,
     summary: 'One product',
     params: SkuParam,
     responses: { 200: ProductSchema },
@@ -68,7 +95,10 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
   });
 
   route(app, routes, {
-    method: 'PATCH', url: '/api/products/:sku', tags: ['products'], access: OPS,
+    method: 'PATCH',
+    url: '/api/products/:sku',
+    tags: ['products'],
+    access: OPS,
     summary: 'Change a product (stock on hand, cost, profile)',
     params: SkuParam,
     body: PatchProduct,

@@ -12,73 +12,124 @@ const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample i
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Person = z.object({ by: text(200), reason: text(1000) }).strict();
 
-export const SampleRequestBody = z.object({
-  creator: text(200).describe('Creator id (CRT-000001) or handle; the creator must exist'),
-  sku: text(100),
-  campaign: text(200),
-  variant: text(100).optional().describe("Size, flavour, shade; the product's variant when absent"),
-  quantity: z.number().int().min(1).max(100).default(1),
-  source: z.enum(REQUEST_SOURCES),
-  requestedBy: text(200),
-  override: Person.optional().describe('Lifts the restricted-creator refusal (recorded); a named approver still decides'),
-}).strict();
+export const SampleRequestBody = z
+  .object({
+    creator: text(200).describe('Creator id (CRT-000001) or handle; the creator must exist'),
+    sku: text(100),
+    campaign: text(200),
+    variant: text(100).optional().describe("Size, flavour, shade; the product's variant when absent"),
+    quantity: z.number().int().min(1).max(100).default(1),
+    source: z.enum(REQUEST_SOURCES),
+    requestedBy: text(200),
+    override: Person.optional().describe(
+      'Lifts the restricted-creator refusal (recorded); a named approver still decides',
+    ),
+  })
+  .strict();
 
 // Policy and scheduler decisions are made inside the platform; through the API a person,
 // a carrier or a tracker acts.
-const EventBody = z.object({
-  type: z.enum(EVENT_TYPES as [string, ...string[]]).pipe(z.enum(EVENT_TYPES)),
-  actor: z.object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) }).strict().optional()
-    .describe('Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity'),
-  reason: text(1000).optional(),
-  at: z.iso.datetime({ offset: true }).optional().describe('When it happened; now when absent'),
-  data: z.record(z.string(), z.unknown()).default({}).describe('The event\'s data, per the lifecycle table (see core/domain/sample/README.md)'),
-}).strict();
+const EventBody = z
+  .object({
+    type: z.enum(EVENT_TYPES as [string, ...string[]]).pipe(z.enum(EVENT_TYPES)),
+    actor: z
+      .object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) })
+      .strict()
+      .optional()
+      .describe(
+        'Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity',
+      ),
+    reason: text(1000).optional(),
+    at: z.iso.datetime({ offset: true }).optional().describe('When it happened; now when absent'),
+    data: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("The event's data, per the lifecycle table (see core/domain/sample/README.md)"),
+  })
+  .strict();
 
 export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'POST', url: '/api/sample-requests', tags: ['samples'], access: OPS,
-    summary: 'Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver)',
+    method: 'POST',
+    url: '/api/sample-requests',
+    tags: ['samples'],
+    access: OPS,
+    summary:
+      'Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver)',
     body: SampleRequestBody,
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
-    handler: async ({ body, req, reply }) => reply.status(201).send(await services.lifecycle.request(body, auditActor(req))),
+    handler: async ({ body, req, reply }) =>
+      reply.status(201).send(await services.lifecycle.request(body, auditActor(req))),
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples/:id/events', tags: ['samples'], access: WORKERS,
+    method: 'POST',
+    url: '/api/samples/:id/events',
+    tags: ['samples'],
+    access: WORKERS,
     summary: 'Apply a lifecycle event; 409 INVALID_TRANSITION names the current state and the allowed events',
     params: SampleId,
     body: EventBody,
     responses: { 200: z.object({ sample: SampleSchema, transitions: z.array(TransitionSchema) }) },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_TRANSITION', 'CONFLICT', 'ALREADY_EXISTS'],
-    handler: ({ params, body, req }) => services.lifecycle.applyEvent(params.id, {
-      type: body.type, actor: body.actor ?? { kind: 'user', id: principalOf(req).email }, data: body.data,
-      ...(body.reason ? { reason: body.reason } : {}),
-      ...(body.at ? { at: new Date(body.at) } : {}),
-    }, auditActor(req)),
+    handler: ({ params, body, req }) =>
+      services.lifecycle.applyEvent(
+        params.id,
+        {
+          type: body.type,
+          actor: body.actor ?? { kind: 'user', id: principalOf(req).email },
+          data: body.data,
+          ...(body.reason ? { reason: body.reason } : {}),
+          ...(body.at ? { at: new Date(body.at) } : {}),
+        },
+        auditActor(req),
+      ),
   });
 
   route(app, routes, {
-    method: 'POST', url: '/api/samples/:id/reship', tags: ['samples'], access: FULFILLMENT,
+    method: 'POST',
+    url: '/api/samples/:id/reship',
+    tags: ['samples'],
+    access: FULFILLMENT,
     summary: 'Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval',
     params: SampleId,
     body: z.object({ requestedBy: text(200).optional().describe('The signed-in user when absent') }).strict(),
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: async ({ params, body, req, reply }) => reply.status(201).send(await services.lifecycle.reship(
-      params.id, { requestedBy: body.requestedBy ?? principalOf(req).email }, auditActor(req))),
+    handler: async ({ params, body, req, reply }) =>
+      reply
+        .status(201)
+        .send(
+          await services.lifecycle.reship(
+            params.id,
+            { requestedBy: body.requestedBy ?? principalOf(req).email },
+            auditActor(req),
+          ),
+        ),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/timeline', tags: ['samples'], access: READERS,
-    summary: 'Every status change of the sample in recorded order (a late one flagged, with both times), the events allowed now and the content clock',
+    method: 'GET',
+    url: '/api/samples/:id/timeline',
+    tags: ['samples'],
+    access: READERS,
+    summary:
+      'Every status change of the sample in recorded order (a late one flagged, with both times), the events allowed now and the content clock',
     params: SampleId,
     responses: {
       200: z.object({
-        sampleId: z.string(), status: z.string(), allowedEvents: z.array(z.string()),
+        sampleId: z.string(),
+        status: z.string(),
+        allowedEvents: z.array(z.string()),
         contentClock: z.object({
-          state: z.enum(['not_started', 'running', 'paused', 'stopped']).describe('paused while damage is under review'),
-          dueAt: z.string().nullable().describe('When content is due (receipt + posting window + extension + time paused); null unless running'),
+          state: z
+            .enum(['not_started', 'running', 'paused', 'stopped'])
+            .describe('paused while damage is under review'),
+          dueAt: z
+            .string()
+            .nullable()
+            .describe('When content is due (receipt + posting window + extension + time paused); null unless running'),
         }),
         transitions: z.array(TransitionSchema),
       }),
@@ -95,28 +146,46 @@ const ExportQuery = z.object({
 
 export function sampleExportRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/samples.csv', tags: ['samples'], access: READERS,
+    method: 'GET',
+    url: '/api/samples.csv',
+    tags: ['samples'],
+    access: READERS,
     summary: 'Samples as CSV (no creator contact or address)',
     query: ExportQuery,
     responses: { 200: null },
-    handler: async ({ query, reply }) => reply.type('text/csv; charset=utf-8').send(await services.samples.exportCsv({
-      ...(query.from ? { from: new Date(query.from) } : {}),
-      ...(query.to ? { to: new Date(query.to) } : {}),
-    })),
+    handler: async ({ query, reply }) =>
+      reply.type('text/csv; charset=utf-8').send(
+        await services.samples.exportCsv({
+          ...(query.from ? { from: new Date(query.from) } : {}),
+          ...(query.to ? { to: new Date(query.to) } : {}),
+        }),
+      ),
   });
 }
 
 const ImportReport = z.object({
   created: z.number().int(),
-  rows: z.array(z.object({ line: z.number().int(), sampleId: z.string(), status: z.string(), decision: z.string(), rule: z.string() })),
+  rows: z.array(
+    z.object({
+      line: z.number().int(),
+      sampleId: z.string(),
+      status: z.string(),
+      decision: z.string(),
+      rule: z.string(),
+    }),
+  ),
 });
 
 export function sampleImportRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   // CSV arrives as text; the 1 MiB body limit of the API still applies (about 10,000 rows).
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   route(app, routes, {
-    method: 'POST', url: '/api/samples/import', tags: ['samples'], access: OPS,
-    summary: 'Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). ' +
+    method: 'POST',
+    url: '/api/samples/import',
+    tags: ['samples'],
+    access: OPS,
+    summary:
+      'Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). ' +
       'All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors)',
     body: z.string().describe('CSV text'),
     responses: { 200: ImportReport },
@@ -126,38 +195,74 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
 }
 
 const OutboxMessage = z.object({
-  id: z.number().int(), idempotencyKey: z.string(), kind: z.string(), recipient: z.string(), sampleId: z.string().nullable(),
-  payload: z.record(z.string(), z.unknown()), status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string(),
-  lastError: z.string().nullable(), createdAt: z.string(), deliveredAt: z.string().nullable(),
+  id: z.number().int(),
+  idempotencyKey: z.string(),
+  kind: z.string(),
+  recipient: z.string(),
+  sampleId: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  status: z.string(),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
 });
 
 export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
-    method: 'GET', url: '/api/samples/:id/follow-ups', tags: ['samples'], access: READERS,
+    method: 'GET',
+    url: '/api/samples/:id/follow-ups',
+    tags: ['samples'],
+    access: READERS,
     summary: 'Follow-ups that fired for the sample (each once, under its idempotency key)',
     params: SampleId,
     responses: {
-      200: z.object({ followUps: z.array(z.object({
-        key: z.string(), sampleId: z.string(), action: z.string(), audience: z.string(), dueAt: z.string(), firedAt: z.string(),
-        data: z.record(z.string(), z.unknown()),
-      })) }),
+      200: z.object({
+        followUps: z.array(
+          z.object({
+            key: z.string(),
+            sampleId: z.string(),
+            action: z.string(),
+            audience: z.string(),
+            dueAt: z.string(),
+            firedAt: z.string(),
+            data: z.record(z.string(), z.unknown()),
+          }),
+        ),
+      }),
     },
     handler: async ({ params }) => ({ followUps: await services.followUps.ofSample(params.id) }),
   });
 
   route(app, routes, {
-    method: 'GET', url: '/api/outbox', tags: ['samples'], access: OPS,
+    method: 'GET',
+    url: '/api/outbox',
+    tags: ['samples'],
+    access: OPS,
     summary: 'Outgoing messages queued by the follow-ups, with their delivery state',
-    query: PageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), sampleId: SampleId.shape.id.optional() }),
+    query: PageQuery.extend({
+      status: z.enum(['pending', 'delivered', 'failed']).optional(),
+      sampleId: SampleId.shape.id.optional(),
+    }),
     responses: {
       200: z.object({ messages: z.array(OutboxMessage) }),
     },
     handler: async ({ query }) => ({ messages: await services.followUps.messages(query) }),
   });
   route(app, routes, {
-    method: 'POST', url: '/api/outbox/:id/retry', tags: ['samples'], access: OPS,
+    method: 'POST',
+    url: '/api/outbox/:id/retry',
+    tags: ['samples'],
+    access: OPS,
     summary: 'Queue a given-up (failed) outgoing message again, attempts reset (audited)',
-    params: z.object({ id: z.coerce.number().int().positive().max(2 ** 53) }),
+    params: z.object({
+      id: z.coerce
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 53),
+    }),
     responses: { 200: OutboxMessage },
     errors: ['NOT_FOUND', 'CONFLICT'],
     handler: ({ params, req }) => services.followUps.retryMessage(params.id, auditActor(req)),

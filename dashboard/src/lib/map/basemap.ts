@@ -23,7 +23,12 @@ export function basemapData(): BasemapData {
   const features = all
     // Antarctica: no parcels go there, and Mercator stretches it across the bottom of the map.
     .filter((f) => String(f.id) !== '010')
-    .map((f) => ({ type: 'Feature' as const, id: Number(f.id) || undefined, properties: { name: f.properties?.name ?? '' }, geometry: f.geometry as Geometry }));
+    .map((f) => ({
+      type: 'Feature' as const,
+      id: Number(f.id) || undefined,
+      properties: { name: f.properties?.name ?? '' },
+      geometry: f.geometry as Geometry,
+    }));
   const statesTopo = usStates as unknown as { objects: { states: unknown } };
   const borders = mesh(statesTopo, statesTopo.objects.states, (a, b) => a !== b) as MultiLineString;
   cached = {

@@ -10,7 +10,9 @@ interface ClusterProps {
 }
 
 /** The most urgent state among a cluster's parcels gives it its colour. */
-export function clusterState(p: Pick<ClusterProps, 'point_count' | 'exception' | 'silent' | 'destination'>): ParcelState {
+export function clusterState(
+  p: Pick<ClusterProps, 'point_count' | 'exception' | 'silent' | 'destination'>,
+): ParcelState {
   if (p.exception > 0) return 'exception';
   if (p.silent > 0) return 'silent';
   if (p.destination >= p.point_count) return 'destination';

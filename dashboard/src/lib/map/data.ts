@@ -36,7 +36,10 @@ const MAX_READINGS = 500_000;
  * resolution, not the charts' buckets. Pages continue from the last `ts` of a full page (the
  * API's `from` is inclusive), and readings seen twice at that boundary are dropped by seq.
  */
-export async function fullRoute(fetchFn: Fetch, sampleId: string): Promise<{ points: TelemetryPoint[]; truncated: boolean }> {
+export async function fullRoute(
+  fetchFn: Fetch,
+  sampleId: string,
+): Promise<{ points: TelemetryPoint[]; truncated: boolean }> {
   const out: TelemetryPoint[] = [];
   const seen = new Set<string>();
   let from: string | null = null;

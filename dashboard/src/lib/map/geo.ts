@@ -66,7 +66,10 @@ const SEVERITY_RANK: Record<string, number> = { info: 1, warning: 2, critical: 3
  * most severe one colours the stretch. Consecutive stretches share their boundary fix, so
  * the line has no gaps. Fixes without a position are skipped; `fixes` must be in `ts` order.
  */
-export function routeSegments(fixes: readonly Fix[], excursions: readonly Excursion[]): Feature<LineString, RouteSegmentProps>[] {
+export function routeSegments(
+  fixes: readonly Fix[],
+  excursions: readonly Excursion[],
+): Feature<LineString, RouteSegmentProps>[] {
   const spans = excursions.map((e) => ({
     e,
     from: Date.parse(e.startedAt),
@@ -80,7 +83,8 @@ export function routeSegments(fixes: readonly Fix[], excursions: readonly Excurs
     const t = Date.parse(fix.ts);
     let key: Excursion | null = null;
     for (const s of spans) {
-      if (t >= s.from && t <= s.to && (!key || (SEVERITY_RANK[s.e.severity] ?? 0) > (SEVERITY_RANK[key.severity] ?? 0))) key = s.e;
+      if (t >= s.from && t <= s.to && (!key || (SEVERITY_RANK[s.e.severity] ?? 0) > (SEVERITY_RANK[key.severity] ?? 0)))
+        key = s.e;
     }
     const xy: [number, number] = [fix.lon, fix.lat];
     if (!current || current.key !== key) {
@@ -93,7 +97,11 @@ export function routeSegments(fixes: readonly Fix[], excursions: readonly Excurs
   }
   if (current) out.push(segment(current.key, current.coords, current.own));
   // A lone fix is no line: keep it as a zero-length one so it still counts and can be styled.
-  return out.map((f) => (f.geometry.coordinates.length === 1 ? { ...f, geometry: { ...f.geometry, coordinates: [f.geometry.coordinates[0]!, f.geometry.coordinates[0]!] } } : f));
+  return out.map((f) =>
+    f.geometry.coordinates.length === 1
+      ? { ...f, geometry: { ...f.geometry, coordinates: [f.geometry.coordinates[0]!, f.geometry.coordinates[0]!] } }
+      : f,
+  );
 }
 
 function segment(e: Excursion | null, coords: [number, number][], own: number): Feature<LineString, RouteSegmentProps> {

@@ -64,7 +64,17 @@ export function addParcelLayers(map: MapLibre): void {
     source: 'parcels',
     filter: ['!', ['has', 'point_count']],
     paint: {
-      'circle-color': ['match', ['get', 'state'], 'exception', STATE_COLOUR.exception, 'silent', STATE_COLOUR.silent, 'destination', STATE_COLOUR.destination, STATE_COLOUR.transit],
+      'circle-color': [
+        'match',
+        ['get', 'state'],
+        'exception',
+        STATE_COLOUR.exception,
+        'silent',
+        STATE_COLOUR.silent,
+        'destination',
+        STATE_COLOUR.destination,
+        STATE_COLOUR.transit,
+      ],
       'circle-radius': ['case', ['==', ['get', 'state'], 'exception'], 6, 5],
       'circle-stroke-color': '#ffffff',
       'circle-stroke-width': 1.2,
@@ -93,7 +103,17 @@ export function addSelectionLayers(map: MapLibre): void {
     source: 'selection',
     filter: ['==', ['get', 'role'], 'parcel'],
     paint: {
-      'circle-color': ['match', ['get', 'state'], 'exception', STATE_COLOUR.exception, 'silent', STATE_COLOUR.silent, 'destination', STATE_COLOUR.destination, STATE_COLOUR.transit],
+      'circle-color': [
+        'match',
+        ['get', 'state'],
+        'exception',
+        STATE_COLOUR.exception,
+        'silent',
+        STATE_COLOUR.silent,
+        'destination',
+        STATE_COLOUR.destination,
+        STATE_COLOUR.transit,
+      ],
       'circle-radius': 6,
       'circle-stroke-color': '#111111',
       'circle-stroke-width': 3,
@@ -104,7 +124,12 @@ export function addSelectionLayers(map: MapLibre): void {
     type: 'circle',
     source: 'selection',
     filter: ['==', ['get', 'role'], 'replay'],
-    paint: { 'circle-color': ROUTE_COLOUR.route, 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
+    paint: {
+      'circle-color': ROUTE_COLOUR.route,
+      'circle-radius': 6,
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 2,
+    },
   });
 }
 
@@ -117,17 +142,49 @@ export interface Geofences {
 /** Origin and destination geofences, drawn at their true radius, with their centres. */
 export function addGeofenceLayers(map: MapLibre, before?: string): void {
   map.addSource('geofences', { type: 'geojson', data: EMPTY });
-  const colour = ['match', ['get', 'kind'], 'origin', GEOFENCE_COLOUR.origin, GEOFENCE_COLOUR.destination] as unknown as string;
-  map.addLayer({ id: 'geofence-fill', type: 'fill', source: 'geofences', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': 0.14 } }, before);
-  map.addLayer({ id: 'geofence-line', type: 'line', source: 'geofences', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': colour, 'line-width': 2, 'line-dasharray': [2, 1] } }, before);
+  const colour = [
+    'match',
+    ['get', 'kind'],
+    'origin',
+    GEOFENCE_COLOUR.origin,
+    GEOFENCE_COLOUR.destination,
+  ] as unknown as string;
+  map.addLayer(
+    {
+      id: 'geofence-fill',
+      type: 'fill',
+      source: 'geofences',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': colour, 'fill-opacity': 0.14 },
+    },
+    before,
+  );
+  map.addLayer(
+    {
+      id: 'geofence-line',
+      type: 'line',
+      source: 'geofences',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'line-color': colour, 'line-width': 2, 'line-dasharray': [2, 1] },
+    },
+    before,
+  );
   // At country zoom a 300 m ring is less than a pixel: the centre stays visible as a dot.
-  map.addLayer({
-    id: 'geofence-centre',
-    type: 'circle',
-    source: 'geofences',
-    filter: ['==', ['geometry-type'], 'Point'],
-    paint: { 'circle-color': colour, 'circle-radius': 4, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
-  }, before);
+  map.addLayer(
+    {
+      id: 'geofence-centre',
+      type: 'circle',
+      source: 'geofences',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: {
+        'circle-color': colour,
+        'circle-radius': 4,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+      },
+    },
+    before,
+  );
 }
 
 export function geofenceFeatures(g: Geofences | null | undefined): FeatureCollection {
@@ -136,8 +193,16 @@ export function geofenceFeatures(g: Geofences | null | undefined): FeatureCollec
     for (const kind of ['origin', 'destination'] as const) {
       const c = g[kind];
       if (!c) continue;
-      features.push({ type: 'Feature', geometry: circlePolygon(c.lat, c.lon, g.radiusM), properties: { kind, radiusM: g.radiusM } });
-      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, properties: { kind, radiusM: g.radiusM } });
+      features.push({
+        type: 'Feature',
+        geometry: circlePolygon(c.lat, c.lon, g.radiusM),
+        properties: { kind, radiusM: g.radiusM },
+      });
+      features.push({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
+        properties: { kind, radiusM: g.radiusM },
+      });
     }
   }
   return { type: 'FeatureCollection', features };
@@ -153,7 +218,17 @@ export function addRouteLayers(map: MapLibre): void {
     source: 'route',
     layout: { 'line-join': 'round', 'line-cap': 'round' },
     paint: {
-      'line-color': ['match', ['get', 'kind'], 'critical', ROUTE_COLOUR.critical, 'warning', ROUTE_COLOUR.warning, 'info', ROUTE_COLOUR.info, ROUTE_COLOUR.route],
+      'line-color': [
+        'match',
+        ['get', 'kind'],
+        'critical',
+        ROUTE_COLOUR.critical,
+        'warning',
+        ROUTE_COLOUR.warning,
+        'info',
+        ROUTE_COLOUR.info,
+        ROUTE_COLOUR.route,
+      ],
       'line-width': ['case', ['==', ['get', 'kind'], 'route'], 3, 5],
     },
   });

@@ -10,7 +10,8 @@ export type Basemap = { kind: 'offline' } | { kind: 'raster'; url: string } | { 
 
 export function basemapOf(mapTileUrl: string | null | undefined): Basemap {
   if (!mapTileUrl) return { kind: 'offline' };
-  if (/\{z\}/.test(mapTileUrl) && /\{x\}/.test(mapTileUrl) && /\{y\}/.test(mapTileUrl)) return { kind: 'raster', url: mapTileUrl };
+  if (/\{z\}/.test(mapTileUrl) && /\{x\}/.test(mapTileUrl) && /\{y\}/.test(mapTileUrl))
+    return { kind: 'raster', url: mapTileUrl };
   return { kind: 'style', url: mapTileUrl };
 }
 
@@ -43,7 +44,12 @@ export function offlineStyle(basemap: Basemap, dark: boolean): StyleSpecificatio
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': c.sea } },
       { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': c.land } },
-      { id: 'country-borders', type: 'line', source: 'countries', paint: { 'line-color': c.border, 'line-width': 0.8 } },
+      {
+        id: 'country-borders',
+        type: 'line',
+        source: 'countries',
+        paint: { 'line-color': c.border, 'line-width': 0.8 },
+      },
       { id: 'state-borders', type: 'line', source: 'states', paint: { 'line-color': c.states, 'line-width': 0.6 } },
     ],
   };

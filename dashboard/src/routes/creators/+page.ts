@@ -6,8 +6,9 @@ export const load: PageLoad = async ({ fetch, depends }) => {
   depends('app:creators');
   const loadedAt = Date.now();
   // The list endpoint has no history: it is summed here from the samples.
-  const [creators, samples] = await Promise.all([opsApi.listCreators(fetch), opsApi.listSamples(fetch, { max: 5000 })]).catch(
-    throwLoadError,
-  );
+  const [creators, samples] = await Promise.all([
+    opsApi.listCreators(fetch),
+    opsApi.listSamples(fetch, { max: 5000 }),
+  ]).catch(throwLoadError);
   return { creators, samples, loadedAt };
 };

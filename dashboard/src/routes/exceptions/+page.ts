@@ -12,7 +12,11 @@ export const load: PageLoad = async ({ fetch, depends, url }) => {
   depends('app:exceptions');
   const query = readInboxQuery(url.searchParams);
   const [page, me] = await Promise.all([
-    opsApi.exceptionGroups(fetch, apiFilters(query), { limit: GROUPS_PER_PAGE, offset: (query.page - 1) * GROUPS_PER_PAGE, perGroup: PER_GROUP }),
+    opsApi.exceptionGroups(fetch, apiFilters(query), {
+      limit: GROUPS_PER_PAGE,
+      offset: (query.page - 1) * GROUPS_PER_PAGE,
+      perGroup: PER_GROUP,
+    }),
     api.me(fetch),
   ]).catch(throwLoadError);
   // The API refuses these roles the actions anyway; the page does not offer them.

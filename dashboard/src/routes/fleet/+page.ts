@@ -5,7 +5,11 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ fetch, depends }) => {
   // Invalidated on every (re)connection of the live feed and after provisioning.
   depends('app:fleet');
-  const [devices, parcels, me] = await Promise.all([opsApi.listDevices(fetch), api.listParcels(fetch), api.me(fetch)]).catch(throwLoadError);
+  const [devices, parcels, me] = await Promise.all([
+    opsApi.listDevices(fetch),
+    api.listParcels(fetch),
+    api.me(fetch),
+  ]).catch(throwLoadError);
   // PUT /api/devices/:id/config is for these roles (core/domain/auth/roles.ts, OPS).
   return { devices, parcels, mayConfigure: me.role === 'admin' || me.role === 'ops', loadedAt: Date.now() };
 };

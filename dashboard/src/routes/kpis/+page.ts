@@ -6,7 +6,11 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ fetch, depends, url }) => {
   depends('app:kpis');
   const period = periodFromUrl(url);
-  const groupBy = (['creator', 'sku', 'campaign', 'carrier'].includes(url.searchParams.get('groupBy') ?? '') ? url.searchParams.get('groupBy') : 'none') as KpiGroupBy;
+  const groupBy = (
+    ['creator', 'sku', 'campaign', 'carrier'].includes(url.searchParams.get('groupBy') ?? '')
+      ? url.searchParams.get('groupBy')
+      : 'none'
+  ) as KpiGroupBy;
   const iso = (ms: number) => new Date(ms).toISOString();
   // The API answers one period at a time: the series over time is one request per interval.
   const steps = intervals(period.fromMs, period.toMs, period.every);
@@ -14,7 +18,20 @@ export const load: PageLoad = async ({ fetch, depends, url }) => {
   const [overall, grouped, series] = await Promise.all([
     opsApi.kpis(fetch, { ...range, groupBy: 'none' }),
     groupBy === 'none' ? Promise.resolve(null) : opsApi.kpis(fetch, { ...range, groupBy }),
-    Promise.all(steps.map(async (s) => ({ ...s, kpis: (await opsApi.kpis(fetch, { from: iso(s.fromMs), to: iso(s.toMs), groupBy: 'none' })).groups[0]?.kpis ?? null }))),
+    Promise.all(
+      steps.map(async (s) => ({
+        ...s,
+        kpis:
+          (await opsApi.kpis(fetch, { from: iso(s.fromMs), to: iso(s.toMs), groupBy: 'none' })).groups[0]?.kpis ?? null,
+      })),
+    ),
   ]).catch(throwLoadError);
-  return { period, groupBy, overall: overall.groups[0]?.kpis ?? null, groups: grouped?.groups ?? [], series, loadedAt: Date.now() };
+  return {
+    period,
+    groupBy,
+    overall: overall.groups[0]?.kpis ?? null,
+    groups: grouped?.groups ?? [],
+    series,
+    loadedAt: Date.now(),
+  };
 };

@@ -36,7 +36,14 @@ export function periodFromUrl(url: URL, now = Date.now()): Period {
   if (fromMs >= toMs) fromMs = toMs - DAY;
   const span = toMs - fromMs;
   const asked = url.searchParams.get('every');
-  const every: Every = asked === 'day' || asked === 'week' || asked === 'month' ? asked : span <= 31 * DAY ? 'day' : span <= 200 * DAY ? 'week' : 'month';
+  const every: Every =
+    asked === 'day' || asked === 'week' || asked === 'month'
+      ? asked
+      : span <= 31 * DAY
+        ? 'day'
+        : span <= 200 * DAY
+          ? 'week'
+          : 'month';
   return { fromMs, toMs, every };
 }
 
