@@ -28,6 +28,7 @@ import authRoutes from './routes/api/auth/index.ts';
 import tokenRoutes from './routes/api/tokens/index.ts';
 import userRoutes from './routes/api/users/index.ts';
 import policyRoutes from './routes/api/policy/index.ts';
+import approvalRoutes from './routes/api/approvals/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -92,6 +93,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     userRoutes,
     tokenRoutes,
     auditRoutes,
+    approvalRoutes,
   ]) {
     register(app, deps);
   }

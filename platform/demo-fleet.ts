@@ -1,3 +1,4 @@
+import { systemActor } from '../core/domain/auth/principal.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -44,6 +45,14 @@ const CREATORS = [
   '@petpalpriya',
 ];
 const OPS = { kind: 'user' as const, id: 'demo-ops' };
+/** The demo is the platform acting: audited as `system:demo`, never as a person. */
+const DEMO_ACTOR = systemActor('demo');
+
+/** The first trip of a slot goes to its creator; each later one to a new creator of that name. */
+export const creatorOfTrip = (slot: number, trip: number): string => {
+  const base = CREATORS[slot % CREATORS.length]!;
+  return trip === 0 ? base : `${base}.${trip + 1}`;
+};
 const SEED = 2026;
 
 /** One trip as recorded, with what the soak needs to judge the alerts. */
@@ -103,14 +112,18 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
   const known = new Set((await services.devices.list()).map((d) => d.id));
   for (const p of DEMO_PRODUCTS) {
     await services.products
-      .create(p.sku, {
-        name: p.name,
-        variant: null,
-        unitCostCents: p.cents,
-        limited: false,
-        inventoryOnHand: 100_000,
-        conditionProfile: demoProfile(p),
-      })
+      .create(
+        p.sku,
+        {
+          name: p.name,
+          variant: null,
+          unitCostCents: p.cents,
+          limited: false,
+          inventoryOnHand: 100_000,
+          conditionProfile: demoProfile(p),
+        },
+        DEMO_ACTOR,
+      )
       .catch(() => {}); // exists from an earlier start
   }
   let saving = Promise.resolve();
@@ -167,12 +180,13 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
     known.add(id); // taken before the await: slots start trips concurrently
     const { secret } = await services.devices.provision({ id, label: 'demo fleet' });
     journal.trackers.push({ id, secret });
-    const sample = await services.samples.create({
-      creator: CREATORS[slot % CREATORS.length]!,
-      sku: product.sku,
-      campaign: 'Demo launch',
-    });
-    await services.samples.attachTracker(sample.id, id);
+    // Through the approval policy like any request: a creator gets a SKU once (the policy
+    // refuses a duplicate send), so a slot's later trips go to new creators.
+    const sample = await services.samples.create(
+      { creator: creatorOfTrip(slot, n), sku: product.sku, campaign: 'Demo launch' },
+      DEMO_ACTOR,
+    );
+    await services.samples.attachTracker(sample.id, id, DEMO_ACTOR);
     await shipDemoSample(platform, sample.id, product.sku);
     await services.samples.setGeofences(sample.id, {
       origin: { lat: plan.route.origin.lat, lon: plan.route.origin.lon },
@@ -340,7 +354,7 @@ async function shipDemoSample(platform: Platform, sampleId: string, sku: string)
   ];
   for (const step of steps) {
     try {
-      await platform.services.lifecycle.applyEvent(sampleId, step);
+      await platform.services.lifecycle.applyEvent(sampleId, step, DEMO_ACTOR);
     } catch (err) {
       // The policy may already have decided (auto-approval); the demo goes on either way.
       platform.log.debug({ err, sampleId, step: step.type }, 'demo lifecycle step skipped');

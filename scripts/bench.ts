@@ -120,7 +120,7 @@ async function provision(
   const creds = [];
   for (let i = 0; i < devices; i++) {
     const device = await platform.provisionDevice(`${prefix}-${String(i).padStart(5, '0')}`);
-    const sample = await platform.services.samples.create({ creator: `@${prefix}${i}`, sku });
+    const sample = await platform.services.samples.create({ creator: `@${prefix}${i}`, sku }, systemActor('bench'));
     await platform.services.samples.attachTracker(sample.id, device.id);
     creds.push(device);
   }

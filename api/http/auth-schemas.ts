@@ -23,11 +23,26 @@ export const UserSchema = z
     email: z.string(),
     name: z.string(),
     role: PersonRoleSchema,
+    approvalLimitCents: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "What this person may approve, in product cost of one send; null: the policy's default. Admins have no limit",
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
     disabledAt: z.string().nullable(),
   })
   .meta({ id: 'User' });
+
+export const ApprovalLimitSchema = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(10 ** 12)
+  .nullable()
+  .describe("Cents of product cost this person may approve per send; null: the policy's default");
 
 export const ApiTokenSchema = z
   .object({

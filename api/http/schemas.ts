@@ -177,6 +177,18 @@ export const SampleRequestResultSchema = z
   })
   .meta({ id: 'SampleRequestResult' });
 
+export const SampleRequestPreviewSchema = z
+  .object({
+    decision: ApprovalDecisionSchema,
+    approver: z
+      .object({
+        mayApprove: z.boolean().describe('needs_approver only: whether the signed-in person could approve it'),
+        reason: z.string().nullable().describe('Why not (approval limit, own request), when not'),
+      })
+      .describe('For a decision that needs an approver'),
+  })
+  .meta({ id: 'SampleRequestPreview' });
+
 const CreatorContactSchema = z.object({
   email: z.string().optional(),
   phone: z.string().optional(),

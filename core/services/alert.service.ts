@@ -6,6 +6,8 @@ import type { Sql } from '../storage/sql.ts';
 import { AlertRepository, type Alert, type WebhookSubscription } from '../storage/repositories/alert.repository.ts';
 import { ExceptionRepository, type ExceptionEvent } from '../storage/repositories/exception.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import type { AuditActor } from '../domain/auth/principal.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 
 /**
  * Raises alerts inside the caller's transaction: one inbox row per (exception, kind) and
@@ -76,23 +78,43 @@ export class AlertService {
     return (await this.alerts.byIds([id]))[0]!;
   }
 
-  /** A new subscription; its signing secret is returned this once. */
-  async subscribe(s: {
-    url: string;
-    eventKinds?: string[];
-    minSeverity?: string;
-    description?: string;
-  }): Promise<WebhookSubscription & { secret: string }> {
+  /** A new subscription (audited, never with its secret); its signing secret is returned this once. */
+  async subscribe(
+    s: {
+      url: string;
+      eventKinds?: string[];
+      minSeverity?: string;
+      description?: string;
+    },
+    by: AuditActor,
+  ): Promise<WebhookSubscription & { secret: string }> {
     const secret = randomBytes(24).toString('base64url');
-    return { ...(await this.alerts.createSubscription({ ...s, secret })), secret };
+    return withTransaction(this.pool, async (tx) => {
+      const created = await new AlertRepository(tx).createSubscription({ ...s, secret });
+      await new AuditRepository(tx).record(by, {
+        action: 'webhook_subscription.create',
+        entityType: 'webhook_subscription',
+        entityId: String(created.id),
+        detail: { after: created },
+      });
+      return { ...created, secret };
+    });
   }
 
   subscriptions(): Promise<WebhookSubscription[]> {
     return this.alerts.listSubscriptions();
   }
 
-  async unsubscribe(id: number): Promise<void> {
-    if (!(await this.alerts.deactivateSubscription(id))) throw notFound('webhook subscription', String(id));
+  async unsubscribe(id: number, by: AuditActor): Promise<void> {
+    await withTransaction(this.pool, async (tx) => {
+      if (!(await new AlertRepository(tx).deactivateSubscription(id)))
+        throw notFound('webhook subscription', String(id));
+      await new AuditRepository(tx).record(by, {
+        action: 'webhook_subscription.deactivate',
+        entityType: 'webhook_subscription',
+        entityId: String(id),
+      });
+    });
   }
 
   /** Critical exceptions nobody acknowledged in time escalate, once each. */

@@ -1,12 +1,15 @@
+import type { AuditActor } from '../domain/auth/principal.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import type {
-  CreatorFields,
-  CreatorHistory,
+import type { Pool } from '../storage/database.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
+import {
   CreatorRepository,
-  CreatorRow,
-  SkuHistory,
+  type CreatorFields,
+  type CreatorHistory,
+  type CreatorRow,
+  type SkuHistory,
 } from '../storage/repositories/creator.repository.ts';
-import { isUniqueViolation } from '../storage/transaction.ts';
+import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { PolicySource } from './policy.service.ts';
 
 export type CreatorInput = Partial<CreatorFields> & { handle: string };
@@ -21,16 +24,30 @@ export interface CreatorRecord extends CreatorRow {
 const CREATOR_ID = /^CRT-\d{6,}$/;
 
 export class CreatorService {
+  private readonly creators: CreatorRepository;
+
   constructor(
-    private readonly creators: CreatorRepository,
+    private readonly pool: Pool,
     /** "Posted on time" is judged by the posting window in force. */
     private readonly policy: PolicySource,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.creators = new CreatorRepository(pool);
+  }
 
-  async create(input: CreatorInput): Promise<CreatorRecord> {
+  /** Creates a creator; the change and its audit row commit together. */
+  async create(input: CreatorInput, by: AuditActor): Promise<CreatorRecord> {
     try {
-      const row = await this.creators.insert(withDefaults(input), this.now());
+      const row = await withTransaction(this.pool, async (tx) => {
+        const created = await new CreatorRepository(tx).insert(withDefaults(input), this.now());
+        await new AuditRepository(tx).record(by, {
+          action: 'creator.create',
+          entityType: 'creator',
+          entityId: created.id,
+          detail: { after: created },
+        });
+        return created;
+      });
       return this.record(row);
     } catch (err) {
       if (isUniqueViolation(err))
@@ -49,12 +66,30 @@ export class CreatorService {
   }
 
   /** Changes the given fields; a standing change is timestamped with its reason. */
-  async update(ref: string, patch: Partial<CreatorFields> & { standingReason?: string }): Promise<CreatorRecord> {
+  async update(
+    ref: string,
+    patch: Partial<CreatorFields> & { standingReason?: string },
+    by: AuditActor,
+  ): Promise<CreatorRecord> {
     const current = await this.find(ref);
     const { standingReason, ...fields } = patch;
     const merged: CreatorFields = { ...current, ...fields };
     try {
-      const row = await this.creators.update(current.id, merged, this.now(), standingReason ?? 'changed by a person');
+      const row = await withTransaction(this.pool, async (tx) => {
+        const reason = standingReason ?? `changed by ${by.label}`;
+        const after = await new CreatorRepository(tx).update(current.id, merged, this.now(), reason);
+        await new AuditRepository(tx).record(by, {
+          action: 'creator.update',
+          entityType: 'creator',
+          entityId: current.id,
+          detail: {
+            before: changedOf(current, patch),
+            after: changedOf(after, patch),
+            ...(standingReason ? { standingReason } : {}),
+          },
+        });
+        return after;
+      });
       return this.record(row);
     } catch (err) {
       if (isUniqueViolation(err))
@@ -87,6 +122,12 @@ export class CreatorService {
     ]);
     return { ...row, history, alreadySampled: skus.length > 0, skus };
   }
+}
+
+/** The fields a patch touched, as they were or are: what the audit row keeps. */
+function changedOf(row: CreatorRow, patch: object): Record<string, unknown> {
+  const keys = Object.keys(patch).filter((k) => k !== 'standingReason');
+  return Object.fromEntries(keys.map((k) => [k, (row as unknown as Record<string, unknown>)[k]]));
 }
 
 function withDefaults(input: CreatorInput): CreatorFields {

@@ -103,17 +103,22 @@ export class ExceptionService {
     return { ...e, events: await this.exceptions.events(id) };
   }
 
-  /** open → acknowledged, recording who took it (`by`: the name shown; `actor`: who is signed in, audited). */
-  async acknowledge(id: number, by: string, actor: AuditActor = systemActor('api')): Promise<ConditionException> {
+  /** open → acknowledged, recording who took it (`by`: the signed-in person's name; `actor`: the principal, audited). */
+  async acknowledge(
+    id: number,
+    by: string,
+    actor: AuditActor = systemActor('api'),
+    note?: string,
+  ): Promise<ConditionException> {
     const done = await withTransaction(this.pool, async (sql) => {
       const repo = new ExceptionRepository(sql);
-      if (!(await repo.acknowledge(id, by, this.now()))) return false;
+      if (!(await repo.acknowledge(id, by, this.now(), note))) return false;
       await repo.notifyChanged([id]);
       await new AuditRepository(sql).record(actor, {
         action: 'exception.acknowledge',
         entityType: 'exception',
         entityId: String(id),
-        detail: { by },
+        detail: { by, ...(note ? { note } : {}) },
       });
       return true;
     });

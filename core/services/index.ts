@@ -9,8 +9,6 @@ import { AlertService, type AlertingConfig } from './alert.service.ts';
 import { ExceptionService } from './exception.service.ts';
 import { DeadLetterService, ParcelService } from './parcel.service.ts';
 import { SampleService } from './sample.service.ts';
-import { CreatorRepository } from '../storage/repositories/creator.repository.ts';
-import { ProductRepository } from '../storage/repositories/product.repository.ts';
 import { CarrierEventService } from './carrier-event.service.ts';
 import { CreatorService } from './creator.service.ts';
 import { ProductService } from './product.service.ts';
@@ -29,6 +27,7 @@ import { UserService } from './user.service.ts';
 import { SampleConditionService } from './sample-condition.service.ts';
 import { PolicyService } from './policy.service.ts';
 import { ClaimService } from './claim.service.ts';
+import { ApprovalService } from './approval.service.ts';
 
 /** Wires every service to its repositories over one pool. */
 export function createServices(
@@ -51,8 +50,8 @@ export function createServices(
       program.trackerCostShareCents,
     ),
     lifecycle,
-    creators: new CreatorService(new CreatorRepository(pool), policy),
-    products: new ProductService(new ProductRepository(pool)),
+    creators: new CreatorService(pool, policy),
+    products: new ProductService(pool),
     carrierEvents: new CarrierEventService(pool),
     sampleImport: new SampleImportService(pool, lifecycle),
     followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool), pool),
@@ -68,6 +67,7 @@ export function createServices(
     audit: new AuditService(pool),
     sampleCondition: new SampleConditionService(pool),
     policy,
+    approvals: new ApprovalService(pool, policy),
   };
 }
 

@@ -5,10 +5,18 @@ import { DomainError } from '../domain/errors.ts';
 import { REQUEST_SOURCES } from '../domain/sample/sample-state.ts';
 import type { Pool } from '../storage/database.ts';
 import { withTransaction } from '../storage/transaction.ts';
-import type { SampleLifecycleService, SampleRequestInput } from './sample-lifecycle.service.ts';
+import type { Sql } from '../storage/sql.ts';
+import {
+  inRolledBackTransaction,
+  previewIds,
+  type SampleLifecycleService,
+  type SampleRequestInput,
+} from './sample-lifecycle.service.ts';
 
-export const IMPORT_COLUMNS = ['creator', 'sku', 'campaign', 'source', 'requested_by', 'variant', 'quantity'] as const;
-const REQUIRED = ['creator', 'sku', 'campaign', 'source', 'requested_by'] as const;
+export const IMPORT_COLUMNS = ['creator', 'sku', 'campaign', 'source', 'variant', 'quantity'] as const;
+const REQUIRED = ['creator', 'sku', 'campaign', 'source'] as const;
+/** Columns that would name who acts: the importer (the signed-in principal) is the requester. */
+const IDENTITY_COLUMNS = ['requested_by', 'requester', 'approved_by', 'actor'] as const;
 export const MAX_IMPORT_ROWS = 5000;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -17,7 +25,6 @@ const Row = z.object({
   sku: text(100),
   campaign: text(200),
   source: z.enum(REQUEST_SOURCES),
-  requested_by: text(200),
   variant: z
     .string()
     .trim()
@@ -58,13 +65,29 @@ export class SampleImportService {
     private readonly lifecycle: SampleLifecycleService,
   ) {}
 
-  async import(csv: string, by?: AuditActor): Promise<{ created: number; rows: ImportedRow[] }> {
-    const requests = await this.validate(csv);
-    return withTransaction(this.pool, async (tx) => {
+  /**
+   * Imports the file, requested by `by`. With `preview`, the same run happens in a
+   * transaction that is rolled back: the report shows each row's decision and nothing is
+   * written (no sample, no stock reserved, no sample number used).
+   */
+  async import(
+    csv: string,
+    by: AuditActor,
+    opts: { preview?: boolean } = {},
+  ): Promise<{ created: number; preview: boolean; rows: ImportedRow[] }> {
+    const requestedBy = by.person?.email ?? by.label;
+    const requests = (await this.validate(csv)).map((r) => ({ ...r, input: { ...r.input, requestedBy } }));
+    const ids = opts.preview ? previewIds() : undefined;
+    const run = async (tx: Sql) => {
       const rows: ImportedRow[] = [];
       for (const { line, input } of requests) {
         try {
-          const { sample, decision } = await this.lifecycle.requestWithin(tx, input, by);
+          const { sample, decision } = await this.lifecycle.requestWithin(
+            tx,
+            input,
+            by,
+            ids ? { previewIds: ids } : {},
+          );
           rows.push({
             line,
             sampleId: sample.id,
@@ -78,13 +101,22 @@ export class SampleImportService {
           throw err;
         }
       }
-      return { created: rows.length, rows };
-    });
+      return { created: opts.preview ? 0 : rows.length, preview: opts.preview === true, rows };
+    };
+    return opts.preview ? inRolledBackTransaction(this.pool, run) : withTransaction(this.pool, run);
   }
 
   private async validate(csv: string): Promise<{ line: number; input: SampleRequestInput }[]> {
     const [head, ...records] = parseCsv(csv);
     const header = head?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+    const identity = IDENTITY_COLUMNS.filter((c) => header.includes(c));
+    if (identity.length) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `CSV column ${identity.join(', ')} is not accepted: the signed-in person importing the file is the requester`,
+        { expected: IMPORT_COLUMNS, identityColumns: identity, refusedRows: [] },
+      );
+    }
     const missing = REQUIRED.filter((c) => !header.includes(c));
     if (missing.length) {
       throw new DomainError('VALIDATION_FAILED', `CSV header lacks: ${missing.join(', ')}`, {
@@ -120,7 +152,7 @@ export class SampleImportService {
           sku: r.sku,
           campaign: r.campaign,
           source: r.source,
-          requestedBy: r.requested_by,
+          requestedBy: '',
           quantity: r.quantity ?? 1,
           ...(r.variant ? { variant: r.variant } : {}),
         },

@@ -32,6 +32,14 @@ import {
   type LifecycleRepos,
 } from './sample-state.store.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
+import { UserRepository } from '../storage/repositories/user.repository.ts';
+import { approvalLimitOf, mayDecide } from '../domain/sample/approval-authority.ts';
+
+/** The lifecycle actor of a person's call: the signed-in principal, never a name from the request. */
+export function actorOf(by: AuditActor | undefined): Actor {
+  if (by?.person) return { kind: 'user', id: by.person.email };
+  throw new DomainError('FORBIDDEN', 'a lifecycle change needs a signed-in person or a named platform actor');
+}
 
 export interface SampleRequestInput {
   /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
@@ -46,9 +54,46 @@ export interface SampleRequestInput {
   override?: { by: string; reason: string };
 }
 
+export interface RequestOptions {
+  /** Quick entry: a handle nobody knows yet becomes a creator (audited) instead of a 404. */
+  createCreator?: boolean;
+  /**
+   * A dry run inside a transaction the caller rolls back: ids come from a counter of the
+   * run, not the sample sequence, so a preview never leaves a gap in the real numbering.
+   */
+  previewIds?: () => string;
+}
+
+/** Thrown to roll a preview's transaction back; never leaves the service. */
+class PreviewRollback<T> extends Error {
+  constructor(readonly result: T) {
+    super('preview rolled back');
+  }
+}
+
+/** Runs `work` in a transaction that is always rolled back, and returns what it computed. */
+export async function inRolledBackTransaction<T>(pool: Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
+  try {
+    await withTransaction(pool, async (tx) => {
+      throw new PreviewRollback(await work(tx));
+    });
+  } catch (err) {
+    if (err instanceof PreviewRollback) return err.result as T;
+    throw err;
+  }
+  throw new Error('unreachable: a preview transaction committed');
+}
+
+/** Ids of a dry run: PREVIEW-1, PREVIEW-2, … */
+export function previewIds(): () => string {
+  let n = 0;
+  return () => `PREVIEW-${++n}`;
+}
+
 export interface EventInput {
   type: EventType;
-  actor: Actor;
+  /** Who the transition names. A person's call leaves it out: it is the signed-in principal (`by.person`). */
+  actor?: Actor;
   reason?: string;
   data: Record<string, unknown>;
   /** When it happened; now when absent. */
@@ -96,19 +141,56 @@ export class SampleLifecycleService {
     this.policy = new PolicyService(pool, config);
   }
 
-  /** A sample request from the program: validated, then decided by the approval policy. */
-  request(input: SampleRequestInput, by?: AuditActor): Promise<RequestResult> {
-    return withTransaction(this.pool, (tx) => this.requestWithin(tx, input, by));
+  /**
+   * A sample request from the program: validated, then decided by the approval policy.
+   * This is the only way a sample comes into being (quick entry, CSV import, the demo and
+   * reships included), so no path walks around the policy.
+   */
+  request(input: SampleRequestInput, by?: AuditActor, opts: RequestOptions = {}): Promise<RequestResult> {
+    return withTransaction(this.pool, (tx) => this.requestWithin(tx, input, by, opts));
+  }
+
+  /**
+   * What the policy would decide on this request now, written nowhere: the request runs in
+   * a transaction that is rolled back. `approver` says whether the caller could then
+   * approve it themselves (their limit, the four-eyes rule).
+   */
+  async preview(
+    input: SampleRequestInput,
+    by: AuditActor,
+    opts: Omit<RequestOptions, 'previewIds'> = {},
+  ): Promise<RequestResult & { approver: { mayApprove: boolean; reason: string | null } }> {
+    return inRolledBackTransaction(this.pool, async (tx) => {
+      const result = await this.requestWithin(tx, input, by, { ...opts, previewIds: previewIds() });
+      let approver = { mayApprove: false, reason: null as string | null };
+      if (result.decision.decision === 'needs_approver') {
+        try {
+          await this.checkAuthority(tx, result.sample, 'approve', by);
+          approver = { mayApprove: true, reason: null };
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          approver = { mayApprove: false, reason: err.message };
+        }
+      }
+      return { ...result, approver };
+    });
   }
 
   /** `request` inside the caller's transaction (bulk import: all rows or none). */
-  async requestWithin(tx: Sql, input: SampleRequestInput, by?: AuditActor): Promise<RequestResult> {
+  async requestWithin(
+    tx: Sql,
+    input: SampleRequestInput,
+    by?: AuditActor,
+    opts: RequestOptions = {},
+  ): Promise<RequestResult> {
     const r = lifecycleRepos(tx);
     const at = this.now();
-    const creator = await findCreator(r, input.creator);
+    const creator = opts.createCreator
+      ? await ensureCreator(r, input.creator, at, by)
+      : await findCreator(r, input.creator);
     const product = await r.products.get(input.sku, { forUpdate: true });
     if (!product) throw notFound('product', input.sku);
-    const id = await r.samples.nextId(at);
+    const id = opts.previewIds ? opts.previewIds() : await r.samples.nextId(at);
     const actor: Actor = { kind: 'user', id: input.requestedBy };
     const { state, transition } = requestSample({
       id,
@@ -137,41 +219,6 @@ export class SampleLifecycleService {
     return result;
   }
 
-  /**
-   * A bare sample record (creator handle, SKU, campaign): no policy, stays `requested`.
-   * A new handle creates its creator. Kept for quick entry and the demo fleet.
-   */
-  record(input: { creator: string; sku: string; campaign: string | null }, by?: AuditActor): Promise<SampleRow> {
-    return withTransaction(this.pool, async (tx) => {
-      const r = lifecycleRepos(tx);
-      const at = this.now();
-      const creator = await r.creators.ensureHandle(input.creator, at);
-      const product = await r.products.get(input.sku);
-      const id = await r.samples.nextId(at);
-      const { state, transition } = requestSample({
-        id,
-        at: at.getTime(),
-        actor: { kind: 'user', id: 'api' },
-        request: {
-          creatorId: creator.id,
-          campaignId: input.campaign ?? 'unassigned',
-          skuId: input.sku,
-          source: 'form',
-          requestedBy: 'api',
-        },
-      });
-      await r.samples.insert(state, {
-        creator: input.creator,
-        creatorId: creator.id,
-        campaign: input.campaign,
-        productCostCents: product?.unitCostCents ?? 0,
-        at,
-      });
-      await auditTransitions(r, by, [await r.transitions.append(transition)]);
-      return (await r.samples.get(id))!;
-    });
-  }
-
   /** Applies one lifecycle event (a person, or any source through the API). */
   applyEvent(
     sampleId: string,
@@ -193,11 +240,13 @@ export class SampleLifecycleService {
     const now = this.now();
     const at = input.at ?? now;
     const data = withEpochTimes(input.data);
-    if ((input.type === 'approve' || input.type === 'reject') && input.actor.kind === 'user') {
-      // A named approver's decision; an override the policy recorded stays on it.
+    const actor = input.actor ?? actorOf(by);
+    if ((input.type === 'approve' || input.type === 'reject') && actor.kind === 'user') {
+      // A named approver's decision, within their authority; an override the policy recorded stays on it.
+      await this.checkAuthority(tx, row, input.type, by);
       const pending = row.policyDecision as { override?: unknown } | null;
       data.rule ??= 'named_approver';
-      data.reasons ??= [input.reason ?? `${input.type === 'approve' ? 'approved' : 'rejected'} by ${input.actor.id}`];
+      data.reasons ??= [input.reason ?? `${input.type === 'approve' ? 'approved' : 'rejected'} by ${actor.id}`];
       if (pending?.override && data.override === undefined) data.override = pending.override;
     }
     // Recorded now: an event older than what the sample shows is appended as late (lifecycle.ts).
@@ -205,7 +254,7 @@ export class SampleLifecycleService {
       type: input.type,
       at: at.getTime(),
       recordedAt: now.getTime(),
-      actor: input.actor,
+      actor,
       reason: input.reason,
       data,
     } as SampleEvent;
@@ -367,6 +416,48 @@ export class SampleLifecycleService {
     };
   }
 
+  /**
+   * A person approving or rejecting must hold the authority (approval-authority.ts): the
+   * limit set on them (or the policy's default), never their own request above the
+   * auto-approval line. Checked on the principal, inside the transaction that applies it.
+   * The platform's own jobs (no person) decide by rule and are not limited here.
+   */
+  private async checkAuthority(
+    tx: Sql,
+    row: SampleRow,
+    decision: 'approve' | 'reject',
+    by: AuditActor | undefined,
+  ): Promise<void> {
+    if (!by?.person) {
+      if (by?.actor.startsWith('system:')) return;
+      throw new DomainError('FORBIDDEN', 'approving or rejecting a send needs a signed-in approver', { decision });
+    }
+    const r = lifecycleRepos(tx);
+    const user = await new UserRepository(tx).get(by.person.userId);
+    // A token decides with its scope; an integration token is no person's approval.
+    const role = by.person.role === 'integration' ? 'viewer' : by.person.role;
+    const approver = { id: by.person.email, role, approvalLimitCents: user?.approvalLimitCents ?? null };
+    const { approval } = await this.policy.inForce(r.policies);
+    const product = await r.products.get(row.sku);
+    const verdict = mayDecide(
+      approver,
+      {
+        decision,
+        productCostCents: row.productCostCents,
+        unitCostCents: product?.unitCostCents ?? Math.round(row.productCostCents / Math.max(1, row.quantity)),
+        requestedBy: row.requestedBy ?? '',
+      },
+      approval,
+    );
+    if (!verdict.ok) {
+      throw new DomainError('FORBIDDEN', verdict.reason, {
+        reason: verdict.rule,
+        limitCents: approvalLimitOf(approver, approval),
+        productCostCents: row.productCostCents,
+      });
+    }
+  }
+
   /** Runs the approval policy on a new request with facts gathered by SQL, and records its decision. */
   private async decide(
     r: LifecycleRepos,
@@ -488,6 +579,22 @@ export class SampleLifecycleService {
     }
     return parsed.data;
   }
+}
+
+/** Quick entry: an unknown handle becomes a new creator (audited), then is locked like any other. */
+async function ensureCreator(r: LifecycleRepos, ref: string, at: Date, by?: AuditActor): Promise<CreatorRow> {
+  if (!/^CRT-\d{6,}$/.test(ref) && !(await r.creators.byHandle(ref))) {
+    const created = await r.creators.ensureHandle(ref, at);
+    if (by) {
+      await r.audit.record(by, {
+        action: 'creator.create',
+        entityType: 'creator',
+        entityId: created.id,
+        detail: { after: { handle: created.handle }, via: 'quick_entry' },
+      });
+    }
+  }
+  return findCreator(r, ref);
 }
 
 /** Resolves a creator reference (id or handle) and locks the creator, serialising its requests. */

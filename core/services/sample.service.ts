@@ -59,9 +59,29 @@ export class SampleService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** A bare sample record without the approval policy (see SampleLifecycleService.record). */
-  create(input: { creator: string; sku: string; campaign?: string }, by?: AuditActor): Promise<SampleRow> {
-    return this.lifecycle.record({ creator: input.creator, sku: input.sku, campaign: input.campaign ?? null }, by);
+  /**
+   * Quick entry: a creator handle (new ones are created), a catalogue SKU and a campaign.
+   * It is a sample request like any other: the approval policy decides it, and the
+   * requester is whoever is signed in (the platform part, for its own jobs).
+   */
+  async create(
+    input: { creator: string; sku: string; campaign?: string; quantity?: number; variant?: string },
+    by: AuditActor,
+  ): Promise<SampleRow> {
+    const result = await this.lifecycle.request(
+      {
+        creator: input.creator,
+        sku: input.sku,
+        campaign: input.campaign ?? 'unassigned',
+        quantity: input.quantity ?? 1,
+        ...(input.variant ? { variant: input.variant } : {}),
+        source: 'form',
+        requestedBy: by.person?.email ?? by.label,
+      },
+      by,
+      { createCreator: true },
+    );
+    return result.sample;
   }
 
   async get(id: string): Promise<SampleRow> {

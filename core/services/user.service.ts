@@ -13,6 +13,7 @@ export interface NewUser {
   name: string;
   role: PersonRole;
   password: string;
+  approvalLimitCents?: number | null;
 }
 
 /**
@@ -49,6 +50,10 @@ export class UserService {
         role: input.role,
         passwordHash,
       });
+      if (user && input.approvalLimitCents !== undefined) {
+        await new UserRepository(tx).update(user.id, { approvalLimitCents: input.approvalLimitCents });
+        user.approvalLimitCents = input.approvalLimitCents;
+      }
       if (!user)
         throw new DomainError('ALREADY_EXISTS', `a user with email ${input.email} exists`, { email: input.email });
       await new AuditRepository(tx).record(by, {
@@ -72,7 +77,13 @@ export class UserService {
 
   async update(
     id: number,
-    patch: { name?: string; role?: PersonRole; password?: string; disabled?: boolean },
+    patch: {
+      name?: string;
+      role?: PersonRole;
+      password?: string;
+      disabled?: boolean;
+      approvalLimitCents?: number | null;
+    },
     by: AuditActor,
   ): Promise<UserRow> {
     const passwordHash = patch.password === undefined ? undefined : await hashSecret(patch.password);
@@ -90,6 +101,7 @@ export class UserService {
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(passwordHash !== undefined ? { passwordHash } : {}),
         ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+        ...(patch.approvalLimitCents !== undefined ? { approvalLimitCents: patch.approvalLimitCents } : {}),
       }))!;
       // A new password or a disabled account ends every session at once.
       if (passwordHash !== undefined || patch.disabled) await users.deleteSessionsOf(id);
@@ -160,4 +172,10 @@ export class UserService {
 }
 
 /** A user as the audit log keeps it: never the password hash. */
-const publicUser = (u: UserRow) => ({ email: u.email, name: u.name, role: u.role, disabledAt: u.disabledAt });
+const publicUser = (u: UserRow) => ({
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  approvalLimitCents: u.approvalLimitCents,
+  disabledAt: u.disabledAt,
+});

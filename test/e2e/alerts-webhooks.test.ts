@@ -166,7 +166,7 @@ describe('alerts to fulfilment', () => {
     // "accept": the bare sample was never shipped, so a carrier claim would be refused (409).
     await p.api(`/api/exceptions/${shock.id}/resolve`, {
       method: 'POST',
-      json: { by: 'sam@fulfilment', disposition: 'accept' },
+      json: { disposition: 'accept' },
     });
     const resolved = await waitFor(
       () => hook.accepted.find((d) => d.body.kind === 'resolved' && d.body.sampleId === parcel.sampleId),

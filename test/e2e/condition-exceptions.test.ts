@@ -124,19 +124,19 @@ describe('condition exceptions raised against the sample', () => {
 
     const ack = await p.api<Exception>(`/api/exceptions/${opened.id}/acknowledge`, {
       method: 'POST',
-      json: { by: 'dana@fulfilment' },
+      json: {},
     });
     expect(ack.body.status).toBe('acknowledged');
     const again = await p.api<{ error: { code: string; details: { current: string } } }>(
       `/api/exceptions/${opened.id}/acknowledge`,
-      { method: 'POST', json: { by: 'x' } },
+      { method: 'POST', json: {} },
     );
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { current: 'acknowledged' } });
     // "accept": this bare sample was never shipped, so a reship or a claim would be refused (409).
     const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, {
       method: 'POST',
-      json: { by: 'dana@fulfilment', disposition: 'accept' },
+      json: { disposition: 'accept' },
     });
     expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'accept' });
     // Both dispositions are audited under the signed-in identity (here the harness's admin token), not the typed name.

@@ -157,7 +157,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   },
   'PATCH /api/creators/{id}': { displayName: 'Fuzz', standing: 'watch', standingReason: 'ok' },
   'POST /api/samples': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c' },
-  'POST /api/sample-requests': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c', source: 'form', requestedBy: 'me' },
+  'POST /api/sample-requests': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c', source: 'form' },
   'POST /api/samples/{id}/events': { type: 'approve', reason: 'r', at: '2026-11-23T10:00:00Z', data: { note: 'x' } },
   'PUT /api/samples/{id}/geofences': { origin: { lat: 1, lon: 2 }, destination: null, radiusM: 300 },
   'POST /api/webhook-subscriptions': { url: 'https://example.com/hook', minSeverity: 'warning', description: 'd' },

@@ -21,12 +21,7 @@ export function programApi(p: TestPlatform) {
         201,
       ),
     request: (body: Record<string, unknown>, status = 201) =>
-      call<RequestResult>(
-        'POST',
-        '/api/sample-requests',
-        { campaign: 'spring', source: 'form', requestedBy: 'mia', ...body },
-        status,
-      ),
+      call<RequestResult>('POST', '/api/sample-requests', { campaign: 'spring', source: 'form', ...body }, status),
     event: (id: string, body: Record<string, unknown>, status = 200) =>
       call<{ sample: Sample; transitions: Transition[] }>('POST', `/api/samples/${id}/events`, body, status),
   };
@@ -57,11 +52,9 @@ export interface RequestResult {
 export const DAY = 86_400_000;
 export const label = (trackingId: string, extra: Record<string, unknown> = {}) => ({
   type: 'create_label',
-  actor: { kind: 'user', id: 'ops-ola' },
   data: { carrier: 'ups', serviceLevel: 'ground', trackingId, shippingCostCents: 600, packaging: 'mailer', ...extra },
 });
 export const dispatch = {
   type: 'dispatch',
-  actor: { kind: 'user', id: 'ops-ola' },
   data: { packedItems: [{ skuId: 'x', quantity: 1 }], warehouseConfirmation: 'WH-1' },
 };

@@ -2,12 +2,22 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Principal } from '../../core/domain/auth/principal.ts';
 import { systemActor } from '../../core/domain/auth/principal.ts';
-import type { Role } from '../../core/domain/auth/roles.ts';
+import type { PersonRole, Role } from '../../core/domain/auth/roles.ts';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
-/** Who a test request is sent as: an API token of this role (admin by default), or nobody. */
-export type As = Role | 'anonymous';
+/**
+ * Who a test request is sent as: an API token of this role owned by the first admin
+ * (admin by default), nobody, or a person of their own (a user made on first use, e.g. an
+ * approver who is not the requester).
+ */
+export type As = Role | 'anonymous' | Person;
+export interface Person {
+  /** The local part of the user's email: `lead-kim` → lead-kim@test.local. */
+  person: string;
+  role: PersonRole;
+  approvalLimitCents?: number | null;
+}
 
 export interface TestPlatform extends Platform {
   db: TestDatabase;
@@ -76,8 +86,41 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     }
     return t;
   };
+  const people = new Map<string, Promise<string>>();
+  const tokenOfPerson = (who: Person) => {
+    let t = people.get(who.person);
+    if (!t) {
+      t = (async () => {
+        const user = await platform.services.users.create(
+          {
+            email: `${who.person}@test.local`,
+            name: who.person,
+            role: who.role,
+            password: randomBytes(12).toString('base64url'),
+            ...(who.approvalLimitCents !== undefined ? { approvalLimitCents: who.approvalLimitCents } : {}),
+          },
+          systemActor('test'),
+        );
+        const principal: Principal = {
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          userRole: who.role,
+          role: who.role,
+          via: 'session',
+        };
+        return (
+          await platform.services.users.createToken(principal, { name: 'test', role: who.role }, systemActor('test'))
+        ).token;
+      })();
+      people.set(who.person, t);
+    }
+    return t;
+  };
   const authHeaders = async (as: As = 'admin'): Promise<Record<string, string>> =>
-    as === 'anonymous' ? {} : { authorization: `Bearer ${await tokenOf(as)}` };
+    as === 'anonymous'
+      ? {}
+      : { authorization: `Bearer ${await (typeof as === 'string' ? tokenOf(as) : tokenOfPerson(as))}` };
   return Object.assign(platform, {
     db,
     admin,

@@ -26,6 +26,8 @@ describe('approval policy', () => {
       maxSendsPerCreatorPerPeriod: 3,
       duplicateSkuWindowDays: 90,
       reshipNeedsApprover: true,
+      defaultApprovalLimitCents: 25_000,
+      forbidSelfApproval: true,
     });
     expect(ApprovalPolicySchema.safeParse({ maxSendsPerCreatorPerPeriod: 0 }).success).toBe(false);
   });

@@ -18,6 +18,13 @@ export const ApprovalPolicySchema = z.object({
   duplicateSkuWindowDays: z.number().int().nonnegative().max(3650).default(90),
   /** Fulfilment approves reships (domain brief); turn off to let cheap reships auto-approve. */
   reshipNeedsApprover: z.boolean().default(true),
+  /**
+   * What a person (not an admin) may approve, in product cost of the send, when an admin
+   * has set no limit of their own (approval-authority.ts).
+   */
+  defaultApprovalLimitCents: z.number().int().nonnegative().default(25_000),
+  /** Four eyes: a person may not approve their own request above the auto-approval line. */
+  forbidSelfApproval: z.boolean().default(true),
 });
 export type ApprovalPolicy = z.output<typeof ApprovalPolicySchema>;
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = ApprovalPolicySchema.parse({});

@@ -442,13 +442,13 @@ export class ExceptionRepository {
     return { touched, events };
   }
 
-  async acknowledge(id: number, by: string, at: Date): Promise<boolean> {
+  async acknowledge(id: number, by: string, at: Date, note?: string): Promise<boolean> {
     const { rowCount } = await this.sql.query(
       `update condition_exceptions set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3, updated_at = $3
        where id = $1 and status = 'open'`,
       [id, by, at],
     );
-    if (rowCount) await this.event(id, 'acknowledged', by, null, at);
+    if (rowCount) await this.event(id, 'acknowledged', by, note ? { note } : null, at);
     return rowCount === 1;
   }
 

@@ -6,13 +6,15 @@ export interface UserRow {
   email: string;
   name: string;
   role: PersonRole;
+  /** What this person may approve (product cost of a send); null: the policy's default. */
+  approvalLimitCents: number | null;
   createdAt: string;
   updatedAt: string;
   disabledAt: string | null;
 }
 
 const iso = (col: string) => `to_json(${col})#>>'{}'`;
-const COLUMNS = `u.id, u.email, u.name, u.role, ${iso('u.created_at')} as "createdAt", ${iso('u.updated_at')} as "updatedAt",
+const COLUMNS = `u.id, u.email, u.name, u.role, u.approval_limit_cents::float8 as "approvalLimitCents", ${iso('u.created_at')} as "createdAt", ${iso('u.updated_at')} as "updatedAt",
   ${iso('u.disabled_at')} as "disabledAt"`;
 
 export interface ApiTokenRow {
@@ -83,14 +85,30 @@ export class UserRepository {
 
   async update(
     id: number,
-    patch: { name?: string; role?: PersonRole; passwordHash?: string; disabled?: boolean },
+    patch: {
+      name?: string;
+      role?: PersonRole;
+      passwordHash?: string;
+      disabled?: boolean;
+      /** undefined: unchanged; null: back to the policy's default. */
+      approvalLimitCents?: number | null;
+    },
   ): Promise<UserRow | undefined> {
     await this.sql.query(
       `update users set name = coalesce($2, name), role = coalesce($3, role), password_hash = coalesce($4, password_hash),
          disabled_at = case when $5::boolean is null then disabled_at when $5 then coalesce(disabled_at, now()) else null end,
+         approval_limit_cents = case when $6::boolean then $7::bigint else approval_limit_cents end,
          updated_at = now()
        where id = $1`,
-      [id, patch.name ?? null, patch.role ?? null, patch.passwordHash ?? null, patch.disabled ?? null],
+      [
+        id,
+        patch.name ?? null,
+        patch.role ?? null,
+        patch.passwordHash ?? null,
+        patch.disabled ?? null,
+        patch.approvalLimitCents !== undefined,
+        patch.approvalLimitCents ?? null,
+      ],
     );
     return this.get(id);
   }

@@ -36,13 +36,11 @@ export default function alertRoutes(app: FastifyInstance, { services, routes }: 
     url: '/api/alerts/:id/read',
     tags: ['alerts'],
     access: WORKERS,
-    summary: 'Mark an alert read',
+    summary: 'Mark an alert read, as the signed-in person',
     params: z.object({ id: z.coerce.number().int().positive() }),
-    body: z
-      .object({ by: z.string().trim().min(1).max(200).optional().describe('The signed-in user when absent') })
-      .strict(),
+    body: z.object({}).strict().optional(),
     responses: { 200: AlertSchema },
     errors: ['NOT_FOUND'],
-    handler: ({ params, body, req }) => services.alerts.markRead(params.id, body.by ?? principalOf(req).email),
+    handler: ({ params, req }) => services.alerts.markRead(params.id, principalOf(req).email),
   });
 }

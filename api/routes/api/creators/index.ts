@@ -5,7 +5,7 @@ import { CreatorSchema, CreatorSummarySchema, PageQuery, SkuHistorySchema } from
 import type { ApiDeps } from '../../../app.ts';
 import { redactCreatorPii } from '../../../../core/domain/creator-pii.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
-import { principalOf } from '../../../plugins/auth.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Standing = z.enum(['active', 'watch', 'restricted']);
@@ -82,7 +82,8 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
     body: CreateCreator,
     responses: { 201: CreatorSchema },
     errors: ['ALREADY_EXISTS'],
-    handler: async ({ body, reply }) => reply.status(201).send(await services.creators.create(body)),
+    handler: async ({ body, req, reply }) =>
+      reply.status(201).send(await services.creators.create(body, auditActor(req))),
   });
 
   route(app, routes, {
@@ -120,7 +121,7 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
     body: PatchCreator,
     responses: { 200: CreatorSchema },
     errors: ['NOT_FOUND', 'ALREADY_EXISTS'],
-    handler: ({ params, body }) => services.creators.update(params.id, body),
+    handler: ({ params, body, req }) => services.creators.update(params.id, body, auditActor(req)),
   });
 
   route(app, routes, {

@@ -21,16 +21,6 @@ const BulkIds = z
   .min(1)
   .max(BULK_MAX)
   .describe('Exception ids; a repeated id counts once');
-const Actor = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .optional()
-  .describe(
-    'The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity',
-  );
-
 // What the disposition did to the sample (core/services/exception.service.ts, SampleAction).
 const SampleActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none'), reason: z.string() }),
@@ -134,13 +124,16 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
     url: '/api/exceptions/:id/acknowledge',
     tags: ['exceptions'],
     access: WORKERS,
-    summary: 'Acknowledge an open exception',
+    summary: 'Acknowledge an open exception, as the signed-in person',
     params: Id,
-    body: z.object({ by: Actor }).strict(),
+    body: z
+      .object({ note: z.string().trim().min(1).max(2000).optional().describe('Kept on the exception event') })
+      .strict()
+      .optional(),
     responses: { 200: ConditionExceptionSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
     handler: ({ params, body, req }) =>
-      services.exceptions.acknowledge(params.id, body.by ?? principalOf(req).email, auditActor(req)),
+      services.exceptions.acknowledge(params.id, principalOf(req).email, auditActor(req), body?.note),
   });
 
   route(app, routes, {
@@ -154,19 +147,18 @@ export default function exceptionRoutes(app: FastifyInstance, { services, routes
     params: Id,
     body: z
       .object({
-        by: Actor,
         disposition: z.enum(['accept', 'reship', 'write_off', 'carrier_claim']),
         note: z.string().max(2000).optional(),
       })
       .strict(),
     responses: { 200: ConditionExceptionSchema.extend({ sampleAction: SampleActionSchema }) },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'CONFLICT', 'VALIDATION_FAILED'],
-    // The sample is changed by the signed-in person, whatever name is typed for the exception.
+    // The exception is resolved, and its sample changed, by the signed-in person.
     handler: ({ params, body, req }) =>
       services.exceptions.resolve(
         params.id,
         {
-          by: body.by ?? principalOf(req).email,
+          by: principalOf(req).email,
           disposition: body.disposition,
           ...(body.note ? { note: body.note } : {}),
           person: principalOf(req).email,

@@ -9,6 +9,7 @@ import { route } from '../../../http/route.ts';
 import { PageQuery, ProductSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { OPS, READERS } from '../../../../core/domain/auth/roles.ts';
+import { auditActor } from '../../../plugins/auth.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Sku = z
@@ -67,8 +68,8 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
     body: CreateProduct,
     responses: { 201: ProductSchema },
     errors: ['ALREADY_EXISTS'],
-    handler: async ({ body: { sku, ...fields }, reply }) =>
-      reply.status(201).send(await services.products.create(sku, fields)),
+    handler: async ({ body: { sku, ...fields }, req, reply }) =>
+      reply.status(201).send(await services.products.create(sku, fields, auditActor(req))),
   });
 
   route(app, routes, {
@@ -104,6 +105,6 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
     body: PatchProduct,
     responses: { 200: ProductSchema },
     errors: ['NOT_FOUND'],
-    handler: ({ params, body }) => services.products.update(params.sku, body),
+    handler: ({ params, body, req }) => services.products.update(params.sku, body, auditActor(req)),
   });
 }

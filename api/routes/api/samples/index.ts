@@ -22,9 +22,11 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 const CreateSampleBody = z
   .object({
-    creator: text(200).describe('Creator handle'),
-    sku: text(100),
+    creator: text(200).describe('Creator id or handle; a new handle creates the creator (audited)'),
+    sku: text(100).describe('A SKU of the catalogue: the policy needs its cost and stock'),
     campaign: text(200).optional(),
+    variant: text(100).optional(),
+    quantity: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 
@@ -82,10 +84,12 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
     url: '/api/samples',
     tags: ['samples'],
     access: OPS,
-    summary: 'Create a sample request; its id (SMP-yy-NNNNNN) is assigned here',
+    summary:
+      'Quick entry of a sample request by the signed-in person, decided by the approval policy like POST /api/sample-requests ' +
+      '(the decision in policyDecision and status); its id (SMP-yy-NNNNNN) is assigned here',
     body: CreateSampleBody,
     responses: { 201: SampleSchema },
-    errors: ['VALIDATION_FAILED'],
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
     handler: async ({ body, req, reply }) =>
       reply.status(201).send(await services.samples.create(body, auditActor(req))),
   });

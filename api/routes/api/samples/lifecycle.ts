@@ -1,16 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../../../core/domain/sample/lifecycle-events.ts';
 import { REQUEST_SOURCES } from '../../../../core/domain/sample/sample-state.ts';
 import { route } from '../../../http/route.ts';
-import { PageQuery, SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
+import {
+  PageQuery,
+  SampleRequestPreviewSchema,
+  SampleRequestResultSchema,
+  SampleSchema,
+  TransitionSchema,
+} from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { FULFILLMENT, OPS, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
 import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
-const Person = z.object({ by: text(200), reason: text(1000) }).strict();
+// Identity is never taken from a body: whoever is signed in requests, overrides, acts.
+const Override = z.object({ reason: text(1000) }).strict();
 
 export const SampleRequestBody = z
   .object({
@@ -20,26 +27,18 @@ export const SampleRequestBody = z
     variant: text(100).optional().describe("Size, flavour, shade; the product's variant when absent"),
     quantity: z.number().int().min(1).max(100).default(1),
     source: z.enum(REQUEST_SOURCES),
-    requestedBy: text(200),
-    override: Person.optional().describe(
-      'Lifts the restricted-creator refusal (recorded); a named approver still decides',
+    override: Override.optional().describe(
+      'Lifts the restricted-creator refusal, recorded with the signed-in person and the reason; an approver still decides',
     ),
   })
   .strict();
 
-// Policy and scheduler decisions are made inside the platform; through the API a person,
-// a carrier or a tracker acts.
+// Policy and scheduler decisions are made inside the platform, carriers and trackers have
+// their own ways in; through this route the signed-in person acts, and is the actor.
 const EventBody = z
   .object({
     type: z.enum(EVENT_TYPES as [string, ...string[]]).pipe(z.enum(EVENT_TYPES)),
-    actor: z
-      .object({ kind: z.enum(['user', 'carrier', 'tracker']), id: text(200) })
-      .strict()
-      .optional()
-      .describe(
-        'Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity',
-      ),
-    reason: text(1000).optional(),
+    reason: text(1000).optional().describe('A note kept on the transition'),
     at: z.iso.datetime({ offset: true }).optional().describe('When it happened; now when absent'),
     data: z
       .record(z.string(), z.unknown())
@@ -47,6 +46,13 @@ const EventBody = z
       .describe("The event's data, per the lifecycle table (see core/domain/sample/README.md)"),
   })
   .strict();
+
+/** The request as the service takes it: the signed-in person requests, and overrides. */
+function requestInput(body: z.output<typeof SampleRequestBody>, req: FastifyRequest) {
+  const { override, ...rest } = body;
+  const email = principalOf(req).email;
+  return { ...rest, requestedBy: email, ...(override ? { override: { by: email, reason: override.reason } } : {}) };
+}
 
 export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
@@ -60,7 +66,23 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
     handler: async ({ body, req, reply }) =>
-      reply.status(201).send(await services.lifecycle.request(body, auditActor(req))),
+      reply.status(201).send(await services.lifecycle.request(requestInput(body, req), auditActor(req))),
+  });
+
+  route(app, routes, {
+    method: 'POST',
+    url: '/api/sample-requests/preview',
+    tags: ['samples'],
+    access: OPS,
+    summary:
+      'What the approval policy would decide on this request now, and whether you could approve it yourself; nothing is written',
+    body: SampleRequestBody,
+    responses: { 200: SampleRequestPreviewSchema },
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    handler: async ({ body, req }) => {
+      const { decision, approver } = await services.lifecycle.preview(requestInput(body, req), auditActor(req));
+      return { decision, approver };
+    },
   });
 
   route(app, routes, {
@@ -68,17 +90,18 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
     url: '/api/samples/:id/events',
     tags: ['samples'],
     access: WORKERS,
-    summary: 'Apply a lifecycle event; 409 INVALID_TRANSITION names the current state and the allowed events',
+    summary:
+      'Apply a lifecycle event as the signed-in person; 409 INVALID_TRANSITION names the current state and the allowed events. ' +
+      'approve needs approval authority: 403 FORBIDDEN with details.reason approval_limit or self_approval',
     params: SampleId,
     body: EventBody,
     responses: { 200: z.object({ sample: SampleSchema, transitions: z.array(TransitionSchema) }) },
-    errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_TRANSITION', 'CONFLICT', 'ALREADY_EXISTS'],
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INVALID_TRANSITION', 'CONFLICT', 'ALREADY_EXISTS', 'FORBIDDEN'],
     handler: ({ params, body, req }) =>
       services.lifecycle.applyEvent(
         params.id,
         {
           type: body.type,
-          actor: body.actor ?? { kind: 'user', id: principalOf(req).email },
           data: body.data,
           ...(body.reason ? { reason: body.reason } : {}),
           ...(body.at ? { at: new Date(body.at) } : {}),
@@ -92,21 +115,16 @@ export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }
     url: '/api/samples/:id/reship',
     tags: ['samples'],
     access: FULFILLMENT,
-    summary: 'Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval',
+    summary:
+      'Reship a damaged, lost or returned sample: a new sample linked to it, requested by the signed-in person, with its own approval',
     params: SampleId,
-    body: z.object({ requestedBy: text(200).optional().describe('The signed-in user when absent') }).strict(),
+    body: z.object({}).strict().optional(),
     responses: { 201: SampleRequestResultSchema },
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
-    handler: async ({ params, body, req, reply }) =>
+    handler: async ({ params, req, reply }) =>
       reply
         .status(201)
-        .send(
-          await services.lifecycle.reship(
-            params.id,
-            { requestedBy: body.requestedBy ?? principalOf(req).email },
-            auditActor(req),
-          ),
-        ),
+        .send(await services.lifecycle.reship(params.id, { requestedBy: principalOf(req).email }, auditActor(req))),
   });
 
   route(app, routes, {
@@ -165,6 +183,7 @@ export function sampleExportRoutes(app: FastifyInstance, { services, routes }: A
 
 const ImportReport = z.object({
   created: z.number().int(),
+  preview: z.boolean().describe('true: a dry run, nothing was written (sample ids are placeholders)'),
   rows: z.array(
     z.object({
       line: z.number().int(),
@@ -185,12 +204,15 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
     tags: ['samples'],
     access: OPS,
     summary:
-      'Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). ' +
-      'All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors)',
+      'Import sample requests from CSV (text/csv; header creator,sku,campaign,source[,variant,quantity]), requested by the signed-in person. ' +
+      'All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors). ' +
+      '?preview=true runs the same import and rolls it back: each row with the decision it would get, nothing written',
+    query: z.object({ preview: z.enum(['true', 'false']).optional() }),
     body: z.string().describe('CSV text'),
     responses: { 200: ImportReport },
     errors: ['VALIDATION_FAILED'],
-    handler: ({ body, req }) => services.sampleImport.import(body, auditActor(req)),
+    handler: ({ body, query, req }) =>
+      services.sampleImport.import(body, auditActor(req), { preview: query.preview === 'true' }),
   });
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ADMIN } from '../../../../core/domain/auth/roles.ts';
 import { auditActor } from '../../../plugins/auth.ts';
 import { route } from '../../../http/route.ts';
-import { PasswordSchema, PersonRoleSchema, UserSchema } from '../../../http/auth-schemas.ts';
+import { ApprovalLimitSchema, PasswordSchema, PersonRoleSchema, UserSchema } from '../../../http/auth-schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
@@ -17,7 +17,13 @@ export default function userRoutes(app: FastifyInstance, { services, routes }: A
     access: ADMIN,
     summary: 'Add a person with a role and an initial password',
     body: z
-      .object({ email: z.email().max(320), name: Name, role: PersonRoleSchema, password: PasswordSchema })
+      .object({
+        email: z.email().max(320),
+        name: Name,
+        role: PersonRoleSchema,
+        password: PasswordSchema,
+        approvalLimitCents: ApprovalLimitSchema.optional(),
+      })
       .strict(),
     responses: { 201: UserSchema },
     errors: ['ALREADY_EXISTS'],
@@ -51,7 +57,8 @@ export default function userRoutes(app: FastifyInstance, { services, routes }: A
     url: '/api/users/:id',
     tags: ['users'],
     access: ADMIN,
-    summary: "Change name, role or password, or disable/enable; a new password or disabling ends the user's sessions",
+    summary:
+      "Change name, role, approval limit or password, or disable/enable; a new password or disabling ends the user's sessions",
     params: Id,
     body: z
       .object({
@@ -59,6 +66,7 @@ export default function userRoutes(app: FastifyInstance, { services, routes }: A
         role: PersonRoleSchema.optional(),
         password: PasswordSchema.optional(),
         disabled: z.boolean().optional(),
+        approvalLimitCents: ApprovalLimitSchema.optional(),
       })
       .strict()
       .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' }),

@@ -4,6 +4,7 @@ import { route } from '../../../http/route.ts';
 import { WebhookSubscriptionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { ADMIN } from '../../../../core/domain/auth/roles.ts';
+import { auditActor } from '../../../plugins/auth.ts';
 
 const Kind = z.enum(['opened', 'escalated', 'ended', 'resolved', 'retracted']);
 
@@ -27,7 +28,8 @@ export default function webhookRoutes(app: FastifyInstance, { services, routes }
         secret: z.string().describe('HMAC-SHA256 key for X-Sampletrack-Signature'),
       }),
     },
-    handler: async ({ body, reply }) => reply.status(201).send(await services.alerts.subscribe(body)),
+    handler: async ({ body, req, reply }) =>
+      reply.status(201).send(await services.alerts.subscribe(body, auditActor(req))),
   });
 
   route(app, routes, {
@@ -49,8 +51,8 @@ export default function webhookRoutes(app: FastifyInstance, { services, routes }
     params: z.object({ id: z.coerce.number().int().positive() }),
     responses: { 204: null },
     errors: ['NOT_FOUND'],
-    handler: async ({ params, reply }) => {
-      await services.alerts.unsubscribe(params.id);
+    handler: async ({ params, req, reply }) => {
+      await services.alerts.unsubscribe(params.id, auditActor(req));
       return reply.status(204).send();
     },
   });

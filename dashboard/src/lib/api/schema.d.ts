@@ -529,10 +529,8 @@ export interface paths {
                         quantity?: number;
                         /** @enum {string} */
                         source: "form" | "dm" | "email" | "tiktok_affiliate" | "invitation";
-                        requestedBy: string;
-                        /** @description Lifts the restricted-creator refusal (recorded); a named approver still decides */
+                        /** @description Lifts the restricted-creator refusal, recorded with the signed-in person and the reason; an approver still decides */
                         override?: {
-                            by: string;
                             reason: string;
                         };
                     };
@@ -592,6 +590,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sample-requests/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the approval policy would decide on this request now, and whether you could approve it yourself; nothing is written */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Creator id (CRT-000001) or handle; the creator must exist */
+                        creator: string;
+                        sku: string;
+                        campaign: string;
+                        /** @description Size, flavour, shade; the product's variant when absent */
+                        variant?: string;
+                        /** @default 1 */
+                        quantity?: number;
+                        /** @enum {string} */
+                        source: "form" | "dm" | "email" | "tiktok_affiliate" | "invitation";
+                        /** @description Lifts the restricted-creator refusal, recorded with the signed-in person and the reason; an approver still decides */
+                        override?: {
+                            reason: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SampleRequestPreview"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/samples/{id}/events": {
         parameters: {
             query?: never;
@@ -601,7 +690,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a lifecycle event; 409 INVALID_TRANSITION names the current state and the allowed events */
+        /** Apply a lifecycle event as the signed-in person; 409 INVALID_TRANSITION names the current state and the allowed events. approve needs approval authority: 403 FORBIDDEN with details.reason approval_limit or self_approval */
         post: {
             parameters: {
                 query?: never;
@@ -616,12 +705,7 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         type: "approve" | "reject" | "cancel" | "create_label" | "dispatch" | "mark_in_transit" | "report_exception" | "return_to_sender" | "mark_lost" | "deliver" | "confirm_receipt" | "report_damage" | "resolve_damage" | "grant_extension" | "post" | "mark_no_post" | "record_outcome" | "reship" | "write_off";
-                        /** @description Who the transition names; the signed-in user when absent. The audit log always records the signed-in identity */
-                        actor?: {
-                            /** @enum {string} */
-                            kind: "user" | "carrier" | "tracker";
-                            id: string;
-                        };
+                        /** @description A note kept on the transition */
                         reason?: string;
                         /**
                          * Format: date-time
@@ -669,7 +753,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description FORBIDDEN */
+                /** @description FORBIDDEN, FORBIDDEN */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -713,7 +797,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reship a damaged, lost or returned sample: a new sample linked to it, with its own approval */
+        /** Reship a damaged, lost or returned sample: a new sample linked to it, requested by the signed-in person, with its own approval */
         post: {
             parameters: {
                 query?: never;
@@ -725,10 +809,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The signed-in user when absent */
-                        requestedBy?: string;
-                    };
+                    "application/json": Record<string, never>;
                 };
             };
             responses: {
@@ -955,10 +1036,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import sample requests from CSV (text/csv; header creator,sku,campaign,source,requested_by[,variant,quantity]). All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors) */
+        /** Import sample requests from CSV (text/csv; header creator,sku,campaign,source[,variant,quantity]), requested by the signed-in person. All or nothing: any bad row refuses the file (400, details.refusedRows lists each with its line and errors). ?preview=true runs the same import and rolls it back: each row with the decision it would get, nothing written */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    preview?: "true" | "false";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -977,6 +1060,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             created: number;
+                            /** @description true: a dry run, nothing was written (sample ids are placeholders) */
+                            preview: boolean;
                             rows: {
                                 line: number;
                                 sampleId: string;
@@ -1889,7 +1974,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a sample request; its id (SMP-yy-NNNNNN) is assigned here */
+        /** Quick entry of a sample request by the signed-in person, decided by the approval policy like POST /api/sample-requests (the decision in policyDecision and status); its id (SMP-yy-NNNNNN) is assigned here */
         post: {
             parameters: {
                 query?: never;
@@ -1900,10 +1985,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Creator handle */
+                        /** @description Creator id or handle; a new handle creates the creator (audited) */
                         creator: string;
+                        /** @description A SKU of the catalogue: the policy needs its cost and stock */
                         sku: string;
                         campaign?: string;
+                        variant?: string;
+                        quantity?: number;
                     };
                 };
             };
@@ -1937,6 +2025,15 @@ export interface paths {
                 };
                 /** @description FORBIDDEN */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3105,7 +3202,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge an open exception */
+        /** Acknowledge an open exception, as the signed-in person */
         post: {
             parameters: {
                 query?: never;
@@ -3118,8 +3215,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity */
-                        by?: string;
+                        /** @description Kept on the exception event */
+                        note?: string;
                     };
                 };
             };
@@ -3208,8 +3305,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The name recorded on the exception; the signed-in user when absent. The audit log always records the signed-in identity */
-                        by?: string;
                         /** @enum {string} */
                         disposition: "accept" | "reship" | "write_off" | "carrier_claim";
                         note?: string;
@@ -3424,7 +3519,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark an alert read */
+        /** Mark an alert read, as the signed-in person */
         post: {
             parameters: {
                 query?: never;
@@ -3436,10 +3531,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description The signed-in user when absent */
-                        by?: string;
-                    };
+                    "application/json": Record<string, never>;
                 };
             };
             responses: {
@@ -5371,6 +5463,8 @@ export interface paths {
                         /** @enum {string} */
                         role: "admin" | "ops" | "fulfillment" | "viewer";
                         password: string;
+                        /** @description Cents of product cost this person may approve per send; null: the policy's default */
+                        approvalLimitCents?: number | null;
                     };
                 };
             };
@@ -5566,7 +5660,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change name, role or password, or disable/enable; a new password or disabling ends the user's sessions */
+        /** Change name, role, approval limit or password, or disable/enable; a new password or disabling ends the user's sessions */
         patch: {
             parameters: {
                 query?: never;
@@ -5584,6 +5678,8 @@ export interface paths {
                         role?: "admin" | "ops" | "fulfillment" | "viewer";
                         password?: string;
                         disabled?: boolean;
+                        /** @description Cents of product cost this person may approve per send; null: the policy's default */
+                        approvalLimitCents?: number | null;
                     };
                 };
             };
@@ -5915,6 +6011,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approvals queue: requests the policy left for a person, oldest first, with creator history, cost, stock and damage rates, and whether you may approve each (approve or reject with POST /api/samples/:id/events) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approvals: components["schemas"]["PendingApproval"][];
+                            total: number;
+                            /** @description Your approval limit (product cost of one send); null: no limit */
+                            limitCents: number | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy": {
         parameters: {
             query?: never;
@@ -5948,6 +6115,10 @@ export interface paths {
                                 duplicateSkuWindowDays: number;
                                 /** @default true */
                                 reshipNeedsApprover: boolean;
+                                /** @default 25000 */
+                                defaultApprovalLimitCents: number;
+                                /** @default true */
+                                forbidSelfApproval: boolean;
                             };
                             followUp: {
                                 /** @default 7 */
@@ -6016,6 +6187,8 @@ export interface paths {
                             maxSendsPerCreatorPerPeriod?: number;
                             duplicateSkuWindowDays?: number;
                             reshipNeedsApprover?: boolean;
+                            defaultApprovalLimitCents?: number;
+                            forbidSelfApproval?: boolean;
                         };
                         followUp?: {
                             shipWithinDays?: number;
@@ -6049,6 +6222,10 @@ export interface paths {
                                 duplicateSkuWindowDays: number;
                                 /** @default true */
                                 reshipNeedsApprover: boolean;
+                                /** @default 25000 */
+                                defaultApprovalLimitCents: number;
+                                /** @default true */
+                                forbidSelfApproval: boolean;
                             };
                             followUp: {
                                 /** @default 7 */
@@ -6239,6 +6416,16 @@ export interface components {
             recordedAt: string;
             /** @description Its event time is older than what the sample already showed: appended after it, not reordered */
             late: boolean;
+        };
+        SampleRequestPreview: {
+            decision: components["schemas"]["ApprovalDecision"];
+            /** @description For a decision that needs an approver */
+            approver: {
+                /** @description needs_approver only: whether the signed-in person could approve it */
+                mayApprove: boolean;
+                /** @description Why not (approval limit, own request), when not */
+                reason: string | null;
+            };
         };
         Claim: {
             id: number;
@@ -6727,6 +6914,8 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "ops" | "fulfillment" | "viewer";
+            /** @description What this person may approve, in product cost of one send; null: the policy's default. Admins have no limit */
+            approvalLimitCents: number | null;
             createdAt: string;
             updatedAt: string;
             disabledAt: string | null;
@@ -6756,6 +6945,45 @@ export interface components {
                 [key: string]: unknown;
             };
             ip: string | null;
+        };
+        PendingApproval: {
+            sampleId: string;
+            creatorId: string | null;
+            creator: string;
+            creatorStanding: string | null;
+            sku: string;
+            productName: string | null;
+            campaign: string | null;
+            quantity: number;
+            productCostCents: number;
+            unitCostCents: number;
+            onHand: number | null;
+            requestedBy: string | null;
+            requestedAt: string;
+            reshipOf: string | null;
+            policyDecision: ({
+                decision: string;
+                rule: string;
+                reasons: string[];
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description Earlier sends to this creator that shipped */
+            creatorSent: number;
+            creatorPosted: number;
+            creatorDamaged: number;
+            /** @description Sends of this SKU with a tracker, across the program */
+            skuWithTracker: number;
+            skuDamaged: number;
+            /** @description Per carrier, sends of this SKU with a tracker and how many arrived damaged */
+            carriers: {
+                carrier: string;
+                withTracker: number;
+                damaged: number;
+            }[];
+            /** @description Whether the signed-in person holds the authority to approve it */
+            mayApprove: boolean;
+            whyNot: string | null;
         };
     };
     responses: never;
