@@ -25,9 +25,7 @@ import { OutboxDelivery } from '../workers/outbox-delivery.ts';
 import { ChangeListener } from '../core/storage/change-listener.ts';
 import { createPool, type Pool } from '../core/storage/database.ts';
 import { migrate } from '../core/storage/migrate.ts';
-import { ALERT_CHANNEL } from '../core/storage/repositories/alert.repository.ts';
-import { EXCEPTION_CHANNEL } from '../core/storage/repositories/exception.repository.ts';
-import { PARCEL_CHANNEL } from '../core/storage/repositories/parcel.repository.ts';
+import { CHANGE_CHANNELS } from '../core/events.ts';
 import { ConditionMonitor } from '../rules/condition-monitor.ts';
 import { IngestService } from '../ingest/ingest.service.ts';
 import { embeddedBrokerSource } from '../ingest/sources/embedded-broker.source.ts';
@@ -305,7 +303,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
       brokerReady = () => !b.closed;
     }
 
-    const listener = new ChangeListener(db.url, [PARCEL_CHANNEL, EXCEPTION_CHANNEL, ALERT_CHANNEL]);
+    const listener = new ChangeListener(db.url, CHANGE_CHANNELS);
     await listener.start();
     cleanups.push(() => listener.stop());
     const live = new LiveHub({
