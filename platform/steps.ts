@@ -93,15 +93,15 @@ export async function startPool(url: string, metrics: Metrics, log: Logger): Pro
 
 /** Every service over the pool, and the first admin when the environment names one. */
 export async function startServices(env: Env, pool: Pool, log: Logger): Promise<{ services: Services } & Stoppable> {
-  const services = createServices(
+  const services = createServices({
     pool,
-    {
+    program: {
       ...DEFAULT_PROGRAM_CONFIG,
       geofences: { warehouse: env.ORIGIN_WAREHOUSE ?? null, radiusM: env.GEOFENCE_RADIUS_M },
     },
-    { publicUrl: env.PUBLIC_URL, escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000 },
-    { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 },
-  );
+    alerting: { publicUrl: env.PUBLIC_URL, escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000 },
+    auth: { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 },
+  });
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     // Only while no user exists: a leftover variable never resets anyone's password.
     const admin = await services.users.createFirstAdmin(

@@ -36,7 +36,7 @@ export class FollowUpScheduler {
     private readonly pool: Pool,
     config: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
   ) {
-    this.policy = new PolicyService(pool, config);
+    this.policy = new PolicyService({ pool, pinned: config });
   }
 
   async runOnce(now: Date): Promise<{ fired: FollowUp[] }> {

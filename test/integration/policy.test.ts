@@ -172,7 +172,10 @@ describe('the program policy, edited by an admin at run time', () => {
   });
 
   it('fields a process pins in its config win over the stored policy, the rest is read from it', async () => {
-    const pinned = await new PolicyService(p.db.pool, { followUp: { postingWindowDays: 20 } }).inForce();
+    const pinned = await new PolicyService({
+      pool: p.db.pool,
+      pinned: { followUp: { postingWindowDays: 20 } },
+    }).inForce();
     expect(pinned.followUp).toMatchObject({ postingWindowDays: 20, reminderAfterDeliveryDays: 5 });
     expect(pinned.approval).toMatchObject({ autoApproveUnitCostUnderCents: 1000, duplicateSkuWindowDays: 0 });
   });
