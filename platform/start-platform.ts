@@ -8,8 +8,8 @@ import type { Pool } from '../core/storage/database.ts';
 import type { IngestService } from '../ingest/ingest.service.ts';
 import type { ConditionMonitor } from '../rules/condition-monitor.ts';
 import { createLogger } from './logger.ts';
+import { Steps } from './step-runner.ts';
 import {
-  Steps,
   readTls,
   startApi,
   startDatabase,

@@ -25,37 +25,15 @@ import { startFollowUpScheduler } from '../workers/follow-up.scheduler.ts';
 import { OutboxDelivery } from '../workers/outbox-delivery.ts';
 import { WebhookDispatcher } from '../workers/webhook-dispatcher.ts';
 import { openDatabase } from './database.ts';
+import type { Stoppable } from './step-runner.ts';
 
 /*
  * The steps of startPlatform: each starts one part and returns what it started with its
- * stop. Steps run in order; Steps.stopAll runs the stops in reverse, so a part stops
+ * stop. They run in order (./step-runner.ts runs the stops in reverse), so a part stops
  * only after every part that uses it.
  */
 
-export interface Stoppable {
-  stop(): Promise<void>;
-}
-
 type Tls = { cert: Buffer; key: Buffer } | undefined;
-
-/** Runs steps in order and remembers their stops. */
-export class Steps {
-  private readonly stops: (() => Promise<void>)[] = [];
-
-  constructor(private readonly log: Logger) {}
-
-  async run<T extends Stoppable>(started: Promise<T>): Promise<T> {
-    const part = await started;
-    this.stops.push(() => part.stop());
-    return part;
-  }
-
-  /** Every stop, last started first; a failing stop is logged and the rest still run. */
-  async stopAll(): Promise<void> {
-    for (const stop of this.stops.splice(0).reverse())
-      await stop().catch((err: unknown) => this.log.error({ err }, 'shutdown step failed'));
-  }
-}
 
 const nothing = async () => {};
 
