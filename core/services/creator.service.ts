@@ -1,13 +1,14 @@
 import { DomainError, notFound } from '../domain/errors.ts';
-import type {
-  CreatorFields,
-  CreatorHistory,
+import {
   CreatorRepository,
-  CreatorRow,
-  SkuHistory,
+  type CreatorFields,
+  type CreatorHistory,
+  type CreatorRow,
+  type SkuHistory,
 } from '../storage/repositories/creator.repository.ts';
 import { isUniqueViolation } from '../storage/transaction.ts';
 import type { PolicySource } from './policy.service.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export type CreatorInput = Partial<CreatorFields> & { handle: string };
 
@@ -21,12 +22,16 @@ export interface CreatorRecord extends CreatorRow {
 const CREATOR_ID = /^CRT-\d{6,}$/;
 
 export class CreatorService {
-  constructor(
-    private readonly creators: CreatorRepository,
-    /** "Posted on time" is judged by the posting window in force. */
-    private readonly policy: PolicySource,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly creators: CreatorRepository;
+  private readonly policy: PolicySource;
+  private readonly now: () => Date;
+
+  /** `policy`: "posted on time" is judged by the posting window in force. */
+  constructor({ pool, now = wallClock, policy }: ServiceDeps & { policy: PolicySource }) {
+    this.creators = new CreatorRepository(pool);
+    this.policy = policy;
+    this.now = now;
+  }
 
   async create(input: CreatorInput): Promise<CreatorRecord> {
     try {
