@@ -22,6 +22,10 @@ import liveRoutes from './routes/api/live/index.ts';
 import parcelRoutes from './routes/api/parcels/index.ts';
 import productRoutes from './routes/api/products/index.ts';
 import sampleRoutes from './routes/api/samples/index.ts';
+import sampleRequestRoutes from './routes/api/sample-requests/index.ts';
+import outboxRoutes from './routes/api/outbox/index.ts';
+import claimRoutes from './routes/api/claims/index.ts';
+import configRoutes from './routes/api/config/index.ts';
 import healthRoutes from './routes/health.ts';
 import auditRoutes from './routes/api/audit/index.ts';
 import authRoutes from './routes/api/auth/index.ts';
@@ -77,13 +81,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   for (const register of [
     deviceRoutes,
+    sampleRequestRoutes,
     sampleRoutes,
+    outboxRoutes,
+    claimRoutes,
     parcelRoutes,
     exceptionRoutes,
     alertRoutes,
     webhookRoutes,
     deadLetterRoutes,
     liveRoutes,
+    configRoutes,
     healthRoutes,
     creatorRoutes,
     productRoutes,

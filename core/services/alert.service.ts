@@ -8,6 +8,7 @@ import { ExceptionRepository, type ExceptionEvent } from '../storage/repositorie
 import { withTransaction } from '../storage/transaction.ts';
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
+import type { ServiceDeps } from './deps.ts';
 
 /**
  * Raises alerts inside the caller's transaction: one inbox row per (exception, kind) and
@@ -52,12 +53,13 @@ export interface AlertingConfig {
 }
 
 export class AlertService {
+  private readonly pool: Pool;
+  private readonly o: AlertingConfig;
   private readonly alerts: AlertRepository;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly o: AlertingConfig,
-  ) {
+  constructor({ pool, now, alerting }: ServiceDeps & { alerting: AlertingConfig }) {
+    this.pool = pool;
+    this.o = { ...alerting, ...(now ? { now } : {}) };
     this.alerts = new AlertRepository(pool);
   }
 

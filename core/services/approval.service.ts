@@ -4,6 +4,7 @@ import type { Pool } from '../storage/database.ts';
 import { ApprovalRepository, type PendingApprovalRow } from '../storage/repositories/approval.repository.ts';
 import { UserRepository } from '../storage/repositories/user.repository.ts';
 import type { PolicySource } from './policy.service.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export interface PendingApproval extends PendingApprovalRow {
   /** Whether the caller may approve this one, and why not. */
@@ -24,10 +25,13 @@ export interface ApprovalQueue {
  * lifecycle's (SampleLifecycleService.checkAuthority); this only says it in advance.
  */
 export class ApprovalService {
-  constructor(
-    private readonly pool: Pool,
-    private readonly policy: PolicySource,
-  ) {}
+  private readonly pool: Pool;
+  private readonly policy: PolicySource;
+
+  constructor({ pool, policy }: ServiceDeps & { policy: PolicySource }) {
+    this.pool = pool;
+    this.policy = policy;
+  }
 
   async queue(by: AuditActor, page: { limit: number; offset: number }): Promise<ApprovalQueue> {
     const [{ rows, total }, { approval }, user] = await Promise.all([

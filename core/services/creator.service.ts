@@ -11,6 +11,7 @@ import {
 } from '../storage/repositories/creator.repository.ts';
 import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { PolicySource } from './policy.service.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export type CreatorInput = Partial<CreatorFields> & { handle: string };
 
@@ -25,14 +26,16 @@ const CREATOR_ID = /^CRT-\d{6,}$/;
 
 export class CreatorService {
   private readonly creators: CreatorRepository;
+  private readonly policy: PolicySource;
+  private readonly now: () => Date;
+  private readonly pool: Pool;
 
-  constructor(
-    private readonly pool: Pool,
-    /** "Posted on time" is judged by the posting window in force. */
-    private readonly policy: PolicySource,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  /** `policy`: "posted on time" is judged by the posting window in force. */
+  constructor({ pool, now = wallClock, policy }: ServiceDeps & { policy: PolicySource }) {
     this.creators = new CreatorRepository(pool);
+    this.pool = pool;
+    this.policy = policy;
+    this.now = now;
   }
 
   /** Creates a creator; the change and its audit row commit together. */

@@ -4,16 +4,19 @@ import type { Pool } from '../storage/database.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { ProductRepository, type ProductFields, type ProductRow } from '../storage/repositories/product.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 /** The catalogue. Every change commits with its audit row. */
 export class ProductService {
   private readonly products: ProductRepository;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  private readonly pool: Pool;
+  private readonly now: () => Date;
+
+  constructor({ pool, now = wallClock }: ServiceDeps) {
     this.products = new ProductRepository(pool);
+    this.pool = pool;
+    this.now = now;
   }
 
   async create(sku: string, fields: ProductFields, by: AuditActor): Promise<ProductRow> {

@@ -12,6 +12,7 @@ import {
   type SampleLifecycleService,
   type SampleRequestInput,
 } from './sample-lifecycle.service.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export const IMPORT_COLUMNS = ['creator', 'sku', 'campaign', 'source', 'variant', 'quantity'] as const;
 const REQUIRED = ['creator', 'sku', 'campaign', 'source'] as const;
@@ -60,10 +61,13 @@ export interface RefusedRow {
  * a request the policy rejects is created as rejected (it is a decision, not a bad row).
  */
 export class SampleImportService {
-  constructor(
-    private readonly pool: Pool,
-    private readonly lifecycle: SampleLifecycleService,
-  ) {}
+  private readonly pool: Pool;
+  private readonly lifecycle: SampleLifecycleService;
+
+  constructor({ pool, lifecycle }: ServiceDeps & { lifecycle: SampleLifecycleService }) {
+    this.pool = pool;
+    this.lifecycle = lifecycle;
+  }
 
   /**
    * Imports the file, requested by `by`. With `preview`, the same run happens in a

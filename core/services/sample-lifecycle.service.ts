@@ -40,6 +40,7 @@ export function actorOf(by: AuditActor | undefined): Actor {
   if (by?.person) return { kind: 'user', id: by.person.email };
   throw new DomainError('FORBIDDEN', 'a lifecycle change needs a signed-in person or a named platform actor');
 }
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export interface SampleRequestInput {
   /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
@@ -132,13 +133,15 @@ const TIME_FIELDS = ['receivedAt', 'publishedAt'] as const;
  */
 export class SampleLifecycleService {
   private readonly policy: PolicyService;
+  private readonly pool: Pool;
+  private readonly config: SampleProgramConfig;
+  private readonly now: () => Date;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly config: SampleProgramConfig,
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    this.policy = new PolicyService(pool, config);
+  constructor({ pool, now = wallClock, program }: ServiceDeps & { program: SampleProgramConfig }) {
+    this.pool = pool;
+    this.config = program;
+    this.now = now;
+    this.policy = new PolicyService({ pool, pinned: program });
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { label, programApi } from '../integration/sample-program.support.ts';
-import { harness, openPath, screenshot, suffix } from './harness.ts';
+import { harness, openPath, screenshot, shownText, suffix } from './harness.ts';
 
 /**
  * The samples list: filters (status, creator, SKU, campaign, exception), search by sample
@@ -10,7 +10,7 @@ import { harness, openPath, screenshot, suffix } from './harness.ts';
 
 const ids = (page: Page) =>
   page.locator('tr[data-sample-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-sample-row')));
-const countOf = (page: Page, status: string) => page.locator(`[data-status-count="${status}"] .value`).textContent();
+const countOf = (page: Page, status: string) => shownText(page.locator(`[data-status-count="${status}"] .value`));
 
 export function samplesListSuite(): void {
   describe('dashboard: samples list', () => {
@@ -63,7 +63,7 @@ export function samplesListSuite(): void {
         // Search by tracking id, by sample id, by creator.
         await page.getByLabel('Search samples').fill(trackingId.toLowerCase());
         expect(await ids(page)).toEqual([b1.id]);
-        expect(await page.locator(`tr[data-sample-row="${b1.id}"] [data-col="tracking"]`).textContent()).toContain(
+        expect(await shownText(page.locator(`tr[data-sample-row="${b1.id}"] [data-col="tracking"]`))).toContain(
           trackingId,
         );
         await page.getByLabel('Search samples').fill(a2.id);

@@ -11,7 +11,7 @@ import {
 } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { sampleLabelRoutes } from './labels.ts';
-import claimRoutes from '../claims/index.ts';
+import { sampleClaimRoutes } from './claims.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
 import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../../../../core/domain/condition/index.ts';
@@ -76,8 +76,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   sampleImportRoutes(app, deps);
   followUpRoutes(app, deps);
   sampleLabelRoutes(app, deps);
-  // Claims are the sample's (GET/POST under /api/samples/:id/claims, PATCH /api/claims/:id).
-  claimRoutes(app, deps);
+  sampleClaimRoutes(app, deps);
 
   route(app, routes, {
     method: 'POST',

@@ -1,17 +1,17 @@
-import { dueFollowUps, type FollowUp } from '../domain/sample/follow-up.ts';
-import { applyEvent } from '../domain/sample/lifecycle.ts';
-import type { SampleState } from '../domain/sample/sample-state.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { Pool } from '../storage/database.ts';
-import { FollowUpRepository } from '../storage/repositories/follow-up.repository.ts';
-import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
-import type { SampleRow } from '../storage/repositories/sample.repository.ts';
-import type { Sql } from '../storage/sql.ts';
-import { withTransaction } from '../storage/transaction.ts';
-import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
-import { PolicyService } from './policy.service.ts';
-import type { FollowUpPolicy } from '../domain/sample/follow-up.ts';
-import { auditTransitions, lifecycleRepos, type LifecycleRepos } from './sample-state.store.ts';
+import { dueFollowUps, type FollowUp } from '../core/domain/sample/follow-up.ts';
+import { applyEvent } from '../core/domain/sample/lifecycle.ts';
+import type { SampleState } from '../core/domain/sample/sample-state.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import type { Pool } from '../core/storage/database.ts';
+import { FollowUpRepository } from '../core/storage/repositories/follow-up.repository.ts';
+import { OutboxRepository } from '../core/storage/repositories/outbox.repository.ts';
+import type { SampleRow } from '../core/storage/repositories/sample.repository.ts';
+import type { Sql } from '../core/storage/sql.ts';
+import { withTransaction } from '../core/storage/transaction.ts';
+import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from '../core/services/sample-program.config.ts';
+import { PolicyService } from '../core/services/policy.service.ts';
+import type { FollowUpPolicy } from '../core/domain/sample/follow-up.ts';
+import { auditTransitions, lifecycleRepos, type LifecycleRepos } from '../core/services/sample-state.store.ts';
 
 const SCHEDULER = { kind: 'scheduler', id: 'follow-up' } as const;
 // Follow-ups that change records instead of sending a message.
@@ -36,7 +36,7 @@ export class FollowUpScheduler {
     private readonly pool: Pool,
     config: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
   ) {
-    this.policy = new PolicyService(pool, config);
+    this.policy = new PolicyService({ pool, pinned: config });
   }
 
   async runOnce(now: Date): Promise<{ fired: FollowUp[] }> {
