@@ -24,7 +24,7 @@ import type { Platform } from './start-platform.ts';
 
 const SEED = 2026;
 const BY = systemActor('demo');
-const PARALLEL = 6;
+const PARALLEL = 12;
 
 export interface DemoHistoryReport {
   creators: number;
@@ -101,6 +101,10 @@ export async function seedDemoHistory(
   // Requests in time order, on one clock: ids and the policy's decisions follow the history.
   const lifecycle = new SampleLifecycleService(pool, program, at);
   const ids = new Map<PlannedSample, string>();
+  // Milliseconds per phase in the log: the seed is meant to take seconds, not minutes.
+  const phases: Record<string, number> = { setup: Date.now() - started };
+  const mark = (name: string) =>
+    (phases[name] = Date.now() - started - Object.values(phases).reduce((a, b) => a + b, 0));
   for (const s of plan.samples) {
     clock = s.requestAt;
     const { sample } = await lifecycle.request(
@@ -117,6 +121,7 @@ export async function seedDemoHistory(
     ids.set(s, sample.id);
   }
 
+  mark('requests');
   const refused: string[] = [];
   // Each sample's own events, on its own clock.
   const play = async (sampleId: string, steps: PlannedStep[]) => {
@@ -135,6 +140,7 @@ export async function seedDemoHistory(
   };
   await inParallel(plan.samples, (s) => play(ids.get(s)!, s.steps));
 
+  mark('journeys');
   // Reships after their originals are damaged or lost, again in time order.
   const reships = plan.samples.filter((s) => s.reship).sort((a, b) => a.reship!.at - b.reship!.at);
   const reshipIds = new Map<PlannedSample, string>();
@@ -152,8 +158,10 @@ export async function seedDemoHistory(
     (s) => play(reshipIds.get(s)!, s.reship!.steps),
   );
 
+  mark('reships');
   // What the follow-up scheduler would have done by now (creators who missed a post are downgraded).
   await new FollowUpScheduler(pool, program).runOnce(new Date(now));
+  mark('followUps');
 
   const report = {
     creators: plan.creators.length,
@@ -164,7 +172,7 @@ export async function seedDemoHistory(
   };
   // A refusal means the plan and the policy disagree: worth a look, not worth stopping the demo.
   if (refused.length) log.warn({ refused }, 'demo history: some planned steps were refused');
-  log.info({ ...report, refused: refused.length, days }, 'demo history seeded');
+  log.info({ ...report, refused: refused.length, days, phases }, 'demo history seeded');
   return report;
 }
 
