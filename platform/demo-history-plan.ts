@@ -102,7 +102,7 @@ const FATES: readonly [Fate, number][] = [
   ['extension', 8],
   ['posted', 40],
   ['outcome', 110],
-  ['no_post', 16],
+  ['no_post', 12],
   ['damaged_open', 4],
   ['damaged_resolved', 4],
   ['damaged_reshipped', 4],
@@ -459,7 +459,7 @@ export function planDemoHistory(seed: number, now: number, days: number): DemoHi
   const start = now - days * D;
 
   // 1. Each fate instance's timing, from its chain's length.
-  const drafts: { key: string; fate: Fate; requestAt: number }[] = [];
+  const drafts: { key: string; fate: Fate; requestAt: number; length: number }[] = [];
   const dummy = {
     handle: '@x',
     sku: 'X',
@@ -480,7 +480,7 @@ export function planDemoHistory(seed: number, now: number, days: number): DemoHi
       const requestAt = TERMINAL.has(fate)
         ? when.range(start, Math.max(start, now - length - H))
         : now - length - when.range(H, GAP_MAX[fate] ?? H);
-      drafts.push({ key, fate, requestAt: Math.max(start, requestAt) });
+      drafts.push({ key, fate, requestAt: Math.max(start, requestAt), length });
     }
   }
   drafts.sort((a, b) => a.requestAt - b.requestAt || (a.key < b.key ? -1 : 1));
@@ -490,6 +490,8 @@ export function planDemoHistory(seed: number, now: number, days: number): DemoHi
   const assign = rngFor(seed, 'assign');
   const sent = new Map<string, Set<string>>();
   const perCampaign = new Map<string, number>();
+  // A missed post restricts the creator (the follow-up scheduler): nobody asks for them after it.
+  const blockedFrom = new Map<string, number>();
   // Approval reserves stock; a send the plan approves must find some.
   const reserved = new Map<string, number>();
   const weights = creators.map((_, i) => 1 / Math.pow(i + 1, 0.7));
@@ -509,6 +511,7 @@ export function planDemoHistory(seed: number, now: number, days: number): DemoHi
       const ci = weights.findIndex((x) => (w -= x) < 0);
       const c = creators[ci < 0 ? 0 : ci]!;
       if ((c.standing === 'restricted') !== restrictedOnly) continue;
+      if ((blockedFrom.get(c.handle) ?? Infinity) <= d.requestAt) continue;
       const fitting = products.filter((p) => NICHE_OF_SKU[p.sku]?.includes(c.niche));
       const p = assign.chance(0.75) && fitting.length ? assign.pick(fitting) : assign.pick(products);
       const review = p.unitCostCents >= 5000 || p.limited || c.standing === 'watch';
@@ -524,6 +527,7 @@ export function planDemoHistory(seed: number, now: number, days: number): DemoHi
     }
     if (!chosen) continue; // the catalogue cannot fit it: one sample fewer
     const { c, p } = chosen;
+    if (d.fate === 'no_post') blockedFrom.set(c.handle, d.requestAt + d.length);
     if (!restrictedOnly && d.fate !== 'rejected_review') {
       sent.set(c.handle, (sent.get(c.handle) ?? new Set()).add(p.sku));
       if (d.fate !== 'pending_review') reserved.set(p.sku, (reserved.get(p.sku) ?? 0) + units);
