@@ -100,4 +100,20 @@ describe('content due date on the sample', () => {
     expect(row?.[dueCol]).toBe(due(5, 21));
     expect(row?.[extCol]).toBe('true');
   });
+
+  // Last: it changes the policy the tests above rely on.
+  it('follows the posting window an admin sets, as the timeline does', async () => {
+    const res = await p.api('/api/policy', { method: 'PATCH', json: { followUp: { postingWindowDays: 10 } } });
+    expect(res.status).toBe(200);
+    const s = await get(ids[0]!);
+    expect(s.contentDueAt).toBe(due(3, 10));
+    const timeline = await api.call<{ contentClock: { dueAt: string } }>(
+      'GET',
+      `/api/samples/${ids[0]}/timeline`,
+      undefined,
+      200,
+    );
+    expect(timeline.contentClock.dueAt).toBe(s.contentDueAt);
+    expect((await get(ids[1]!)).contentDueAt).toBe(due(5, 17)); // 10 + the 7-day extension
+  });
 });
