@@ -3,7 +3,7 @@ import { toCsv } from '../domain/csv.ts';
 import type { LatLon } from '../domain/geofence.ts';
 import { notFound } from '../domain/errors.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
-import { SampleRepository, type SampleRow } from '../storage/repositories/sample.repository.ts';
+import { SampleRepository, type SampleRow, type SampleSort } from '../storage/repositories/sample.repository.ts';
 import { TelemetryRepository, type TelemetryPoint } from '../storage/repositories/telemetry.repository.ts';
 import type { SampleLifecycleService } from './sample-lifecycle.service.ts';
 import { wallClock, type ServiceDeps } from './deps.ts';
@@ -41,6 +41,8 @@ const EXPORT_COLUMNS = [
   'productCostCents',
   'shippingCostCents',
   'trackerCostShareCents',
+  'contentDueAt',
+  'extensionGranted',
 ] as const satisfies readonly (keyof SampleRow)[];
 
 export interface TelemetryQuery {
@@ -104,7 +106,13 @@ export class SampleService {
     return sample;
   }
 
-  list(filter: { status?: string; creator?: string; limit: number; offset: number }): Promise<SampleRow[]> {
+  list(filter: {
+    status?: string;
+    creator?: string;
+    sort?: SampleSort;
+    limit: number;
+    offset: number;
+  }): Promise<SampleRow[]> {
     return this.samples.list(filter);
   }
 

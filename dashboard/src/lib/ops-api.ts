@@ -34,6 +34,10 @@ export interface SampleRecord extends Sample {
   productCostCents: number;
   shippingCostCents: number;
   trackerCostShareCents: number;
+  /** When content is due while it is awaited (null before delivery, while damage is reviewed, once posted or closed). */
+  contentDueAt: string | null;
+  /** The posting window's one extension was granted (contentDueAt includes it). */
+  extensionGranted: boolean;
   /** GET /api/samples/:id only: the profile the trip is judged by, and where it comes from. */
   condition?: SampleCondition;
 }

@@ -98,8 +98,15 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
     url: '/api/samples',
     tags: ['samples'],
     access: READERS,
-    summary: 'List samples, newest first',
-    query: PageQuery.extend({ status: z.string().max(50).optional(), creator: z.string().max(200).optional() }),
+    summary: 'List samples, newest first, or soonest content due first (sort=contentDue)',
+    query: PageQuery.extend({
+      status: z.string().max(50).optional(),
+      creator: z.string().max(200).optional(),
+      sort: z
+        .enum(['created', 'contentDue'])
+        .default('created')
+        .describe('created: newest request first; contentDue: soonest contentDueAt first, samples without one last'),
+    }),
     responses: { 200: z.object({ samples: z.array(SampleSchema) }) },
     handler: async ({ query }) => ({ samples: await services.samples.list(query) }),
   });

@@ -1642,7 +1642,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List samples, newest first */
+        /** List samples, newest first, or soonest content due first (sort=contentDue) */
         get: {
             parameters: {
                 query?: {
@@ -1650,6 +1650,7 @@ export interface paths {
                     offset?: number;
                     status?: string;
                     creator?: string;
+                    sort?: "created" | "contentDue";
                 };
                 header?: never;
                 path?: never;
@@ -6378,6 +6379,10 @@ export interface components {
             productCostCents: number;
             shippingCostCents: number;
             trackerCostShareCents: number;
+            /** @description When content is due (receipt + posting window, + the extension if granted, + time paused for damage) while it is awaited; null before delivery, while damage is under review, and once posted or closed */
+            contentDueAt: string | null;
+            /** @description The posting window's one extension was granted (moves contentDueAt) */
+            extensionGranted: boolean;
         };
         ApprovalDecision: {
             /** @enum {string} */
@@ -6484,6 +6489,10 @@ export interface components {
             productCostCents: number;
             shippingCostCents: number;
             trackerCostShareCents: number;
+            /** @description When content is due (receipt + posting window, + the extension if granted, + time paused for damage) while it is awaited; null before delivery, while damage is under review, and once posted or closed */
+            contentDueAt: string | null;
+            /** @description The posting window's one extension was granted (moves contentDueAt) */
+            extensionGranted: boolean;
             condition: {
                 /**
                  * @description Where the effective profile comes from: the sample's own, its product's, or the defaults
