@@ -62,37 +62,44 @@ export async function seedDemoHistory(
   for (const p of plan.products) {
     clock = now - (days + 60) * 86_400_000;
     await products
-      .create(p.sku, {
-        name: p.name,
-        variant: null,
-        unitCostCents: p.unitCostCents,
-        limited: p.limited,
-        inventoryOnHand: p.stock,
-        conditionProfile: p.demo ? demoProfile(p.demo) : null,
-      })
+      .create(
+        p.sku,
+        {
+          name: p.name,
+          variant: null,
+          unitCostCents: p.unitCostCents,
+          limited: p.limited,
+          inventoryOnHand: p.stock,
+          conditionProfile: p.demo ? demoProfile(p.demo) : null,
+        },
+        BY,
+      )
       .catch(existing);
   }
   for (const c of plan.creators) {
     clock = c.createdAt;
     await creators
-      .create({
-        handle: c.handle,
-        displayName: c.displayName,
-        notes: c.notes,
-        standing: c.standing,
-        contact: { dm: c.handle },
-        addresses: [
-          {
-            line1: `${100 + (c.followers % 800)} Main St`,
-            city: c.city.name,
-            region: c.city.region,
-            postalCode: c.city.postalCode,
-            country: 'US',
-            lat: c.city.lat,
-            lon: c.city.lon,
-          },
-        ],
-      })
+      .create(
+        {
+          handle: c.handle,
+          displayName: c.displayName,
+          notes: c.notes,
+          standing: c.standing,
+          contact: { dm: c.handle },
+          addresses: [
+            {
+              line1: `${100 + (c.followers % 800)} Main St`,
+              city: c.city.name,
+              region: c.city.region,
+              postalCode: c.city.postalCode,
+              country: 'US',
+              lat: c.city.lat,
+              lon: c.city.lon,
+            },
+          ],
+        },
+        BY,
+      )
       .catch(existing);
   }
 
