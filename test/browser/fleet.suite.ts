@@ -33,6 +33,7 @@ export function fleetSuite(): void {
 
         // Packed into a sample (the live feed carries trackers that are in a sample or have
         // reported), the secret shown is the one the broker accepts, and its readings arrive live.
+        await harness.platform.product('TEA-SAMPLER');
         const sample = await harness.platform.api<{ id: string }>('/api/samples', {
           method: 'POST',
           json: { creator: '@fleet.test', sku: 'TEA-SAMPLER' },

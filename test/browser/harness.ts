@@ -107,6 +107,7 @@ export async function provisionInSample(
   const id = `trk-web-${randomBytes(3).toString('hex')}`;
   const device = await platform.api<{ id: string; secret: string }>('/api/devices', { method: 'POST', json: { id } });
   expect(device.status).toBe(201);
+  await platform.product(sku);
   const sample = await platform.api<{ id: string }>('/api/samples', { method: 'POST', json: { creator, sku } });
   expect(sample.status).toBe(201);
   const attached = await platform.api(`/api/samples/${sample.body.id}/tracker`, {

@@ -167,12 +167,13 @@ describe('alerts to fulfilment', () => {
     await p.api(`/api/exceptions/${shock.id}/resolve`, {
       method: 'POST',
       json: { disposition: 'accept' },
+      as: { person: 'sam', role: 'fulfillment' },
     });
     const resolved = await waitFor(
       () => hook.accepted.find((d) => d.body.kind === 'resolved' && d.body.sampleId === parcel.sampleId),
       5000,
       'the resolved notice',
     );
-    expect(resolved.body.body).toContain('Resolved by sam@fulfilment with disposition accept');
+    expect(resolved.body.body).toContain('Resolved by sam@test.local with disposition accept');
   });
 });

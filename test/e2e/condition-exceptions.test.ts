@@ -122,9 +122,11 @@ describe('condition exceptions raised against the sample', () => {
     const all = await p.api<{ exceptions: Exception[] }>(`/api/exceptions?sampleId=${parcel.sampleId}`);
     expect(all.body.exceptions.filter((e) => e.type === 'too_hot')).toHaveLength(1);
 
+    const dana = { person: 'dana', role: 'fulfillment' } as const;
     const ack = await p.api<Exception>(`/api/exceptions/${opened.id}/acknowledge`, {
       method: 'POST',
-      json: {},
+      json: { note: 'on it' },
+      as: dana,
     });
     expect(ack.body.status).toBe('acknowledged');
     const again = await p.api<{ error: { code: string; details: { current: string } } }>(
@@ -137,16 +139,17 @@ describe('condition exceptions raised against the sample', () => {
     const resolved = await p.api<Exception>(`/api/exceptions/${opened.id}/resolve`, {
       method: 'POST',
       json: { disposition: 'accept' },
+      as: dana,
     });
     expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'accept' });
-    // Both dispositions are audited under the signed-in identity (here the harness's admin token), not the typed name.
-    const me = await p.api<{ tokenId: number }>('/api/auth/me');
+    // Both are recorded and audited as the signed-in person: no body can name someone else.
+    const me = await p.api<{ tokenId: number }>('/api/auth/me', { as: dana });
     const audit = await p.api<{ entries: { actor: string; action: string; detail: Record<string, unknown> }[] }>(
       `/api/audit?entity=exception:${opened.id}`,
     );
     expect(audit.body.entries.map((e) => [e.actor, e.action, e.detail.by])).toEqual([
-      [`token:${me.body.tokenId}`, 'exception.resolve', 'dana@fulfilment'],
-      [`token:${me.body.tokenId}`, 'exception.acknowledge', 'dana@fulfilment'],
+      [`token:${me.body.tokenId}`, 'exception.resolve', 'dana@test.local'],
+      [`token:${me.body.tokenId}`, 'exception.acknowledge', 'dana@test.local'],
     ]);
     ws.close();
   });

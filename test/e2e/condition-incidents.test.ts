@@ -292,6 +292,7 @@ describe('the trip ends, and late data is corrected in the open', () => {
     expect(rows[0]!.ended_at!.getTime()).toBe(t0 + 70 * MIN);
     // The history stays on the old sample; the tracker is free for the next one, whose trip starts when it is
     // attached: what the tracker saw between the two trips (the box open on the way back) is not judged.
+    await p.product('ANY-SKU');
     const next = await p.api<{ id: string }>('/api/samples', {
       method: 'POST',
       json: { creator: '@ava.cooks', sku: 'ANY-SKU' },

@@ -25,6 +25,7 @@ afterAll(async () => {
 describe('end to end: simulated tracker → broker → ingest → database → API and WebSocket', () => {
   it('a published reading reaches the API within a second and the live socket without polling', async () => {
     const id = `trk-e2e-${randomBytes(3).toString('hex')}`;
+    await p.product('CHOC-70-BAR');
     const provisioned = await p.api<{ id: string; secret: string }>('/api/devices', { method: 'POST', json: { id } });
     expect(provisioned.status).toBe(201);
     expect(provisioned.body.secret.length).toBeGreaterThan(20);

@@ -99,7 +99,8 @@ describe('tracker evidence moves the sample lifecycle', () => {
     expect(damage.data).toMatchObject({ suspectedCause: 'transit' });
     const reship = await p.api<{ sample: { reshipOf: string } }>(`/api/samples/${s.id}/reship`, {
       method: 'POST',
-      json: { requestedBy: 'fulfilment-sam' },
+      json: {},
+      as: { person: 'sam', role: 'fulfillment' },
     });
     expect(reship.status).toBe(201);
     expect(reship.body.sample.reshipOf).toBe(s.id);

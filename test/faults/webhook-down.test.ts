@@ -118,10 +118,15 @@ describe('a webhook receiver down while alerts are raised', () => {
       const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
       const t0 = Date.now() - 3600_000;
       const downSince = Date.now();
-      for (const { id, secret } of creds) {
+      await api('/api/products', {
+        method: 'POST',
+        json: { sku: 'GLASS-1', name: 'glass', unitCostCents: 1200, inventoryOnHand: 1000 },
+      });
+      for (const [i, { id, secret }] of creds.entries()) {
+        // One creator per parcel: the policy refuses a second send of a SKU to the same creator.
         const sample = await api<{ id: string }>('/api/samples', {
           method: 'POST',
-          json: { creator: '@glowwithmia', sku: 'GLASS-1' },
+          json: { creator: `@glowwithmia.${i}`, sku: 'GLASS-1' },
         });
         await api(`/api/samples/${sample.id}/tracker`, { method: 'PUT', json: { deviceId: id } });
         const client = await mqtt.connectAsync(mqttUrl, {

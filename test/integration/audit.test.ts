@@ -22,6 +22,7 @@ const tokenActor = async (as: As) => `token:${(await p.api<{ tokenId: number }>(
 describe('audit log: who changed what and when, written with the change', () => {
   it('records device provisioning and each sample transition under the signed-in identity', async () => {
     const ops = await tokenActor('ops');
+    await p.product('AUD-1', { unitCostCents: 9900 });
     const device = await p.api<{ id: string }>('/api/devices', {
       method: 'POST',
       json: { label: 'audited' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { dispatch, label, programApi, type Sample } from './sample-program.support.ts';
+import { dispatch, label, programApi, trackerEvent, type Sample } from './sample-program.support.ts';
 
 let p: TestPlatform;
 let api: ReturnType<typeof programApi>;
@@ -37,7 +37,7 @@ const resolve = (id: number, disposition: string, status = 200, as: 'admin' | 'f
     .api<Resolved & { error?: { code: string } }>(`/api/exceptions/${id}/resolve`, {
       method: 'POST',
       as,
-      json: { disposition, by: 'typed name' },
+      json: { disposition },
     })
     .then((res) => {
       expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -184,10 +184,9 @@ describe("an exception's disposition acts on the sample", () => {
 
   it('accept resumes the content clock of a delivered damaged sample; write_off closes a send as a loss', async () => {
     const s = await inTransit();
-    await api.event(s.id, {
+    await trackerEvent(p, s.id, s.deviceId, {
       type: 'report_damage',
-      actor: { kind: 'tracker', id: s.deviceId },
-      at: iso(Date.now() + 2 * HOUR),
+      at: Date.now() + 2 * HOUR,
       data: { note: 'too hot', suspectedCause: 'transit' },
     });
     await api.call(
@@ -219,6 +218,7 @@ describe("an exception's disposition acts on the sample", () => {
   });
 
   it('a disposition the sample cannot take is refused and the exception stays open', async () => {
+    await p.product('BARE-1');
     const { body: bare } = await p.api<{ id: string }>('/api/samples', {
       method: 'POST',
       json: { creator: `@bare.${suffix()}`, sku: 'BARE-1' },
@@ -229,6 +229,6 @@ describe("an exception's disposition acts on the sample", () => {
     expect(refused.error?.code).toBe('INVALID_TRANSITION');
     const still = await p.api<{ status: string }>(`/api/exceptions/${ex}`);
     expect(still.body.status).toBe('open');
-    expect((await sample(bare.id)).status).toBe('requested');
+    expect((await sample(bare.id)).status).toBe('approved');
   });
 });

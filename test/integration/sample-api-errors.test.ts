@@ -66,7 +66,8 @@ const CASES: Case[] = [
     'VALIDATION_FAILED',
   ],
   ['POST', '/api/samples/SMP-26-999999/events', { type: 'approve' }, 404, 'NOT_FOUND'],
-  ['POST', '/api/samples/:sample/reship', { requestedBy: 'x' }, 409, 'INVALID_TRANSITION'],
+  ['POST', '/api/samples/:sample/reship', {}, 409, 'INVALID_TRANSITION'],
+  ['POST', '/api/samples/:sample/reship', { requestedBy: 'x' }, 400, 'VALIDATION_FAILED'],
   ['GET', '/api/samples/not-an-id/timeline', undefined, 400, 'VALIDATION_FAILED'],
   [
     'POST',

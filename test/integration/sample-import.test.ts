@@ -13,12 +13,12 @@ afterAll(async () => {
   await p?.close();
 });
 
-const HEADER = 'creator,sku,campaign,source,requested_by,variant,quantity';
+const HEADER = 'creator,sku,campaign,source,variant,quantity';
 /** 1,000 distinct (creator, SKU) requests; line n + 2 holds row n (the header is line 1). */
 const goodRows = () =>
-  Array.from({ length: 1000 }, (_, n) => `@imp${n % 50},IMP-${Math.floor(n / 50)},camp-${n % 3},form,mia,,1`);
-const post = async (csv: string) =>
-  fetch(`${p.httpUrl}/api/samples/import`, {
+  Array.from({ length: 1000 }, (_, n) => `@imp${n % 50},IMP-${Math.floor(n / 50)},camp-${n % 3},form,,1`);
+const post = async (csv: string, query = '') =>
+  fetch(`${p.httpUrl}/api/samples/import${query}`, {
     method: 'POST',
     headers: { ...(await p.authHeaders()), 'content-type': 'text/csv' },
     body: csv,
@@ -30,11 +30,11 @@ describe('bulk CSV import: all or nothing', () => {
   it('a 1,000-row file with bad rows reports each of them and creates nothing', async () => {
     const rows = goodRows();
     const bad: Record<number, string> = {
-      3: '@imp3,IMP-0,camp,carrier-pigeon,mia,,1', // unknown source
-      250: '@nobody,IMP-5,camp,form,mia,,1', // unknown creator
-      501: '@imp1,NO-SUCH-SKU,camp,dm,mia,,1', // unknown SKU
-      777: '@imp27,IMP-15,camp,email,mia,,0', // quantity below 1
-      998: '@imp48,IMP-19,camp,form', // too few fields
+      3: '@imp3,IMP-0,camp,carrier-pigeon,,1', // unknown source
+      250: '@nobody,IMP-5,camp,form,,1', // unknown creator
+      501: '@imp1,NO-SUCH-SKU,camp,dm,,1', // unknown SKU
+      777: '@imp27,IMP-15,camp,email,,0', // quantity below 1
+      998: '@imp48,IMP-19,camp', // too few fields
     };
     for (const [n, row] of Object.entries(bad)) rows[Number(n)] = row;
     const before = await countSamples();
@@ -45,6 +45,34 @@ describe('bulk CSV import: all or nothing', () => {
     expect(error.details.refusedRows.map((r) => r.line)).toEqual(Object.keys(bad).map((n) => Number(n) + 2));
     expect(error.details.refusedRows[1]?.errors).toEqual(['creator: @nobody does not exist']);
     expect(await countSamples()).toBe(before);
+  });
+
+  it('refuses a column that would name the requester: the importer is the requester', async () => {
+    const res = await post('creator,sku,campaign,source,requested_by\n@imp1,IMP-1,camp,form,mallory\n');
+    expect(res.status).toBe(400);
+    const error = res.body.error as { code: string; message: string; details: { identityColumns: string[] } };
+    expect(error).toMatchObject({ code: 'VALIDATION_FAILED', details: { identityColumns: ['requested_by'] } });
+    expect(error.message).toContain('signed-in person');
+  });
+
+  it('previews a file: each row with the decision it would get, nothing written, no sample number used', async () => {
+    const before = await countSamples();
+    const seq = async () =>
+      (await p.db.pool.query<{ v: string }>('select last_value::text as v from sample_number_seq')).rows[0]!.v;
+    const seqBefore = await seq();
+    const res = await post(`${HEADER}\n@imp1,IMP-1,camp-p,form,,1\n@imp1,IMP-1,camp-p,form,,1\n`, '?preview=true');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      created: 0,
+      preview: true,
+      rows: [
+        { line: 2, sampleId: 'PREVIEW-1', decision: 'approved', rule: 'auto_approve_low_risk' },
+        // The second row sees the first, as the real import would: a duplicate send.
+        { line: 3, sampleId: 'PREVIEW-2', decision: 'rejected', rule: 'duplicate_send' },
+      ],
+    });
+    expect(await countSamples()).toBe(before);
+    expect(await seq()).toBe(seqBefore);
   });
 
   // 1,000 policy decisions in one transaction: about 6 s on a quiet machine; the deadline is generous for a loaded one.
@@ -63,5 +91,10 @@ describe('bulk CSV import: all or nothing', () => {
       "select count(*)::int as n from samples where sku like 'IMP-%'",
     );
     expect(rows[0]?.n).toBe(1000);
+    // Requested by whoever imported the file (the harness's admin token), not by a column.
+    const { rows: by } = await p.db.pool.query<{ r: string }>(
+      "select distinct requested_by as r from samples where sku like 'IMP-%'",
+    );
+    expect(by).toEqual([{ r: p.admin.email }]);
   });
 });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { DAY, dispatch, label, programApi, type Sample, type Transition } from './sample-program.support.ts';
+import {
+  DAY,
+  dispatch,
+  label,
+  programApi,
+  trackerEvent,
+  type Sample,
+  type Transition,
+} from './sample-program.support.ts';
 
 let p: TestPlatform;
 let api: ReturnType<typeof programApi>;
@@ -34,10 +42,9 @@ const carrier = (trackingId: string, event: string, at: number) =>
   api.call<{ effect: string }>('POST', '/api/carrier-events', { trackingId, event, at: iso(at) }, 200);
 /** What the condition monitor applies for a product excursion (rules/tracker-evidence.ts): transit damage by the tracker. */
 const trackerDamage = (id: string, deviceId: string, at: number) =>
-  api.event(id, {
+  trackerEvent(p, id, deviceId, {
     type: 'report_damage',
-    actor: { kind: 'tracker', id: deviceId },
-    at: iso(at),
+    at,
     reason: 'tracker measured too hot',
     data: { note: 'too_hot; exception raised by the tracker', suspectedCause: 'transit' },
   });

@@ -12,6 +12,7 @@ let p: TestPlatform;
 const ids: string[] = [];
 beforeAll(async () => {
   p = await startTestPlatform({ PUBLIC_URL: 'https://ops.example.com' });
+  await p.product('LBL-SERUM');
   for (const [creator, campaign] of [
     ['@label.ana', 'label-spring'],
     ['@label.ben', 'label-spring'],

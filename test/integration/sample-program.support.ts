@@ -1,10 +1,15 @@
 import { expect } from 'vitest';
-import type { TestPlatform } from '../support/platform.ts';
+import { systemActor } from '../../core/domain/auth/principal.ts';
+import type { As, TestPlatform } from '../support/platform.ts';
+
+/** The program's people: a creator manager who requests, and an approver who is someone else. */
+export const MIA: As = { person: 'mia', role: 'ops' };
+export const LEAD: As = { person: 'lead-kim', role: 'ops', approvalLimitCents: 100_000 };
 
 /** API helpers shared by the sample-program tests: each call asserts its status. */
 export function programApi(p: TestPlatform) {
-  async function call<T>(method: string, path: string, json: unknown, status: number): Promise<T> {
-    const res = await p.api<T>(path, { method, ...(json === undefined ? {} : { json }) });
+  async function call<T>(method: string, path: string, json: unknown, status: number, as?: As): Promise<T> {
+    const res = await p.api<T>(path, { method, ...(json === undefined ? {} : { json }), ...(as ? { as } : {}) });
     if (res.status !== status)
       expect({ path, status: res.status, body: res.body }).toEqual({ path, status, body: expect.anything() });
     return res.body;
@@ -20,11 +25,42 @@ export function programApi(p: TestPlatform) {
         { sku, name: sku, unitCostCents: 1200, inventoryOnHand: 10, ...extra },
         201,
       ),
-    request: (body: Record<string, unknown>, status = 201) =>
-      call<RequestResult>('POST', '/api/sample-requests', { campaign: 'spring', source: 'form', ...body }, status),
-    event: (id: string, body: Record<string, unknown>, status = 200) =>
-      call<{ sample: Sample; transitions: Transition[] }>('POST', `/api/samples/${id}/events`, body, status),
+    /** A request by Mia (ops) unless `as` says who. */
+    request: (body: Record<string, unknown>, status = 201, as: As = MIA) =>
+      call<RequestResult>('POST', '/api/sample-requests', { campaign: 'spring', source: 'form', ...body }, status, as),
+    /** An event applied by the admin token unless `as` says who (the approver, say). */
+    event: (id: string, body: Record<string, unknown>, status = 200, as?: As) =>
+      call<{ sample: Sample; transitions: Transition[] }>('POST', `/api/samples/${id}/events`, body, status, as),
   };
+}
+
+/**
+ * Evidence the platform itself applies (the condition monitor for a tracker, rules/tracker-evidence.ts):
+ * through the lifecycle service with the tracker as actor, never through a person's API call.
+ */
+export async function trackerEvent(
+  p: TestPlatform,
+  sampleId: string,
+  deviceId: string,
+  e: {
+    type: 'report_damage' | 'deliver' | 'confirm_receipt';
+    at: number;
+    reason?: string;
+    data: Record<string, unknown>;
+  },
+): Promise<{ sample: Sample; transitions: Transition[] }> {
+  const r = await p.services.lifecycle.applyEvent(
+    sampleId,
+    {
+      type: e.type,
+      actor: { kind: 'tracker', id: deviceId },
+      at: new Date(e.at),
+      data: e.data,
+      ...(e.reason ? { reason: e.reason } : {}),
+    },
+    systemActor('tracker'),
+  );
+  return JSON.parse(JSON.stringify(r)) as { sample: Sample; transitions: Transition[] };
 }
 
 export interface Sample {

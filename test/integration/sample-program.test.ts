@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { DAY, dispatch, label, programApi, type Sample, type Transition } from './sample-program.support.ts';
+import { DAY, LEAD, dispatch, label, programApi, type Sample, type Transition } from './sample-program.support.ts';
 
 let p: TestPlatform;
 let api: ReturnType<typeof programApi>;
@@ -49,7 +49,7 @@ describe('the sample program through the API', () => {
     const req = await api.request({ creator: '@ava.cooks', sku: 'SERUM-30', campaign: 'launch' });
     expect(req.decision).toMatchObject({ decision: 'approved', rule: 'auto_approve_low_risk' });
     expect(req.transitions.map((t) => [t.event, t.actor.kind, t.actor.id])).toEqual([
-      ['request', 'user', 'mia'],
+      ['request', 'user', 'mia@test.local'],
       ['approve', 'policy', 'policy:auto_approve_low_risk'],
     ]);
     const id = req.sample.id;
@@ -160,10 +160,17 @@ describe('the sample program through the API', () => {
     const refused = await api.request({ creator: '@gone', sku: 'RST-1' });
     expect(refused.decision).toMatchObject({ decision: 'rejected', rule: 'restricted_creator' });
 
-    const override = { by: 'lead-kim', reason: 'great audience fit' };
-    const pending = await api.request({ creator: '@gone', sku: 'RST-1', campaign: 'other', override });
+    // The override is Mia's, as signed in; the body gives only the reason.
+    const pending = await api.request({
+      creator: '@gone',
+      sku: 'RST-1',
+      campaign: 'other',
+      override: { reason: 'great audience fit' },
+    });
+    const override = { by: 'mia@test.local', reason: 'great audience fit' };
     expect(pending.decision).toMatchObject({ decision: 'needs_approver', rule: 'restricted_override', override });
-    const approved = await api.event(pending.sample.id, { type: 'approve' });
+    const approved = await api.event(pending.sample.id, { type: 'approve' }, 200, LEAD);
+    expect(approved.transitions[0]).toMatchObject({ actor: { kind: 'user', id: 'lead-kim@test.local' } });
     expect(approved.transitions[0]?.data).toMatchObject({ rule: 'named_approver', override });
   });
 
@@ -188,11 +195,12 @@ describe('the sample program through the API', () => {
     const reship = await api.call<{ sample: Sample; decision: { rule: string } }>(
       'POST',
       `/api/samples/${id}/reship`,
-      { requestedBy: 'ful-sam' },
+      {},
       201,
+      { person: 'ful-sam', role: 'fulfillment' },
     );
     expect(reship.decision.rule).toBe('reship');
-    expect(reship.sample).toMatchObject({ status: 'requested', reshipOf: id });
+    expect(reship.sample).toMatchObject({ status: 'requested', reshipOf: id, requestedBy: 'ful-sam@test.local' });
     expect((await sample(id)).status).toBe('damaged');
 
     const approved = await api.event(reship.sample.id, { type: 'approve' });

@@ -32,6 +32,11 @@ export interface TestPlatform extends Platform {
     path: string,
     init?: RequestInit & { json?: unknown; as?: As },
   ): Promise<{ status: number; body: T }>;
+  /**
+   * Puts a SKU in the catalogue if it is not there yet ($12, 1,000 on hand unless `fields`
+   * say otherwise): a sample request needs the product's cost and stock for the policy.
+   */
+  product(sku: string, fields?: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,6 +158,13 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       // CSV and metrics answer with text; everything else with JSON.
       const isJson = (res.headers.get('content-type') ?? '').includes('json');
       return { status: res.status, body: (text ? (isJson ? JSON.parse(text) : text) : undefined) as T };
+    },
+    async product(sku: string, fields: Record<string, unknown> = {}) {
+      const res = await this.api('/api/products', {
+        method: 'POST',
+        json: { sku, name: sku, unitCostCents: 1200, inventoryOnHand: 1000, ...fields },
+      });
+      if (res.status !== 201 && res.status !== 409) throw new Error(`product ${sku}: ${res.status}`);
     },
     async close() {
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
