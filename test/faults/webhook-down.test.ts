@@ -118,10 +118,6 @@ describe('a webhook receiver down while alerts are raised', () => {
       const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
       const t0 = Date.now() - 3600_000;
       const downSince = Date.now();
-      await api('/api/products', {
-        method: 'POST',
-        json: { sku: 'GLASS-1', name: 'glass', unitCostCents: 1200, inventoryOnHand: 1000 },
-      });
       for (const [i, { id, secret }] of creds.entries()) {
         // One creator per parcel: the policy refuses a second send of a SKU to the same creator.
         const sample = await api<{ id: string }>('/api/samples', {

@@ -9,7 +9,6 @@ import { DAY, dispatch, label, programApi, type Sample } from './sample-program.
 
 let p: TestPlatform;
 let api: ReturnType<typeof programApi>;
-const user = { kind: 'user', id: 'ops-ola' };
 const ids: string[] = [];
 // Received 3, 5 and 1 days ago: due in 11, 9 and 13 days on the default 14-day window.
 const RECEIVED_DAYS_AGO = [3, 5, 1];
@@ -29,8 +28,8 @@ beforeAll(async () => {
       data: { ...dispatch.data, packedItems: [{ skuId: 'DUE-SKU', quantity: 1 }] },
     });
     const receivedAt = new Date(NOW - daysAgo * DAY).toISOString();
-    await api.event(sample.id, { type: 'deliver', actor: user, data: { receivedAt, evidence: 'courier' } });
-    await api.event(sample.id, { type: 'confirm_receipt', actor: user, data: {} });
+    await api.event(sample.id, { type: 'deliver', data: { receivedAt, evidence: 'courier' } });
+    await api.event(sample.id, { type: 'confirm_receipt', data: {} });
     ids.push(sample.id);
   }
 }, 60_000);
@@ -63,7 +62,7 @@ describe('content due date on the sample', () => {
   it('moves a week later with the extension', async () => {
     const { sample } = await api.event(ids[1]!, {
       type: 'grant_extension',
-      actor: user,
+
       reason: 'travelling',
       data: {},
     });

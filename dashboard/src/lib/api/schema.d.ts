@@ -508,7 +508,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver) */
+        /** Request a sample as the signed-in person: validated, then decided by the approval policy (approved, rejected or left for an approver) */
         post: {
             parameters: {
                 query?: never;
