@@ -19,6 +19,7 @@ import { UserService } from './user.service.ts';
 import { SampleConditionService } from './sample-condition.service.ts';
 import { PolicyService } from './policy.service.ts';
 import { ClaimService } from './claim.service.ts';
+import { CreatorImportService } from './creator-import.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -46,6 +47,7 @@ export function createServices({
     samples: new SampleService({ ...base, lifecycle, program }),
     lifecycle,
     creators: new CreatorService({ ...base, policy }),
+    creatorImport: new CreatorImportService(base),
     products: new ProductService(base),
     carrierEvents: new CarrierEventService(base),
     sampleImport: new SampleImportService({ ...base, lifecycle }),
