@@ -20,6 +20,7 @@ import { SampleConditionService } from './sample-condition.service.ts';
 import { PolicyService } from './policy.service.ts';
 import { ClaimService } from './claim.service.ts';
 import { CreatorImportService } from './creator-import.service.ts';
+import { FollowUpTaskService } from './follow-up-task.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -52,6 +53,7 @@ export function createServices({
     carrierEvents: new CarrierEventService(base),
     sampleImport: new SampleImportService({ ...base, lifecycle }),
     followUps: new FollowUpService(base),
+    followUpTasks: new FollowUpTaskService(base),
     kpis: new KpiService(base),
     labels: new LabelService({ ...base, publicUrl: alerting.publicUrl }),
     parcels: new ParcelService(base),
