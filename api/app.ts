@@ -12,6 +12,7 @@ import { frameworkErrors, registerErrorHandler, registerNotFoundHandler } from '
 import { registerInputGuard } from './plugins/input-guard.ts';
 import carrierEventRoutes from './routes/api/carrier-events/index.ts';
 import creatorRoutes from './routes/api/creators/index.ts';
+import followUpTaskRoutes from './routes/api/follow-up-tasks/index.ts';
 import deadLetterRoutes from './routes/api/dead-letters/index.ts';
 import deviceRoutes from './routes/api/devices/index.ts';
 import alertRoutes from './routes/api/alerts/index.ts';
@@ -94,6 +95,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     configRoutes,
     healthRoutes,
     creatorRoutes,
+    followUpTaskRoutes,
     productRoutes,
     carrierEventRoutes,
     kpiRoutes,

@@ -20,6 +20,8 @@ import { SampleConditionService } from './sample-condition.service.ts';
 import { PolicyService } from './policy.service.ts';
 import { ClaimService } from './claim.service.ts';
 import { ApprovalService } from './approval.service.ts';
+import { CreatorImportService } from './creator-import.service.ts';
+import { FollowUpTaskService } from './follow-up-task.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -47,10 +49,12 @@ export function createServices({
     samples: new SampleService({ ...base, lifecycle, program }),
     lifecycle,
     creators: new CreatorService({ ...base, policy }),
+    creatorImport: new CreatorImportService(base),
     products: new ProductService(base),
     carrierEvents: new CarrierEventService(base),
     sampleImport: new SampleImportService({ ...base, lifecycle }),
     followUps: new FollowUpService(base),
+    followUpTasks: new FollowUpTaskService(base),
     kpis: new KpiService(base),
     labels: new LabelService({ ...base, publicUrl: alerting.publicUrl }),
     parcels: new ParcelService(base),
