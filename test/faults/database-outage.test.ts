@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('PostgreSQL down for 30 s under load', () => {
-  it('holds the input, reports unready, and catches up with no loss', { timeout: 180_000 }, async () => {
+  it('holds the input, reports unready, and catches up with no loss', { timeout: 360_000 }, async () => {
     const creds = await platform.provision('trk-pg', 10);
     const fleet = trackerFleet(mqttUrl, creds, 400, 8);
     await new Promise((r) => setTimeout(r, 300));
@@ -82,7 +82,9 @@ describe('PostgreSQL down for 30 s under load', () => {
                 `not caught up: acked ${fleet.ackedCount()} of ${fleet.sent()}\n${platform.output.slice(-4000)}`,
               ),
             ),
-          60_000,
+          // Catching up is retries with back-off on a machine that may be busy: a generous
+          // deadline, since what is asserted is that it gets there, with nothing lost.
+          180_000,
         ),
       ),
     ]);
