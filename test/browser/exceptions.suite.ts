@@ -85,7 +85,7 @@ export function exceptionsSuite(): void {
         const me = harness.platform.admin.email;
         await row.getByRole('button', { name: 'Acknowledge' }).click();
         await expect.poll(() => row.getAttribute('data-status')).toBe('acknowledged');
-        expect(await row.locator('[data-field="status"]').textContent()).toBe('acknowledged');
+        expect(await row.locator('[data-field="status"]').textContent()).toBe('Acknowledged');
         expect(await row.textContent()).toContain(`by ${me}`);
         const stored = await harness.platform.api<{ status: string; acknowledgedBy: string }>(
           `/api/exceptions/${await row.getAttribute('data-exception-id')}`,

@@ -62,7 +62,7 @@ export function parcelsSuite(): void {
       expect(await cell(page, id, 'humidityPct').textContent()).toBe('41');
       expect(await cell(page, id, 'position').textContent()).toBe('34.050, -118.240');
       expect(await row(page, id).getAttribute('data-freshness')).toBe('live');
-      await expect.poll(() => cell(page, id, 'link').textContent()).toBe('online');
+      await expect.poll(() => cell(page, id, 'link').textContent()).toBe('Online');
       expect(await cell(page, id, 'lastSeen').textContent()).toMatch(/^\d+ s ago$/);
       expect(await count(page, 'reporting').textContent()).toBe('1');
       expect(await count(page, 'silent').textContent()).toBe('0');
@@ -95,7 +95,7 @@ export function parcelsSuite(): void {
       // Three hours pass in the page (timers keep running; only the clock moves).
       await page.clock.setFixedTime(Date.now() + 3 * 60 * 60 * 1000);
       await expect.poll(() => row(page, tracker.id).getAttribute('data-freshness')).toBe('silent');
-      expect(await row(page, tracker.id).locator('.badge').textContent()).toBe('silent');
+      expect(await row(page, tracker.id).locator('[data-chip="parcel"]').textContent()).toBe('Silent');
       expect(await cell(page, tracker.id, 'lastSeen').textContent()).toMatch(/^3 h( \d+ min)? ago$/);
       expect(await cell(page, tracker.id, 'tempC').getAttribute('class')).toMatch(/\bstale\b/);
       expect(await count(page, 'silent').textContent()).toBe('1');

@@ -1,6 +1,8 @@
+import { NONE, dateTimeTitle } from './datetime';
+
 /** Display formats for the ops tables: short, fixed precision, one placeholder for "none". */
 
-export const NONE = '—';
+export { NONE };
 
 /** A number with fixed decimals, or the placeholder when the tracker did not measure it. */
 export function formatNumber(value: number | null | undefined, decimals: number): string {
@@ -19,31 +21,6 @@ export function formatAgo(ageMs: number): string {
   return `${Math.floor(h / 24)} d ago`;
 }
 
-// Formatters are costly to build and this runs for thousands of rows: build them once.
-const timeOfDay = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-const dayAndTime = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-/** An event time: the time of day when it is from today, the date and time otherwise. */
-export function formatEventTime(ms: number | null, nowMs: number): string {
-  if (ms === null) return NONE;
-  const then = new Date(ms);
-  const now = new Date(nowMs);
-  const sameDay =
-    then.getFullYear() === now.getFullYear() && then.getMonth() === now.getMonth() && then.getDate() === now.getDate();
-  return sameDay ? timeOfDay.format(then) : dayAndTime.format(then);
-}
-
 /**
  * Latitude and longitude to 3 decimals (about 100 m): enough to see where a parcel is,
  * narrow enough for the table. The cell's title has the full fix.
@@ -53,7 +30,7 @@ export function formatPosition(lat: number | null, lon: number | null): string {
   return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
 }
 
-/** A full timestamp for tooltips, in the reader's zone. */
+/** A full timestamp for tooltips: the reader's zone to the second, then UTC. */
 export function formatFullTime(ms: number | null): string {
-  return ms === null ? '' : new Date(ms).toString();
+  return dateTimeTitle(ms);
 }

@@ -1,4 +1,4 @@
-import type { Alert, ConditionException, Parcel } from './api';
+import type { Alert, ConditionException, Parcel } from '../api';
 
 /**
  * The live feed: a WebSocket to /api/live on the same host as the page. The server greets

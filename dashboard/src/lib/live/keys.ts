@@ -1,0 +1,95 @@
+/**
+ * What each live message means for the pages' loads: the dependency keys (`depends()` in a
+ * page's +page.ts) it makes stale, and how soon each must be reloaded. Pure: no SvelteKit,
+ * no socket; unit-tested in test/dashboard/live-keys.test.ts.
+ *
+ * The live feed carries full rows, so a page showing parcels or exceptions updates them in
+ * place (LiveFeed.listen); a key is invalidated only for what the feed cannot place: after
+ * a (re)connection or the server's resync, and for loads that are not a list of rows (the
+ * inbox's groups and totals, a sample's timeline and figures).
+ */
+import type { Alert, ConditionException, Parcel } from '../api';
+
+/** Every `depends()` key of the dashboard, in one place. */
+export const DEPENDS = {
+  /** The parcel snapshot (parcels page, map). Rows update in place; reloaded on resync. */
+  parcels: 'app:parcels',
+  /** The exception inbox: groups, totals, paging. */
+  exceptions: 'app:exceptions',
+  /** The samples list. */
+  samples: 'app:samples',
+  /** Any sample page (its actions reload it); one sample's own key is `sampleKey(id)`. */
+  sample: 'app:sample',
+  fleet: 'app:fleet',
+  creators: 'app:creators',
+  creator: 'app:creator',
+  kpis: 'app:kpis',
+  policy: 'app:policy',
+} as const;
+
+export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];
+
+/** One sample page's key: the live feed reloads only the page of the sample that changed. */
+export const sampleKey = (id: string): string => `${DEPENDS.sample}:${id}`;
+
+export type LiveMessage =
+  | { type: 'resync' }
+  | { type: 'parcels'; parcels: readonly Pick<Parcel, 'deviceId' | 'sampleId'>[] }
+  | { type: 'exceptions'; exceptions: readonly Pick<ConditionException, 'id' | 'sampleId'>[] }
+  | { type: 'alerts'; alerts: readonly Pick<Alert, 'id' | 'sampleId'>[] };
+
+/** A key to reload, at the latest `withinMs` from now (changes meanwhile share one reload). */
+export interface Invalidation {
+  key: string;
+  withinMs: number;
+}
+
+/**
+ * A busy tracker reports every few seconds: its sample's page reloads at most this often.
+ * An exception is what a person acts on, so it reloads the sample page at once.
+ */
+export const SAMPLE_READINGS_EVERY_MS = 5000;
+/** The inbox's groups and totals follow live changes at most once a second. */
+export const INBOX_EVERY_MS = 1000;
+
+/** Loads that hold what the feed may have missed: every one of them is reread on resync. */
+const RESYNCED: readonly Invalidation[] = [
+  { key: DEPENDS.parcels, withinMs: 0 },
+  { key: DEPENDS.fleet, withinMs: 0 },
+  { key: DEPENDS.samples, withinMs: 0 },
+  { key: DEPENDS.exceptions, withinMs: INBOX_EVERY_MS },
+  { key: DEPENDS.sample, withinMs: SAMPLE_READINGS_EVERY_MS },
+];
+
+function perSample(ids: Iterable<string | null | undefined>, withinMs: number): Invalidation[] {
+  const seen = new Set<string>();
+  for (const id of ids) if (id) seen.add(id);
+  return [...seen].map((id) => ({ key: sampleKey(id), withinMs }));
+}
+
+/** The keys a live message makes stale, each once. */
+export function invalidationsFor(message: LiveMessage): Invalidation[] {
+  switch (message.type) {
+    case 'resync':
+      return [...RESYNCED];
+    case 'parcels':
+      // The parcels page, the map, the fleet and the samples list take parcels in place.
+      return perSample(
+        message.parcels.map((p) => p.sampleId),
+        SAMPLE_READINGS_EVERY_MS,
+      );
+    case 'exceptions':
+      return [
+        { key: DEPENDS.exceptions, withinMs: INBOX_EVERY_MS },
+        ...perSample(
+          message.exceptions.map((e) => e.sampleId),
+          0,
+        ),
+      ];
+    case 'alerts':
+      return perSample(
+        message.alerts.map((a) => a.sampleId),
+        SAMPLE_READINGS_EVERY_MS,
+      );
+  }
+}
