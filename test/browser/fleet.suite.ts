@@ -50,7 +50,7 @@ export function fleetSuite(): void {
         await expect.poll(() => row.locator('[data-col="fw"]').textContent()).toBe('2.0.1');
         expect(await row.locator('[data-col="battery"]').textContent()).toBe('14 %');
         expect(await row.locator('[data-col="battery"]').getAttribute('class')).toContain('low');
-        expect(await row.locator('[data-col="link"]').textContent()).toBe('online');
+        expect(await row.locator('[data-col="link"]').textContent()).toBe('Online');
         expect(await row.locator('[data-col="lastSeen"]').textContent()).toMatch(/^\d+ s ago$/);
 
         // Filters: low battery lists it; search finds it by its sample.
@@ -96,7 +96,7 @@ export function fleetSuite(): void {
         (await trackerSender(id, fresh)).client.end(true);
 
         await row.locator('[data-action="disable"]').click();
-        await expect.poll(() => row.locator('[data-col="link"]').textContent()).toBe('disabled');
+        await expect.poll(() => row.locator('[data-col="link"]').textContent()).toBe('Disabled');
         expect((await harness.platform.services.devices.get(id)).disabledAt).not.toBeNull();
         await row.locator('[data-action="enable"]').click();
         await expect.poll(() => row.locator('[data-action="disable"]').count()).toBe(1);

@@ -30,7 +30,7 @@ export const DEPENDS = {
 export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];
 
 /** One sample page's key: the live feed reloads only the page of the sample that changed. */
-export const sampleKey = (id: string): string => `${DEPENDS.sample}:${id}`;
+export const sampleKey = (id: string): `app:sample:${string}` => `${DEPENDS.sample}:${id}`;
 
 export type LiveMessage =
   | { type: 'resync' }
