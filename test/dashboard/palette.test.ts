@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contrast } from '../../dashboard/src/lib/contrast';
+import { contrast } from '../../dashboard/src/lib/contrast.ts';
 
 // The palette as the browser gets it: the custom properties of app.css, light and dark.
 const css = readFileSync(new URL('../../dashboard/src/app.css', import.meta.url), 'utf8');

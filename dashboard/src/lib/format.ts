@@ -1,4 +1,4 @@
-import { NONE, dateTimeTitle } from './datetime';
+import { NONE, dateTimeTitle } from './datetime.ts';
 
 /** Display formats for the ops tables: short, fixed precision, one placeholder for "none". */
 
@@ -33,4 +33,27 @@ export function formatPosition(lat: number | null, lon: number | null): string {
 /** A full timestamp for tooltips: the reader's zone to the second, then UTC. */
 export function formatFullTime(ms: number | null): string {
   return dateTimeTitle(ms);
+}
+
+/** "1 h 25 min", "40 min", "2 d 3 h": a length of time, not an age. */
+export function formatDuration(ms: number): string {
+  const min = Math.max(0, Math.round(ms / 60_000));
+  if (min < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** Cents as dollars: "$12.50", or "—". */
+export function formatMoney(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined || !Number.isFinite(cents)) return NONE;
+  return `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** A ratio as a percentage: "42.9 %", or "—". */
+export function formatRate(rate: number | null | undefined, decimals = 1): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return NONE;
+  return `${(rate * 100).toFixed(decimals)} %`;
 }

@@ -2,10 +2,11 @@
  * How the KPIs read: the tiles of the KPI page, the chart steps' labels, the period line.
  * Pure; unit-tested in test/dashboard/kpi-format.test.ts. Definitions: docs/kpis.md.
  */
-import { formatDay, type ZoneOptions } from './datetime';
-import { formatDuration } from './exceptions';
-import { formatMoney, formatRate } from './lifecycle';
-import type { Kpis } from './ops-api';
+import type { components } from './api/schema.d.ts';
+import { formatDay, type ZoneOptions } from './datetime.ts';
+import { formatDuration, formatMoney, formatRate } from './format.ts';
+
+type Kpis = components['schemas']['Kpis'];
 
 const DAY = 86_400_000;
 

@@ -3,7 +3,7 @@
  * and groups, event names, and the small form each event needs.
  */
 
-import { labelOf, toneOf, valuesOf, type Tone } from './vocabulary';
+import { labelOf, toneOf, valuesOf, type Tone } from './vocabulary.ts';
 
 /** Sample statuses in lifecycle order; labels and tones live in the one vocabulary. */
 export const STATUSES = valuesOf('sample');
@@ -223,14 +223,4 @@ export function toLocalInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Cents as dollars: "$12.50", or "—". */
-export function formatMoney(cents: number | null | undefined): string {
-  if (cents === null || cents === undefined || !Number.isFinite(cents)) return '—';
-  return `$${(cents / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** A ratio as a percentage: "42.9 %", or "—". */
-export function formatRate(rate: number | null | undefined, decimals = 1): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
-  return `${(rate * 100).toFixed(decimals)} %`;
-}
+export { formatMoney, formatRate } from './format.ts';

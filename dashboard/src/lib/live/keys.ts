@@ -8,7 +8,6 @@
  * a (re)connection or the server's resync, and for loads that are not a list of rows (the
  * inbox's groups and totals, a sample's timeline and figures).
  */
-import type { Alert, ConditionException, Parcel } from '../api';
 
 /** Every `depends()` key of the dashboard, in one place. */
 export const DEPENDS = {
@@ -32,11 +31,14 @@ export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];
 /** One sample page's key: the live feed reloads only the page of the sample that changed. */
 export const sampleKey = (id: string): `app:sample:${string}` => `${DEPENDS.sample}:${id}`;
 
+// Only the fields the mapping reads: full Parcel, ConditionException and Alert rows fit.
+// (Written out, not imported from lib/api: this module stays free of imports, so the unit
+// tests load it as it is.)
 export type LiveMessage =
   | { type: 'resync' }
-  | { type: 'parcels'; parcels: readonly Pick<Parcel, 'deviceId' | 'sampleId'>[] }
-  | { type: 'exceptions'; exceptions: readonly Pick<ConditionException, 'id' | 'sampleId'>[] }
-  | { type: 'alerts'; alerts: readonly Pick<Alert, 'id' | 'sampleId'>[] };
+  | { type: 'parcels'; parcels: readonly { deviceId: string; sampleId: string | null }[] }
+  | { type: 'exceptions'; exceptions: readonly { id: number; sampleId: string }[] }
+  | { type: 'alerts'; alerts: readonly { id: number; sampleId: string | null }[] };
 
 /** A key to reload, at the latest `withinMs` from now (changes meanwhile share one reload). */
 export interface Invalidation {

@@ -1,4 +1,4 @@
-import type { LiveState } from './socket';
+import type { LiveState } from './state.ts';
 
 /** How the feed's state reads: "Live", "Reconnecting…", "Disconnected · retrying in 4 s". */
 export function liveLabel(state: LiveState, browserNowMs: number): string {
