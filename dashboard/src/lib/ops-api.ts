@@ -1,13 +1,4 @@
-import {
-  ApiError,
-  http,
-  type Alert,
-  type Disposition,
-  type Product,
-  type Sample,
-  type Schemas,
-  type TelemetryPoint,
-} from './api';
+import { ApiError, http, type Alert, type Disposition, type Product, type Schemas, type TelemetryPoint } from './api';
 
 /**
  * The operating pages' part of the API (samples list, sample actions, creators, KPIs,
