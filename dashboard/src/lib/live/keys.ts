@@ -54,14 +54,15 @@ export const SAMPLE_READINGS_EVERY_MS = 5000;
 /** The inbox's groups and totals follow live changes at most once a second. */
 export const INBOX_EVERY_MS = 1000;
 
-/** Loads that hold what the feed may have missed: every one of them is reread on resync. */
-const RESYNCED: readonly Invalidation[] = [
-  { key: DEPENDS.parcels, withinMs: 0 },
-  { key: DEPENDS.fleet, withinMs: 0 },
-  { key: DEPENDS.samples, withinMs: 0 },
-  { key: DEPENDS.exceptions, withinMs: INBOX_EVERY_MS },
-  { key: DEPENDS.sample, withinMs: SAMPLE_READINGS_EVERY_MS },
-];
+/**
+ * How soon a key is reread after a (re)connection or the server's resync: at once, but the
+ * inbox within a second and a sample page within a few seconds, as for their live changes.
+ */
+export function resyncWithinMs(key: string): number {
+  if (key === DEPENDS.exceptions) return INBOX_EVERY_MS;
+  if (key === DEPENDS.sample || key.startsWith(`${DEPENDS.sample}:`)) return SAMPLE_READINGS_EVERY_MS;
+  return 0;
+}
 
 function perSample(ids: Iterable<string | null | undefined>, withinMs: number): Invalidation[] {
   const seen = new Set<string>();
@@ -69,11 +70,20 @@ function perSample(ids: Iterable<string | null | undefined>, withinMs: number): 
   return [...seen].map((id) => ({ key: sampleKey(id), withinMs }));
 }
 
-/** The keys a live message makes stale, each once. */
-export function invalidationsFor(message: LiveMessage): Invalidation[] {
+/**
+ * The keys a live message makes stale, each once, among `watched`: the keys of the loads on
+ * screen. Only those are invalidated: SvelteKit's invalidate drops the result of a reload
+ * still in flight when another starts, so reloads nobody needs would starve the one that is.
+ * A resync makes every watched key stale.
+ */
+export function invalidationsFor(message: LiveMessage, watched: ReadonlySet<string>): Invalidation[] {
+  return staleKeys(message, watched).filter((i) => watched.has(i.key));
+}
+
+function staleKeys(message: LiveMessage, watched: ReadonlySet<string>): Invalidation[] {
   switch (message.type) {
     case 'resync':
-      return [...RESYNCED];
+      return [...watched].map((key) => ({ key, withinMs: resyncWithinMs(key) }));
     case 'parcels':
       // The parcels page, the map, the fleet and the samples list take parcels in place.
       return perSample(

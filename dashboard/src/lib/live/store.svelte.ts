@@ -1,7 +1,7 @@
 import { invalidate } from '$app/navigation';
 import { navigating } from '$app/state';
 import type { Alert, ConditionException, Parcel } from '../api';
-import { invalidationsFor, type LiveMessage } from './keys';
+import { invalidationsFor, resyncWithinMs, type LiveMessage } from './keys';
 import { InvalidationScheduler } from './scheduler';
 import { subscribeLive, type LiveState } from './socket';
 
@@ -21,13 +21,16 @@ export interface LiveListener {
 class LiveFeed {
   state = $state<LiveState>({ kind: 'connecting', attempt: 0 });
   #listeners = new Set<LiveListener>();
+  /** The keys of the loads on screen, as their pages declared them (a key may be twice). */
+  #watched: string[] = [];
   #scheduler = new InvalidationScheduler({
     invalidate: (key) => invalidate(key),
     navigating: () => navigating.to !== null,
   });
 
   #apply(message: LiveMessage): void {
-    for (const { key, withinMs } of invalidationsFor(message)) this.#scheduler.request(key, withinMs);
+    const watched = new Set(this.#watched);
+    for (const { key, withinMs } of invalidationsFor(message, watched)) this.#scheduler.request(key, withinMs);
   }
 
   #each(call: (l: LiveListener) => void): void {
@@ -62,14 +65,22 @@ class LiveFeed {
   }
 
   /**
-   * Hands live rows to a page while it is mounted; returns the function that stops. The
-   * page's data was loaded before it listened: when the feed is already open, what it sent
-   * meanwhile is missed, so `keys` are reloaded once (as a resync would).
+   * Hands live rows to a page while it is mounted, and keeps `keys` (the `depends()` keys
+   * of its live-backed loads) current; returns the function that stops. The page's data was
+   * loaded before it listened: when the feed is already open, what it sent meanwhile is
+   * missed, so `keys` are reloaded once (as a resync would).
    */
   listen(listener: LiveListener, keys: readonly string[] = []): () => void {
     this.#listeners.add(listener);
-    if (this.state.kind === 'open') for (const key of keys) this.#scheduler.request(key, 0);
-    return () => void this.#listeners.delete(listener);
+    this.#watched.push(...keys);
+    if (this.state.kind === 'open') for (const key of keys) this.#scheduler.request(key, resyncWithinMs(key));
+    return () => {
+      this.#listeners.delete(listener);
+      for (const key of keys) {
+        const at = this.#watched.indexOf(key);
+        if (at >= 0) this.#watched.splice(at, 1);
+      }
+    };
   }
 
   /**
