@@ -38,6 +38,9 @@ const TEXT_PAIRS: [string, string][] = [
   ['crit', 'bg'],
   ['info', 'bg'],
   ['silent-fg', 'silent-bg'],
+  ['silent-fg-strong', 'neutral-bg'],
+  ['muted', 'neutral-bg'],
+  ['fg', 'accent-bg'],
   ['bar-fg', 'bar-bg'],
   ['bar-muted', 'bar-bg'],
   ...(['neutral', 'active', 'ok', 'warn', 'crit', 'closed'] as const).map((t): [string, string] => [
