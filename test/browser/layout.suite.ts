@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, inPage, openPath, screenshot } from './harness.ts';
+import { inPage, openPath, provisionInSample, screenshot } from './harness.ts';
 
 /**
  * The shell every page shares: on a 390 px phone the nav wraps instead of clipping and no
@@ -74,30 +74,25 @@ export function layoutSuite(): void {
     );
 
     it(
-      'links parcel rows: tracker to the fleet, sample to its page; states read from the one vocabulary',
+      'links parcel rows: tracker to the fleet, sample and creator to their pages; states read from the one vocabulary',
       { timeout: 60_000 },
       async () => {
+        // A tracker of its own, packed in a sample: listed at once, never heard from.
+        const { id, sampleId } = await provisionInSample('@lin.layout', 'CHOC-70-BAR');
         const { page, errors } = await openPath('/');
-        const row = page.locator('tr[data-device-id]').first();
+        await page.getByLabel('Filter parcels').fill(id);
+        const row = page.locator(`tr[data-device-id="${id}"]`);
         await row.waitFor();
-        const id = await row.getAttribute('data-device-id');
         expect(await row.locator('[data-col="deviceId"] a').getAttribute('href')).toBe(
-          `/fleet?q=${encodeURIComponent(id!)}`,
+          `/fleet?q=${encodeURIComponent(id)}`,
         );
-        expect(await row.locator('[data-col="state"] [data-chip="parcel"]').textContent()).toMatch(
-          /^(Live|Reporting|Silent|No data)$/,
+        expect(await row.locator('[data-col="sampleId"] a').getAttribute('href')).toBe(
+          `/samples/${encodeURIComponent(sampleId)}`,
         );
-        // The parcels suite packed trackers into samples: such a row links its sample.
-        const parcels = (
-          await harness.platform.api<{ parcels: { deviceId: string; sampleId: string | null }[] }>('/api/parcels')
-        ).body.parcels;
-        const packed = parcels.find((p) => p.sampleId);
-        expect(packed).toBeDefined();
-        await page.getByLabel('Filter parcels').fill(packed!.deviceId);
-        const link = page.locator(`tr[data-device-id="${packed!.deviceId}"] [data-col="sampleId"] a`);
-        await link.waitFor();
-        expect(await link.getAttribute('href')).toBe(`/samples/${encodeURIComponent(packed!.sampleId!)}`);
-        await page.getByLabel('Filter parcels').fill('');
+        expect(await row.locator('[data-col="creator"] a').getAttribute('href')).toBe(
+          `/creators/${encodeURIComponent('@lin.layout')}`,
+        );
+        expect(await row.locator('[data-col="state"] [data-chip="parcel"]').textContent()).toBe('No data');
         // The fleet opened from that link lists the tracker.
         await row.locator('[data-col="deviceId"] a').click();
         await page.locator(`tr[data-tracker="${id}"]`).waitFor();
