@@ -94,9 +94,9 @@ class LiveFeed {
     return () => clearInterval(timer);
   }
 
-  /** Reloads `key` now, through the same coalescing (after an action on the page). */
-  reload(key: string): void {
-    this.#scheduler.request(key, 0);
+  /** Reloads `key` within `withinMs` (now by default), through the same coalescing (after an action on the page). */
+  reload(key: string, withinMs = 0): void {
+    this.#scheduler.request(key, withinMs);
   }
 }
 
