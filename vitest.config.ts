@@ -6,6 +6,8 @@ export default defineConfig({
       'core/**/*.test.ts',
       'broker/**/*.test.ts',
       'ingest/**/*.test.ts',
+      'rules/**/*.test.ts',
+      'workers/**/*.test.ts',
       'api/**/*.test.ts',
       'device-sim/**/*.test.ts',
       'platform/**/*.test.ts',

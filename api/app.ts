@@ -12,6 +12,7 @@ import { frameworkErrors, registerErrorHandler, registerNotFoundHandler } from '
 import { registerInputGuard } from './plugins/input-guard.ts';
 import carrierEventRoutes from './routes/api/carrier-events/index.ts';
 import creatorRoutes from './routes/api/creators/index.ts';
+import followUpTaskRoutes from './routes/api/follow-up-tasks/index.ts';
 import deadLetterRoutes from './routes/api/dead-letters/index.ts';
 import deviceRoutes from './routes/api/devices/index.ts';
 import alertRoutes from './routes/api/alerts/index.ts';
@@ -22,6 +23,10 @@ import liveRoutes from './routes/api/live/index.ts';
 import parcelRoutes from './routes/api/parcels/index.ts';
 import productRoutes from './routes/api/products/index.ts';
 import sampleRoutes from './routes/api/samples/index.ts';
+import sampleRequestRoutes from './routes/api/sample-requests/index.ts';
+import outboxRoutes from './routes/api/outbox/index.ts';
+import claimRoutes from './routes/api/claims/index.ts';
+import configRoutes from './routes/api/config/index.ts';
 import healthRoutes from './routes/health.ts';
 import auditRoutes from './routes/api/audit/index.ts';
 import authRoutes from './routes/api/auth/index.ts';
@@ -76,15 +81,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   for (const register of [
     deviceRoutes,
+    sampleRequestRoutes,
     sampleRoutes,
+    outboxRoutes,
+    claimRoutes,
     parcelRoutes,
     exceptionRoutes,
     alertRoutes,
     webhookRoutes,
     deadLetterRoutes,
     liveRoutes,
+    configRoutes,
     healthRoutes,
     creatorRoutes,
+    followUpTaskRoutes,
     productRoutes,
     carrierEventRoutes,
     kpiRoutes,

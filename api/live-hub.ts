@@ -2,18 +2,16 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../core/observability/logger.ts';
 import type { Metrics } from '../core/observability/metrics.ts';
 import type { ChangeListener } from '../core/storage/change-listener.ts';
-import { ALERT_CHANNEL, type Alert } from '../core/storage/repositories/alert.repository.ts';
-import { EXCEPTION_CHANNEL, type ConditionException } from '../core/storage/repositories/exception.repository.ts';
-import type { Parcel } from '../core/storage/repositories/parcel.repository.ts';
+import {
+  ALERT_CHANNEL,
+  EXCEPTION_CHANNEL,
+  type Alert,
+  type ConditionException,
+  type LiveMessage,
+  type Parcel,
+} from '../core/events.ts';
 
 const MAX_PARCELS_PER_MESSAGE = 500;
-
-export type LiveMessage =
-  | { type: 'hello' }
-  | { type: 'parcels'; parcels: Parcel[] }
-  | { type: 'exceptions'; exceptions: ConditionException[] }
-  | { type: 'alerts'; alerts: Alert[] }
-  | { type: 'resync' };
 
 /**
  * Fans parcel changes out to every /api/live socket. Changes are coalesced for

@@ -19,11 +19,19 @@ async function main(): Promise<void> {
   preflight(loadEnv());
   const dashboard = await ensureDashboardBuild();
   if (dashboard.built) console.log(`  dashboard built in ${(dashboard.ms / 1000).toFixed(0)} s`);
-  const [{ startPlatform }, { demoClock, startDemoFleet }] = await Promise.all([
+  const [{ startPlatform }, { demoClock, startDemoFleet }, { seedDemoHistory }] = await Promise.all([
     import('./start-platform.ts'),
     import('./demo-fleet.ts'),
+    import('./demo-history.ts'),
   ]);
   const platform = await startPlatform();
+  // Before the fleet's first sample: the history is seeded only into an empty program.
+  const history = await seedDemoHistory(platform).catch((err: unknown) => {
+    platform.log.error({ err }, 'demo history failed; the demo runs without it');
+    return undefined;
+  });
+  if (history)
+    console.log(`  demo history: ${history.samples} samples over ${platform.env.DEMO_HISTORY_DAYS} days seeded`);
   const fleet = await startDemoFleet(platform).catch((err: unknown) => {
     platform.log.error({ err }, 'demo fleet failed to start; the platform runs without it');
     return undefined;

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const pool = createPool(db.url, 2);
   try {
     await migrate(pool);
-    const user = await new UserService(pool).create(
+    const user = await new UserService({ pool }).create(
       { email, name: values.name ?? email.split('@')[0]!, role: 'admin', password },
       systemActor('admin:create'),
     );

@@ -84,6 +84,12 @@ export const SampleSchema = z
     productCostCents: z.number().int(),
     shippingCostCents: z.number().int(),
     trackerCostShareCents: z.number().int(),
+    contentDueAt: isoDate
+      .nullable()
+      .describe(
+        'When content is due (receipt + posting window, + the extension if granted, + time paused for damage) while it is awaited; null before delivery, while damage is under review, and once posted or closed',
+      ),
+    extensionGranted: z.boolean().describe("The posting window's one extension was granted (moves contentDueAt)"),
   })
   .meta({ id: 'Sample' });
 

@@ -9,17 +9,7 @@ const METRICS = ['admin', 'integration'] as const;
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const Readiness = z.object({ ready: z.boolean(), checks: z.record(z.string(), Check) }).meta({ id: 'Readiness' });
 
-export default function healthRoutes(app: FastifyInstance, { routes, readiness, metrics, config }: ApiDeps): void {
-  route(app, routes, {
-    method: 'GET',
-    url: '/api/config',
-    tags: ['operations'],
-    access: 'public',
-    summary: 'What the dashboard needs to know about this deployment (map tiles, public URL)',
-    responses: { 200: z.object({ mapTileUrl: z.string().nullable(), publicUrl: z.string() }) },
-    handler: async () => config,
-  });
-
+export default function healthRoutes(app: FastifyInstance, { routes, readiness, metrics }: ApiDeps): void {
   route(app, routes, {
     method: 'GET',
     url: '/healthz',

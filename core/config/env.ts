@@ -78,6 +78,8 @@ export const EnvSchema = z
     DEMO_FLEET: int(12),
     /** Seconds between demo readings (real trackers use 300–900 s; the demo runs faster). */
     DEMO_INTERVAL_S: z.coerce.number().positive().default(2),
+    /** Days of sample-program history seeded under the demo fleet on a first start (no samples yet); 0 for none. */
+    DEMO_HISTORY_DAYS: int(90).pipe(z.number().max(365)),
 
     /** Ingest flushes when this many readings are buffered… */
     INGEST_BATCH_MAX: int(2000).pipe(z.number().min(1)),

@@ -6,6 +6,7 @@ import type { Sql } from '../storage/sql.ts';
 import { AlertRepository, type Alert, type WebhookSubscription } from '../storage/repositories/alert.repository.ts';
 import { ExceptionRepository, type ExceptionEvent } from '../storage/repositories/exception.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import type { ServiceDeps } from './deps.ts';
 
 /**
  * Raises alerts inside the caller's transaction: one inbox row per (exception, kind) and
@@ -50,12 +51,13 @@ export interface AlertingConfig {
 }
 
 export class AlertService {
+  private readonly pool: Pool;
+  private readonly o: AlertingConfig;
   private readonly alerts: AlertRepository;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly o: AlertingConfig,
-  ) {
+  constructor({ pool, now, alerting }: ServiceDeps & { alerting: AlertingConfig }) {
+    this.pool = pool;
+    this.o = { ...alerting, ...(now ? { now } : {}) };
     this.alerts = new AlertRepository(pool);
   }
 

@@ -1,11 +1,11 @@
-import type { Pool } from '../storage/database.ts';
 import { AuditRepository, type AuditRow } from '../storage/repositories/audit.repository.ts';
+import type { ServiceDeps } from './deps.ts';
 
 /** Reading the audit log (it is written by each service inside its own transactions). */
 export class AuditService {
   private readonly audit: AuditRepository;
 
-  constructor(pool: Pool) {
+  constructor({ pool }: ServiceDeps) {
     this.audit = new AuditRepository(pool);
   }
 

@@ -7,6 +7,7 @@ import type { Pool } from '../storage/database.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { UserRepository, type UserRow } from '../storage/repositories/user.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export interface AuthConfig {
   sessionTtlMs: number;
@@ -24,11 +25,14 @@ export class AuthService {
   // A real hash to check against when the email is unknown, so that case costs the same scrypt.
   private readonly dummyHash = hashSecret('no user has this password');
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly config: AuthConfig,
-    private readonly now: () => number = Date.now,
-  ) {
+  private readonly pool: Pool;
+  private readonly config: AuthConfig;
+  private readonly now: () => number;
+
+  constructor({ pool, now, auth }: ServiceDeps & { auth: AuthConfig }) {
+    this.pool = pool;
+    this.config = auth;
+    this.now = now ? () => now().getTime() : Date.now;
     this.users = new UserRepository(pool);
   }
 

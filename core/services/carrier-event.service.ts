@@ -6,6 +6,7 @@ import { CarrierEventRepository } from '../storage/repositories/carrier-event.re
 import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import { auditTransitions, lifecycleRepos, loadForUpdate, trackerEffects } from './sample-state.store.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export interface CarrierEventOutcome {
   sampleId: string;
@@ -20,10 +21,13 @@ export interface CarrierEventOutcome {
  * under its key in the same transaction.
  */
 export class CarrierEventService {
-  constructor(
-    private readonly pool: Pool,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly pool: Pool;
+  private readonly now: () => Date;
+
+  constructor({ pool, now = wallClock }: ServiceDeps) {
+    this.pool = pool;
+    this.now = now;
+  }
 
   receive(event: CarrierEvent, raw: unknown, by: AuditActor = systemActor('carrier')): Promise<CarrierEventOutcome> {
     return withTransaction(this.pool, async (tx) => {

@@ -7,6 +7,7 @@ import { ClaimRepository, type ClaimRow } from '../storage/repositories/claim.re
 import type { Sql } from '../storage/sql.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import { lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export interface OpenClaimInput {
   amountCents?: number;
@@ -21,10 +22,13 @@ export interface OpenClaimInput {
  * the signed-in person, never a name from the request.
  */
 export class ClaimService {
-  constructor(
-    private readonly pool: Pool,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly pool: Pool;
+  private readonly now: () => Date;
+
+  constructor({ pool, now = wallClock }: ServiceDeps) {
+    this.pool = pool;
+    this.now = now;
+  }
 
   async ofSample(sampleId: string): Promise<ClaimRow[]> {
     const r = lifecycleRepos(this.pool);

@@ -1,13 +1,19 @@
+import type { AuditActor } from '../domain/auth/principal.ts';
+import { mergeCreators } from '../domain/creator-merge.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import type {
-  CreatorFields,
-  CreatorHistory,
+import type { Pool } from '../storage/database.ts';
+import { AuditRepository } from '../storage/repositories/audit.repository.ts';
+import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
+import {
   CreatorRepository,
-  CreatorRow,
-  SkuHistory,
+  type CreatorFields,
+  type CreatorHistory,
+  type CreatorRow,
+  type SkuHistory,
 } from '../storage/repositories/creator.repository.ts';
-import { isUniqueViolation } from '../storage/transaction.ts';
+import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { PolicySource } from './policy.service.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export type CreatorInput = Partial<CreatorFields> & { handle: string };
 
@@ -20,13 +26,36 @@ export interface CreatorRecord extends CreatorRow {
 
 const CREATOR_ID = /^CRT-\d{6,}$/;
 
+/** What a merge did, beside the kept record. */
+export interface MergeResult {
+  creator: CreatorRecord;
+  duplicateId: string;
+  samplesMoved: number;
+}
+
+/** The audit's picture of a creator: contact and addresses are PII, so only which fields and how many. */
+const auditView = (c: CreatorFields & { standingReason?: string | null }) => ({
+  handle: c.handle,
+  otherHandles: c.otherHandles,
+  displayName: c.displayName,
+  standing: c.standing,
+  contactFields: Object.keys(c.contact).sort(),
+  addresses: c.addresses.length,
+});
+
 export class CreatorService {
-  constructor(
-    private readonly creators: CreatorRepository,
-    /** "Posted on time" is judged by the posting window in force. */
-    private readonly policy: PolicySource,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly creators: CreatorRepository;
+  private readonly pool: Pool;
+  private readonly policy: PolicySource;
+  private readonly now: () => Date;
+
+  /** `policy`: "posted on time" is judged by the posting window in force. */
+  constructor({ pool, now = wallClock, policy }: ServiceDeps & { policy: PolicySource }) {
+    this.creators = new CreatorRepository(pool);
+    this.pool = pool;
+    this.policy = policy;
+    this.now = now;
+  }
 
   async create(input: CreatorInput): Promise<CreatorRecord> {
     try {
@@ -61,6 +90,66 @@ export class CreatorService {
         throw new DomainError('ALREADY_EXISTS', `creator ${merged.handle} exists`, { handle: merged.handle });
       throw err;
     }
+  }
+
+  /**
+   * Merges a duplicate record into the kept one (`keptRef`: id or handle), in one
+   * transaction: the kept record absorbs handles, missing contact fields, new addresses and
+   * the stricter standing (mergeCreators); the duplicate's samples and undelivered messages
+   * move over; the duplicate is marked merged (its id then answers with the kept record).
+   * Refused (409) into itself, or when either side is already merged. Audited on both.
+   */
+  async merge(keptRef: string, duplicateId: string, by: AuditActor): Promise<MergeResult> {
+    const keptId = CREATOR_ID.test(keptRef) ? keptRef : (await this.creators.byHandle(keptRef))?.id;
+    if (!keptId) throw notFound('creator', keptRef);
+    if (keptId === duplicateId)
+      throw new DomainError('CONFLICT', `creator ${keptId} cannot be merged into itself`, { id: keptId });
+    const at = this.now();
+    const moved = await withTransaction(this.pool, async (tx) => {
+      const creators = new CreatorRepository(tx);
+      const locked = await creators.lockForMerge([keptId, duplicateId]);
+      const kept = locked.find((c) => c.id === keptId);
+      const duplicate = locked.find((c) => c.id === duplicateId);
+      if (!kept) throw notFound('creator', keptId);
+      if (!duplicate) throw notFound('creator', duplicateId);
+      for (const c of [kept, duplicate]) {
+        if (c.mergedInto)
+          throw new DomainError('CONFLICT', `creator ${c.id} was merged into ${c.mergedInto}`, {
+            id: c.id,
+            mergedInto: c.mergedInto,
+          });
+      }
+      const merged = mergeCreators(kept, duplicate);
+      const { contactTaken, addressesTaken, standingReason, ...fields } = merged;
+      await creators.update(kept.id, fields, at, standingReason ?? null);
+      const samplesMoved = await creators.moveSamples(duplicate.id, kept);
+      const messagesMoved = await new OutboxRepository(tx).readdress(`creator:${duplicate.id}`, `creator:${kept.id}`);
+      await creators.markMerged(duplicate.id, kept.id, at);
+      await new AuditRepository(tx).record(by, [
+        {
+          action: 'creator.merge',
+          entityType: 'creator',
+          entityId: kept.id,
+          detail: {
+            duplicateId: duplicate.id,
+            before: auditView(kept),
+            after: auditView(fields),
+            contactTaken,
+            addressesTaken,
+            samplesMoved,
+            messagesMoved,
+          },
+        },
+        {
+          action: 'creator.merged_into',
+          entityType: 'creator',
+          entityId: duplicate.id,
+          detail: { mergedInto: kept.id, before: auditView(duplicate) },
+        },
+      ]);
+      return samplesMoved;
+    });
+    return { creator: await this.get(keptId), duplicateId, samplesMoved: moved };
   }
 
   /** "Has this creator already been sampled?", for one SKU or any. */

@@ -6,6 +6,7 @@ import { DEVICE_ID_PATTERN, type TrackerConfig, type TrackerStatus } from '../pr
 import { DomainError, notFound } from '../domain/errors.ts';
 import { hashSecret, newDeviceSecret, verifySecret } from '../domain/device-secret.ts';
 import { DeviceRepository, type DeviceRow } from '../storage/repositories/device.repository.ts';
+import type { ServiceDeps } from './deps.ts';
 
 /**
  * Live connections of devices, as far as this process can reach them: the embedded broker
@@ -38,10 +39,13 @@ export class DeviceService {
   /** The last config publish queued per device: publishes of one device never overtake each other. */
   private readonly publishing = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly devices: DeviceRepository,
-    private readonly pool?: Pool,
-  ) {}
+  private readonly devices: DeviceRepository;
+  private readonly pool: Pool | undefined;
+
+  constructor({ pool }: ServiceDeps) {
+    this.devices = new DeviceRepository(pool);
+    this.pool = pool;
+  }
 
   /** The broker's handle on live connections (one per process; the last one registered wins). */
   attachSessions(sessions: DeviceSessions | undefined): void {

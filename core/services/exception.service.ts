@@ -20,6 +20,7 @@ import { DEFAULT_PROGRAM_CONFIG } from './sample-program.config.ts';
 import { lifecycleRepos, loadForUpdate } from './sample-state.store.ts';
 import { EVENTS, RESHIPPABLE } from '../domain/sample/lifecycle-events.ts';
 import type { SampleState } from '../domain/sample/sample-state.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 /** What resolving an exception did to its sample (the resolve response says it). */
 export type SampleAction =
@@ -63,16 +64,18 @@ export class ExceptionService {
   private readonly exceptions: ExceptionRepository;
   private readonly lifecycle: SampleLifecycleService;
   private readonly claims: ClaimService;
+  private readonly pool: Pool;
+  private readonly publicUrl: string;
+  private readonly now: () => Date;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly publicUrl: string,
-    private readonly now: () => Date = () => new Date(),
-    deps: { lifecycle?: SampleLifecycleService; claims?: ClaimService } = {},
-  ) {
+  constructor(deps: ServiceDeps & { publicUrl: string; lifecycle?: SampleLifecycleService; claims?: ClaimService }) {
+    const { pool, now = wallClock } = deps;
+    this.pool = pool;
+    this.publicUrl = deps.publicUrl;
+    this.now = now;
     this.exceptions = new ExceptionRepository(pool);
-    this.lifecycle = deps.lifecycle ?? new SampleLifecycleService(pool, DEFAULT_PROGRAM_CONFIG, now);
-    this.claims = deps.claims ?? new ClaimService(pool, now);
+    this.lifecycle = deps.lifecycle ?? new SampleLifecycleService({ pool, now, program: DEFAULT_PROGRAM_CONFIG });
+    this.claims = deps.claims ?? new ClaimService({ pool, now });
   }
 
   /** One page of the inbox, with how many match over all pages. */

@@ -1,19 +1,25 @@
-import type { FollowUpRepository, FollowUpRow } from '../storage/repositories/follow-up.repository.ts';
+import { FollowUpRepository, type FollowUpRow } from '../storage/repositories/follow-up.repository.ts';
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Pool } from '../storage/database.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { OutboxRepository, type OutboxRow } from '../storage/repositories/outbox.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 /** What the follow-up automation did and queued, for people and tests to read. */
 export class FollowUpService {
-  constructor(
-    private readonly followUps: FollowUpRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly pool: Pool,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly followUps: FollowUpRepository;
+  private readonly outbox: OutboxRepository;
+  private readonly pool: Pool;
+  private readonly now: () => Date;
+
+  constructor({ pool, now = wallClock }: ServiceDeps) {
+    this.followUps = new FollowUpRepository(pool);
+    this.outbox = new OutboxRepository(pool);
+    this.pool = pool;
+    this.now = now;
+  }
 
   ofSample(sampleId: string): Promise<FollowUpRow[]> {
     return this.followUps.ofSample(sampleId);

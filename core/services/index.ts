@@ -1,24 +1,14 @@
 import type { Pool } from '../storage/database.ts';
-import { DeadLetterRepository } from '../storage/repositories/dead-letter.repository.ts';
-import { DeviceRepository } from '../storage/repositories/device.repository.ts';
-import { ParcelRepository } from '../storage/repositories/parcel.repository.ts';
-import { SampleRepository } from '../storage/repositories/sample.repository.ts';
-import { TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
 import { DeviceService } from './device.service.ts';
 import { AlertService, type AlertingConfig } from './alert.service.ts';
 import { ExceptionService } from './exception.service.ts';
 import { DeadLetterService, ParcelService } from './parcel.service.ts';
 import { SampleService } from './sample.service.ts';
-import { CreatorRepository } from '../storage/repositories/creator.repository.ts';
-import { ProductRepository } from '../storage/repositories/product.repository.ts';
 import { CarrierEventService } from './carrier-event.service.ts';
 import { CreatorService } from './creator.service.ts';
 import { ProductService } from './product.service.ts';
 import { SampleLifecycleService } from './sample-lifecycle.service.ts';
 import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
-import { FollowUpRepository } from '../storage/repositories/follow-up.repository.ts';
-import { KpiRepository } from '../storage/repositories/kpi.repository.ts';
-import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
 import { FollowUpService } from './follow-up.service.ts';
 import { LabelService } from './label.service.ts';
 import { KpiService } from './kpi.service.ts';
@@ -29,44 +19,52 @@ import { UserService } from './user.service.ts';
 import { SampleConditionService } from './sample-condition.service.ts';
 import { PolicyService } from './policy.service.ts';
 import { ClaimService } from './claim.service.ts';
+import { CreatorImportService } from './creator-import.service.ts';
+import { FollowUpTaskService } from './follow-up-task.service.ts';
 
-/** Wires every service to its repositories over one pool. */
-export function createServices(
-  pool: Pool,
-  program: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
-  alerting: AlertingConfig = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
-  auth: AuthConfig = { sessionTtlMs: 12 * 3600_000 },
-) {
-  const devices = new DeviceRepository(pool);
-  const lifecycle = new SampleLifecycleService(pool, program);
-  const policy = new PolicyService(pool, program);
-  const claims = new ClaimService(pool);
+/**
+ * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
+ * given, and what the service names besides (configuration, the services it calls).
+ */
+export function createServices({
+  pool,
+  now,
+  program = DEFAULT_PROGRAM_CONFIG,
+  alerting = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
+  auth = { sessionTtlMs: 12 * 3600_000 },
+}: {
+  pool: Pool;
+  now?: () => Date;
+  program?: SampleProgramConfig;
+  alerting?: AlertingConfig;
+  auth?: AuthConfig;
+}) {
+  const base = { pool, ...(now ? { now } : {}) };
+  const lifecycle = new SampleLifecycleService({ ...base, program });
+  const policy = new PolicyService({ ...base, pinned: program });
+  const claims = new ClaimService(base);
   return {
-    devices: new DeviceService(devices, pool),
-    samples: new SampleService(
-      new SampleRepository(pool),
-      devices,
-      new TelemetryRepository(pool),
-      lifecycle,
-      program.trackerCostShareCents,
-    ),
+    devices: new DeviceService(base),
+    samples: new SampleService({ ...base, lifecycle, program }),
     lifecycle,
-    creators: new CreatorService(new CreatorRepository(pool), policy),
-    products: new ProductService(new ProductRepository(pool)),
-    carrierEvents: new CarrierEventService(pool),
-    sampleImport: new SampleImportService(pool, lifecycle),
-    followUps: new FollowUpService(new FollowUpRepository(pool), new OutboxRepository(pool), pool),
-    kpis: new KpiService(new KpiRepository(pool)),
-    labels: new LabelService(new SampleRepository(pool), alerting.publicUrl),
-    parcels: new ParcelService(new ParcelRepository(pool)),
-    deadLetters: new DeadLetterService(new DeadLetterRepository(pool)),
-    exceptions: new ExceptionService(pool, alerting.publicUrl, undefined, { lifecycle, claims }),
+    creators: new CreatorService({ ...base, policy }),
+    creatorImport: new CreatorImportService(base),
+    products: new ProductService(base),
+    carrierEvents: new CarrierEventService(base),
+    sampleImport: new SampleImportService({ ...base, lifecycle }),
+    followUps: new FollowUpService(base),
+    followUpTasks: new FollowUpTaskService(base),
+    kpis: new KpiService(base),
+    labels: new LabelService({ ...base, publicUrl: alerting.publicUrl }),
+    parcels: new ParcelService(base),
+    deadLetters: new DeadLetterService(base),
+    exceptions: new ExceptionService({ ...base, publicUrl: alerting.publicUrl, lifecycle, claims }),
     claims,
-    alerts: new AlertService(pool, alerting),
-    auth: new AuthService(pool, auth),
-    users: new UserService(pool),
-    audit: new AuditService(pool),
-    sampleCondition: new SampleConditionService(pool),
+    alerts: new AlertService({ ...base, alerting }),
+    auth: new AuthService({ ...base, auth }),
+    users: new UserService(base),
+    audit: new AuditService(base),
+    sampleCondition: new SampleConditionService(base),
     policy,
   };
 }

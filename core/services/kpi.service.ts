@@ -1,5 +1,6 @@
 import { toCsv } from '../domain/csv.ts';
-import type { KpiGroup, KpiGroupBy, KpiRepository } from '../storage/repositories/kpi.repository.ts';
+import { KpiRepository, type KpiGroup, type KpiGroupBy } from '../storage/repositories/kpi.repository.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export interface KpiReport {
   from: Date;
@@ -29,7 +30,11 @@ const DAY_MS = 86_400_000;
 
 /** KPIs over the cohort of samples sent in [from, to) (docs/kpis.md). */
 export class KpiService {
-  constructor(private readonly kpis: KpiRepository) {}
+  private readonly kpis: KpiRepository;
+
+  constructor({ pool }: ServiceDeps) {
+    this.kpis = new KpiRepository(pool);
+  }
 
   async report(q: { from: Date; to: Date; groupBy: KpiGroupBy }): Promise<KpiReport> {
     return { ...q, groups: await this.kpis.compute(q.from, q.to, q.groupBy) };

@@ -10,7 +10,8 @@ import {
   type LabelFacts,
   type SheetLayoutName,
 } from '../domain/label/label.ts';
-import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
+import { SampleRepository, type SampleRow } from '../storage/repositories/sample.repository.ts';
+import type { ServiceDeps } from './deps.ts';
 
 /** Most labels in one sheet request: ten A4 sheets. */
 export const MAX_LABELS = 240;
@@ -32,10 +33,13 @@ const factsOf = (s: SampleRow): LabelFacts => ({
 
 /** Printable labels of samples (core/domain/label/label.ts); the QR code links to `${publicUrl}/samples/<id>`. */
 export class LabelService {
-  constructor(
-    private readonly samples: SampleRepository,
-    private readonly publicUrl: string,
-  ) {}
+  private readonly samples: SampleRepository;
+  private readonly publicUrl: string;
+
+  constructor({ pool, publicUrl }: ServiceDeps & { publicUrl: string }) {
+    this.samples = new SampleRepository(pool);
+    this.publicUrl = publicUrl;
+  }
 
   private async sample(id: string): Promise<SampleRow> {
     const s = await this.samples.get(id);

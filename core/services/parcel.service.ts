@@ -1,8 +1,13 @@
-import type { DeadLetterRepository, DeadLetterRow } from '../storage/repositories/dead-letter.repository.ts';
-import type { Parcel, ParcelRepository } from '../storage/repositories/parcel.repository.ts';
+import { DeadLetterRepository, type DeadLetterRow } from '../storage/repositories/dead-letter.repository.ts';
+import { ParcelRepository, type Parcel } from '../storage/repositories/parcel.repository.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export class ParcelService {
-  constructor(private readonly parcels: ParcelRepository) {}
+  private readonly parcels: ParcelRepository;
+
+  constructor({ pool }: ServiceDeps) {
+    this.parcels = new ParcelRepository(pool);
+  }
 
   list(deviceIds?: readonly string[]): Promise<Parcel[]> {
     return this.parcels.list(deviceIds);
@@ -10,7 +15,11 @@ export class ParcelService {
 }
 
 export class DeadLetterService {
-  constructor(private readonly deadLetters: DeadLetterRepository) {}
+  private readonly deadLetters: DeadLetterRepository;
+
+  constructor({ pool }: ServiceDeps) {
+    this.deadLetters = new DeadLetterRepository(pool);
+  }
 
   list(q: { deviceId?: string; limit: number; offset: number }): Promise<DeadLetterRow[]> {
     return this.deadLetters.list(q);

@@ -12,6 +12,7 @@ import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { PolicyRepository, type StoredPolicy } from '../storage/repositories/policy.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import type { SampleProgramConfig } from './sample-program.config.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 /** The policy as the API shows it: every field, and which version it is (0: the code defaults, never edited). */
 export interface PolicyView extends ProgramPolicy {
@@ -36,11 +37,16 @@ export interface PolicySource {
  * policy, validated, version-checked and audited with its before/after in one transaction.
  */
 export class PolicyService implements PolicySource {
-  constructor(
-    private readonly pool: Pool,
-    private readonly pinned: PinnedPolicy = {},
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly pool: Pool;
+  private readonly pinned: PinnedPolicy;
+  private readonly now: () => Date;
+
+  /** `pinned`: what a deployment fixes whatever is stored (the program configuration). */
+  constructor({ pool, now = wallClock, pinned = {} }: ServiceDeps & { pinned?: PinnedPolicy }) {
+    this.pool = pool;
+    this.pinned = pinned;
+    this.now = now;
+  }
 
   /** The stored policy (defaults for what was never set) with its version. */
   async current(): Promise<PolicyView> {

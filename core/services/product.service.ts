@@ -1,11 +1,15 @@
 import { DomainError, notFound } from '../domain/errors.ts';
-import type { ProductFields, ProductRepository, ProductRow } from '../storage/repositories/product.repository.ts';
+import { ProductRepository, type ProductFields, type ProductRow } from '../storage/repositories/product.repository.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export class ProductService {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly products: ProductRepository;
+  private readonly now: () => Date;
+
+  constructor({ pool, now = wallClock }: ServiceDeps) {
+    this.products = new ProductRepository(pool);
+    this.now = now;
+  }
 
   async create(sku: string, fields: ProductFields): Promise<ProductRow> {
     const row = await this.products.insert(sku, fields, this.now());

@@ -16,6 +16,7 @@ import { SampleConditionRepository } from '../storage/repositories/sample-condit
 import { SampleRepository } from '../storage/repositories/sample.repository.ts';
 import { TripRepository } from '../storage/repositories/trip.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export interface SampleConditionView {
   source: ProfileSource;
@@ -42,7 +43,10 @@ export interface TripFigures {
 export class SampleConditionService {
   private readonly repo: SampleConditionRepository;
 
-  constructor(private readonly pool: Pool) {
+  private readonly pool: Pool;
+
+  constructor({ pool }: ServiceDeps) {
+    this.pool = pool;
     this.repo = new SampleConditionRepository(pool);
   }
 

@@ -6,6 +6,7 @@ import { REQUEST_SOURCES } from '../domain/sample/sample-state.ts';
 import type { Pool } from '../storage/database.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import type { SampleLifecycleService, SampleRequestInput } from './sample-lifecycle.service.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export const IMPORT_COLUMNS = ['creator', 'sku', 'campaign', 'source', 'requested_by', 'variant', 'quantity'] as const;
 const REQUIRED = ['creator', 'sku', 'campaign', 'source', 'requested_by'] as const;
@@ -53,10 +54,13 @@ export interface RefusedRow {
  * a request the policy rejects is created as rejected (it is a decision, not a bad row).
  */
 export class SampleImportService {
-  constructor(
-    private readonly pool: Pool,
-    private readonly lifecycle: SampleLifecycleService,
-  ) {}
+  private readonly pool: Pool;
+  private readonly lifecycle: SampleLifecycleService;
+
+  constructor({ pool, lifecycle }: ServiceDeps & { lifecycle: SampleLifecycleService }) {
+    this.pool = pool;
+    this.lifecycle = lifecycle;
+  }
 
   async import(csv: string, by?: AuditActor): Promise<{ created: number; rows: ImportedRow[] }> {
     const requests = await this.validate(csv);

@@ -32,6 +32,7 @@ import {
   type LifecycleRepos,
 } from './sample-state.store.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 export interface SampleRequestInput {
   /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
@@ -87,13 +88,15 @@ const TIME_FIELDS = ['receivedAt', 'publishedAt'] as const;
  */
 export class SampleLifecycleService {
   private readonly policy: PolicyService;
+  private readonly pool: Pool;
+  private readonly config: SampleProgramConfig;
+  private readonly now: () => Date;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly config: SampleProgramConfig,
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    this.policy = new PolicyService(pool, config);
+  constructor({ pool, now = wallClock, program }: ServiceDeps & { program: SampleProgramConfig }) {
+    this.pool = pool;
+    this.config = program;
+    this.now = now;
+    this.policy = new PolicyService({ pool, pinned: program });
   }
 
   /** A sample request from the program: validated, then decided by the approval policy. */

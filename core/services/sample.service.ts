@@ -2,10 +2,12 @@ import type { AuditActor } from '../domain/auth/principal.ts';
 import { toCsv } from '../domain/csv.ts';
 import type { LatLon } from '../domain/geofence.ts';
 import { notFound } from '../domain/errors.ts';
-import type { DeviceRepository } from '../storage/repositories/device.repository.ts';
-import type { SampleRepository, SampleRow } from '../storage/repositories/sample.repository.ts';
-import type { TelemetryPoint, TelemetryRepository } from '../storage/repositories/telemetry.repository.ts';
+import { DeviceRepository } from '../storage/repositories/device.repository.ts';
+import { SampleRepository, type SampleRow, type SampleSort } from '../storage/repositories/sample.repository.ts';
+import { TelemetryRepository, type TelemetryPoint } from '../storage/repositories/telemetry.repository.ts';
 import type { SampleLifecycleService } from './sample-lifecycle.service.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
+import type { SampleProgramConfig } from './sample-program.config.ts';
 
 const EXPORT_COLUMNS = [
   'id',
@@ -39,6 +41,8 @@ const EXPORT_COLUMNS = [
   'productCostCents',
   'shippingCostCents',
   'trackerCostShareCents',
+  'contentDueAt',
+  'extensionGranted',
 ] as const satisfies readonly (keyof SampleRow)[];
 
 export interface TelemetryQuery {
@@ -50,14 +54,26 @@ export interface TelemetryQuery {
 }
 
 export class SampleService {
+  private readonly samples: SampleRepository;
+  private readonly devices: DeviceRepository;
+  private readonly series: TelemetryRepository;
+  private readonly lifecycle: SampleLifecycleService;
+  private readonly trackerCostShareCents: number;
+  private readonly now: () => Date;
+
   constructor(
-    private readonly samples: SampleRepository,
-    private readonly devices: DeviceRepository,
-    private readonly series: TelemetryRepository,
-    private readonly lifecycle: SampleLifecycleService,
-    private readonly trackerCostShareCents: number,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    deps: ServiceDeps & {
+      lifecycle: SampleLifecycleService;
+      program: Pick<SampleProgramConfig, 'trackerCostShareCents'>;
+    },
+  ) {
+    this.samples = new SampleRepository(deps.pool);
+    this.devices = new DeviceRepository(deps.pool);
+    this.series = new TelemetryRepository(deps.pool);
+    this.lifecycle = deps.lifecycle;
+    this.trackerCostShareCents = deps.program.trackerCostShareCents;
+    this.now = deps.now ?? wallClock;
+  }
 
   /** A bare sample record without the approval policy (see SampleLifecycleService.record). */
   create(input: { creator: string; sku: string; campaign?: string }, by?: AuditActor): Promise<SampleRow> {
@@ -70,7 +86,13 @@ export class SampleService {
     return sample;
   }
 
-  list(filter: { status?: string; creator?: string; limit: number; offset: number }): Promise<SampleRow[]> {
+  list(filter: {
+    status?: string;
+    creator?: string;
+    sort?: SampleSort;
+    limit: number;
+    offset: number;
+  }): Promise<SampleRow[]> {
     return this.samples.list(filter);
   }
 

@@ -7,6 +7,7 @@ import type { Pool } from '../storage/database.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { UserRepository, type ApiTokenRow, type UserRow } from '../storage/repositories/user.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export interface NewUser {
   email: string;
@@ -22,7 +23,10 @@ export interface NewUser {
 export class UserService {
   private readonly users: UserRepository;
 
-  constructor(private readonly pool: Pool) {
+  private readonly pool: Pool;
+
+  constructor({ pool }: ServiceDeps) {
+    this.pool = pool;
     this.users = new UserRepository(pool);
   }
 

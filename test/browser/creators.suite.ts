@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch, label, programApi } from '../integration/sample-program.support.ts';
-import { harness, openPath, screenshot, suffix } from './harness.ts';
+import { harness, openPath, screenshot, shownText, suffix } from './harness.ts';
 
 /**
  * Creators: the operating record with history and standing, and "already sampled?" at a
@@ -44,10 +44,10 @@ export function creatorsSuite(): void {
 
       const { page, errors } = await openPath('/creators', { ready: `tr[data-creator-row="${posted}"]` });
       const row = (h: string) => page.locator(`tr[data-creator-row="${h}"]`);
-      expect(await row(posted).locator('[data-col="sampled"]').textContent()).toBe('Yes · 1×');
-      expect(await row(fresh).locator('[data-col="sampled"]').textContent()).toBe('No');
+      expect(await shownText(row(posted).locator('[data-col="sampled"]'))).toBe('Yes · 1×');
+      expect(await shownText(row(fresh).locator('[data-col="sampled"]'))).toBe('No');
       expect(await row(benched).getAttribute('data-standing')).toBe('restricted');
-      expect(await row(benched).textContent()).toContain('Restricted');
+      expect(await shownText(row(benched))).toContain('Restricted');
 
       // Search and the "already sampled" filter.
       await page.getByLabel('Search creators').fill(tag);
@@ -62,7 +62,7 @@ export function creatorsSuite(): void {
       await page.getByRole('button', { name: 'Check' }).click();
       const answer = page.locator('[data-sampled-answer]');
       await expect.poll(() => answer.getAttribute('data-sampled-answer')).toBe('yes');
-      expect(await answer.textContent()).toContain(`${sku} 1×`);
+      expect(await shownText(answer)).toContain(`${sku} 1×`);
       await page.getByLabel('Creator handle').fill(fresh);
       await page.getByRole('button', { name: 'Check' }).click();
       await expect.poll(() => answer.getAttribute('data-sampled-answer')).toBe('no');
@@ -72,19 +72,19 @@ export function creatorsSuite(): void {
       await row(posted).getByRole('link', { name: posted }).click();
       const article = page.locator(`article[data-creator-id="${creator.id}"]`);
       await article.waitFor();
-      expect(await page.locator('[data-field="alreadySampled"]').textContent()).toContain('Already sampled');
-      expect(await page.locator('[data-field="standing"]').textContent()).toBe('Active');
-      expect(await page.locator('[data-tile="sent"] dd').first().textContent()).toBe('1');
-      expect(await page.locator('[data-tile="posted"] dd').first().textContent()).toBe('1');
-      expect(await page.locator(`tr[data-sku-row="${sku}"]`).textContent()).toContain('Posted');
+      expect(await shownText(page.locator('[data-field="alreadySampled"]'))).toContain('Already sampled');
+      expect(await shownText(page.locator('[data-field="standing"]'))).toBe('Active');
+      expect(await shownText(page.locator('[data-tile="sent"] dd').first())).toBe('1');
+      expect(await shownText(page.locator('[data-tile="posted"] dd').first())).toBe('1');
+      expect(await shownText(page.locator(`tr[data-sku-row="${sku}"]`))).toContain('Posted');
       expect(await page.locator(`tr[data-sample-row="${sample.id}"]`).count()).toBe(1);
       await screenshot(page, 'creator-page');
 
       // By id: a handle ends in ".something" and a path like that is a file to the server.
       await page.goto(`${harness.platform.httpUrl}/creators/${benchedId}`);
       await page.locator('[data-field="standingReason"]').waitFor();
-      expect(await page.locator('[data-field="standingReason"]').textContent()).toContain('two missed posts');
-      expect(await page.locator('[data-field="alreadySampled"]').textContent()).toContain('Never sampled');
+      expect(await shownText(page.locator('[data-field="standingReason"]'))).toContain('two missed posts');
+      expect(await shownText(page.locator('[data-field="alreadySampled"]'))).toContain('Never sampled');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -2,7 +2,16 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CONDITION_PRESETS } from '../../core/domain/condition/index.ts';
 import { aProduct, manyExceptions, type SeededExceptions } from '../support/builders.ts';
-import { harness, inPage, openPath, provisionInSample, screenshot, suffix, trackerSender } from './harness.ts';
+import {
+  harness,
+  inPage,
+  openPath,
+  provisionInSample,
+  screenshot,
+  shownText,
+  suffix,
+  trackerSender,
+} from './harness.ts';
 
 /**
  * The exceptions inbox: a tracker in a chocolate parcel heats up, the rules raise an
@@ -71,13 +80,13 @@ export function exceptionsSuite(): void {
         await row.waitFor({ timeout: 10_000 });
         expect(await row.getAttribute('data-status')).toBe('open');
         expect(await row.getAttribute('data-severity')).toBe('warning');
-        expect(await row.locator('strong').textContent()).toBe('Too hot');
-        expect(await row.locator('[data-field="magnitude"]').textContent()).toBe('peak 31.0 °C · limit 28.0 °C');
-        expect(await row.locator('[data-field="duration"]').textContent()).toMatch(/^ongoing for 2\d min$/);
+        expect(await shownText(row.locator('strong'))).toBe('Too hot');
+        expect(await shownText(row.locator('[data-field="magnitude"]'))).toBe('peak 31.0 °C · limit 28.0 °C');
+        expect(await shownText(row.locator('[data-field="duration"]'))).toMatch(/^ongoing for 2\d min$/);
         const group = groupOf(page, sampleId);
-        expect(await group.locator('[data-field="creator"]').textContent()).toBe('@mia.bakes');
-        expect(await group.locator('[data-field="sku"]').textContent()).toBe(sku);
-        expect(await row.locator('[data-field="where"]').textContent()).toContain('39.100, -94.600');
+        expect(await shownText(group.locator('[data-field="creator"]'))).toBe('@mia.bakes');
+        expect(await shownText(group.locator('[data-field="sku"]'))).toBe(sku);
+        expect(await shownText(row.locator('[data-field="where"]'))).toContain('39.100, -94.600');
         expect(await group.locator('[data-field="sample"]').getAttribute('href')).toBe(`/samples/${sampleId}`);
         await screenshot(page, 'exceptions-inbox');
 
@@ -85,8 +94,8 @@ export function exceptionsSuite(): void {
         const me = harness.platform.admin.email;
         await row.getByRole('button', { name: 'Acknowledge' }).click();
         await expect.poll(() => row.getAttribute('data-status')).toBe('acknowledged');
-        expect(await row.locator('[data-field="status"]').textContent()).toBe('Acknowledged');
-        expect(await row.textContent()).toContain(`by ${me}`);
+        expect(await shownText(row.locator('[data-field="status"]'))).toBe('Acknowledged');
+        expect(await shownText(row)).toContain(`by ${me}`);
         const stored = await harness.platform.api<{ status: string; acknowledgedBy: string }>(
           `/api/exceptions/${await row.getAttribute('data-exception-id')}`,
         );
@@ -103,7 +112,7 @@ export function exceptionsSuite(): void {
         const resolved = rowOf(page, sampleId, 'too_hot');
         await resolved.waitFor();
         expect(await resolved.getAttribute('data-status')).toBe('resolved');
-        expect(await resolved.textContent()).toContain(`accept by ${me}`);
+        expect(await shownText(resolved)).toContain(`accept by ${me}`);
 
         expect(navigations()).toBeGreaterThan(0); // the Resolved link is a client-side navigation…
         expect(await inPage<boolean>(page, 'window.__sameDocument === true')).toBe(true); // …never a reload
@@ -128,7 +137,7 @@ export function exceptionsSuite(): void {
         { seq: 1, ts: t0 + 20 * MIN, shockG: 12 },
       ]);
       await badge.waitFor({ timeout: 10_000 });
-      expect(await badge.textContent()).toMatch(/^\s*1 critical\s*$/);
+      expect(await shownText(badge)).toMatch(/^\s*1 critical\s*$/);
       // Stays while elsewhere, and across a reload.
       await page.reload();
       await badge.waitFor();
@@ -202,7 +211,7 @@ export function exceptionsSuite(): void {
               )
             ).rows[0]!.n,
           );
-          expect(await page.locator('[data-field="range"]').textContent()).toBe(
+          expect(await shownText(page.locator('[data-field="range"]'))).toBe(
             `Samples 1–25 of ${samples} · page 1 of ${Math.ceil(samples / 25)}`,
           );
 
@@ -262,7 +271,7 @@ export function exceptionsSuite(): void {
           await expect.poll(() => countWhere(`status = 'open' and sample_id = $1`, [sampleId]), POLL).toBe(0);
           await expect.poll(() => group.locator('li[data-exception-id][data-status="open"]').count(), POLL).toBe(0);
           expect(await group.locator('li[data-exception-id][data-status="acknowledged"]').count()).toBe(ofSample);
-          expect(await page.locator('[data-bulk-outcome]').textContent()).toBe(`Acknowledged ${ofSample}.`);
+          expect(await shownText(page.locator('[data-bulk-outcome]'))).toBe(`Acknowledged ${ofSample}.`);
           const acked = await pool.query<{ acknowledged_by: string; audited: boolean }>(
             `select e.acknowledged_by, exists (select 1 from audit_log a where a.action = 'exception.acknowledge' and a.entity_id = e.id::text) as audited
            from condition_exceptions e where e.sample_id = $1`,
@@ -283,7 +292,7 @@ export function exceptionsSuite(): void {
           await page.locator('select[name="bulk-disposition"]').selectOption('write_off');
           await page.locator('input[name="bulk-note"]').fill('melted in a heatwave');
           await page.getByRole('button', { name: 'Resolve 2' }).click();
-          await expect.poll(() => page.locator('[data-bulk-outcome]').textContent(), POLL).toBe('Resolved 2.');
+          await expect.poll(() => shownText(page.locator('[data-bulk-outcome]')), POLL).toBe('Resolved 2.');
           await expect
             .poll(
               () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimTracker } from '../../device-sim/tracker.ts';
-import { harness, openPath, screenshot, suffix, trackerSender } from './harness.ts';
+import { harness, openPath, screenshot, shownText, suffix, trackerSender } from './harness.ts';
 
 /**
  * The fleet: trackers with battery, last seen, firmware and the sample they ride in, kept
@@ -21,14 +21,14 @@ export function fleetSuite(): void {
         await page.getByRole('button', { name: 'Provision' }).click();
         const issued = page.locator(`[data-issued="${id}"]`);
         await issued.waitFor();
-        const secret = (await issued.locator('[data-secret]').textContent())!;
+        const secret = (await shownText(issued.locator('[data-secret]')))!;
         expect(secret.length).toBeGreaterThanOrEqual(16);
         const row = page.locator(`tr[data-tracker="${id}"]`);
         await row.waitFor();
         // Among thousands, the list narrows to the new tracker.
         expect(await page.getByLabel('Search trackers').inputValue()).toBe(id);
-        expect(await row.textContent()).toContain('bench unit');
-        expect(await row.locator('[data-col="sample"]').textContent()).toBe('free');
+        expect(await shownText(row)).toContain('bench unit');
+        expect(await shownText(row.locator('[data-col="sample"]'))).toBe('free');
         await screenshot(page, 'fleet-provisioned');
 
         // Packed into a sample (the live feed carries trackers that are in a sample or have
@@ -46,12 +46,12 @@ export function fleetSuite(): void {
         );
         // (A status message alone is not announced on the live feed; the next reading is.)
         await tracker.send([{ seq: 1, ts: Date.now(), tempC: 21, batteryPct: 14, lat: 40, lon: -100 }]);
-        await expect.poll(() => row.locator('[data-col="sample"]').textContent()).toBe(sample.body.id);
-        await expect.poll(() => row.locator('[data-col="fw"]').textContent()).toBe('2.0.1');
-        expect(await row.locator('[data-col="battery"]').textContent()).toBe('14 %');
+        await expect.poll(() => shownText(row.locator('[data-col="sample"]'))).toBe(sample.body.id);
+        await expect.poll(() => shownText(row.locator('[data-col="fw"]'))).toBe('2.0.1');
+        expect(await shownText(row.locator('[data-col="battery"]'))).toBe('14 %');
         expect(await row.locator('[data-col="battery"]').getAttribute('class')).toContain('low');
-        expect(await row.locator('[data-col="link"]').textContent()).toBe('Online');
-        expect(await row.locator('[data-col="lastSeen"]').textContent()).toMatch(/^\d+ s ago$/);
+        expect(await shownText(row.locator('[data-col="link"]'))).toBe('Online');
+        expect(await shownText(row.locator('[data-col="lastSeen"]'))).toMatch(/^\d+ s ago$/);
 
         // Filters: low battery lists it; search finds it by its sample.
         await page.locator('[data-fleet-count="low"]').click();
@@ -90,13 +90,13 @@ export function fleetSuite(): void {
         await row.locator('[data-action="rotate-secret"]').click();
         const banner = page.locator(`[data-rotated="${id}"]`);
         await banner.waitFor();
-        const fresh = (await banner.locator('[data-secret]').textContent())!;
+        const fresh = (await shownText(banner.locator('[data-secret]')))!;
         expect(fresh).not.toBe(secret);
         await cut;
         (await trackerSender(id, fresh)).client.end(true);
 
         await row.locator('[data-action="disable"]').click();
-        await expect.poll(() => row.locator('[data-col="link"]').textContent()).toBe('Disabled');
+        await expect.poll(() => shownText(row.locator('[data-col="link"]'))).toBe('Disabled');
         expect((await harness.platform.services.devices.get(id)).disabledAt).not.toBeNull();
         await row.locator('[data-action="enable"]').click();
         await expect.poll(() => row.locator('[data-action="disable"]').count()).toBe(1);
@@ -125,12 +125,12 @@ export function fleetSuite(): void {
           await page.getByLabel('Search trackers').fill(id);
           const row = page.locator(`tr[data-tracker="${id}"]`);
           await row.waitFor();
-          expect(await row.locator('[data-col="config"]').textContent()).toBe('—');
+          expect(await shownText(row.locator('[data-col="config"]'))).toBe('—');
           await row.locator('[data-action="config"]').click();
           await row.getByLabel('Report interval, s').fill('120');
           await row.getByLabel('Shock threshold, g').fill('3.5');
           await row.getByRole('button', { name: 'Send to tracker' }).click();
-          await expect.poll(() => row.locator('[data-col="config"]').textContent()).toBe('120 s · 3.5 g');
+          await expect.poll(() => shownText(row.locator('[data-col="config"]'))).toBe('120 s · 3.5 g');
           await expect.poll(() => tracker.config.reportIntervalS).toBe(120);
           expect(tracker.config.shockThresholdG).toBe(3.5);
           // Out of the protocol's bounds: the form does not send it, the tracker keeps its config.
@@ -140,7 +140,7 @@ export function fleetSuite(): void {
           await field.fill('5');
           await row.getByRole('button', { name: 'Send to tracker' }).click();
           expect(await row.locator('input[aria-label="Report interval, s"]:invalid').count()).toBe(1);
-          expect(await row.locator('[data-col="config"]').textContent()).toBe('120 s · 3.5 g');
+          expect(await shownText(row.locator('[data-col="config"]'))).toBe('120 s · 3.5 g');
           expect((await harness.platform.services.devices.get(id)).config).toEqual({
             reportIntervalS: 120,
             shockThresholdG: 3.5,
@@ -167,7 +167,7 @@ export function fleetSuite(): void {
           const seen = asViewer.locator(`tr[data-tracker="${id}"]`);
           await seen.waitFor();
           // The viewer sees the config, but not the action.
-          expect(await seen.locator('[data-col="config"]').textContent()).toBe('120 s · 3.5 g');
+          expect(await shownText(seen.locator('[data-col="config"]'))).toBe('120 s · 3.5 g');
           expect(await seen.locator('[data-action="config"]').count()).toBe(0);
           await asViewer.close();
         } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { hashSecret } from '../../core/domain/device-secret.ts';
 import { DeviceRepository } from '../../core/storage/repositories/device.repository.ts';
@@ -36,6 +36,13 @@ export interface OpenPage {
 }
 
 /** SCREENSHOTS=1 saves what the tests saw to screenshots/ (git-ignored). */
+/**
+ * The text as a reader sees it: runs of whitespace are one space (the formatter may wrap a
+ * template's text across lines; the browser renders it the same).
+ */
+export const shownText = async (l: Locator): Promise<string> =>
+  ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
 export const screenshot = async (page: Page, name: string) => {
   if (process.env.SCREENSHOTS) await screenshotPage(page, name);
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch, label, programApi } from '../integration/sample-program.support.ts';
-import { harness, openPath, screenshot, suffix } from './harness.ts';
+import { harness, openPath, screenshot, shownText, suffix } from './harness.ts';
 
 /** KPIs: numbers and trends for a period, per campaign, and the CSV export of the same. */
 
@@ -45,23 +45,23 @@ export function kpisSuite(): void {
       });
 
       const { page, errors, navigations } = await openPath('/kpis', { ready: '[data-kpi="samplesSent"]' });
-      expect(Number(await page.locator('[data-kpi="samplesSent"] .value').textContent())).toBeGreaterThanOrEqual(2);
+      expect(Number(await shownText(page.locator('[data-kpi="samplesSent"] .value')))).toBeGreaterThanOrEqual(2);
       // The default period (12 weeks) charts week by week; this week has the sends.
       const bars = page.locator('[data-trend="samplesSent"] rect.bar');
       expect(await bars.count()).toBeGreaterThanOrEqual(1);
-      expect(await page.locator('[data-trend="samplesSent"] strong').textContent()).not.toBe('—');
+      expect(await shownText(page.locator('[data-trend="samplesSent"] strong'))).not.toBe('—');
 
       await page.locator('select[name="groupBy"]').selectOption('campaign');
       await page.getByRole('button', { name: 'Apply' }).click();
       const row = page.locator(`tr[data-group="${campaign}"]`);
       await row.waitFor();
-      expect(await row.locator('[data-col="sent"]').textContent()).toBe('2');
-      expect(await row.locator('[data-col="delivered"]').textContent()).toBe('1');
-      expect(await row.locator('[data-col="posted"]').textContent()).toBe('1');
-      expect(await row.locator('[data-col="rate"]').textContent()).toBe('100 %');
+      expect(await shownText(row.locator('[data-col="sent"]'))).toBe('2');
+      expect(await shownText(row.locator('[data-col="delivered"]'))).toBe('1');
+      expect(await shownText(row.locator('[data-col="posted"]'))).toBe('1');
+      expect(await shownText(row.locator('[data-col="rate"]'))).toBe('100 %');
       // (2 × $10 product + 2 × $5 shipping) / 1 post; $120 GMV / 2 sends.
-      expect(await row.locator('[data-col="cpp"]').textContent()).toBe('$30.00');
-      expect(await row.locator('[data-col="gmv"]').textContent()).toBe('$60.00');
+      expect(await shownText(row.locator('[data-col="cpp"]'))).toBe('$30.00');
+      expect(await shownText(row.locator('[data-col="gmv"]'))).toBe('$60.00');
       expect(new URL(page.url()).searchParams.get('groupBy')).toBe('campaign');
       await screenshot(page, 'kpis');
 

@@ -10,6 +10,7 @@ import {
   provisionInSample,
   round,
   screenshot,
+  shownText,
   trackerSender,
 } from './harness.ts';
 import { MAP, blockOutside, colourShares, hex, mapIdle, startTileServer } from './map-support.ts';
@@ -76,15 +77,13 @@ export function mapSuite(): void {
         await inPage(page, 'window.__sameDocument = true');
         const card = page.locator(`[data-parcel-card="${id}"]`);
         await card.waitFor();
-        expect(await card.locator('[data-field="sample"]').textContent()).toBe(sampleId);
-        expect(await card.locator('[data-field="creator"]').textContent()).toBe('@noor.eats');
-        expect(await card.locator('[data-field="sku"]').textContent()).toBe('TEA-SAMPLER');
-        await expect.poll(() => card.locator('[data-field="position"]').textContent()).toBe('35.100, -114.600');
-        expect(await card.locator('[data-field="openExceptions"]').textContent()).toBe('none open');
+        expect(await shownText(card.locator('[data-field="sample"]'))).toBe(sampleId);
+        expect(await shownText(card.locator('[data-field="creator"]'))).toBe('@noor.eats');
+        expect(await shownText(card.locator('[data-field="sku"]'))).toBe('TEA-SAMPLER');
+        await expect.poll(() => shownText(card.locator('[data-field="position"]'))).toBe('35.100, -114.600');
+        expect(await shownText(card.locator('[data-field="openExceptions"]'))).toBe('none open');
         // The selected parcel's origin and destination geofences are on the map, and on its card.
-        await expect
-          .poll(() => card.locator('[data-field="geofences"]').textContent())
-          .toContain('origin · destination');
+        await expect.poll(() => shownText(card.locator('[data-field="geofences"]'))).toContain('origin · destination');
         await expect
           .poll(() =>
             inPage<string[]>(
@@ -108,7 +107,7 @@ export function mapSuite(): void {
 
         // The parcel reaches Denver: the ring is drawn there, the view follows it.
         await tracker.send([{ seq: 3, ts: Date.now(), lat: 39.74, lon: -104.99, tempC: 12, humidityPct: 38 }]);
-        await expect.poll(() => card.locator('[data-field="position"]').textContent()).toBe('39.740, -104.990');
+        await expect.poll(() => shownText(card.locator('[data-field="position"]'))).toBe('39.740, -104.990');
         await expect
           .poll(async () => round2((await drawnSelection(page))?.lngLat), { timeout: 10_000 })
           .toEqual([-104.99, 39.74]);
@@ -122,11 +121,11 @@ export function mapSuite(): void {
         expect(ring.xy[0]).toBeLessThan(width);
         expect(ring.xy[1]).toBeGreaterThan(0);
         expect(ring.xy[1]).toBeLessThan(height);
-        expect(await card.locator('[data-field="reading"]').textContent()).toContain('12.0 °C');
+        expect(await shownText(card.locator('[data-field="reading"]'))).toContain('12.0 °C');
 
         // Replay: back to the first point of the route, drawn on the map.
         await page.locator('[data-replay]').fill('0');
-        expect(await page.locator('[data-replay-at]').textContent()).toContain('34.050, -118.240');
+        expect(await shownText(page.locator('[data-replay-at]'))).toContain('34.050, -118.240');
         // (The view followed the parcel to Denver: look back at Los Angeles.)
         await inPage(page, `${MAP()}.jumpTo({ center: [-118.24, 34.05] })`);
         await expect
@@ -254,7 +253,7 @@ export function mapSuite(): void {
           tiles.requests.some((r) => Number(r.split('/')[2]) >= 16),
           JSON.stringify(tiles.requests.slice(-5)),
         ).toBe(true);
-        expect(await page.locator('.maplibregl-ctrl-attrib').textContent()).toContain(`Street tiles: ${tiles.host}`);
+        expect(await shownText(page.locator('.maplibregl-ctrl-attrib'))).toContain(`Street tiles: ${tiles.host}`);
         await screenshot(page, 'map-street-tiles');
         expect(blocked).toEqual([]);
         expect(errors).toEqual([]);
@@ -346,9 +345,7 @@ export function mapSuite(): void {
           await item.focus();
           await page.keyboard.press('Enter');
           await page.locator(`[data-parcel-card="${p.id}"]`).waitFor();
-          expect(await page.locator(`[data-parcel-card="${p.id}"] [data-field="sample"]`).textContent()).toBe(
-            p.sampleId,
-          );
+          expect(await shownText(page.locator(`[data-parcel-card="${p.id}"] [data-field="sample"]`))).toBe(p.sampleId);
           // The card, below the map on a phone, fits the screen.
           const box = (await page.locator(`[data-parcel-card="${p.id}"]`).boundingBox())!;
           expect(box.x + box.width).toBeLessThanOrEqual(390);

@@ -9,6 +9,7 @@ import {
   provisionInSample,
   round,
   screenshot,
+  shownText,
   waitInPage,
 } from './harness.ts';
 
@@ -40,9 +41,9 @@ export function parcelsSuite(): void {
 
       // Packed but never heard from: listed, and plainly not live.
       await expect.poll(() => row(page, id).getAttribute('data-freshness')).toBe('never');
-      expect(await cell(page, id, 'sampleId').textContent()).toBe(sampleId);
-      expect(await cell(page, id, 'creator').textContent()).toBe('@ava.cooks');
-      expect(await cell(page, id, 'sku').textContent()).toBe('CHOC-70-BAR');
+      expect(await shownText(cell(page, id, 'sampleId'))).toBe(sampleId);
+      expect(await shownText(cell(page, id, 'creator'))).toBe('@ava.cooks');
+      expect(await shownText(cell(page, id, 'sku'))).toBe('CHOC-70-BAR');
       await inPage(page, 'window.__sameDocument = true');
 
       const client = await harness.platform.connectTracker(id, secret);
@@ -57,15 +58,15 @@ export function parcelsSuite(): void {
         { qos: 1 },
       );
 
-      await expect.poll(() => cell(page, id, 'seq').textContent()).toBe('1');
-      expect(await cell(page, id, 'tempC').textContent()).toBe('4.6');
-      expect(await cell(page, id, 'humidityPct').textContent()).toBe('41');
-      expect(await cell(page, id, 'position').textContent()).toBe('34.050, -118.240');
+      await expect.poll(() => shownText(cell(page, id, 'seq'))).toBe('1');
+      expect(await shownText(cell(page, id, 'tempC'))).toBe('4.6');
+      expect(await shownText(cell(page, id, 'humidityPct'))).toBe('41');
+      expect(await shownText(cell(page, id, 'position'))).toBe('34.050, -118.240');
       expect(await row(page, id).getAttribute('data-freshness')).toBe('live');
-      await expect.poll(() => cell(page, id, 'link').textContent()).toBe('Online');
-      expect(await cell(page, id, 'lastSeen').textContent()).toMatch(/^\d+ s ago$/);
-      expect(await count(page, 'reporting').textContent()).toBe('1');
-      expect(await count(page, 'silent').textContent()).toBe('0');
+      await expect.poll(() => shownText(cell(page, id, 'link'))).toBe('Online');
+      expect(await shownText(cell(page, id, 'lastSeen'))).toMatch(/^\d+ s ago$/);
+      expect(await shownText(count(page, 'reporting'))).toBe('1');
+      expect(await shownText(count(page, 'silent'))).toBe('0');
 
       // The parcel moves and warms up.
       await client.publishAsync(
@@ -73,10 +74,10 @@ export function parcelsSuite(): void {
         JSON.stringify({ seq: 2, ts: new Date().toISOString(), lat: 40.7128, lon: -74.006, tempC: 7.2, shockG: 2.5 }),
         { qos: 1 },
       );
-      await expect.poll(() => cell(page, id, 'seq').textContent()).toBe('2');
-      expect(await cell(page, id, 'tempC').textContent()).toBe('7.2');
-      expect(await cell(page, id, 'shockG').textContent()).toBe('2.5');
-      expect(await cell(page, id, 'position').textContent()).toBe('40.713, -74.006');
+      await expect.poll(() => shownText(cell(page, id, 'seq'))).toBe('2');
+      expect(await shownText(cell(page, id, 'tempC'))).toBe('7.2');
+      expect(await shownText(cell(page, id, 'shockG'))).toBe('2.5');
+      expect(await shownText(cell(page, id, 'position'))).toBe('40.713, -74.006');
       // A changed row flashes.
       expect(await row(page, id).getAttribute('class')).toMatch(/flash-(odd|even)/);
 
@@ -95,11 +96,11 @@ export function parcelsSuite(): void {
       // Three hours pass in the page (timers keep running; only the clock moves).
       await page.clock.setFixedTime(Date.now() + 3 * 60 * 60 * 1000);
       await expect.poll(() => row(page, tracker.id).getAttribute('data-freshness')).toBe('silent');
-      expect(await row(page, tracker.id).locator('[data-chip="parcel"]').textContent()).toBe('Silent');
-      expect(await cell(page, tracker.id, 'lastSeen').textContent()).toMatch(/^3 h( \d+ min)? ago$/);
+      expect(await shownText(row(page, tracker.id).locator('[data-chip="parcel"]'))).toBe('Silent');
+      expect(await shownText(cell(page, tracker.id, 'lastSeen'))).toMatch(/^3 h( \d+ min)? ago$/);
       expect(await cell(page, tracker.id, 'tempC').getAttribute('class')).toMatch(/\bstale\b/);
-      expect(await count(page, 'silent').textContent()).toBe('1');
-      expect(await count(page, 'reporting').textContent()).toBe('0');
+      expect(await shownText(count(page, 'silent'))).toBe('1');
+      expect(await shownText(count(page, 'reporting'))).toBe('0');
       await screenshot(page, 'dashboard-parcels-silent');
       expect(errors).toEqual([]);
       await page.close();
@@ -114,7 +115,7 @@ export function parcelsSuite(): void {
       // First paint of the whole fleet.
       const loadStart = Date.now();
       const { page, errors } = await openDashboard();
-      await expect.poll(() => count(page, 'total').textContent()).toBe(String(total));
+      await expect.poll(() => shownText(count(page, 'total'))).toBe(String(total));
       const loadMs = Date.now() - loadStart;
       const renderedRows = await page.locator('tbody tr[data-device-id]').count();
       const snapshotMs = await inPage<number>(
@@ -158,7 +159,7 @@ export function parcelsSuite(): void {
         await waitInPage(page, `${appliedParcels} >= ${FLEET}`, 30_000);
         await page.waitForTimeout(500);
         bursts.push(await inPage<FrameStats>(page, stopFrames));
-        await expect.poll(() => cell(page, firstId, 'seq').textContent()).toBe(String(fleet.seq()));
+        await expect.poll(() => shownText(cell(page, firstId, 'seq'))).toBe(String(fleet.seq()));
       }
 
       // 2. A stream: 100 parcels every 100 ms for 4 s, 1,000 readings a second.
@@ -173,7 +174,7 @@ export function parcelsSuite(): void {
       await page.waitForTimeout(500);
       const stream = await inPage<FrameStats>(page, stopFrames);
       await screenshot(page, 'dashboard-parcels-fleet');
-      await expect.poll(() => cell(page, firstId, 'seq').textContent()).toBe(String(streamStart + 21));
+      await expect.poll(() => shownText(cell(page, firstId, 'seq'))).toBe(String(streamStart + 21));
 
       const summary = (s: FrameStats) => ({
         updateMsMax: round(Math.max(...s.applies.map((a) => a.ms))),

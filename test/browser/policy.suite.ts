@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, openPath, screenshot } from './harness.ts';
+import { harness, openPath, screenshot, shownText } from './harness.ts';
 
 /** Settings → Policy: an admin sees the values with units, edits, sees a refused value named, saves. */
 export function policySuite(): void {
@@ -15,7 +15,7 @@ export function policySuite(): void {
       expect(await page.locator('nav a[href="/settings/policy"]').getAttribute('aria-current')).toBe('page');
       const threshold = page.getByLabel('Auto-approve under');
       expect(await threshold.inputValue()).toBe((before.approval.autoApproveUnitCostUnderCents / 100).toFixed(2));
-      expect(await page.locator('tr[data-field="followUp.postingWindowDays"]').textContent()).toContain('days');
+      expect(await shownText(page.locator('tr[data-field="followUp.postingWindowDays"]'))).toContain('days');
 
       await threshold.fill('30');
       await page.getByLabel('Posting window').fill('soon');

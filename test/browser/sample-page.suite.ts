@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { CONDITION_PRESETS } from '../../core/domain/condition/index.ts';
 import { programApi } from '../integration/sample-program.support.ts';
 import { aProduct } from '../support/builders.ts';
-import { harness, inPage, openPath, provisionInSample, screenshot, suffix, trackerSender } from './harness.ts';
+import {
+  harness,
+  inPage,
+  openPath,
+  provisionInSample,
+  screenshot,
+  shownText,
+  suffix,
+  trackerSender,
+} from './harness.ts';
 import { MAP, colourShares, hex, mapIdle } from './map-support.ts';
 
 /**
@@ -43,21 +52,21 @@ export function samplePageSuite(): void {
         const { page, errors } = await openPath(`/samples/${sample.id}`);
         const article = page.locator(`article[data-sample-id="${sample.id}"]`);
         expect(await article.getAttribute('data-status')).toBe('requested');
-        expect(await page.locator('[data-field="creator"]').textContent()).toBe(handle);
-        expect(await page.locator('[data-field="sku"]').textContent()).toBe(sku);
-        expect(await page.locator('[data-field="campaign"]').textContent()).toBe('spring-drop');
+        expect(await shownText(page.locator('[data-field="creator"]'))).toBe(handle);
+        expect(await shownText(page.locator('[data-field="sku"]'))).toBe(sku);
+        expect(await shownText(page.locator('[data-field="campaign"]'))).toBe('spring-drop');
         expect(await timelineEvents(page)).toEqual(['request']);
         // No profile on the product: the defaults; ops can give this sample its own preset, and take it back.
         const profile = page.locator('[data-field="condition-profile"]');
-        expect(await profile.textContent()).toContain('defaults');
+        expect(await shownText(profile)).toContain('defaults');
         await page.getByLabel('Condition profile of this sample').selectOption('fragile');
-        await expect.poll(() => profile.textContent()).toContain("fragile · this sample's own");
+        await expect.poll(() => shownText(profile)).toContain("fragile · this sample's own");
         expect(
           (await harness.platform.api<{ condition: { source: string } }>(`/api/samples/${sample.id}`)).body.condition
             .source,
         ).toBe('sample');
         await page.getByLabel('Condition profile of this sample').selectOption('');
-        await expect.poll(() => profile.textContent()).toContain('defaults');
+        await expect.poll(() => shownText(profile)).toContain('defaults');
         expect(await page.locator('a[data-print-label]').getAttribute('href')).toBe(
           `/api/samples/labels?ids=${sample.id}`,
         );
@@ -73,8 +82,8 @@ export function samplePageSuite(): void {
         await expect.poll(() => article.getAttribute('data-status')).toBe('approved');
         expect(await timelineEvents(page)).toEqual(['request', 'approve']);
         const approved = page.locator('li[data-event="approve"]');
-        expect(await approved.locator('[data-field="actor"]').textContent()).toBe('by mia@affiliates');
-        expect(await approved.locator('[data-field="reason"]').textContent()).toBe('“fits the spring brief”');
+        expect(await shownText(approved.locator('[data-field="actor"]'))).toBe('by mia@affiliates');
+        expect(await shownText(approved.locator('[data-field="reason"]'))).toBe('“fits the spring brief”');
         expect(await approved.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
 
         // Create the label: carrier, service level, tracking id.
@@ -87,8 +96,8 @@ export function samplePageSuite(): void {
         await form.locator('button[type="submit"]').click();
         await expect.poll(() => article.getAttribute('data-status')).toBe('label_created');
         expect(await timelineEvents(page)).toEqual(['request', 'approve', 'create_label']);
-        expect(await page.locator('[data-field="shipment"]').textContent()).toContain('1Z999AA10123456784');
-        expect(await page.locator('li[data-event="create_label"]').textContent()).toContain(
+        expect(await shownText(page.locator('[data-field="shipment"]'))).toContain('1Z999AA10123456784');
+        expect(await shownText(page.locator('li[data-event="create_label"]'))).toContain(
           'tracking id: 1Z999AA10123456784',
         );
         await screenshot(page, 'sample-actions');
@@ -157,8 +166,8 @@ export function samplePageSuite(): void {
         }
         // The chocolate profile's 28 °C ceiling as a band behind the temperature line.
         expect(await page.locator('[data-chart="temperature"] rect[data-band]').count()).toBe(1);
-        expect(await page.locator('[data-chart="temperature"] .band-key').textContent()).toBe('allowed ≤ 28 °C');
-        expect(await page.locator('[data-telemetry-caption]').textContent()).toContain(
+        expect(await shownText(page.locator('[data-chart="temperature"] .band-key'))).toBe('allowed ≤ 28 °C');
+        expect(await shownText(page.locator('[data-telemetry-caption]'))).toContain(
           '18 readings in 18 1-minute buckets',
         );
         // The route: every reading, one plain stretch, drawn on the map.
@@ -174,8 +183,8 @@ export function samplePageSuite(): void {
           ),
         ).toEqual(['route']);
         // The trip's verdicts: MKT of 18–19 °C against chocolate's 25 °C, none of its hour out of range used.
-        expect((await page.locator('[data-field="mkt"]').textContent())!.trim()).toMatch(/^MKT 18\.\d °C \/ 25 °C$/);
-        expect((await page.locator('[data-field="budget"]').textContent())!.trim()).toBe('· out of range 0 s of 1 h');
+        expect((await shownText(page.locator('[data-field="mkt"]')))!.trim()).toMatch(/^MKT 18\.\d °C \/ 25 °C$/);
+        expect((await shownText(page.locator('[data-field="budget"]')))!.trim()).toBe('· out of range 0 s of 1 h');
 
         // It heats up past 28 °C for more than 20 min: the exception appears in the timeline live.
         const hot = Array.from({ length: 6 }, (_, i) => ({
@@ -189,7 +198,7 @@ export function samplePageSuite(): void {
         await tracker.send(hot);
         const exception = page.locator('li[data-entry="exception"]');
         await exception.waitFor({ timeout: 15_000 });
-        expect(await exception.textContent()).toContain('Too hot');
+        expect(await shownText(exception)).toContain('Too hot');
         await expect
           .poll(() => page.locator('[data-chart="temperature"]').getAttribute('data-points'), { timeout: 15_000 })
           .toBe('24');
@@ -260,7 +269,7 @@ export function samplePageSuite(): void {
         const times = await late.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
         expect(times[0]).toBe(new Date(deliveredAt - 30 * MIN).toISOString());
         expect(Date.parse(times[1]!)).toBeLessThan(deliveredAt);
-        expect(await late.textContent()).toContain('happened');
+        expect(await shownText(late)).toContain('happened');
         expect(await page.locator('li[data-event="deliver"] [data-field="late"]').count()).toBe(0);
         // The damage is real: under review, the content clock is paused.
         expect(await page.locator('[data-field="content-clock"]').getAttribute('data-clock')).toBe('paused');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { label, programApi } from '../integration/sample-program.support.ts';
-import { harness, openPath, screenshot, suffix } from './harness.ts';
+import { DAY, dispatch, label, programApi } from '../integration/sample-program.support.ts';
+import { harness, openPath, screenshot, shownText, suffix } from './harness.ts';
 
 /**
  * The samples list: filters (status, creator, SKU, campaign, exception), search by sample
@@ -10,7 +10,7 @@ import { harness, openPath, screenshot, suffix } from './harness.ts';
 
 const ids = (page: Page) =>
   page.locator('tr[data-sample-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-sample-row')));
-const countOf = (page: Page, status: string) => page.locator(`[data-status-count="${status}"] .value`).textContent();
+const countOf = (page: Page, status: string) => shownText(page.locator(`[data-status-count="${status}"] .value`));
 
 export function samplesListSuite(): void {
   describe('dashboard: samples list', () => {
@@ -63,7 +63,7 @@ export function samplesListSuite(): void {
         // Search by tracking id, by sample id, by creator.
         await page.getByLabel('Search samples').fill(trackingId.toLowerCase());
         expect(await ids(page)).toEqual([b1.id]);
-        expect(await page.locator(`tr[data-sample-row="${b1.id}"] [data-col="tracking"]`).textContent()).toContain(
+        expect(await shownText(page.locator(`tr[data-sample-row="${b1.id}"] [data-col="tracking"]`))).toContain(
           trackingId,
         );
         await page.getByLabel('Search samples').fill(a2.id);
@@ -97,5 +97,50 @@ export function samplesListSuite(): void {
         await page.close();
       },
     );
+
+    it('sorts by content due date, marks an extension, and the sample page shows it', { timeout: 60_000 }, async () => {
+      const p = programApi(harness.platform);
+      const tag = suffix();
+      const campaign = `due-${tag}`;
+      const user = { kind: 'user', id: 'ops-ola' };
+      await p.product(`DUE-${tag}`, { unitCostCents: 800 });
+      // Received 2 and 6 days ago; the earlier one gets the extension, so it is due last.
+      const delivered: string[] = [];
+      for (const [i, daysAgo] of [2, 6].entries()) {
+        await p.creator(`@due${i}.${tag}`);
+        const { sample } = await p.request({ creator: `@due${i}.${tag}`, sku: `DUE-${tag}`, campaign });
+        await p.event(sample.id, label(`1ZDUE${i}${tag.toUpperCase()}`));
+        await p.event(sample.id, {
+          ...dispatch,
+          data: { ...dispatch.data, packedItems: [{ skuId: `DUE-${tag}`, quantity: 1 }] },
+        });
+        const receivedAt = new Date(Date.now() - daysAgo * DAY).toISOString();
+        await p.event(sample.id, { type: 'deliver', actor: user, data: { receivedAt, evidence: 'courier' } });
+        await p.event(sample.id, { type: 'confirm_receipt', actor: user, data: {} });
+        delivered.push(sample.id);
+      }
+      const [recent, extended] = delivered as [string, string];
+      await p.event(extended, { type: 'grant_extension', actor: user, reason: 'travelling', data: {} });
+      await p.creator(`@due2.${tag}`);
+      const waiting = (await p.request({ creator: `@due2.${tag}`, sku: `DUE-${tag}`, campaign })).sample.id;
+
+      const { page, errors } = await openPath(`/samples?campaign=${campaign}`);
+      await expect.poll(() => ids(page)).toHaveLength(3);
+      await page.locator('[data-sort="contentDueAt"]').click();
+      // Due in 12 days, then in 15 (6 days ago + 14 + 7); no due date last.
+      expect(await ids(page)).toEqual([recent, extended, waiting]);
+      await page.locator('[data-sort="contentDueAt"]').click();
+      expect(await ids(page)).toEqual([extended, recent, waiting]);
+      expect(await shownText(page.locator(`tr[data-sample-row="${extended}"] [data-col="content-due"]`))).toContain(
+        '+ext',
+      );
+      expect(await shownText(page.locator(`tr[data-sample-row="${waiting}"] [data-col="content-due"]`))).toBe('—');
+
+      await page.locator(`tr[data-sample-row="${extended}"] a`).first().click();
+      await page.locator(`article[data-sample-id="${extended}"]`).waitFor();
+      expect(await shownText(page.locator('[data-field="content-clock"]'))).toContain('extension granted');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, openPath } from './harness.ts';
+import { harness, openPath, shownText } from './harness.ts';
 
 export function signInSuite(): void {
   describe('dashboard: sign-in', () => {
@@ -12,7 +12,7 @@ export function signInSuite(): void {
       await page.getByLabel('Email').fill(harness.platform.admin.email);
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      expect(await page.getByRole('alert').textContent()).toBe('email or password is wrong');
+      expect(await shownText(page.getByRole('alert'))).toBe('email or password is wrong');
 
       await page.getByLabel('Password').fill(harness.platform.admin.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -26,7 +26,7 @@ export function signInSuite(): void {
       const who = page.locator('[data-signed-in]');
       await who.waitFor();
       expect(await who.getAttribute('data-signed-in')).toBe(harness.platform.admin.email);
-      expect(await who.textContent()).toContain('admin');
+      expect(await shownText(who)).toContain('admin');
       const cookies = await page.context().cookies();
       expect(cookies.find((c) => c.name === 'st_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 

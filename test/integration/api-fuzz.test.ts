@@ -156,6 +156,8 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
     notes: 'n',
   },
   'PATCH /api/creators/{id}': { displayName: 'Fuzz', standing: 'watch', standingReason: 'ok' },
+  'POST /api/creators/{id}/merge': { duplicateId: 'CRT-999999' },
+  'PATCH /api/follow-up-tasks/{id}': { ownerId: 999999, done: true, note: 'n' },
   'POST /api/samples': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c' },
   'POST /api/sample-requests': { creator: '@fuzz', sku: 'FZ-1', campaign: 'c', source: 'form', requestedBy: 'me' },
   'POST /api/samples/{id}/events': { type: 'approve', reason: 'r', at: '2026-11-23T10:00:00Z', data: { note: 'x' } },

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONDITION_PRESETS } from '../../core/domain/condition/index.ts';
-import { FollowUpScheduler } from '../../core/services/follow-up.scheduler.ts';
+import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { aProduct } from '../support/builders.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/wait-for.ts';

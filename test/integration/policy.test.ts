@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FollowUpScheduler } from '../../core/services/follow-up.scheduler.ts';
+import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { PolicyService } from '../../core/services/policy.service.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { DAY, dispatch, label, programApi } from './sample-program.support.ts';
@@ -172,7 +172,10 @@ describe('the program policy, edited by an admin at run time', () => {
   });
 
   it('fields a process pins in its config win over the stored policy, the rest is read from it', async () => {
-    const pinned = await new PolicyService(p.db.pool, { followUp: { postingWindowDays: 20 } }).inForce();
+    const pinned = await new PolicyService({
+      pool: p.db.pool,
+      pinned: { followUp: { postingWindowDays: 20 } },
+    }).inForce();
     expect(pinned.followUp).toMatchObject({ postingWindowDays: 20, reminderAfterDeliveryDays: 5 });
     expect(pinned.approval).toMatchObject({ autoApproveUnitCostUnderCents: 1000, duplicateSkuWindowDays: 0 });
   });

@@ -32,7 +32,7 @@ const sample = (id: string) =>
   );
 const carrier = (trackingId: string, event: string, at: number) =>
   api.call<{ effect: string }>('POST', '/api/carrier-events', { trackingId, event, at: iso(at) }, 200);
-/** What the condition monitor applies for a product excursion (ingest/tracker-evidence.ts): transit damage by the tracker. */
+/** What the condition monitor applies for a product excursion (rules/tracker-evidence.ts): transit damage by the tracker. */
 const trackerDamage = (id: string, deviceId: string, at: number) =>
   api.event(id, {
     type: 'report_damage',

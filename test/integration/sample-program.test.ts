@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FollowUpScheduler } from '../../core/services/follow-up.scheduler.ts';
+import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { DAY, dispatch, label, programApi, type Sample, type Transition } from './sample-program.support.ts';
 

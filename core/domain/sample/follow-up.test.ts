@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FOLLOW_UP_POLICY, FollowUpPolicySchema, dueFollowUps, type FollowUp } from './follow-up.ts';
+import {
+  DEFAULT_FOLLOW_UP_POLICY,
+  FollowUpPolicySchema,
+  dueFollowUps,
+  isHumanFollowUp,
+  type FollowUp,
+} from './follow-up.ts';
 import { applyEvent } from './lifecycle.ts';
 import type { SampleState } from './sample-state.ts';
 import { HOUR, day, exampleEvent, manager, sampleIn, walk } from './testing.ts';
@@ -227,5 +233,15 @@ describe('the no-post sequence', () => {
 
   it('a late post stops the downgrade if it had not fired yet', () => {
     expect(due(walk(sampleIn('no_post'), exampleEvent('post', day(7, 1))), day(8))).toEqual(['log_post']);
+  });
+});
+
+describe('which follow-ups are work for a person (the work queue)', () => {
+  it('those for ops, fulfilment and managers; not messages to the creator nor record changes', () => {
+    expect(isHumanFollowUp({ audience: 'ops' })).toBe(true);
+    expect(isHumanFollowUp({ audience: 'fulfilment' })).toBe(true);
+    expect(isHumanFollowUp({ audience: 'manager' })).toBe(true);
+    expect(isHumanFollowUp({ audience: 'creator' })).toBe(false);
+    expect(isHumanFollowUp({ audience: 'system' })).toBe(false);
   });
 });

@@ -82,6 +82,16 @@ interface Candidate {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Which follow-ups are work for a person on our side, and so also a task someone owns and
+ * completes (the work queue): those addressed to ops (a send overdue to ship), fulfilment
+ * (review a delivery exception, damage or loss) or a manager (chase a creator who has not
+ * confirmed receipt, record orders and GMV after a post). A message to the creator is sent
+ * by the outbox, and a `system` follow-up changes records by itself: neither needs a person.
+ */
+export const HUMAN_AUDIENCES: readonly FollowUpAudience[] = ['ops', 'fulfilment', 'manager'];
+export const isHumanFollowUp = (f: Pick<FollowUp, 'audience'>): boolean => HUMAN_AUDIENCES.includes(f.audience);
+
 /** Returns the follow-ups due at `now`, ordered by due time then key. */
 export function dueFollowUps(
   sample: SampleState,

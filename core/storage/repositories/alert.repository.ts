@@ -1,19 +1,8 @@
 import type { AlertFacts, AlertKind, AlertMessage } from '../../domain/alerts/alert-message.ts';
+import { ALERT_CHANNEL, type Alert } from '../../events.ts';
 import type { Sql } from '../sql.ts';
 
-export interface Alert {
-  id: number;
-  exceptionId: number;
-  kind: AlertKind;
-  severity: string;
-  sampleId: string;
-  title: string;
-  body: string;
-  link: string;
-  createdAt: string;
-  readAt: string | null;
-  readBy: string | null;
-}
+export type { Alert } from '../../events.ts';
 
 export interface WebhookSubscription {
   id: number;
@@ -34,9 +23,6 @@ export interface DueDelivery {
   secret: string;
   payload: Record<string, unknown>;
 }
-
-/** Channel on which new alerts are announced to live listeners. */
-export const ALERT_CHANNEL = 'alert_updates';
 
 const ALERT_COLUMNS = `a.id, a.exception_id as "exceptionId", a.kind, a.severity, a.sample_id as "sampleId", a.title, a.body,
   a.link, to_json(a.created_at)#>>'{}' as "createdAt", to_json(a.read_at)#>>'{}' as "readAt", a.read_by as "readBy"`;

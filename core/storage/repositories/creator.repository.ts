@@ -106,25 +106,78 @@ export class CreatorRepository {
     return (await this.byHandle(handle))!;
   }
 
+  /**
+   * By id. A merged duplicate's id answers with the record it was merged into (one hop:
+   * a merge repoints earlier merges), so every caller lands on the live record.
+   */
   async get(id: string, opts: { forUpdate?: boolean } = {}): Promise<CreatorRow | undefined> {
     const lock = opts.forUpdate ? ' for update' : '';
-    const { rows } = await this.sql.query<CreatorRow>(`select ${COLUMNS} from creators where id = $1${lock}`, [id]);
+    const { rows } = await this.sql.query<CreatorRow>(
+      `select ${COLUMNS} from creators
+       where id = coalesce((select merged_into from creators where id = $1), $1)${lock}`,
+      [id],
+    );
     return rows[0];
   }
 
+  /** By main or other handle, live records only (a merged one's handles live on in the kept one's). */
   async byHandle(handle: string): Promise<CreatorRow | undefined> {
     const { rows } = await this.sql.query<CreatorRow>(
-      `select ${COLUMNS} from creators where lower(handle) = lower($1) or lower($1) = any(
-         select lower(h) from unnest(other_handles) h) order by lower(handle) = lower($1) desc limit 1`,
+      `select ${COLUMNS} from creators where merged_into is null and (lower(handle) = lower($1) or lower($1) = any(
+         select lower(h) from unnest(other_handles) h)) order by lower(handle) = lower($1) desc limit 1`,
       [handle],
     );
     return rows[0];
   }
 
+  /** Live records having any of these as main or other handle (case-insensitive). */
+  async byHandles(handles: string[]): Promise<CreatorRow[]> {
+    if (handles.length === 0) return [];
+    const { rows } = await this.sql.query<CreatorRow>(
+      `select ${COLUMNS} from creators where merged_into is null and (lower(handle) = any($1) or exists (
+         select 1 from unnest(other_handles) h where lower(h) = any($1)))`,
+      [handles.map((h) => h.toLowerCase())],
+    );
+    return rows;
+  }
+
+  /** These records as stored (no merge followed), locked in id order so two merges cannot deadlock. */
+  async lockForMerge(ids: string[]): Promise<(CreatorRow & { mergedInto: string | null })[]> {
+    const { rows } = await this.sql.query<CreatorRow & { mergedInto: string | null }>(
+      `select ${COLUMNS}, merged_into as "mergedInto" from creators where id = any($1) order by id for update`,
+      [ids],
+    );
+    return rows;
+  }
+
+  /**
+   * Moves the duplicate's samples to the kept creator: the reference, the handle text the
+   * lists show, and the creator id inside the stored domain state (the request's). Returns
+   * how many moved.
+   */
+  async moveSamples(fromId: string, to: { id: string; handle: string }): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      `update samples set creator_id = $2, creator = $3,
+         state = case when state is null then null else jsonb_set(state, '{request,creatorId}', to_jsonb($2::text)) end
+       where creator_id = $1`,
+      [fromId, to.id, to.handle],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Marks the duplicate merged; records merged into it earlier now point at the kept one. */
+  async markMerged(duplicateId: string, keptId: string, at: Date): Promise<void> {
+    await this.sql.query(
+      `update creators set merged_into = $2, merged_at = coalesce(merged_at, $3), updated_at = $3
+       where id = $1 or merged_into = $1`,
+      [duplicateId, keptId, at],
+    );
+  }
+
   async list(filter: { standing?: string; q?: string; limit: number; offset: number }): Promise<CreatorRow[]> {
     const { rows } = await this.sql.query<CreatorRow>(
       `select ${COLUMNS} from creators
-       where ($1::text is null or standing = $1) and ($2::text is null or handle ilike '%' || $2 || '%')
+       where merged_into is null and ($1::text is null or standing = $1) and ($2::text is null or handle ilike '%' || $2 || '%')
        order by lower(handle) limit $3 offset $4`,
       [filter.standing ?? null, filter.q ?? null, filter.limit, filter.offset],
     );

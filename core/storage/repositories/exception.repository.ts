@@ -1,46 +1,10 @@
 import type { Correction, Episode, EpisodeChanges } from '../../domain/condition/index.ts';
+import { EXCEPTION_CHANNEL, type ConditionException, type Disposition, type ExceptionStatus } from '../../events.ts';
 import type { Sql } from '../sql.ts';
 import { filterSql, type ExceptionFilter } from './exception-filter.ts';
 
 export type { ExceptionFilter } from './exception-filter.ts';
-
-export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved' | 'retracted';
-export type Disposition = 'accept' | 'reship' | 'write_off' | 'carrier_claim';
-
-/** A condition exception as ops see it: the episode, the sample it is raised against, its workflow. */
-export interface ConditionException {
-  id: number;
-  sampleId: string;
-  deviceId: string;
-  creator: string;
-  sku: string;
-  rule: string;
-  type: string;
-  severity: 'info' | 'warning' | 'critical';
-  startedAt: string;
-  endedAt: string | null;
-  endedBy: string | null;
-  peak: number;
-  limit: number;
-  durationMs: number;
-  stage: string | null;
-  lat: number | null;
-  lon: number | null;
-  evidence: number[];
-  status: ExceptionStatus;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  resolvedBy: string | null;
-  resolvedAt: string | null;
-  disposition: Disposition | null;
-  resolutionNote: string | null;
-  openedAt: string;
-  updatedAt: string;
-  /** Excursions this incident holds (a rule that flaps within the profile's flap window extends it). */
-  repeatCount: number;
-  /** Event time of the latest breaching reading. */
-  lastSeenAt: string | null;
-}
+export type { ConditionException, Disposition, ExceptionStatus } from '../../events.ts';
 
 export type Severity = ConditionException['severity'];
 
@@ -94,9 +58,6 @@ export interface TripChanges {
   deviceId: string;
   changes: EpisodeChanges;
 }
-
-/** Channel on which changed exceptions are announced to live listeners. */
-export const EXCEPTION_CHANNEL = 'exception_updates';
 
 export class ExceptionRepository {
   constructor(private readonly sql: Sql) {}

@@ -48,6 +48,18 @@ export class OutboxRepository {
     return rows;
   }
 
+  /**
+   * Messages not yet delivered to one recipient go to another (a merged creator's go to the
+   * kept record, whose contact is the current one). Delivered ones stay as they were sent.
+   */
+  async readdress(from: string, to: string): Promise<number> {
+    const { rowCount } = await this.sql.query(
+      `update outbox set recipient = $2 where recipient = $1 and status <> 'delivered'`,
+      [from, to],
+    );
+    return rowCount ?? 0;
+  }
+
   async get(id: number): Promise<OutboxRow | undefined> {
     const { rows } = await this.sql.query<OutboxRow>(`select ${COLUMNS} from outbox where id = $1`, [id]);
     return rows[0];

@@ -1,28 +1,8 @@
+import { PARCEL_CHANNEL, type Parcel } from '../../events.ts';
 import type { Sql } from '../sql.ts';
 
-/** A tracked parcel as ops see it: the tracker, the sample it is in, its latest state. */
-export interface Parcel {
-  deviceId: string;
-  sampleId: string | null;
-  creator: string | null;
-  sku: string | null;
-  sampleStatus: string | null;
-  lat: number | null;
-  lon: number | null;
-  /** Event time of the latest reading. */
-  ts: string | null;
-  /** When the platform last received anything from the tracker. */
-  lastSeenAt: string | null;
-  reading: Record<string, unknown> | null;
-  online: boolean;
-  fw: string | null;
-  batteryPct: number | null;
-  /** Exceptions of the parcel's sample still open or acknowledged. */
-  openExceptions: number;
-}
+export type { Parcel } from '../../events.ts';
 
-/** Channel on which ingest announces changed parcels; the API listens and pushes them live. */
-export const PARCEL_CHANNEL = 'parcel_updates';
 // NOTIFY payloads must stay under 8000 bytes.
 const MAX_NOTIFY_BYTES = 7000;
 

@@ -1,3 +1,4 @@
+import { DEFAULT_FOLLOW_UP_POLICY } from '../../domain/sample/follow-up.ts';
 import type { SampleState } from '../../domain/sample/sample-state.ts';
 import type { Sql } from '../sql.ts';
 
@@ -38,7 +39,29 @@ export interface SampleRow {
   productCostCents: number;
   shippingCostCents: number;
   trackerCostShareCents: number;
+  /** When content is due while it is awaited (delivered, content due; not paused for damage), else null. */
+  contentDueAt: Date | null;
+  /** The one extension of the posting window was granted. */
+  extensionGranted: boolean;
 }
+
+/** How the list is ordered: newest request first, or the soonest content due first (none last). */
+export type SampleSort = 'created' | 'contentDue';
+
+// contentDueAt (core/domain/sample/content-clock.ts) in SQL, so the list can sort by it: the
+// receipt + the posting window (+ the extension if granted) + the time paused for damage,
+// under the stored policy (program_policy, migration 017; the code's defaults when unset).
+const CLOCK = `s.state->'contentClock'`;
+const EXTENDED = `coalesce((${CLOCK}->>'extensionGranted')::boolean, false)`;
+const CONTENT_DUE_AT = `case when s.status in ('delivered', 'content_due') and s.received_at is not null
+    and ${CLOCK}->>'pausedSince' is null
+  then s.received_at
+    + (coalesce((pp.follow_up->>'postingWindowDays')::float8, ${DEFAULT_FOLLOW_UP_POLICY.postingWindowDays})
+       + case when ${EXTENDED}
+           then coalesce((pp.follow_up->>'extensionDays')::float8, ${DEFAULT_FOLLOW_UP_POLICY.extensionDays}) else 0 end)
+      * interval '1 day'
+    + coalesce((${CLOCK}->>'pausedMs')::float8, 0) * interval '1 millisecond'
+  end`;
 
 const SELECT = `select s.id, s.creator, s.sku, s.campaign, s.status, s.created_at as "createdAt",
   s.updated_at as "updatedAt", st.device_id as "deviceId", s.creator_id as "creatorId", s.variant, s.quantity,
@@ -48,8 +71,10 @@ const SELECT = `select s.id, s.creator, s.sku, s.campaign, s.status, s.created_a
   s.dispatched_at as "dispatchedAt", s.received_at as "receivedAt", s.post_url as "postUrl",
   s.published_at as "publishedAt", s.usable_for_ads as "usableForAds", s.orders, s.gmv_cents as "gmvCents",
   s.classification, s.damaged_at as "damagedAt", s.product_cost_cents as "productCostCents",
-  s.shipping_cost_cents as "shippingCostCents", s.tracker_cost_share_cents as "trackerCostShareCents"
-  from samples s left join shipment_trackers st on st.sample_id = s.id and st.detached_at is null`;
+  s.shipping_cost_cents as "shippingCostCents", s.tracker_cost_share_cents as "trackerCostShareCents",
+  ${CONTENT_DUE_AT} as "contentDueAt", ${EXTENDED} as "extensionGranted"
+  from samples s left join shipment_trackers st on st.sample_id = s.id and st.detached_at is null
+  left join program_policy pp on true`;
 
 /** A stored sample as the domain needs it: the state, and the row fields the state does not carry. */
 export interface StoredSample {
@@ -241,10 +266,20 @@ export class SampleRepository {
     return rows[0]?.n ?? 0;
   }
 
-  async list(filter: { status?: string; creator?: string; limit: number; offset: number }): Promise<SampleRow[]> {
+  async list(filter: {
+    status?: string;
+    creator?: string;
+    sort?: SampleSort;
+    limit: number;
+    offset: number;
+  }): Promise<SampleRow[]> {
+    const order =
+      filter.sort === 'contentDue'
+        ? '"contentDueAt" asc nulls last, s.created_at desc, s.id desc'
+        : 's.created_at desc, s.id desc';
     const { rows } = await this.sql.query<SampleRow>(
       `${SELECT} where ($1::text is null or s.status = $1) and ($2::text is null or s.creator = $2)
-       order by s.created_at desc, s.id desc limit $3 offset $4`,
+       order by ${order} limit $3 offset $4`,
       [filter.status ?? null, filter.creator ?? null, filter.limit, filter.offset],
     );
     return rows;

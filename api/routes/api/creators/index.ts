@@ -5,7 +5,7 @@ import { CreatorSchema, CreatorSummarySchema, PageQuery, SkuHistorySchema } from
 import type { ApiDeps } from '../../../app.ts';
 import { redactCreatorPii } from '../../../../core/domain/creator-pii.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
-import { principalOf } from '../../../plugins/auth.ts';
+import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Standing = z.enum(['active', 'watch', 'restricted']);
@@ -71,8 +71,54 @@ const forCaller = <T extends Parameters<typeof redactCreatorPii>[0]>(req: Fastif
   seesCreatorPii(principalOf(req).role) ? creator : redactCreatorPii(creator);
 
 const CreatorRef = z.object({ id: text(200).describe('Creator id (CRT-000001) or handle') });
+const CreatorId = z.string().regex(/^CRT-\d{6,}$/, 'creator id looks like CRT-000123');
+
+const ImportRowReport = z.object({
+  line: z.number().int().describe('Line of the file (the header is line 1)'),
+  handle: z.string().nullable(),
+  action: z.enum(['create', 'update']).nullable().describe('What the row does; null for a bad row'),
+  creatorId: z.string().nullable().describe('The creator updated or created (null: new, in a preview)'),
+  changes: z.array(z.string()).describe('Fields an update changes'),
+  errors: z.array(z.string()),
+});
+const ImportReport = z
+  .object({
+    preview: z.boolean(),
+    valid: z.boolean().describe('No row has errors'),
+    created: z.number().int(),
+    updated: z.number().int(),
+    refused: z.number().int(),
+    rows: z.array(ImportRowReport),
+  })
+  .meta({ id: 'CreatorImportReport' });
 
 export default function creatorRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
+  // CSV arrives as text (the sample import may have registered the parser already).
+  if (!app.hasContentTypeParser('text/csv'))
+    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  route(app, routes, {
+    method: 'POST',
+    url: '/api/creators/import',
+    tags: ['creators'],
+    access: OPS,
+    summary:
+      'Import creators from CSV (text/csv; header handle[,display_name,email,phone,line1,line2,city,region,' +
+      'postal_code,country,standing,notes]). A handle that exists updates that creator with the cells given ' +
+      '(empty cells keep what is stored). ?preview=true reports what each row would do and writes nothing; ' +
+      'otherwise all or nothing: any bad row refuses the file (400, details.refusedRows)',
+    query: z.object({
+      preview: z
+        .enum(['true', 'false'])
+        .optional()
+        .transform((v) => v === 'true'),
+    }),
+    body: z.string().describe('CSV text'),
+    responses: { 200: ImportReport },
+    errors: ['VALIDATION_FAILED'],
+    handler: ({ query, body, req }) =>
+      query.preview ? services.creatorImport.preview(body) : services.creatorImport.import(body, auditActor(req)),
+  });
+
   route(app, routes, {
     method: 'POST',
     url: '/api/creators',
@@ -121,6 +167,27 @@ export default function creatorRoutes(app: FastifyInstance, { services, routes }
     responses: { 200: CreatorSchema },
     errors: ['NOT_FOUND', 'ALREADY_EXISTS'],
     handler: ({ params, body }) => services.creators.update(params.id, body),
+  });
+
+  route(app, routes, {
+    method: 'POST',
+    url: '/api/creators/:id/merge',
+    tags: ['creators'],
+    access: OPS,
+    summary:
+      'Merge a duplicate creator into this one: its samples, handles, missing contact fields, new addresses and ' +
+      'a stricter standing move here; the duplicate is marked merged (its id then answers with this creator). ' +
+      '409 into itself or when either is already merged',
+    params: CreatorRef,
+    body: z.object({ duplicateId: CreatorId.describe('The record to merge away') }).strict(),
+    responses: {
+      200: z.object({ creator: CreatorSchema, duplicateId: z.string(), samplesMoved: z.number().int() }),
+    },
+    errors: ['NOT_FOUND', 'CONFLICT'],
+    handler: async ({ params, body, req }) => {
+      const result = await services.creators.merge(params.id, body.duplicateId, auditActor(req));
+      return { ...result, creator: forCaller(req, result.creator) };
+    },
   });
 
   route(app, routes, {

@@ -11,7 +11,7 @@ import {
 } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { sampleLabelRoutes } from './labels.ts';
-import claimRoutes from '../claims/index.ts';
+import { sampleClaimRoutes } from './claims.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
 import { CONDITION_PRESETS, ConditionProfileSchema, type PresetName } from '../../../../core/domain/condition/index.ts';
@@ -74,8 +74,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   sampleImportRoutes(app, deps);
   followUpRoutes(app, deps);
   sampleLabelRoutes(app, deps);
-  // Claims are the sample's (GET/POST under /api/samples/:id/claims, PATCH /api/claims/:id).
-  claimRoutes(app, deps);
+  sampleClaimRoutes(app, deps);
 
   route(app, routes, {
     method: 'POST',
@@ -95,8 +94,15 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
     url: '/api/samples',
     tags: ['samples'],
     access: READERS,
-    summary: 'List samples, newest first',
-    query: PageQuery.extend({ status: z.string().max(50).optional(), creator: z.string().max(200).optional() }),
+    summary: 'List samples, newest first, or soonest content due first (sort=contentDue)',
+    query: PageQuery.extend({
+      status: z.string().max(50).optional(),
+      creator: z.string().max(200).optional(),
+      sort: z
+        .enum(['created', 'contentDue'])
+        .default('created')
+        .describe('created: newest request first; contentDue: soonest contentDueAt first, samples without one last'),
+    }),
     responses: { 200: z.object({ samples: z.array(SampleSchema) }) },
     handler: async ({ query }) => ({ samples: await services.samples.list(query) }),
   });

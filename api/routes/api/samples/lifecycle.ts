@@ -1,31 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../../../core/domain/sample/lifecycle-events.ts';
-import { REQUEST_SOURCES } from '../../../../core/domain/sample/sample-state.ts';
 import { route } from '../../../http/route.ts';
-import { PageQuery, SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
+import { SampleRequestResultSchema, SampleSchema, TransitionSchema } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { FULFILLMENT, OPS, READERS, WORKERS } from '../../../../core/domain/auth/roles.ts';
 import { auditActor, principalOf } from '../../../plugins/auth.ts';
 
 const SampleId = z.object({ id: z.string().regex(/^SMP-\d{2}-\d{6,}$/, 'sample id looks like SMP-26-000123') });
 const text = (max: number) => z.string().trim().min(1).max(max);
-const Person = z.object({ by: text(200), reason: text(1000) }).strict();
-
-export const SampleRequestBody = z
-  .object({
-    creator: text(200).describe('Creator id (CRT-000001) or handle; the creator must exist'),
-    sku: text(100),
-    campaign: text(200),
-    variant: text(100).optional().describe("Size, flavour, shade; the product's variant when absent"),
-    quantity: z.number().int().min(1).max(100).default(1),
-    source: z.enum(REQUEST_SOURCES),
-    requestedBy: text(200),
-    override: Person.optional().describe(
-      'Lifts the restricted-creator refusal (recorded); a named approver still decides',
-    ),
-  })
-  .strict();
 
 // Policy and scheduler decisions are made inside the platform; through the API a person,
 // a carrier or a tracker acts.
@@ -49,20 +32,6 @@ const EventBody = z
   .strict();
 
 export function sampleLifecycleRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
-  route(app, routes, {
-    method: 'POST',
-    url: '/api/sample-requests',
-    tags: ['samples'],
-    access: OPS,
-    summary:
-      'Request a sample: validated, then decided by the approval policy (approved, rejected or left for a named approver)',
-    body: SampleRequestBody,
-    responses: { 201: SampleRequestResultSchema },
-    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
-    handler: async ({ body, req, reply }) =>
-      reply.status(201).send(await services.lifecycle.request(body, auditActor(req))),
-  });
-
   route(app, routes, {
     method: 'POST',
     url: '/api/samples/:id/events',
@@ -194,21 +163,6 @@ export function sampleImportRoutes(app: FastifyInstance, { services, routes }: A
   });
 }
 
-const OutboxMessage = z.object({
-  id: z.number().int(),
-  idempotencyKey: z.string(),
-  kind: z.string(),
-  recipient: z.string(),
-  sampleId: z.string().nullable(),
-  payload: z.record(z.string(), z.unknown()),
-  status: z.string(),
-  attempts: z.number().int(),
-  nextAttemptAt: z.string(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  deliveredAt: z.string().nullable(),
-});
-
 export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
   route(app, routes, {
     method: 'GET',
@@ -233,38 +187,5 @@ export function followUpRoutes(app: FastifyInstance, { services, routes }: ApiDe
       }),
     },
     handler: async ({ params }) => ({ followUps: await services.followUps.ofSample(params.id) }),
-  });
-
-  route(app, routes, {
-    method: 'GET',
-    url: '/api/outbox',
-    tags: ['samples'],
-    access: OPS,
-    summary: 'Outgoing messages queued by the follow-ups, with their delivery state',
-    query: PageQuery.extend({
-      status: z.enum(['pending', 'delivered', 'failed']).optional(),
-      sampleId: SampleId.shape.id.optional(),
-    }),
-    responses: {
-      200: z.object({ messages: z.array(OutboxMessage) }),
-    },
-    handler: async ({ query }) => ({ messages: await services.followUps.messages(query) }),
-  });
-  route(app, routes, {
-    method: 'POST',
-    url: '/api/outbox/:id/retry',
-    tags: ['samples'],
-    access: OPS,
-    summary: 'Queue a given-up (failed) outgoing message again, attempts reset (audited)',
-    params: z.object({
-      id: z.coerce
-        .number()
-        .int()
-        .positive()
-        .max(2 ** 53),
-    }),
-    responses: { 200: OutboxMessage },
-    errors: ['NOT_FOUND', 'CONFLICT'],
-    handler: ({ params, req }) => services.followUps.retryMessage(params.id, auditActor(req)),
   });
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../core/observability/logger.ts';
 
 /**
  * What the alert webhooks and the follow-up outbox share: the signed POST and the polling

@@ -1,7 +1,7 @@
-import { retryDelayMs } from '../domain/alerts/alert-message.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { Pool } from '../storage/database.ts';
-import { AlertRepository, type DueDelivery } from '../storage/repositories/alert.repository.ts';
+import { retryDelayMs } from '../core/domain/alerts/alert-message.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import type { Pool } from '../core/storage/database.ts';
+import { AlertRepository, type DueDelivery } from '../core/storage/repositories/alert.repository.ts';
 import { PollLoop, postSigned } from './signed-webhook.ts';
 
 export { signature } from './signed-webhook.ts';

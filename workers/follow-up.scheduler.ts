@@ -1,17 +1,18 @@
-import { dueFollowUps, type FollowUp } from '../domain/sample/follow-up.ts';
-import { applyEvent } from '../domain/sample/lifecycle.ts';
-import type { SampleState } from '../domain/sample/sample-state.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { Pool } from '../storage/database.ts';
-import { FollowUpRepository } from '../storage/repositories/follow-up.repository.ts';
-import { OutboxRepository } from '../storage/repositories/outbox.repository.ts';
-import type { SampleRow } from '../storage/repositories/sample.repository.ts';
-import type { Sql } from '../storage/sql.ts';
-import { withTransaction } from '../storage/transaction.ts';
-import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from './sample-program.config.ts';
-import { PolicyService } from './policy.service.ts';
-import type { FollowUpPolicy } from '../domain/sample/follow-up.ts';
-import { auditTransitions, lifecycleRepos, type LifecycleRepos } from './sample-state.store.ts';
+import { dueFollowUps, isHumanFollowUp, type FollowUp } from '../core/domain/sample/follow-up.ts';
+import { applyEvent } from '../core/domain/sample/lifecycle.ts';
+import type { SampleState } from '../core/domain/sample/sample-state.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import type { Pool } from '../core/storage/database.ts';
+import { FollowUpRepository } from '../core/storage/repositories/follow-up.repository.ts';
+import { FollowUpTaskRepository } from '../core/storage/repositories/follow-up-task.repository.ts';
+import { OutboxRepository } from '../core/storage/repositories/outbox.repository.ts';
+import type { SampleRow } from '../core/storage/repositories/sample.repository.ts';
+import type { Sql } from '../core/storage/sql.ts';
+import { withTransaction } from '../core/storage/transaction.ts';
+import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from '../core/services/sample-program.config.ts';
+import { PolicyService } from '../core/services/policy.service.ts';
+import type { FollowUpPolicy } from '../core/domain/sample/follow-up.ts';
+import { auditTransitions, lifecycleRepos, type LifecycleRepos } from '../core/services/sample-state.store.ts';
 
 const SCHEDULER = { kind: 'scheduler', id: 'follow-up' } as const;
 // Follow-ups that change records instead of sending a message.
@@ -25,6 +26,7 @@ const MAX_ROUNDS = 4;
  * key (ON CONFLICT DO NOTHING), applies its effect (a `mark_no_post` transition, a creator
  * downgrade) and enqueues its outbox message. A key that exists already did all of that,
  * so a restart, a rerun with the same `now` or a second scheduler fires nothing again;
+ * a follow-up for a person also opens its task on the work queue (follow_up_tasks);
  * a sample another scheduler holds is skipped (it is being handled).
  *
  * Each run reads the policy in force once (an admin's change applies from the next run).
@@ -36,7 +38,7 @@ export class FollowUpScheduler {
     private readonly pool: Pool,
     config: SampleProgramConfig = DEFAULT_PROGRAM_CONFIG,
   ) {
-    this.policy = new PolicyService(pool, config);
+    this.policy = new PolicyService({ pool, pinned: config });
   }
 
   async runOnce(now: Date): Promise<{ fired: FollowUp[] }> {
@@ -53,6 +55,7 @@ export class FollowUpScheduler {
     if (!stored?.state) return [];
     const followUps = new FollowUpRepository(tx);
     const outbox = new OutboxRepository(tx);
+    const tasks = new FollowUpTaskRepository(tx);
     const fired: FollowUp[] = [];
     let state = stored.state;
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -64,6 +67,8 @@ export class FollowUpScheduler {
         const next = await this.effect(r, state, stored.row, f, now);
         if (next !== state) [state, changed] = [next, true];
         if (!STATE_ACTIONS.has(f.action)) await outbox.enqueue(message(stored.row, f, now));
+        // Work for a person also goes on the work queue, under the same key (once).
+        if (isHumanFollowUp(f)) await tasks.insertFor(f, now);
       }
       if (!changed) break;
     }

@@ -1,0 +1,318 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Aedes } from 'aedes';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../api/app.ts';
+import { LiveHub } from '../api/live-hub.ts';
+import { startMqttConfigPublisher } from '../broker/config-publisher.ts';
+import { startEmbeddedBroker } from '../broker/embedded.ts';
+import type { Env } from '../core/config/env.ts';
+import { systemActor } from '../core/domain/auth/principal.ts';
+import { CHANGE_CHANNELS } from '../core/events.ts';
+import type { Logger } from '../core/observability/logger.ts';
+import { registerOpsMetrics, type Metrics } from '../core/observability/metrics.ts';
+import { createServices, type Services } from '../core/services/index.ts';
+import { DEFAULT_PROGRAM_CONFIG } from '../core/services/sample-program.config.ts';
+import { ChangeListener } from '../core/storage/change-listener.ts';
+import { createPool, type Pool } from '../core/storage/database.ts';
+import { migrate } from '../core/storage/migrate.ts';
+import { OpsMetricsRepository } from '../core/storage/repositories/ops-metrics.repository.ts';
+import { startIngestPipeline } from '../ingest/pipeline.ts';
+import type { IngestService } from '../ingest/ingest.service.ts';
+import { ConditionMonitor } from '../rules/condition-monitor.ts';
+import { startFollowUpScheduler } from '../workers/follow-up.scheduler.ts';
+import { OutboxDelivery } from '../workers/outbox-delivery.ts';
+import { WebhookDispatcher } from '../workers/webhook-dispatcher.ts';
+import { openDatabase } from './database.ts';
+import type { Stoppable } from './step-runner.ts';
+
+/*
+ * The steps of startPlatform: each starts one part and returns what it started with its
+ * stop. They run in order (./step-runner.ts runs the stops in reverse), so a part stops
+ * only after every part that uses it.
+ */
+
+type Tls = { cert: Buffer; key: Buffer } | undefined;
+
+const nothing = async () => {};
+
+/** Read once at start: a renewed certificate takes a restart (docs/operations.md). */
+export function readTls(env: Env): Tls {
+  return env.TLS_CERT_FILE && env.TLS_KEY_FILE
+    ? { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }
+    : undefined;
+}
+
+/** The database server: DATABASE_URL, or an embedded PostgreSQL. */
+export async function startDatabase(env: Env, log: Logger): Promise<{ url: string } & Stoppable> {
+  return openDatabase(env, log);
+}
+
+/** The pool every part shares, on a migrated schema; the ops gauges read through it. */
+export async function startPool(url: string, metrics: Metrics, log: Logger): Promise<{ pool: Pool } & Stoppable> {
+  const pool = createPool(url, 20);
+  const stop = () => pool.end();
+  try {
+    const { applied } = await migrate(pool);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const opsMetrics = new OpsMetricsRepository(pool);
+  registerOpsMetrics(
+    metrics.registry,
+    () => opsMetrics.snapshot(),
+    (err) => log.warn({ err }, 'metrics: database unavailable'),
+  );
+  return { pool, stop };
+}
+
+/** Every service over the pool, and the first admin when the environment names one. */
+export async function startServices(env: Env, pool: Pool, log: Logger): Promise<{ services: Services } & Stoppable> {
+  const services = createServices({
+    pool,
+    program: {
+      ...DEFAULT_PROGRAM_CONFIG,
+      geofences: { warehouse: env.ORIGIN_WAREHOUSE ?? null, radiusM: env.GEOFENCE_RADIUS_M },
+    },
+    alerting: { publicUrl: env.PUBLIC_URL, escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000 },
+    auth: { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 },
+  });
+  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+    // Only while no user exists: a leftover variable never resets anyone's password.
+    const admin = await services.users.createFirstAdmin(
+      { email: env.ADMIN_EMAIL, name: 'Admin', password: env.ADMIN_PASSWORD },
+      systemActor('env'),
+    );
+    if (admin) log.info({ email: admin.email }, 'first admin created from ADMIN_EMAIL');
+  }
+  return { services, stop: nothing };
+}
+
+/** The background workers: alert webhooks, the follow-up outbox (when configured) and the follow-up scheduler. */
+export async function startWorkers(env: Env, pool: Pool, log: Logger): Promise<Stoppable> {
+  const stops: (() => Promise<void>)[] = [];
+  const dispatcher = new WebhookDispatcher({
+    pool,
+    log: log.child({ part: 'webhooks' }),
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+  });
+  dispatcher.start(env.WEBHOOK_POLL_MS);
+  stops.push(() => dispatcher.stop());
+  if (env.OUTBOX_WEBHOOK_URL && env.OUTBOX_WEBHOOK_SECRET) {
+    const outbox = new OutboxDelivery({
+      pool,
+      log: log.child({ part: 'outbox' }),
+      url: env.OUTBOX_WEBHOOK_URL,
+      secret: env.OUTBOX_WEBHOOK_SECRET,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    });
+    outbox.start(env.WEBHOOK_POLL_MS);
+    stops.push(() => outbox.stop());
+  }
+  if (env.FOLLOW_UP_INTERVAL_S > 0) {
+    const followUps = startFollowUpScheduler({
+      pool,
+      log: log.child({ part: 'follow-ups' }),
+      intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000,
+    });
+    stops.push(() => followUps.stop());
+  }
+  return {
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
+
+/**
+ * The rules: stored readings are judged in commit order (the ingest step feeds `judge`);
+ * the silence rule and the escalation of unacknowledged alerts run on a clock.
+ */
+export async function startRules(pool: Pool, services: Services, env: Env, log: Logger) {
+  const monitor = new ConditionMonitor({
+    pool,
+    log: log.child({ part: 'conditions' }),
+    publicUrl: env.PUBLIC_URL,
+    lifecycle: services.lifecycle,
+  });
+  const ticker = setInterval(() => {
+    void monitor.tick();
+    services.alerts.escalate().catch((err: unknown) => log.error({ err }, 'escalation check failed'));
+  }, 30_000);
+  return {
+    monitor,
+    stop: async () => {
+      clearInterval(ticker);
+      await monitor.drain();
+    },
+  };
+}
+
+export interface TrackerInput extends Stoppable {
+  ingest: IngestService;
+  broker: Aedes | undefined;
+  mqttUrl: string;
+  mqttWsUrl: string | undefined;
+  mqttsUrl: string | undefined;
+  ready(): boolean;
+}
+
+/**
+ * Where readings enter: the ingest pipeline with its source, the embedded broker and its
+ * listeners, or a subscription on the external broker at MQTT_URL.
+ */
+export async function startTrackerInput(
+  env: Env,
+  o: { pool: Pool; services: Services; monitor: ConditionMonitor; metrics: Metrics; log: Logger; tls: Tls },
+): Promise<TrackerInput> {
+  const { services, metrics, log } = o;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
+  const pipeline = await startIngestPipeline({
+    pool: o.pool,
+    devices: services.devices,
+    metrics,
+    log: log.child({ part: 'ingest' }),
+    maxBatch: env.INGEST_BATCH_MAX,
+    lingerMs: env.INGEST_FLUSH_MS,
+    deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES,
+    onStored: (readings) => void o.monitor.judge(readings),
+    source: env.MQTT_URL
+      ? {
+          kind: 'mqtt',
+          options: {
+            url: env.MQTT_URL,
+            clientId: env.INGEST_CLIENT_ID,
+            shareGroup: env.INGEST_SHARE_GROUP,
+            log: log.child({ part: 'mqtt-source' }),
+            ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
+            ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+          },
+        }
+      : {
+          kind: 'embedded',
+          start: async (persist) =>
+            (embedded = await startEmbeddedBroker({
+              devices: services.devices,
+              metrics,
+              log: log.child({ part: 'broker' }),
+              persist,
+              limits: {
+                connectsPerDevicePerMin: env.MQTT_CONNECTS_PER_DEVICE_PER_MIN,
+                authFailuresPerIpPerMin: env.MQTT_AUTH_FAILURES_PER_IP_PER_MIN,
+              },
+              listen: {
+                host: env.MQTT_HOST,
+                port: env.MQTT_PORT,
+                tlsPort: env.MQTTS_PORT,
+                wsPort: env.MQTT_WS_PORT,
+                tls: o.tls,
+                maxPacketBytes: env.MQTT_MAX_PACKET_BYTES,
+              },
+            })),
+        },
+  });
+  return {
+    ingest: pipeline.ingest,
+    broker: embedded?.broker,
+    mqttUrl: embedded?.mqttUrl ?? env.MQTT_URL ?? '',
+    mqttWsUrl: embedded?.mqttWsUrl,
+    mqttsUrl: embedded?.mqttsUrl,
+    ready: () => pipeline.source.ready(),
+    stop: () => pipeline.stop(),
+  };
+}
+
+/** With an external broker, tracker configs go out retained through an MQTT client of their own. */
+export async function startExternalConfigs(env: Env, services: Services, log: Logger): Promise<Stoppable> {
+  if (!env.MQTT_URL) return { stop: nothing };
+  const configs = startMqttConfigPublisher({
+    url: env.MQTT_URL,
+    clientId: `${env.INGEST_CLIENT_ID}-config`,
+    log: log.child({ part: 'config-publisher' }),
+    ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
+    ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+  });
+  services.devices.attachConfigPublisher(configs.publisher);
+  // The external broker may have lost its retained copies; this waits for no connection.
+  services.devices.republishConfigs().catch((err: unknown) => log.error({ err }, 'republishing configs failed'));
+  return {
+    stop: async () => {
+      services.devices.attachConfigPublisher(undefined);
+      await configs.stop();
+    },
+  };
+}
+
+/** The live feed: LISTEN on the change channels, fanned out to /api/live sockets by the hub. */
+export async function startLiveFeed(url: string, services: Services, metrics: Metrics, log: Logger) {
+  const listener = new ChangeListener(url, CHANGE_CHANNELS);
+  await listener.start();
+  const live = new LiveHub({
+    listener,
+    metrics,
+    log,
+    load: (ids) => services.parcels.list(ids),
+    loadExceptions: (ids) => services.exceptions.byIds(ids),
+    loadAlerts: (ids) => services.alerts.byIds(ids),
+  });
+  return { listener, live, stop: () => listener.stop() };
+}
+
+/** The HTTP API with the dashboard, listening; its readiness reads the other parts. */
+export async function startApi(
+  env: Env,
+  o: {
+    services: Services;
+    pool: Pool;
+    input: TrackerInput;
+    listener: ChangeListener;
+    live: LiveHub;
+    metrics: Metrics;
+    logger: pino.Logger;
+    tls: Tls;
+  },
+): Promise<{ app: FastifyInstance; httpUrl: string } & Stoppable> {
+  const { pool, input, listener, tls } = o;
+  const { ingest } = input;
+  const app = await buildApp({
+    services: o.services,
+    live: o.live,
+    metrics: o.metrics,
+    // Requests are logged at info; the API logs only what goes wrong (5xx in full).
+    logger: o.logger.child({ part: 'api' }, { level: 'warn' }),
+    config: { mapTileUrl: env.MAP_TILE_URL ?? null, publicUrl: env.PUBLIC_URL },
+    responseValidation: env.RESPONSE_VALIDATION,
+    ...(tls ? { https: tls } : {}),
+    readiness: async () => ({
+      database: await pool.query('select 1').then(
+        () => ({ ok: true }),
+        (e: Error) => ({ ok: false, detail: e.message }),
+      ),
+      broker: input.ready() ? { ok: true } : { ok: false, detail: 'not connected' },
+      ingest:
+        ingest.writer.healthy && ingest.lagMs() < 30_000
+          ? { ok: true, detail: `lag ${ingest.lagMs()} ms` }
+          : { ok: false, detail: `lag ${ingest.lagMs()} ms, writes ${ingest.writer.healthy ? 'ok' : 'failing'}` },
+      live: listener.connected ? { ok: true } : { ok: false, detail: 'change listener reconnecting' },
+    }),
+  });
+  // The live sockets are told first, so closing the server waits for none of them.
+  const stop = async () => {
+    o.live.close();
+    await app.close();
+  };
+  try {
+    await app.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const httpPort = (app.server.address() as AddressInfo).port;
+  const httpUrl = `${tls ? 'https' : 'http'}://${env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.HTTP_HOST}:${httpPort}`;
+  return { app, httpUrl, stop };
+}
