@@ -94,7 +94,7 @@ export function exceptionsSuite(): void {
         const me = harness.platform.admin.email;
         await row.getByRole('button', { name: 'Acknowledge' }).click();
         await expect.poll(() => row.getAttribute('data-status')).toBe('acknowledged');
-        expect(await shownText(row.locator('[data-field="status"]'))).toBe('acknowledged');
+        expect(await shownText(row.locator('[data-field="status"]'))).toBe('Acknowledged');
         expect(await shownText(row)).toContain(`by ${me}`);
         const stored = await harness.platform.api<{ status: string; acknowledgedBy: string }>(
           `/api/exceptions/${await row.getAttribute('data-exception-id')}`,

@@ -51,7 +51,7 @@ export function fleetSuite(): void {
         await expect.poll(() => shownText(row.locator('[data-col="fw"]'))).toBe('2.0.1');
         expect(await shownText(row.locator('[data-col="battery"]'))).toBe('14 %');
         expect(await row.locator('[data-col="battery"]').getAttribute('class')).toContain('low');
-        expect(await shownText(row.locator('[data-col="link"]'))).toBe('online');
+        expect(await shownText(row.locator('[data-col="link"]'))).toBe('Online');
         expect(await shownText(row.locator('[data-col="lastSeen"]'))).toMatch(/^\d+ s ago$/);
 
         // Filters: low battery lists it; search finds it by its sample.
@@ -97,7 +97,7 @@ export function fleetSuite(): void {
         (await trackerSender(id, fresh)).client.end(true);
 
         await row.locator('[data-action="disable"]').click();
-        await expect.poll(() => shownText(row.locator('[data-col="link"]'))).toBe('disabled');
+        await expect.poll(() => shownText(row.locator('[data-col="link"]'))).toBe('Disabled');
         expect((await harness.platform.services.devices.get(id)).disabledAt).not.toBeNull();
         await row.locator('[data-action="enable"]').click();
         await expect.poll(() => row.locator('[data-action="disable"]').count()).toBe(1);

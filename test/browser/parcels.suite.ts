@@ -63,7 +63,7 @@ export function parcelsSuite(): void {
       expect(await shownText(cell(page, id, 'humidityPct'))).toBe('41');
       expect(await shownText(cell(page, id, 'position'))).toBe('34.050, -118.240');
       expect(await row(page, id).getAttribute('data-freshness')).toBe('live');
-      await expect.poll(() => shownText(cell(page, id, 'link'))).toBe('online');
+      await expect.poll(() => shownText(cell(page, id, 'link'))).toBe('Online');
       expect(await shownText(cell(page, id, 'lastSeen'))).toMatch(/^\d+ s ago$/);
       expect(await shownText(count(page, 'reporting'))).toBe('1');
       expect(await shownText(count(page, 'silent'))).toBe('0');
@@ -96,7 +96,7 @@ export function parcelsSuite(): void {
       // Three hours pass in the page (timers keep running; only the clock moves).
       await page.clock.setFixedTime(Date.now() + 3 * 60 * 60 * 1000);
       await expect.poll(() => row(page, tracker.id).getAttribute('data-freshness')).toBe('silent');
-      expect(await shownText(row(page, tracker.id).locator('.badge'))).toBe('silent');
+      expect(await shownText(row(page, tracker.id).locator('[data-chip="parcel"]'))).toBe('Silent');
       expect(await shownText(cell(page, tracker.id, 'lastSeen'))).toMatch(/^3 h( \d+ min)? ago$/);
       expect(await cell(page, tracker.id, 'tempC').getAttribute('class')).toMatch(/\bstale\b/);
       expect(await shownText(count(page, 'silent'))).toBe('1');

@@ -45,73 +45,22 @@ export class ApiError extends Error {
 
 type Fetch = typeof fetch;
 
-export type Severity = 'info' | 'warning' | 'critical';
-export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved' | 'retracted';
-export type Disposition = 'accept' | 'reship' | 'write_off' | 'carrier_claim';
+export type Severity = Schemas['ConditionException']['severity'];
+export type ExceptionStatus = Schemas['ConditionException']['status'];
+export type Disposition = NonNullable<Schemas['ConditionException']['disposition']>;
 
 /** A condition exception raised against a sample (GET /api/exceptions, live `exceptions`): one incident. */
 export type ConditionException = Schemas['ConditionException'];
 
 /** An in-app notice of a step of an exception (GET /api/alerts, live `alerts`). */
-export interface Alert {
-  id: number;
-  exceptionId: number;
-  kind: 'opened' | 'escalated' | 'ended' | 'resolved' | 'retracted';
-  severity: string;
-  sampleId: string;
-  title: string;
-  body: string;
-  link: string;
-  createdAt: string;
-  readAt: string | null;
-  readBy: string | null;
-}
+export type Alert = Schemas['Alert'];
 
-export interface Sample {
-  id: string;
-  creator: string;
-  sku: string;
-  campaign: string | null;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-  deviceId: string | null;
-  creatorId: string | null;
-  variant: string | null;
-  quantity: number;
-  source: string | null;
-  requestedBy: string | null;
-  reshipOf: string | null;
-  reshippedAs: string | null;
-  approvedAt: string | null;
-  carrier: string | null;
-  serviceLevel: string | null;
-  trackingId: string | null;
-  trackerId: string | null;
-  shippedAt: string | null;
-  dispatchedAt: string | null;
-  receivedAt: string | null;
-  postUrl: string | null;
-  publishedAt: string | null;
-  damagedAt: string | null;
-}
+export type Sample = Schemas['Sample'];
 
 /** One status change of a sample, timestamped and attributed. */
-export interface Transition {
-  id: number;
-  sampleId: string;
-  event: string;
-  from: string | null;
-  to: string;
-  actor: { kind: string; id: string };
-  reason: string | null;
-  data: Record<string, unknown>;
-  at: string;
-  recordedAt: string;
-  /** Its event time is older than what the sample showed: listed where it was recorded. */
-  late?: boolean;
-}
+export type Transition = Schemas['Transition'];
 
+// Hand-written: GET /api/samples/:id/timeline's answer has no named schema in the document.
 export interface Timeline {
   sampleId: string;
   status: string;
@@ -122,20 +71,10 @@ export interface Timeline {
 }
 
 /** A reading, or with `bucket` the aggregate of `count` readings in a time bucket. */
-export interface TelemetryPoint {
-  ts: string;
-  seq?: number;
-  lat: number | null;
-  lon: number | null;
-  tempC: number | null;
-  humidityPct: number | null;
-  shockG: number | null;
-  tiltDeg: number | null;
-  lightLux: number | null;
-  batteryPct: number | null;
-  count: number;
-}
+export type TelemetryPoint = Schemas['TelemetryPoint'];
 
+// Hand-written: the schema types conditionProfile as an open object (z.record on the API
+// side), and the pages read its fields.
 export interface Product {
   sku: string;
   name: string;
@@ -185,13 +124,7 @@ async function patchJson<T>(path: string, body: unknown): Promise<T> {
 }
 
 /** The signed-in person (GET /api/auth/me). */
-export interface Me {
-  id: number;
-  email: string;
-  name: string;
-  role: 'admin' | 'ops' | 'fulfillment' | 'viewer' | 'integration';
-  via: 'session' | 'token';
-}
+export type Me = Schemas['Me'];
 
 export const LOGIN_PATH = '/login';
 

@@ -1,5 +1,5 @@
 import type { ConditionException, Disposition, ExceptionStatus, Severity } from './api';
-import { formatNumber } from './format';
+import { formatDuration, formatNumber } from './format';
 
 /** How condition exceptions read to a person: names, units, the inbox's order. */
 
@@ -34,16 +34,7 @@ export const DISPOSITIONS: { value: Disposition; label: string }[] = [
   { value: 'carrier_claim', label: 'Carrier claim' },
 ];
 
-/** "1 h 25 min", "40 min", "2 d 3 h": a length of time, not an age. */
-export function formatDuration(ms: number): string {
-  const min = Math.max(0, Math.round(ms / 60_000));
-  if (min < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
+export { formatDuration };
 
 /** "peak 31.0 °C, limit 28 °C": how much, in the rule's unit. */
 export function formatMagnitude(e: Pick<ConditionException, 'type' | 'rule' | 'peak' | 'limit'>): string {

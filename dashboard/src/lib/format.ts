@@ -1,6 +1,8 @@
+import { NONE, dateTimeTitle } from './datetime.ts';
+
 /** Display formats for the ops tables: short, fixed precision, one placeholder for "none". */
 
-export const NONE = '—';
+export { NONE };
 
 /** A number with fixed decimals, or the placeholder when the tracker did not measure it. */
 export function formatNumber(value: number | null | undefined, decimals: number): string {
@@ -19,31 +21,6 @@ export function formatAgo(ageMs: number): string {
   return `${Math.floor(h / 24)} d ago`;
 }
 
-// Formatters are costly to build and this runs for thousands of rows: build them once.
-const timeOfDay = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-const dayAndTime = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-/** An event time: the time of day when it is from today, the date and time otherwise. */
-export function formatEventTime(ms: number | null, nowMs: number): string {
-  if (ms === null) return NONE;
-  const then = new Date(ms);
-  const now = new Date(nowMs);
-  const sameDay =
-    then.getFullYear() === now.getFullYear() && then.getMonth() === now.getMonth() && then.getDate() === now.getDate();
-  return sameDay ? timeOfDay.format(then) : dayAndTime.format(then);
-}
-
 /**
  * Latitude and longitude to 3 decimals (about 100 m): enough to see where a parcel is,
  * narrow enough for the table. The cell's title has the full fix.
@@ -53,7 +30,30 @@ export function formatPosition(lat: number | null, lon: number | null): string {
   return `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
 }
 
-/** A full timestamp for tooltips, in the reader's zone. */
+/** A full timestamp for tooltips: the reader's zone to the second, then UTC. */
 export function formatFullTime(ms: number | null): string {
-  return ms === null ? '' : new Date(ms).toString();
+  return dateTimeTitle(ms);
+}
+
+/** "1 h 25 min", "40 min", "2 d 3 h": a length of time, not an age. */
+export function formatDuration(ms: number): string {
+  const min = Math.max(0, Math.round(ms / 60_000));
+  if (min < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** Cents as dollars: "$12.50", or "—". */
+export function formatMoney(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined || !Number.isFinite(cents)) return NONE;
+  return `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** A ratio as a percentage: "42.9 %", or "—". */
+export function formatRate(rate: number | null | undefined, decimals = 1): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return NONE;
+  return `${(rate * 100).toFixed(decimals)} %`;
 }

@@ -3,79 +3,19 @@
  * and groups, event names, and the small form each event needs.
  */
 
-export const STATUSES = [
-  'requested',
-  'approved',
-  'label_created',
-  'dispatched',
-  'in_transit',
-  'delivery_exception',
-  'delivered',
-  'content_due',
-  'damaged',
-  'posted',
-  'outcome_recorded',
-  'no_post',
-  'lost',
-  'returned_to_sender',
-  'reshipped',
-  'written_off',
-  'rejected',
-  'cancelled',
-] as const;
+import { labelOf, toneOf, valuesOf, type Tone } from './vocabulary.ts';
 
-const STATUS_LABEL: Record<string, string> = {
-  requested: 'Requested',
-  approved: 'Approved',
-  label_created: 'Label created',
-  dispatched: 'Dispatched',
-  in_transit: 'In transit',
-  delivery_exception: 'Delivery exception',
-  delivered: 'Delivered',
-  content_due: 'Content due',
-  damaged: 'Damage review',
-  posted: 'Posted',
-  outcome_recorded: 'Outcome recorded',
-  no_post: 'No post',
-  lost: 'Lost',
-  returned_to_sender: 'Returned',
-  reshipped: 'Reshipped',
-  written_off: 'Written off',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-};
+/** Sample statuses in lifecycle order; labels and tones live in the one vocabulary. */
+export const STATUSES = valuesOf('sample');
+
+export type { Tone };
 
 export function statusLabel(status: string | null | undefined): string {
-  if (!status) return '—';
-  return STATUS_LABEL[status] ?? status.replaceAll('_', ' ');
+  return status ? labelOf('sample', status) : '—';
 }
 
-/** A status's tone: what colour its chip takes. */
-export type Tone = 'neutral' | 'active' | 'ok' | 'warn' | 'crit' | 'closed';
-
-const TONE: Record<string, Tone> = {
-  requested: 'neutral',
-  approved: 'active',
-  label_created: 'active',
-  dispatched: 'active',
-  in_transit: 'active',
-  delivery_exception: 'warn',
-  delivered: 'ok',
-  content_due: 'ok',
-  damaged: 'crit',
-  posted: 'ok',
-  outcome_recorded: 'ok',
-  no_post: 'warn',
-  lost: 'crit',
-  returned_to_sender: 'warn',
-  reshipped: 'closed',
-  written_off: 'closed',
-  rejected: 'closed',
-  cancelled: 'closed',
-};
-
 export function statusTone(status: string | null | undefined): Tone {
-  return (status && TONE[status]) || 'neutral';
+  return status ? toneOf('sample', status) : 'neutral';
 }
 
 const EVENT_LABEL: Record<string, string> = {
@@ -283,14 +223,4 @@ export function toLocalInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Cents as dollars: "$12.50", or "—". */
-export function formatMoney(cents: number | null | undefined): string {
-  if (cents === null || cents === undefined || !Number.isFinite(cents)) return '—';
-  return `$${(cents / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** A ratio as a percentage: "42.9 %", or "—". */
-export function formatRate(rate: number | null | undefined, decimals = 1): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
-  return `${(rate * 100).toFixed(decimals)} %`;
-}
+export { formatMoney, formatRate } from './format.ts';

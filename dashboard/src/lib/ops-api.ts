@@ -1,48 +1,24 @@
-import {
-  ApiError,
-  http,
-  type Alert,
-  type Disposition,
-  type Product,
-  type Sample,
-  type Schemas,
-  type TelemetryPoint,
-} from './api';
+import { ApiError, http, type Alert, type Disposition, type Product, type Schemas, type TelemetryPoint } from './api';
 
 /**
  * The operating pages' part of the API (samples list, sample actions, creators, KPIs,
- * fleet). Requests go through `$lib/api` (http.get / http.post). The inbox's types are the
- * generated ones (`Schemas`, from docs/openapi.json); the others are still written here by
- * hand, field for field, until they move to `Schemas` too.
+ * fleet). Requests go through `$lib/api` (http.get / http.post). Wire types are the
+ * generated ones (`Schemas`, from docs/openapi.json); the few written here say why.
  */
 
 type Fetch = typeof fetch;
 
-/** A sample as GET /api/samples(/:id) gives it: the record plus its outcome and costs. */
-export interface SampleRecord extends Sample {
-  policyDecision: {
-    rule?: string;
-    reasons?: string[];
-    decision?: string;
-    override?: { by: string; reason: string };
-  } | null;
-  packaging: string | null;
-  usableForAds: boolean | null;
-  orders: number | null;
-  gmvCents: number | null;
-  classification: string | null;
-  productCostCents: number;
-  shippingCostCents: number;
-  trackerCostShareCents: number;
-  /** When content is due while it is awaited (null before delivery, while damage is reviewed, once posted or closed). */
-  contentDueAt: string | null;
-  /** The posting window's one extension was granted (contentDueAt includes it). */
-  extensionGranted: boolean;
-  /** GET /api/samples/:id only: the profile the trip is judged by, and where it comes from. */
-  condition?: SampleCondition;
-}
+/**
+ * A sample as GET /api/samples(/:id) gives it: the record plus its outcome and costs. The
+ * generated SampleDetail, with the condition profile typed as the pages read it (the schema
+ * keeps profiles open, as Product's).
+ */
+export type SampleRecord = Omit<Schemas['SampleDetail'], 'condition'> & { condition?: SampleCondition };
 
-/** PUT /api/samples/:id/condition-profile answers with this. */
+/**
+ * PUT /api/samples/:id/condition-profile answers with this. Hand-written: the schema keeps
+ * profiles an open object, and the pages read their fields.
+ */
 export interface SampleCondition {
   source: 'sample' | 'product' | 'default';
   sampleProfile: Product['conditionProfile'];
@@ -52,78 +28,23 @@ export interface SampleCondition {
 export const PROFILE_PRESETS = ['chocolate', 'cold-chain', 'fragile', 'ambient'] as const;
 
 /** Trip-wide verdicts of one tracker's ride with a sample (GET /api/samples/:id/trip-figures). */
-export interface TripFigures {
-  deviceId: string;
-  from: string | null;
-  to: string | null;
-  readings: number;
-  mkt: { valueC: number; limitC: number | null; exceeded: boolean } | null;
-  budget: { usedMs: number; allowedMs: number | null; exceeded: boolean };
-}
+export type TripFigures = Schemas['TripFigures']['trackers'][number];
 
 export type Standing = 'active' | 'watch' | 'restricted';
 
-export interface CreatorSummary {
-  id: string;
-  handle: string;
-  otherHandles: string[];
-  displayName: string | null;
-  notes: string | null;
-  standing: Standing;
-  standingReason: string | null;
-  standingChangedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type CreatorSummary = Schemas['CreatorSummary'];
 
-export interface SkuHistory {
-  sku: string;
-  samples: number;
-  lastRequestedAt: string;
-  lastShippedAt: string | null;
-  lastStatus: string;
-}
+export type SkuHistory = Schemas['SkuHistory'];
 
-export interface Creator extends CreatorSummary {
-  history: {
-    samplesRequested: number;
-    samplesSent: number;
-    samplesReceived: number;
-    posted: number;
-    postedOnTime: number;
-    noPosts: number;
-    damagedInTransit: number;
-    gmvCents: number;
-  };
-  alreadySampled: boolean;
-  skus: SkuHistory[];
-}
+export type Creator = Schemas['Creator'];
 
-export interface DamageRate {
-  withTracker: number;
-  damaged: number;
-  rate: number | null;
-}
+export type DamageRate = Schemas['Kpis']['damageRate'];
 
-export interface Kpis {
-  samplesSent: number;
-  samplesDelivered: number;
-  samplesPosted: number;
-  sampleToPostRate: number | null;
-  contentTurnaroundMs: { count: number; median: number | null; p90: number | null };
-  costPerPostCents: number | null;
-  gmvPerSampleSentCents: number | null;
-  reshipRate: number | null;
-  repeatCreatorActivation: number | null;
-  damageRate: DamageRate & {
-    byCarrier: Record<string, DamageRate>;
-    bySku: Record<string, DamageRate>;
-    byPackaging: Record<string, DamageRate>;
-  };
-}
+export type Kpis = Schemas['Kpis'];
 
 export type KpiGroupBy = 'none' | 'creator' | 'sku' | 'campaign' | 'carrier';
 
+// Hand-written: GET /api/kpis's answer is an inline schema, not a named one; its parts are.
 export interface KpiReport {
   from: string;
   to: string;
@@ -131,34 +52,12 @@ export interface KpiReport {
   groups: { key: string | null; kpis: Kpis }[];
 }
 
-export interface Device {
-  id: string;
-  label: string | null;
-  disabledAt: string | null;
-  createdAt: string;
-  online: boolean;
-  fw: string | null;
-  batteryPct: number | null;
-  statusAt: string | null;
-  /** The desired config, published retained to trackers/{id}/config; null: none set. */
-  config: TrackerConfig | null;
-  configUpdatedAt: string | null;
-  configUpdatedBy: string | null;
-  /** null: the broker has not taken this config yet (it is republished at every start). */
-  configPublishedAt: string | null;
-}
+export type Device = Schemas['Device'];
 
 /** Tracker protocol: trackers/{id}/config. Fields left out are left as the tracker has them. */
-export interface TrackerConfig {
-  reportIntervalS?: number;
-  shockThresholdG?: number;
-  lightThresholdLux?: number;
-}
+export type TrackerConfig = NonNullable<Schemas['Device']['config']>;
 
-export interface RequestResult {
-  sample: SampleRecord;
-  decision: { decision: 'approved' | 'rejected' | 'needs_approver'; rule: string; reasons: string[] };
-}
+export type RequestResult = Schemas['SampleRequestResult'];
 
 /** An exception as the inbox reads it: one incident, with how often it recurred (GET /api/exceptions). */
 export type InboxException = Schemas['ConditionException'];

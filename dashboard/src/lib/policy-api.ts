@@ -3,6 +3,8 @@ import { ApiError, http } from './api';
 /**
  * The program policy (GET/PATCH /api/policy): types mirror docs/openapi.json, and FIELDS
  * says how each value is shown and edited (docs/sample-program.md, Policy settings).
+ * Hand-written: the policy's answer is an inline schema with no name in the document's
+ * components, so openapi-typescript gives it no type to import.
  */
 
 type Fetch = typeof fetch;

@@ -1,8 +1,10 @@
 import type { Standing } from './ops-api';
+import { term } from './vocabulary';
 
-/** A creator's standing as it reads on the operating pages. */
-export const STANDING: Record<Standing, { label: string; title: string }> = {
-  active: { label: 'Active', title: 'In good standing: requests go through the normal policy' },
-  watch: { label: 'On watch', title: 'Missed a post: new requests need a named approver' },
-  restricted: { label: 'Restricted', title: 'No new sends without a recorded override' },
-};
+/** A creator's standing as it reads on the operating pages (from the one vocabulary). */
+export const STANDING: Record<Standing, { label: string; title: string }> = Object.fromEntries(
+  (['active', 'watch', 'restricted'] as const).map((s) => {
+    const { label, title = '' } = term('standing', s);
+    return [s, { label, title }];
+  }),
+) as Record<Standing, { label: string; title: string }>;

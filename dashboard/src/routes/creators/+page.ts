@@ -1,9 +1,10 @@
 import { throwLoadError } from '$lib/api';
 import { opsApi } from '$lib/ops-api';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, depends }) => {
-  depends('app:creators');
+  depends(DEPENDS.creators);
   const loadedAt = Date.now();
   // The list endpoint has no history: it is summed here from the samples.
   const [creators, samples] = await Promise.all([

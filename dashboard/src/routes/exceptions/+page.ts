@@ -1,6 +1,7 @@
 import { api, throwLoadError } from '$lib/api';
 import { apiFilters, readInboxQuery } from '$lib/exceptions';
 import { opsApi } from '$lib/ops-api';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 /** Samples (groups) per page, and exceptions shown per group before "Show all". */
@@ -9,7 +10,7 @@ const PER_GROUP = 5;
 
 export const load: PageLoad = async ({ fetch, depends, url }) => {
   // Invalidated on every (re)connection of the live feed, on the server's resync, and after live changes.
-  depends('app:exceptions');
+  depends(DEPENDS.exceptions);
   const query = readInboxQuery(url.searchParams);
   const [page, me] = await Promise.all([
     opsApi.exceptionGroups(fetch, apiFilters(query), {

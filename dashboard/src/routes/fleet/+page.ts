@@ -1,10 +1,11 @@
 import { api, throwLoadError } from '$lib/api';
 import { opsApi } from '$lib/ops-api';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, depends }) => {
   // Invalidated on every (re)connection of the live feed and after provisioning.
-  depends('app:fleet');
+  depends(DEPENDS.fleet);
   const [devices, parcels, me] = await Promise.all([
     opsApi.listDevices(fetch),
     api.listParcels(fetch),

@@ -1,10 +1,11 @@
 import { throwLoadError } from '$lib/api';
 import { opsApi, type KpiGroupBy } from '$lib/ops-api';
 import { periodFromUrl, intervals } from './period';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, depends, url }) => {
-  depends('app:kpis');
+  depends(DEPENDS.kpis);
   const period = periodFromUrl(url);
   const groupBy = (
     ['creator', 'sku', 'campaign', 'carrier'].includes(url.searchParams.get('groupBy') ?? '')

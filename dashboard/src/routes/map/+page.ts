@@ -1,10 +1,12 @@
 import { api, throwLoadError } from '$lib/api';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, depends }) => {
-  // The live feed invalidates these after every (re)connect and on the server's resync.
-  depends('app:parcels');
-  depends('app:exceptions');
+  // Reloaded on every (re)connection of the live feed and the server's resync; live rows
+  // (parcels, exceptions) are applied in place, so not on DEPENDS.exceptions, which the
+  // feed invalidates on every exception change for the inbox.
+  depends(DEPENDS.parcels);
   const requestedAt = Date.now();
   const [parcels, exceptions] = await Promise.all([
     api.listParcels(fetch),

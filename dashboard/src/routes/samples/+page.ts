@@ -1,5 +1,6 @@
 import { api, throwLoadError } from '$lib/api';
 import { opsApi } from '$lib/ops-api';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 /** How many samples the list reads (newest first); the page says when there are more. */
@@ -8,7 +9,7 @@ const MAX_SAMPLES = 5000;
 export const load: PageLoad = async ({ fetch, depends }) => {
   // Invalidated on every (re)connection of the live feed, on the server's resync, and by
   // the page's refresh.
-  depends('app:samples');
+  depends(DEPENDS.samples);
   const loadedAt = Date.now();
   const [samples, exceptions] = await Promise.all([
     opsApi.listSamples(fetch, { max: MAX_SAMPLES }),

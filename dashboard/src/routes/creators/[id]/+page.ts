@@ -1,9 +1,10 @@
 import { throwLoadError } from '$lib/api';
 import { opsApi } from '$lib/ops-api';
+import { DEPENDS } from '$lib/live';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, depends, params }) => {
-  depends('app:creator');
+  depends(DEPENDS.creator);
   const creator = await opsApi.getCreator(fetch, params.id).catch(throwLoadError);
   const samples = await opsApi.listSamples(fetch, { creator: creator.handle, max: 1000 }).catch(throwLoadError);
   return { creator, samples, loadedAt: Date.now() };

@@ -1,13 +1,15 @@
 import { api, throwLoadError } from '$lib/api';
 import { opsApi } from '$lib/ops-api';
 import { PROBE_BUCKET, chooseBucket, tripSpan } from '$lib/telemetry';
+import { DEPENDS, sampleKey } from '$lib/live';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, depends, params }) => {
   // Invalidated by the live feed when this sample's parcel, exceptions or alerts change,
   // and after every action taken on the page.
-  depends('app:sample');
   const id = params.id;
+  // DEPENDS.sample: the page's own actions; sampleKey(id): the live feed, for this sample's changes.
+  depends(DEPENDS.sample, sampleKey(id));
   const loadedAt = Date.now();
   const [sample, timeline, exceptions, alerts, probe, tripFigures] = await Promise.all([
     opsApi.getSample(fetch, id),

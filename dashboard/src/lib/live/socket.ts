@@ -1,4 +1,4 @@
-import type { Alert, ConditionException, Parcel } from './api';
+import type { Alert, ConditionException, Parcel } from '../api';
 
 /**
  * The live feed: a WebSocket to /api/live on the same host as the page. The server greets
@@ -17,10 +17,9 @@ import type { Alert, ConditionException, Parcel } from './api';
  * just backs off: the next API call's 401 takes the page to the sign-in page.
  */
 
-export type LiveState =
-  | { kind: 'connecting'; attempt: number }
-  | { kind: 'open'; since: number }
-  | { kind: 'waiting'; attempt: number; retryAt: number };
+import type { LiveState } from './state.ts';
+
+export type { LiveState };
 
 export interface LiveHandlers {
   /**
