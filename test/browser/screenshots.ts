@@ -73,7 +73,6 @@ interface Seeded {
 
 /** A small programme: creators, products, samples at every stage, a hot parcel with an exception. */
 async function seed(platform: Platform): Promise<Seeded> {
-  const user = { kind: 'user', id: 'ops-ola' };
   const handles = ['@ava.cooks', '@glowwithmia', '@techtariq', '@snackqueen.jo', '@fitwithleo', '@matcha.mornings'];
   const creators: Record<string, string> = {};
   for (const h of handles) {
@@ -105,11 +104,10 @@ async function seed(platform: Platform): Promise<Seeded> {
         sku,
         campaign,
         source: 'tiktok_affiliate',
-        requestedBy: 'mia',
       })
     ).sample;
   const event = (id: string, type: string, data: Record<string, unknown> = {}, reason?: string) =>
-    api(platform, 'POST', `/api/samples/${id}/events`, { type, actor: user, data, ...(reason ? { reason } : {}) });
+    api(platform, 'POST', `/api/samples/${id}/events`, { type, data, ...(reason ? { reason } : {}) });
 
   let n = 0;
   const ship = async (id: string) => {
@@ -239,7 +237,6 @@ async function main(): Promise<void> {
     // The demo fleet reports every 2 s; give it a few rounds and the condition monitor a moment.
     await new Promise((r) => setTimeout(r, 8000));
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    await context.addInitScript(() => localStorage.setItem('sampletrack.actor', 'reviewer@ops'));
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));

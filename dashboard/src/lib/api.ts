@@ -196,12 +196,13 @@ export const api = {
     return (await getJson<{ exceptions: ConditionException[] }>(fetchFn, `/api/exceptions?${params}`)).exceptions;
   },
 
-  acknowledgeException(id: number, by: string): Promise<ConditionException> {
-    return postJson(`/api/exceptions/${id}/acknowledge`, { by });
+  // The server records the signed-in person as who acted: no name is sent.
+  acknowledgeException(id: number): Promise<ConditionException> {
+    return postJson(`/api/exceptions/${id}/acknowledge`, {});
   },
 
-  resolveException(id: number, by: string, disposition: Disposition, note?: string): Promise<ConditionException> {
-    return postJson(`/api/exceptions/${id}/resolve`, { by, disposition, ...(note ? { note } : {}) });
+  resolveException(id: number, disposition: Disposition, note?: string): Promise<ConditionException> {
+    return postJson(`/api/exceptions/${id}/resolve`, { disposition, ...(note ? { note } : {}) });
   },
 
   /** The newest alerts (the API has no per-sample filter yet). */
@@ -247,7 +248,7 @@ export const api = {
 
   applyEvent(
     id: string,
-    event: { type: string; actor: { kind: 'user'; id: string }; reason?: string; data?: Record<string, unknown> },
+    event: { type: string; reason?: string; data?: Record<string, unknown> },
   ): Promise<{ sample: Sample; transitions: Transition[] }> {
     return postJson(`/api/samples/${encodeURIComponent(id)}/events`, event);
   },

@@ -156,8 +156,9 @@ export const opsApi = {
     return body.series.flatMap((s) => s.points).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   },
 
-  reship(id: string, requestedBy: string): Promise<RequestResult> {
-    return http.post(`/api/samples/${encodeURIComponent(id)}/reship`, { requestedBy });
+  /** Requested by the signed-in person. */
+  reship(id: string): Promise<RequestResult> {
+    return http.post(`/api/samples/${encodeURIComponent(id)}/reship`, {});
   },
 
   async listCreators(fetchFn: Fetch, q: { standing?: Standing; q?: string } = {}): Promise<CreatorSummary[]> {

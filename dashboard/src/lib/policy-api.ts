@@ -14,6 +14,8 @@ export interface ApprovalPolicy {
   maxSendsPerCreatorPerPeriod: number;
   duplicateSkuWindowDays: number;
   reshipNeedsApprover: boolean;
+  defaultApprovalLimitCents: number;
+  forbidSelfApproval: boolean;
 }
 
 export interface FollowUpPolicy {
@@ -80,6 +82,20 @@ export const FIELDS: Field[] = [
     label: 'Reships need an approver',
     kind: 'flag',
     help: 'Off: a low-risk reship is approved by the policy.',
+  },
+  {
+    section: 'approval',
+    key: 'defaultApprovalLimitCents',
+    label: 'Default approval limit',
+    kind: 'money',
+    help: 'What a person may approve (product cost of one send) when an admin has set no limit of their own; admins have none.',
+  },
+  {
+    section: 'approval',
+    key: 'forbidSelfApproval',
+    label: 'Four eyes',
+    kind: 'flag',
+    help: 'Nobody approves their own request at or above the auto-approval line.',
   },
   {
     section: 'followUp',
