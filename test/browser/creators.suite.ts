@@ -7,8 +7,6 @@ import { harness, openPath, screenshot, shownText, suffix } from './harness.ts';
  * glance, in the list, in a quick check and on the creator's page.
  */
 
-const user = { kind: 'user', id: 'ops-ola' };
-
 export function creatorsSuite(): void {
   describe('dashboard: creators', () => {
     it('shows who was already sampled, their standing and their history', { timeout: 60_000 }, async () => {
@@ -31,10 +29,9 @@ export function creatorsSuite(): void {
       await p.event(sample.id, label(`1ZCR${tag}`));
       await p.event(sample.id, dispatch);
       const receivedAt = Date.now() - 3 * 86_400_000;
-      await p.event(sample.id, { type: 'deliver', actor: user, data: { receivedAt, evidence: 'courier' } });
+      await p.event(sample.id, { type: 'deliver', data: { receivedAt, evidence: 'courier' } });
       await p.event(sample.id, {
         type: 'post',
-        actor: user,
         data: {
           postUrl: 'https://www.tiktok.com/@x/video/1',
           publishedAt: Date.now() - 86_400_000,

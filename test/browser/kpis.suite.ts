@@ -4,8 +4,6 @@ import { harness, openPath, screenshot, shownText, suffix } from './harness.ts';
 
 /** KPIs: numbers and trends for a period, per campaign, and the CSV export of the same. */
 
-const user = { kind: 'user', id: 'ops-ola' };
-
 export function kpisSuite(): void {
   describe('dashboard: KPIs', () => {
     it('shows a campaign’s KPIs for the period, over time, and exports them', { timeout: 60_000 }, async () => {
@@ -26,12 +24,10 @@ export function kpisSuite(): void {
       // One delivered, posted and converted: $120 GMV.
       await p.event(sent[0]!, {
         type: 'deliver',
-        actor: user,
         data: { receivedAt: Date.now() - 2 * 3600_000, evidence: 'courier' },
       });
       await p.event(sent[0]!, {
         type: 'post',
-        actor: user,
         data: {
           postUrl: 'https://www.tiktok.com/@k1/video/9',
           publishedAt: Date.now() - 3600_000,
@@ -40,7 +36,6 @@ export function kpisSuite(): void {
       });
       await p.event(sent[0]!, {
         type: 'record_outcome',
-        actor: user,
         data: { orders: 3, gmvCents: 12_000, classification: 'converted' },
       });
 

@@ -102,7 +102,6 @@ export function samplesListSuite(): void {
       const p = programApi(harness.platform);
       const tag = suffix();
       const campaign = `due-${tag}`;
-      const user = { kind: 'user', id: 'ops-ola' };
       await p.product(`DUE-${tag}`, { unitCostCents: 800 });
       // Received 2 and 6 days ago; the earlier one gets the extension, so it is due last.
       const delivered: string[] = [];
@@ -115,12 +114,12 @@ export function samplesListSuite(): void {
           data: { ...dispatch.data, packedItems: [{ skuId: `DUE-${tag}`, quantity: 1 }] },
         });
         const receivedAt = new Date(Date.now() - daysAgo * DAY).toISOString();
-        await p.event(sample.id, { type: 'deliver', actor: user, data: { receivedAt, evidence: 'courier' } });
-        await p.event(sample.id, { type: 'confirm_receipt', actor: user, data: {} });
+        await p.event(sample.id, { type: 'deliver', data: { receivedAt, evidence: 'courier' } });
+        await p.event(sample.id, { type: 'confirm_receipt', data: {} });
         delivered.push(sample.id);
       }
       const [recent, extended] = delivered as [string, string];
-      await p.event(extended, { type: 'grant_extension', actor: user, reason: 'travelling', data: {} });
+      await p.event(extended, { type: 'grant_extension', reason: 'travelling', data: {} });
       await p.creator(`@due2.${tag}`);
       const waiting = (await p.request({ creator: `@due2.${tag}`, sku: `DUE-${tag}`, campaign })).sample.id;
 
