@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { startDemoFleet } from '../../platform/demo-fleet.ts';
+import { seedDemoHistory } from '../../platform/demo-history.ts';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { freePort } from '../support/free-port.ts';
 import { launchChromium } from './chromium.ts';
@@ -230,13 +231,16 @@ async function main(): Promise<void> {
     },
   });
   console.log(`platform at ${platform.httpUrl}`);
+  // As on a first `npm start`: 90 days of program history under the live fleet.
+  const history = await seedDemoHistory(platform);
+  console.log(`demo history: ${history?.samples ?? 0} samples`);
   const fleet = await startDemoFleet(platform);
   const browser = await launchChromium();
   try {
     const seeded = await seed(platform);
     // The demo fleet reports every 2 s; give it a few rounds and the condition monitor a moment.
     await new Promise((r) => setTimeout(r, 8000));
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
@@ -268,12 +272,20 @@ async function main(): Promise<void> {
     await page.goto(`${platform.httpUrl}/login`);
     await page.locator('input[type="password"]').first().waitFor();
     await signInIfNeeded(page);
-    for (const shot of shots) {
-      await page.setViewportSize({ width: 1600, height: shot.height ?? 1000 });
-      await page.goto(platform.httpUrl + shot.path);
-      await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(1500);
-      console.log(await screenshotPage(page, shot.name));
+    // Every page on a laptop (1440×900; a tall page gets a tall window) and on a phone (390×844).
+    const viewports = [
+      { suffix: '', width: 1440, height: 900 },
+      { suffix: '-phone', width: 390, height: 844 },
+    ];
+    for (const viewport of viewports) {
+      for (const shot of shots) {
+        const height = viewport.suffix ? viewport.height : Math.max(viewport.height, shot.height ?? 0);
+        await page.setViewportSize({ width: viewport.width, height });
+        await page.goto(platform.httpUrl + shot.path);
+        await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
+        await page.waitForTimeout(1500);
+        console.log(await screenshotPage(page, shot.name + viewport.suffix));
+      }
     }
     if (errors.length) console.warn('page errors:', errors);
   } finally {
