@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { startDemoFleet } from '../../platform/demo-fleet.ts';
+import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { freePort } from '../support/free-port.ts';
 import { launchChromium } from './chromium.ts';
@@ -185,6 +186,20 @@ async function seed(platform: Platform): Promise<Seeded> {
     );
   }
   await client.endAsync();
+
+  // The work queue: the follow-ups due over the next days fire now (not shipped in time:
+  // tasks for ops), one taken by the admin; one outgoing message the receiver kept refusing.
+  await new FollowUpScheduler(platform.pool).runOnce(new Date(Date.now() + 9 * DAY));
+  const admin = (await platform.services.users.list())[0]!;
+  await platform.pool.query(
+    `update follow_up_tasks set owner_id = $1 where id = (select min(id) from follow_up_tasks)`,
+    [admin.id],
+  );
+  await platform.pool.query(
+    `insert into outbox (idempotency_key, kind, recipient, payload, status, attempts, last_error)
+     values ('demo-failed-brief', 'send_brief', 'creator', '{"brief": "Spring drop"}', 'failed', 5, 'receiver answered 503')
+     on conflict do nothing`,
+  );
   return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
 }
 
@@ -241,7 +256,7 @@ async function main(): Promise<void> {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
     // The app scrolls inside its main area: a tall page gets a tall window instead of fullPage.
-    const shots: { name: string; path: string; ready: string; height?: number }[] = [
+    const shots: { name: string; path: string; ready: string; width?: number; height?: number }[] = [
       { name: 'parcels', path: '/', ready: 'tr[data-device-id]' },
       { name: 'map', path: '/map', ready: '[data-map][data-map-loaded="true"]' },
       { name: 'exceptions', path: '/exceptions', ready: 'li[data-exception-id]' },
@@ -264,12 +279,25 @@ async function main(): Promise<void> {
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
     ];
+    // The work queue and admin pages, each at a desktop and a phone size.
+    const sized: [string, string, string][] = [
+      ['follow-ups', '/follow-ups', 'tr[data-task]'],
+      ['outbox', '/outbox', 'tr[data-message]'],
+      ['admin-users', '/admin/users', 'tr[data-user]'],
+      ['admin-tokens', '/admin/tokens', 'tr[data-token]'],
+      ['admin-webhooks', '/admin/webhooks', 'form[aria-label="Add a webhook subscription"]'],
+      ['admin-audit', '/admin/audit', 'tr[data-audit]'],
+    ];
+    for (const [name, path, ready] of sized) {
+      shots.push({ name: `${name}-1440`, path, ready, width: 1440, height: 900 });
+      shots.push({ name: `${name}-390`, path, ready, width: 390, height: 844 });
+    }
     // Sign in once through the real page; the session cookie carries every shot after it.
     await page.goto(`${platform.httpUrl}/login`);
     await page.locator('input[type="password"]').first().waitFor();
     await signInIfNeeded(page);
     for (const shot of shots) {
-      await page.setViewportSize({ width: 1600, height: shot.height ?? 1000 });
+      await page.setViewportSize({ width: shot.width ?? 1600, height: shot.height ?? 1000 });
       await page.goto(platform.httpUrl + shot.path);
       await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(1500);

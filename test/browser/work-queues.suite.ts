@@ -38,7 +38,7 @@ export async function openAsPerson(
 async function firedShippingTask(): Promise<{ sampleId: string; taskId: number }> {
   const api = programApi(harness.platform);
   const handle = `@queue.${suffix()}`;
-  await api.product('WQ-WEB', { inventoryOnHand: 100 });
+  await harness.platform.product('WQ-WEB', { inventoryOnHand: 100 });
   await api.creator(handle);
   const { sample } = await api.request({ creator: handle, sku: 'WQ-WEB', campaign: 'queue' });
   // Not shipped within 7 days of approval: escalate_shipping_delay, addressed to ops (run as 8 days on).
