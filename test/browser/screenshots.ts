@@ -77,14 +77,11 @@ async function seed(platform: Platform): Promise<Seeded> {
   const handles = ['@ava.cooks', '@glowwithmia', '@techtariq', '@snackqueen.jo', '@fitwithleo', '@matcha.mornings'];
   const creators: Record<string, string> = {};
   for (const h of handles) {
-    const existing = await api<{ creators: { id: string; handle: string }[] }>(
-      platform,
-      'GET',
-      `/api/creators?q=${encodeURIComponent(h)}`,
+    // The demo programme may have made some already: a creator is found by handle, else added.
+    const existing = await api<{ id: string }>(platform, 'GET', `/api/creators/${encodeURIComponent(h)}`).catch(
+      () => null,
     );
-    creators[h] =
-      existing.creators.find((c) => c.handle === h)?.id ??
-      (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
+    creators[h] = existing?.id ?? (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
   }
   await api(platform, 'PATCH', `/api/creators/${creators['@fitwithleo']}`, {
     standing: 'watch',
