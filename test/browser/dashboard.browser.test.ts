@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startTestPlatform } from '../support/platform.ts';
+import { adminSuite } from './admin.suite.ts';
 import { apiDocsSuite } from './api-docs.suite.ts';
 import { launchChromium } from './chromium.ts';
 import { creatorsSuite } from './creators.suite.ts';
@@ -15,6 +16,7 @@ import { policySuite } from './policy.suite.ts';
 import { samplePageSuite } from './sample-page.suite.ts';
 import { samplesListSuite } from './samples-list.suite.ts';
 import { signInSuite } from './sign-in.suite.ts';
+import { workQueuesSuite } from './work-queues.suite.ts';
 
 /**
  * The built dashboard in headless Chromium against the real platform, one suite per page.
@@ -43,5 +45,7 @@ kpisSuite();
 fleetSuite();
 signInSuite();
 policySuite();
+workQueuesSuite();
+adminSuite();
 apiDocsSuite();
 layoutSuite();

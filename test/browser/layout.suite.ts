@@ -14,7 +14,20 @@ export function layoutSuite(): void {
       async () => {
         const { page, errors } = await openPath('/');
         await page.setViewportSize({ width: 390, height: 844 });
-        for (const path of ['/', '/fleet', '/samples', '/creators', '/exceptions', '/kpis']) {
+        for (const path of [
+          '/',
+          '/fleet',
+          '/samples',
+          '/creators',
+          '/exceptions',
+          '/kpis',
+          '/follow-ups',
+          '/outbox',
+          '/admin/users',
+          '/admin/tokens',
+          '/admin/webhooks',
+          '/admin/audit',
+        ]) {
           await page.goto(new URL(path, page.url()).href);
           await page.locator('nav[aria-label="Main"] a').first().waitFor();
           await page.locator('main h1').first().waitFor();

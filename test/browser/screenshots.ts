@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { startDemoFleet } from '../../platform/demo-fleet.ts';
 import { seedDemoHistory } from '../../platform/demo-history.ts';
+import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { freePort } from '../support/free-port.ts';
 import { launchChromium } from './chromium.ts';
@@ -77,14 +78,11 @@ async function seed(platform: Platform): Promise<Seeded> {
   const handles = ['@ava.cooks', '@glowwithmia', '@techtariq', '@snackqueen.jo', '@fitwithleo', '@matcha.mornings'];
   const creators: Record<string, string> = {};
   for (const h of handles) {
-    const existing = await api<{ creators: { id: string; handle: string }[] }>(
-      platform,
-      'GET',
-      `/api/creators?q=${encodeURIComponent(h)}`,
+    // The demo programme may have made some already: a creator is found by handle, else added.
+    const existing = await api<{ id: string }>(platform, 'GET', `/api/creators/${encodeURIComponent(h)}`).catch(
+      () => null,
     );
-    creators[h] =
-      existing.creators.find((c) => c.handle === h)?.id ??
-      (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
+    creators[h] = existing?.id ?? (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
   }
   await api(platform, 'PATCH', `/api/creators/${creators['@fitwithleo']}`, {
     standing: 'watch',
@@ -186,6 +184,20 @@ async function seed(platform: Platform): Promise<Seeded> {
     );
   }
   await client.endAsync();
+
+  // The work queue: the follow-ups due over the next days fire now (not shipped in time:
+  // tasks for ops), one taken by the admin; one outgoing message the receiver kept refusing.
+  await new FollowUpScheduler(platform.pool).runOnce(new Date(Date.now() + 9 * DAY));
+  const admin = (await platform.services.users.list())[0]!;
+  await platform.pool.query(
+    `update follow_up_tasks set owner_id = $1 where id = (select min(id) from follow_up_tasks)`,
+    [admin.id],
+  );
+  await platform.pool.query(
+    `insert into outbox (idempotency_key, kind, recipient, payload, status, attempts, last_error)
+     values ('demo-failed-brief', 'send_brief', 'creator', '{"brief": "Spring drop"}', 'failed', 5, 'receiver answered 503')
+     on conflict do nothing`,
+  );
   return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
 }
 
@@ -265,6 +277,15 @@ async function main(): Promise<void> {
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
     ];
+    // The work queue and admin pages.
+    shots.push(
+      { name: 'follow-ups', path: '/follow-ups', ready: 'tr[data-task]' },
+      { name: 'outbox', path: '/outbox', ready: 'tr[data-message]' },
+      { name: 'admin-users', path: '/admin/users', ready: 'tr[data-user]' },
+      { name: 'admin-tokens', path: '/admin/tokens', ready: 'tr[data-token]' },
+      { name: 'admin-webhooks', path: '/admin/webhooks', ready: 'form[aria-label="Add a webhook subscription"]' },
+      { name: 'admin-audit', path: '/admin/audit', ready: 'tr[data-audit]' },
+    );
     // Sign in once through the real page; the session cookie carries every shot after it.
     await page.goto(`${platform.httpUrl}/login`);
     await page.locator('input[type="password"]').first().waitFor();

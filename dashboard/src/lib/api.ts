@@ -123,6 +123,10 @@ async function patchJson<T>(path: string, body: unknown): Promise<T> {
   });
 }
 
+async function deleteJson<T>(path: string): Promise<T> {
+  return requestJson<T>(fetch, path, { method: 'DELETE', headers: { accept: 'application/json', ...CSRF_HEADERS } });
+}
+
 /** The signed-in person (GET /api/auth/me). */
 export type Me = Schemas['Me'];
 
@@ -267,4 +271,4 @@ export function throwLoadError(cause: unknown): never {
  * The same requests for the pages' own API modules (`$lib/ops-api.ts`): every call still
  * goes through this module's request handling.
  */
-export const http = { get: getJson, post: postJson, put: putJson, patch: patchJson };
+export const http = { get: getJson, post: postJson, put: putJson, patch: patchJson, delete: deleteJson };

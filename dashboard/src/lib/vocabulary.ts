@@ -68,6 +68,18 @@ const VOCABULARY = {
     watch: t('On watch', 'warn', 'Missed a post: new requests need a named approver'),
     restricted: t('Restricted', 'crit', 'No new sends without a recorded override'),
   },
+  /** A follow-up task of the work queue. */
+  task: {
+    open: t('Open', 'active'),
+    overdue: t('Overdue', 'crit', 'Past its due date and not done'),
+    done: t('Done', 'closed'),
+  },
+  /** An outgoing message of the follow-ups (workers/outbox-delivery.ts). */
+  outbox: {
+    pending: t('Pending', 'active', 'Queued; the next attempt is due'),
+    delivered: t('Delivered', 'ok'),
+    failed: t('Failed', 'crit', 'Given up after the last attempt; may be retried'),
+  },
 } as const satisfies Record<string, Record<string, Term>>;
 
 export type Domain = keyof typeof VOCABULARY;

@@ -9,6 +9,7 @@ export { default as FilterBar } from './FilterBar.svelte';
 export { default as IdLink } from './IdLink.svelte';
 export { default as KpiTile } from './KpiTile.svelte';
 export { default as LiveIndicator } from './LiveIndicator.svelte';
+export { default as OnceSecret } from './OnceSecret.svelte';
 export { default as StatusChip } from './StatusChip.svelte';
 // The map lives in lib/map/ with its pure helpers; it is part of the same layer.
 export { default as MapView } from '../map/MapView.svelte';

@@ -24,6 +24,10 @@ export const DEPENDS = {
   creator: 'app:creator',
   kpis: 'app:kpis',
   policy: 'app:policy',
+  followUps: 'app:followups',
+  outbox: 'app:outbox',
+  /** The admin pages (users, tokens, webhooks, audit): reloaded after each change. */
+  admin: 'app:admin',
 } as const;
 
 export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];
