@@ -288,5 +288,6 @@ function clamp(x: number, lo: number, hi: number): number {
 
 function round(x: number, decimals: number): number {
   const f = 10 ** decimals;
-  return Math.round(x * f) / f;
+  // + 0 turns -0 into 0: JSON has no -0, so a resumed trip read back from the wire would differ.
+  return Math.round(x * f) / f + 0;
 }
