@@ -24,6 +24,8 @@ export const DEPENDS = {
   creator: 'app:creator',
   kpis: 'app:kpis',
   policy: 'app:policy',
+  products: 'app:products',
+  approvals: 'app:approvals',
 } as const;
 
 export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];
