@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { harness, openPath, person, screenshot, shownText, suffix } from './harness.ts';
+
+/**
+ * Running the programme from the dashboard: creators (create, CSV import with a preview),
+ * products, a new request with the policy's decision before submitting, the approvals
+ * queue for an approver who is not the requester, and a viewer's read-only pages.
+ */
+
+interface CreatorSummary {
+  id: string;
+  handle: string;
+  displayName: string | null;
+}
+/** Every button of these pages that changes something. */
+const ACTIONS =
+  /^(Create creator|Save changes|Merge…|Confirm merge|Add product|Save product|Edit .*|Request sample|Preview|Confirm import|Approve|Reject…|Confirm reject)$/;
+
+const creatorsLike = async (q: string) =>
+  (await harness.platform.api<{ creators: CreatorSummary[] }>(`/api/creators?q=${encodeURIComponent(q)}`)).body
+    .creators;
+
+export function programSuite(): void {
+  describe('dashboard: running the programme', () => {
+    const tag = suffix();
+    const ops = () => person(`ops-${tag}`, 'ops');
+
+    it('ops create a creator from the list', { timeout: 60_000 }, async () => {
+      const { page, errors } = await openPath('/creators', { as: await ops(), ready: '[data-panel="new-creator"]' });
+      await page.locator('[data-panel="new-creator"] summary').click();
+      const form = page.locator('[data-panel="new-creator"]');
+      await form.getByLabel('Handle').fill(`@made.${tag}`);
+      await form.getByLabel('Display name').fill('Made Here');
+      await form.getByLabel('Email').fill(`made.${tag}@example.com`);
+      await form.getByRole('button', { name: 'Create creator' }).click();
+      await page.waitForURL((url) => /\/creators\/CRT-/.test(url.pathname));
+      await page.locator('article[data-creator-id]').waitFor();
+      expect(await shownText(page.locator('h1'))).toBe(`@made.${tag}`);
+      const [made] = await creatorsLike(`made.${tag}`);
+      expect(made).toMatchObject({ handle: `@made.${tag}`, displayName: 'Made Here' });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it(
+      'imports creators from CSV: a bad row is previewed, nothing written until the fixed file is confirmed',
+      {
+        timeout: 60_000,
+      },
+      async () => {
+        const { page, errors } = await openPath('/creators/import', {
+          as: await ops(),
+          ready: '[data-csv-import="creators"]',
+        });
+        const bad = `handle,display_name,email\n@csv1.${tag},Csv One,one.${tag}@example.com\n@csv2.${tag},Csv Two,not-an-email\n`;
+        const csv = page.getByLabel('CSV of creators');
+        const confirm = page.getByRole('button', { name: 'Confirm import' });
+        await csv.fill(bad);
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await page.locator('[data-import-bad="1"]').waitFor();
+        expect(await shownText(page.locator('tr[data-import-line="2"]'))).toContain(`create @csv1.${tag}`);
+        expect(await shownText(page.locator('tr[data-import-line="3"]'))).toContain('email');
+        expect(await confirm.isDisabled()).toBe(true);
+        await screenshot(page, 'creators-import-preview');
+        const imported = async () =>
+          (await creatorsLike(`.${tag}`))
+            .filter((c) => c.handle.startsWith('@csv'))
+            .map((c) => c.handle)
+            .sort();
+        expect(await imported()).toEqual([]);
+
+        await csv.fill(bad.replace('not-an-email', `two.${tag}@example.com`));
+        // Changed text must be previewed again before it can be confirmed.
+        expect(await confirm.isDisabled()).toBe(true);
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await page.locator('[data-import-ok="2"]').waitFor();
+        expect(await imported()).toEqual([]);
+        await confirm.click();
+        await page.locator('[data-import-done]').waitFor();
+        expect(await shownText(page.locator('[data-import-done]'))).toBe('Imported: 2 created, 0 updated.');
+        expect(await imported()).toEqual([`@csv1.${tag}`, `@csv2.${tag}`]);
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+    );
+
+    it('ops add a product that needs a tracker, and edit it', { timeout: 60_000 }, async () => {
+      const sku = `PRD-${tag}`;
+      const { page, errors } = await openPath('/products', { as: await ops(), ready: '[data-panel="new-product"]' });
+      await page.locator('[data-panel="new-product"] summary').click();
+      const form = page.locator('[data-product-form="new"]');
+      await form.getByLabel('SKU').fill(sku);
+      await form.getByLabel('Name').fill('Truffle box');
+      await form.getByLabel('Unit cost ($)').fill('18.50');
+      await form.getByLabel('On hand').fill('40');
+      await form.getByLabel('Condition profile').selectOption('chocolate');
+      await form.getByLabel('Needs a tracker').check();
+      await form.getByRole('button', { name: 'Add product' }).click();
+      const row = page.locator(`tr[data-product-row="${sku}"]`);
+      await row.waitFor();
+      expect(await shownText(row)).toContain('$18.50');
+      expect(await shownText(row.locator('[data-col="tracker"]'))).toBe('Yes');
+      expect(await shownText(row)).toContain('chocolate');
+
+      await row.getByRole('button', { name: `Edit ${sku}` }).click();
+      const edit = page.locator(`[data-product-form="${sku}"]`);
+      await edit.getByLabel('On hand').fill('35');
+      await edit.getByLabel('Needs a tracker').uncheck();
+      await edit.getByRole('button', { name: 'Save product' }).click();
+      await expect.poll(() => row.getAttribute('data-needs-tracker')).toBe('false');
+      const stored = (
+        await harness.platform.api<{ inventoryOnHand: number; needsTracker: boolean; unitCostCents: number }>(
+          `/api/products/${sku}`,
+        )
+      ).body;
+      expect(stored).toMatchObject({ inventoryOnHand: 35, needsTracker: false, unitCostCents: 1850 });
+      await screenshot(page, 'products');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it(
+      'ops see the policy decide before submitting; another person approves it in the queue',
+      {
+        timeout: 90_000,
+      },
+      async () => {
+        const sku = `PRICEY-${tag}`;
+        // Above the auto-approval line ($50), within the approver's limit.
+        await harness.platform.product(sku, { unitCostCents: 12_000, inventoryOnHand: 10 });
+        const handle = `@asker.${tag}`;
+        await harness.platform.api('/api/creators', { method: 'POST', json: { handle } });
+
+        const { page, errors } = await openPath('/samples/new', { as: await ops(), ready: 'form [name="creator"]' });
+        await page.getByLabel('Creator').fill(handle);
+        await page.getByLabel('SKU').fill(sku);
+        await page.getByLabel('Campaign').fill('Spring drop');
+        const verdict = page.locator('[data-verdict]');
+        await verdict.waitFor();
+        expect(await verdict.getAttribute('data-verdict')).toBe('needs_approver');
+        // Four eyes: the requester may not approve their own request above the line.
+        expect(await page.locator('[data-you-may-approve]').getAttribute('data-you-may-approve')).toBe('false');
+        expect(await shownText(verdict)).toContain('Needs an approver');
+        await screenshot(page, 'sample-new');
+        await page.getByRole('button', { name: 'Request sample' }).click();
+        const created = page.locator('[data-created-sample]');
+        await created.waitFor();
+        const sampleId = (await created.getAttribute('data-created-sample'))!;
+        expect(await created.getByRole('link', { name: sampleId }).getAttribute('href')).toBe(`/samples/${sampleId}`);
+        expect(errors).toEqual([]);
+        await page.close();
+
+        const approver = await person(`lead-${tag}`, 'ops', 100_000);
+        const queue = await openPath('/approvals', { as: approver, ready: `li[data-approval="${sampleId}"]` });
+        const item = queue.page.locator(`li[data-approval="${sampleId}"]`);
+        expect(await item.getAttribute('data-may-approve')).toBe('true');
+        expect(await shownText(item.locator('[data-fact="cost"]'))).toContain('$120.00');
+        expect(await shownText(item.locator('[data-fact="stock"]'))).toBe('10');
+        expect(await shownText(item.locator('[data-fact="reasons"]'))).not.toBe('');
+        await screenshot(queue.page, 'approvals');
+        await item.getByRole('button', { name: 'Approve' }).click();
+        await item.waitFor({ state: 'detached' });
+        const sample = (await harness.platform.api<{ status: string }>(`/api/samples/${sampleId}`)).body;
+        expect(sample.status).toBe('approved');
+        expect(queue.errors).toEqual([]);
+        await queue.page.close();
+      },
+    );
+
+    it('gives a viewer read-only pages with no action buttons', { timeout: 90_000 }, async () => {
+      const viewer = await person(`viewer-${tag}`, 'viewer');
+      const [someone] = await creatorsLike(`made.${tag}`);
+      const pages: { path: string; ready: string }[] = [
+        { path: '/creators', ready: 'tr[data-creator-row]' },
+        { path: `/creators/${someone!.id}`, ready: 'article[data-creator-id]' },
+        { path: '/creators/import', ready: '[data-read-only]' },
+        { path: '/products', ready: 'tr[data-product-row]' },
+        { path: '/samples/new', ready: '[data-read-only]' },
+        { path: '/approvals', ready: '[data-read-only]' },
+      ];
+      const { page, errors } = await openPath(pages[0]!.path, { as: viewer, ready: pages[0]!.ready });
+      for (const p of pages) {
+        await page.goto(harness.platform.httpUrl + p.path);
+        await page.locator(p.ready).first().waitFor();
+        for (const panel of ['new-creator', 'edit-creator', 'merge-creator', 'new-product'])
+          expect(await page.locator(`[data-panel="${panel}"]`).count(), `${p.path} ${panel}`).toBe(0);
+        expect(await page.locator('[data-action="import-creators"]').count(), p.path).toBe(0);
+        expect(await page.locator('[data-csv-import], [data-product-form], li[data-approval]').count(), p.path).toBe(0);
+        // Reading stays (sorting, the "already sampled?" check); nothing that changes anything.
+        const actions = page.getByRole('button', { name: ACTIONS });
+        expect(await actions.count(), p.path).toBe(0);
+      }
+      // The queue's refusal was the server's answer, logged by the browser as a failed request.
+      expect(errors.filter((e) => !e.includes('status of 403'))).toEqual([]);
+      await page.close();
+    });
+  });
+}
