@@ -43,6 +43,50 @@ export function programSuite(): void {
     });
 
     it(
+      'ops edit a creator (standing needs a reason) and merge a duplicate into them',
+      { timeout: 60_000 },
+      async () => {
+        const [made] = await creatorsLike(`made.${tag}`);
+        const dup = `@made.dup.${tag}`;
+        const dupId = (
+          await harness.platform.api<{ id: string }>('/api/creators', { method: 'POST', json: { handle: dup } })
+        ).body.id;
+        const { page, errors } = await openPath(`/creators/${made!.id}`, {
+          as: await ops(),
+          ready: '[data-panel="edit-creator"]',
+        });
+        await page.locator('[data-panel="edit-creator"] summary').click();
+        const edit = page.locator('[data-panel="edit-creator"]');
+        await edit.getByLabel('City').fill('Austin');
+        await edit.getByLabel('Line 1').fill('1 Main St');
+        await edit.getByLabel('Postal code').fill('78701');
+        await edit.getByLabel('Country').fill('US');
+        await edit.locator('select[name="standing"]').selectOption('watch');
+        const save = edit.getByRole('button', { name: 'Save changes' });
+        expect(await save.isDisabled()).toBe(true);
+        await edit.getByLabel('Reason for the change').fill('late post in spring');
+        await save.click();
+        await page.locator('[data-field="standingReason"]').waitFor();
+        expect(await shownText(page.locator('[data-field="standingReason"]'))).toContain('late post in spring');
+        const stored = (
+          await harness.platform.api<{ standing: string; addresses: { city: string }[] }>(`/api/creators/${made!.id}`)
+        ).body;
+        expect(stored).toMatchObject({ standing: 'watch', addresses: [{ city: 'Austin' }] });
+
+        await page.locator('[data-panel="merge-creator"] summary').click();
+        const merge = page.locator('[data-panel="merge-creator"]');
+        await merge.getByLabel('Duplicate (handle or id)').fill(dup);
+        await merge.getByRole('button', { name: 'Merge…' }).click();
+        await merge.getByRole('button', { name: 'Confirm merge' }).click();
+        await page.locator(`[data-merge-result="${dupId}"]`).waitFor();
+        expect(await shownText(page.locator(`[data-merge-result="${dupId}"]`))).toContain('0 samples moved');
+        expect((await creatorsLike(`made.dup.${tag}`)).map((c) => c.id)).not.toContain(dupId);
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+    );
+
+    it(
       'imports creators from CSV: a bad row is previewed, nothing written until the fixed file is confirmed',
       {
         timeout: 60_000,
@@ -115,6 +159,10 @@ export function programSuite(): void {
       ).body;
       expect(stored).toMatchObject({ inventoryOnHand: 35, needsTracker: false, unitCostCents: 1850 });
       await screenshot(page, 'products');
+      // What the viewer's check counts is there for ops.
+      expect(await page.getByRole('button', { name: ACTIONS }).count()).toBeGreaterThan(0);
+      // What the viewer's check counts is there for ops.
+      expect(await page.getByRole('button', { name: ACTIONS }).count()).toBeGreaterThan(0);
       expect(errors).toEqual([]);
       await page.close();
     });
@@ -164,6 +212,32 @@ export function programSuite(): void {
         expect(sample.status).toBe('approved');
         expect(queue.errors).toEqual([]);
         await queue.page.close();
+      },
+    );
+
+    it(
+      'offers an override with a reason for a restricted creator, and the policy says what it changes',
+      {
+        timeout: 60_000,
+      },
+      async () => {
+        const sku = `CHEAP-${tag}`;
+        await harness.platform.product(sku, { unitCostCents: 900, inventoryOnHand: 10 });
+        const handle = `@barred.${tag}`;
+        await harness.platform.api('/api/creators', { method: 'POST', json: { handle, standing: 'restricted' } });
+        const { page, errors } = await openPath('/samples/new', { as: await ops(), ready: 'form [name="creator"]' });
+        await page.getByLabel('Creator').fill(handle);
+        await page.getByLabel('SKU').fill(sku);
+        await page.getByLabel('Campaign').fill('Spring drop');
+        const verdict = page.locator('[data-verdict]');
+        await expect.poll(() => verdict.getAttribute('data-rule')).toBe('restricted_creator');
+        expect(await verdict.getAttribute('data-verdict')).toBe('rejected');
+        await page.getByLabel('Override the restriction').check();
+        await page.getByLabel('Reason for the override').fill('converted well last time');
+        await expect.poll(() => verdict.getAttribute('data-rule')).toBe('restricted_override');
+        expect(await verdict.getAttribute('data-verdict')).toBe('needs_approver');
+        expect(errors).toEqual([]);
+        await page.close();
       },
     );
 
