@@ -81,9 +81,14 @@ async function seed(platform: Platform): Promise<Seeded> {
       'GET',
       `/api/creators?q=${encodeURIComponent(h)}`,
     );
+    // The demo fleet adds some of these handles as it starts: a 409 means it just did.
     creators[h] =
       existing.creators.find((c) => c.handle === h)?.id ??
-      (await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h })).id;
+      (
+        await api<{ id: string }>(platform, 'POST', '/api/creators', { handle: h }).catch(async () => ({
+          id: (await api<{ id: string }>(platform, 'GET', `/api/creators/${encodeURIComponent(h)}`)).id,
+        }))
+      ).id;
   }
   await api(platform, 'PATCH', `/api/creators/${creators['@fitwithleo']}`, {
     standing: 'watch',
@@ -188,6 +193,12 @@ async function seed(platform: Platform): Promise<Seeded> {
   return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
 }
 
+/** The programme pages are shot on a desktop and a phone. */
+const DESK_AND_PHONE = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+];
+
 const SHOTS_USER = 'screenshots@local.test';
 const SHOTS_PASSWORD = randomBytes(12).toString('base64url');
 
@@ -241,7 +252,7 @@ async function main(): Promise<void> {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
     // The app scrolls inside its main area: a tall page gets a tall window instead of fullPage.
-    const shots: { name: string; path: string; ready: string; height?: number }[] = [
+    const shots: { name: string; path: string; ready: string; height?: number; sizes?: typeof DESK_AND_PHONE }[] = [
       { name: 'parcels', path: '/', ready: 'tr[data-device-id]' },
       { name: 'map', path: '/map', ready: '[data-map][data-map-loaded="true"]' },
       { name: 'exceptions', path: '/exceptions', ready: 'li[data-exception-id]' },
@@ -263,17 +274,30 @@ async function main(): Promise<void> {
       },
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
+      { name: 'products', path: '/products', ready: 'tr[data-product-row]', sizes: DESK_AND_PHONE },
+      { name: 'sample-new', path: '/samples/new', ready: 'form [name="creator"]', sizes: DESK_AND_PHONE },
+      { name: 'approvals', path: '/approvals', ready: 'li[data-approval]', sizes: DESK_AND_PHONE },
+      { name: 'creators-import', path: '/creators/import', ready: '[data-csv-import]', sizes: DESK_AND_PHONE },
+      { name: 'creators-p', path: '/creators', ready: '[data-panel="new-creator"]', sizes: DESK_AND_PHONE },
+      {
+        name: 'creator-p',
+        path: `/creators/${seeded.creatorId}`,
+        ready: '[data-panel="edit-creator"]',
+        sizes: DESK_AND_PHONE,
+      },
     ];
     // Sign in once through the real page; the session cookie carries every shot after it.
     await page.goto(`${platform.httpUrl}/login`);
     await page.locator('input[type="password"]').first().waitFor();
     await signInIfNeeded(page);
     for (const shot of shots) {
-      await page.setViewportSize({ width: 1600, height: shot.height ?? 1000 });
-      await page.goto(platform.httpUrl + shot.path);
-      await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(1500);
-      console.log(await screenshotPage(page, shot.name));
+      for (const size of shot.sizes ?? [{ width: 1600, height: shot.height ?? 1000 }]) {
+        await page.setViewportSize(size);
+        await page.goto(platform.httpUrl + shot.path);
+        await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
+        await page.waitForTimeout(1500);
+        console.log(await screenshotPage(page, shot.sizes ? `${shot.name}-${size.width}` : shot.name));
+      }
     }
     if (errors.length) console.warn('page errors:', errors);
   } finally {
