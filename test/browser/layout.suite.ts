@@ -14,7 +14,18 @@ export function layoutSuite(): void {
       async () => {
         const { page, errors } = await openPath('/');
         await page.setViewportSize({ width: 390, height: 844 });
-        for (const path of ['/', '/fleet', '/samples', '/creators', '/exceptions', '/kpis']) {
+        for (const path of [
+          '/',
+          '/fleet',
+          '/samples',
+          '/creators',
+          '/exceptions',
+          '/kpis',
+          '/products',
+          '/samples/new',
+          '/approvals',
+          '/creators/import',
+        ]) {
           await page.goto(new URL(path, page.url()).href);
           await page.locator('nav[aria-label="Main"] a').first().waitFor();
           await page.locator('main h1').first().waitFor();
