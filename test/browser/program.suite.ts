@@ -241,6 +241,48 @@ export function programSuite(): void {
       },
     );
 
+    it(
+      'requests samples in bulk from CSV: refused rows previewed, the fixed file confirmed',
+      { timeout: 60_000 },
+      async () => {
+        const sku = `BULK-${tag}`;
+        await harness.platform.product(sku, { unitCostCents: 900, inventoryOnHand: 10 });
+        for (const handle of [`@bulk1.${tag}`, `@bulk2.${tag}`])
+          await harness.platform.api('/api/creators', { method: 'POST', json: { handle } });
+        const { page, errors } = await openPath('/samples/new', {
+          as: await ops(),
+          ready: '[data-csv-import="sample requests"]',
+        });
+        const csv = page.getByLabel('CSV of sample requests');
+        const confirm = page.getByRole('button', { name: 'Confirm import' });
+        const file = (second: string) =>
+          `creator,sku,campaign,source\n@bulk1.${tag},${sku},Bulk,form\n@bulk2.${tag},${second},Bulk,form\n`;
+        await csv.fill(file('NO-SUCH-SKU'));
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await page.locator('[data-import-bad="1"]').waitFor();
+        expect(await shownText(page.locator('tr[data-import-line="3"]'))).toContain('NO-SUCH-SKU');
+        expect(await confirm.isDisabled()).toBe(true);
+        const mine = async () =>
+          (
+            await harness.platform.api<{ samples: { creator: string }[] }>(`/api/samples?limit=1000`)
+          ).body.samples.filter((s) => s.creator.startsWith('@bulk')).length;
+        expect(await mine()).toBe(0);
+
+        await csv.fill(file(sku));
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await page.locator('[data-import-ok="2"]').waitFor();
+        expect(await shownText(page.locator('tr[data-import-line="2"]'))).toContain('approved');
+        expect(await mine()).toBe(0);
+        await confirm.click();
+        await page.locator('[data-import-done]').waitFor();
+        expect(await shownText(page.locator('[data-import-done]'))).toBe('Requested 2 samples.');
+        expect(await mine()).toBe(2);
+        // The refused preview is the server's 400, logged by the browser as a failed request.
+        expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+        await page.close();
+      },
+    );
+
     it('gives a viewer read-only pages with no action buttons', { timeout: 90_000 }, async () => {
       const viewer = await person(`viewer-${tag}`, 'viewer');
       const [someone] = await creatorsLike(`made.${tag}`);
