@@ -198,6 +198,15 @@ export function programSuite(): void {
         expect(errors).toEqual([]);
         await page.close();
 
+        // The requester sees it waiting, with why they may not decide, and no buttons.
+        const own = await openPath('/approvals', { as: await ops(), ready: `li[data-approval="${sampleId}"]` });
+        const ownItem = own.page.locator(`li[data-approval="${sampleId}"]`);
+        expect(await ownItem.getAttribute('data-may-approve')).toBe('false');
+        expect(await shownText(ownItem.locator('[data-why-not]'))).toContain('another approver must decide');
+        expect(await ownItem.getByRole('button').count()).toBe(0);
+        expect(own.errors).toEqual([]);
+        await own.page.close();
+
         const approver = await person(`lead-${tag}`, 'ops', 100_000);
         const queue = await openPath('/approvals', { as: approver, ready: `li[data-approval="${sampleId}"]` });
         const item = queue.page.locator(`li[data-approval="${sampleId}"]`);
@@ -210,6 +219,28 @@ export function programSuite(): void {
         await item.waitFor({ state: 'detached' });
         const sample = (await harness.platform.api<{ status: string }>(`/api/samples/${sampleId}`)).body;
         expect(sample.status).toBe('approved');
+
+        // A second request, rejected with a reason.
+        await harness.platform.api('/api/creators', { method: 'POST', json: { handle: `@asker2.${tag}` } });
+        const second = await harness.platform.api<{ sample: { id: string } }>('/api/sample-requests', {
+          method: 'POST',
+          // Another creator: the same SKU to the same one again would be refused as a duplicate.
+          json: { creator: `@asker2.${tag}`, sku, campaign: 'Summer', source: 'form' },
+          as: { person: `ops-api-${tag}`, role: 'ops' },
+        });
+        expect(second.status).toBe(201);
+        const secondId = second.body.sample.id;
+        await queue.page.reload();
+        const next = queue.page.locator(`li[data-approval="${secondId}"]`);
+        await next.getByRole('button', { name: 'Reject…' }).click();
+        const confirmReject = next.getByRole('button', { name: 'Confirm reject' });
+        expect(await confirmReject.isDisabled()).toBe(true);
+        await next.getByLabel('Reason').fill('one send per season');
+        await confirmReject.click();
+        await next.waitFor({ state: 'detached' });
+        expect((await harness.platform.api<{ status: string }>(`/api/samples/${secondId}`)).body.status).toBe(
+          'rejected',
+        );
         expect(queue.errors).toEqual([]);
         await queue.page.close();
       },
