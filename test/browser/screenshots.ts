@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { startDemoFleet } from '../../platform/demo-fleet.ts';
+import { seedDemoHistory } from '../../platform/demo-history.ts';
 import { startPlatform, type Platform } from '../../platform/start-platform.ts';
 import { freePort } from '../support/free-port.ts';
 import { launchChromium } from './chromium.ts';
@@ -193,12 +194,6 @@ async function seed(platform: Platform): Promise<Seeded> {
   return { tracked: choc.id, pending: pending.id, posted, creatorId: creators['@ava.cooks']! };
 }
 
-/** The programme pages are shot on a desktop and a phone. */
-const DESK_AND_PHONE = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-];
-
 const SHOTS_USER = 'screenshots@local.test';
 const SHOTS_PASSWORD = randomBytes(12).toString('base64url');
 
@@ -241,18 +236,21 @@ async function main(): Promise<void> {
     },
   });
   console.log(`platform at ${platform.httpUrl}`);
+  // As on a first `npm start`: 90 days of program history under the live fleet.
+  const history = await seedDemoHistory(platform);
+  console.log(`demo history: ${history?.samples ?? 0} samples`);
   const fleet = await startDemoFleet(platform);
   const browser = await launchChromium();
   try {
     const seeded = await seed(platform);
     // The demo fleet reports every 2 s; give it a few rounds and the condition monitor a moment.
     await new Promise((r) => setTimeout(r, 8000));
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
     // The app scrolls inside its main area: a tall page gets a tall window instead of fullPage.
-    const shots: { name: string; path: string; ready: string; height?: number; sizes?: typeof DESK_AND_PHONE }[] = [
+    const shots: { name: string; path: string; ready: string; height?: number }[] = [
       { name: 'parcels', path: '/', ready: 'tr[data-device-id]' },
       { name: 'map', path: '/map', ready: '[data-map][data-map-loaded="true"]' },
       { name: 'exceptions', path: '/exceptions', ready: 'li[data-exception-id]' },
@@ -267,36 +265,32 @@ async function main(): Promise<void> {
       { name: 'sample-posted', path: `/samples/${seeded.posted}`, ready: 'li[data-event="record_outcome"]' },
       { name: 'creators', path: '/creators', ready: 'tr[data-creator-row]' },
       { name: 'creator', path: `/creators/${seeded.creatorId}`, ready: '[data-tile="sent"]' },
-      {
-        name: 'kpis',
-        path: '/kpis?every=day&from=' + new Date(Date.now() - 13 * DAY).toISOString().slice(0, 10),
-        ready: '[data-kpi="samplesSent"]',
-      },
+      // The first screen as a new user sees it: the default period over the seeded history.
+      { name: 'kpis', path: '/kpis', ready: '[data-kpi="samplesSent"]' },
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
-      { name: 'products', path: '/products', ready: 'tr[data-product-row]', sizes: DESK_AND_PHONE },
-      { name: 'sample-new', path: '/samples/new', ready: 'form [name="creator"]', sizes: DESK_AND_PHONE },
-      { name: 'approvals', path: '/approvals', ready: 'li[data-approval]', sizes: DESK_AND_PHONE },
-      { name: 'creators-import', path: '/creators/import', ready: '[data-csv-import]', sizes: DESK_AND_PHONE },
-      { name: 'creators-p', path: '/creators', ready: '[data-panel="new-creator"]', sizes: DESK_AND_PHONE },
-      {
-        name: 'creator-p',
-        path: `/creators/${seeded.creatorId}`,
-        ready: '[data-panel="edit-creator"]',
-        sizes: DESK_AND_PHONE,
-      },
+      { name: 'products', path: '/products', ready: 'tr[data-product-row]' },
+      { name: 'sample-new', path: '/samples/new', ready: 'form [name="creator"]' },
+      { name: 'approvals', path: '/approvals', ready: 'li[data-approval]' },
+      { name: 'creators-import', path: '/creators/import', ready: '[data-csv-import]' },
     ];
     // Sign in once through the real page; the session cookie carries every shot after it.
     await page.goto(`${platform.httpUrl}/login`);
     await page.locator('input[type="password"]').first().waitFor();
     await signInIfNeeded(page);
-    for (const shot of shots) {
-      for (const size of shot.sizes ?? [{ width: 1600, height: shot.height ?? 1000 }]) {
-        await page.setViewportSize(size);
+    // Every page on a laptop (1440×900; a tall page gets a tall window) and on a phone (390×844).
+    const viewports = [
+      { suffix: '', width: 1440, height: 900 },
+      { suffix: '-phone', width: 390, height: 844 },
+    ];
+    for (const viewport of viewports) {
+      for (const shot of shots) {
+        const height = viewport.suffix ? viewport.height : Math.max(viewport.height, shot.height ?? 0);
+        await page.setViewportSize({ width: viewport.width, height });
         await page.goto(platform.httpUrl + shot.path);
         await page.locator(shot.ready).first().waitFor({ timeout: 20_000 });
         await page.waitForTimeout(1500);
-        console.log(await screenshotPage(page, shot.sizes ? `${shot.name}-${size.width}` : shot.name));
+        console.log(await screenshotPage(page, shot.name + viewport.suffix));
       }
     }
     if (errors.length) console.warn('page errors:', errors);

@@ -59,6 +59,18 @@ describe('demo history', () => {
     expect(k.gmvPerSampleSentCents).toBeGreaterThan(0);
   });
 
+  it("fills the KPI page's first screen: its default period (the last 12 weeks) is non-zero too", async () => {
+    const to = new Date(NOW.getTime() + DAY);
+    const from = new Date(to.getTime() - 84 * DAY);
+    const res = await p.api<{ groups: { kpis: Record<string, number | null> }[] }>(
+      `/api/kpis?from=${from.toISOString()}&to=${to.toISOString()}`,
+    );
+    const k = res.body.groups[0]!.kpis;
+    expect(k.sampleToPostRate).toBeGreaterThan(0);
+    expect(k.costPerPostCents).toBeGreaterThan(0);
+    expect(k.gmvPerSampleSentCents).toBeGreaterThan(0);
+  });
+
   it('has samples in every stage of the lifecycle', () => {
     const statuses = new Set(samples.map((s) => s.status));
     for (const status of [
