@@ -121,6 +121,7 @@ export async function startDemoFleet(platform: Platform): Promise<DemoFleet | un
           limited: false,
           inventoryOnHand: 100_000,
           conditionProfile: demoProfile(p),
+          needsTracker: false,
         },
         DEMO_ACTOR,
       )

@@ -71,6 +71,7 @@ export async function seedDemoHistory(
           limited: p.limited,
           inventoryOnHand: p.stock,
           conditionProfile: p.demo ? demoProfile(p.demo) : null,
+          needsTracker: false,
         },
         BY,
       )

@@ -264,6 +264,7 @@ export const ProductSchema = z
     limited: z.boolean(),
     inventoryOnHand: z.number().int(),
     conditionProfile: z.record(z.string(), z.unknown()).nullable(),
+    needsTracker: z.boolean(),
     createdAt: isoDate,
     updatedAt: isoDate,
   })

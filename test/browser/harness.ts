@@ -50,7 +50,7 @@ export const screenshot = async (page: Page, name: string) => {
 /** Opens `path` in a fresh browser context (fresh localStorage) and waits for the live feed. */
 export async function openPath(
   path: string,
-  options: { ready?: string; setup?: (page: Page) => Promise<unknown> } = {},
+  options: { ready?: string; setup?: (page: Page) => Promise<unknown>; as?: Login } = {},
 ): Promise<OpenPage> {
   const page = await harness.browser.newPage({ viewport: { width: 1600, height: 900 } });
   const errors: string[] = [];
@@ -63,7 +63,7 @@ export async function openPath(
     if (frame === page.mainFrame()) navigations += 1;
   });
   await options.setup?.(page);
-  await signIn(page, path);
+  await signIn(page, path, options.as);
   await page
     .locator(options.ready ?? '[data-live="open"]')
     .first()
@@ -75,15 +75,44 @@ export async function openPath(
   return { page, errors, navigations: () => navigations - ready };
 }
 
+/** Who signs in through the sign-in page. */
+export interface Login {
+  email: string;
+  password: string;
+}
+
+const logins = new Map<string, Promise<Login>>();
 /**
- * Signs in through the real sign-in page as the platform's first admin, which then loads
- * `path` (a fresh context has no session: the dashboard would send it to /login anyway).
+ * A person who signs in with a password (made through the admin API once per name):
+ * `name@test.local`, with this role and approval limit.
  */
-export async function signIn(page: Page, path: string): Promise<void> {
-  const { httpUrl, admin } = harness.platform;
+export function person(name: string, role: string, approvalLimitCents?: number): Promise<Login> {
+  let login = logins.get(name);
+  if (!login) {
+    login = (async () => {
+      const l = { email: `${name}@test.local`, password: randomBytes(12).toString('base64url') };
+      const res = await harness.platform.api('/api/users', {
+        method: 'POST',
+        json: { ...l, name, role, ...(approvalLimitCents === undefined ? {} : { approvalLimitCents }) },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return l;
+    })();
+    logins.set(name, login);
+  }
+  return login;
+}
+
+/**
+ * Signs in through the real sign-in page (as the platform's first admin unless `as` says
+ * otherwise), which then loads `path` (a fresh context has no session: the dashboard would
+ * send it to /login anyway).
+ */
+export async function signIn(page: Page, path: string, as: Login = harness.platform.admin): Promise<void> {
+  const { httpUrl } = harness.platform;
   await page.goto(`${httpUrl}/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Email').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
+  await page.getByLabel('Email').fill(as.email);
+  await page.getByLabel('Password').fill(as.password);
   await Promise.all([
     page.waitForURL((url) => url.pathname !== '/login'),
     page.getByRole('button', { name: 'Sign in' }).click(),

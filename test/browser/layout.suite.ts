@@ -27,6 +27,10 @@ export function layoutSuite(): void {
           '/admin/tokens',
           '/admin/webhooks',
           '/admin/audit',
+          '/products',
+          '/samples/new',
+          '/approvals',
+          '/creators/import',
         ]) {
           await page.goto(new URL(path, page.url()).href);
           await page.locator('nav[aria-label="Main"] a').first().waitFor();

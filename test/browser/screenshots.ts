@@ -276,6 +276,10 @@ async function main(): Promise<void> {
       { name: 'kpis', path: '/kpis', ready: '[data-kpi="samplesSent"]' },
       { name: 'kpis-by-creator', path: '/kpis?groupBy=creator', ready: 'tr[data-group]', height: 1300 },
       { name: 'fleet', path: '/fleet', ready: 'tr[data-tracker]' },
+      { name: 'products', path: '/products', ready: 'tr[data-product-row]' },
+      { name: 'sample-new', path: '/samples/new', ready: 'form [name="creator"]' },
+      { name: 'approvals', path: '/approvals', ready: 'li[data-approval]' },
+      { name: 'creators-import', path: '/creators/import', ready: '[data-csv-import]' },
     ];
     // The work queue and admin pages.
     shots.push(

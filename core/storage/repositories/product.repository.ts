@@ -8,6 +8,7 @@ export interface ProductRow {
   limited: boolean;
   inventoryOnHand: number;
   conditionProfile: Record<string, unknown> | null;
+  needsTracker: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -19,12 +20,13 @@ export interface ProductFields {
   limited: boolean;
   inventoryOnHand: number;
   conditionProfile: Record<string, unknown> | null;
+  needsTracker: boolean;
 }
 
 // unit_cost is numeric(12,2) in currency units (migration 004); the API speaks cents.
 const COLUMNS = `sku, name, variant, round(unit_cost * 100)::bigint as "unitCostCents", limited,
   inventory_on_hand as "inventoryOnHand", condition_profile as "conditionProfile",
-  created_at as "createdAt", updated_at as "updatedAt"`;
+  needs_tracker as "needsTracker", created_at as "createdAt", updated_at as "updatedAt"`;
 
 export class ProductRepository {
   constructor(private readonly sql: Sql) {}
@@ -32,9 +34,19 @@ export class ProductRepository {
   /** Inserts a product; undefined when the SKU exists. */
   async insert(sku: string, f: ProductFields, at: Date): Promise<ProductRow | undefined> {
     const { rows } = await this.sql.query<ProductRow>(
-      `insert into products (sku, name, variant, unit_cost, limited, inventory_on_hand, condition_profile, created_at, updated_at)
-       values ($1, $2, $3, $4::numeric / 100, $5, $6, $7, $8, $8) on conflict (sku) do nothing returning ${COLUMNS}`,
-      [sku, f.name, f.variant, f.unitCostCents, f.limited, f.inventoryOnHand, jsonOrNull(f.conditionProfile), at],
+      `insert into products (sku, name, variant, unit_cost, limited, inventory_on_hand, condition_profile, needs_tracker, created_at, updated_at)
+       values ($1, $2, $3, $4::numeric / 100, $5, $6, $7, $9, $8, $8) on conflict (sku) do nothing returning ${COLUMNS}`,
+      [
+        sku,
+        f.name,
+        f.variant,
+        f.unitCostCents,
+        f.limited,
+        f.inventoryOnHand,
+        jsonOrNull(f.conditionProfile),
+        at,
+        f.needsTracker,
+      ],
     );
     return rows[0];
   }
@@ -56,8 +68,18 @@ export class ProductRepository {
   async update(sku: string, f: ProductFields, at: Date): Promise<ProductRow | undefined> {
     const { rows } = await this.sql.query<ProductRow>(
       `update products set name = $2, variant = $3, unit_cost = $4::numeric / 100, limited = $5, inventory_on_hand = $6,
-         condition_profile = $7, updated_at = $8 where sku = $1 returning ${COLUMNS}`,
-      [sku, f.name, f.variant, f.unitCostCents, f.limited, f.inventoryOnHand, jsonOrNull(f.conditionProfile), at],
+         condition_profile = $7, needs_tracker = $9, updated_at = $8 where sku = $1 returning ${COLUMNS}`,
+      [
+        sku,
+        f.name,
+        f.variant,
+        f.unitCostCents,
+        f.limited,
+        f.inventoryOnHand,
+        jsonOrNull(f.conditionProfile),
+        at,
+        f.needsTracker,
+      ],
     );
     return rows[0];
   }

@@ -107,6 +107,15 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
   });
 }
 
+/** A CSV file as the body (the imports); the answer is JSON like every other call. */
+async function postCsv<T>(path: string, csv: string): Promise<T> {
+  return requestJson<T>(fetch, path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'text/csv', ...CSRF_HEADERS },
+    body: csv,
+  });
+}
+
 async function putJson<T>(path: string, body: unknown): Promise<T> {
   return requestJson<T>(fetch, path, {
     method: 'PUT',
@@ -271,4 +280,4 @@ export function throwLoadError(cause: unknown): never {
  * The same requests for the pages' own API modules (`$lib/ops-api.ts`): every call still
  * goes through this module's request handling.
  */
-export const http = { get: getJson, post: postJson, put: putJson, patch: patchJson, delete: deleteJson };
+export const http = { get: getJson, post: postJson, postCsv, put: putJson, patch: patchJson, delete: deleteJson };

@@ -36,6 +36,7 @@ const ProductFields = {
   limited: z.boolean(),
   inventoryOnHand: z.number().int().nonnegative().max(10_000_000),
   conditionProfile: ConditionProfile,
+  needsTracker: z.boolean().describe('The sample must ship with a tracker packed'),
 };
 
 const CreateProduct = z
@@ -47,6 +48,7 @@ const CreateProduct = z
     limited: ProductFields.limited.default(false),
     inventoryOnHand: ProductFields.inventoryOnHand.default(0),
     conditionProfile: ProductFields.conditionProfile.default(null),
+    needsTracker: ProductFields.needsTracker.default(false),
   })
   .strict();
 
@@ -100,7 +102,7 @@ export default function productRoutes(app: FastifyInstance, { services, routes }
     url: '/api/products/:sku',
     tags: ['products'],
     access: OPS,
-    summary: 'Change a product (stock on hand, cost, profile)',
+    summary: 'Change a product (stock on hand, cost, profile, needs a tracker)',
     params: SkuParam,
     body: PatchProduct,
     responses: { 200: ProductSchema },

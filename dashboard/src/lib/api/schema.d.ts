@@ -5073,6 +5073,11 @@ export interface paths {
                                 severity?: "info" | "warning" | "critical";
                             } | null;
                         }) | null;
+                        /**
+                         * @description The sample must ship with a tracker packed
+                         * @default false
+                         */
+                        needsTracker?: boolean;
                     };
                 };
             };
@@ -5201,7 +5206,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a product (stock on hand, cost, profile) */
+        /** Change a product (stock on hand, cost, profile, needs a tracker) */
         patch: {
             parameters: {
                 query?: never;
@@ -5326,6 +5331,8 @@ export interface paths {
                                 severity?: "info" | "warning" | "critical";
                             } | null;
                         }) | null;
+                        /** @description The sample must ship with a tracker packed */
+                        needsTracker?: boolean;
                     };
                 };
             };
@@ -7298,6 +7305,7 @@ export interface components {
             conditionProfile: {
                 [key: string]: unknown;
             } | null;
+            needsTracker: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

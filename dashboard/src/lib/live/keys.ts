@@ -28,6 +28,8 @@ export const DEPENDS = {
   outbox: 'app:outbox',
   /** The admin pages (users, tokens, webhooks, audit): reloaded after each change. */
   admin: 'app:admin',
+  products: 'app:products',
+  approvals: 'app:approvals',
 } as const;
 
 export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];

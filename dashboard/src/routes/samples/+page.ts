@@ -11,9 +11,10 @@ export const load: PageLoad = async ({ fetch, depends }) => {
   // the page's refresh.
   depends(DEPENDS.samples);
   const loadedAt = Date.now();
-  const [samples, exceptions] = await Promise.all([
+  const [samples, exceptions, me] = await Promise.all([
     opsApi.listSamples(fetch, { max: MAX_SAMPLES }),
     api.listExceptions(fetch, { status: ['open', 'acknowledged'] }),
+    api.me(fetch),
   ]).catch(throwLoadError);
-  return { samples, exceptions, loadedAt, max: MAX_SAMPLES };
+  return { samples, exceptions, me, loadedAt, max: MAX_SAMPLES };
 };
