@@ -34,13 +34,13 @@ import {
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
 import { UserRepository } from '../storage/repositories/user.repository.ts';
 import { approvalLimitOf, mayDecide } from '../domain/sample/approval-authority.ts';
+import { wallClock, type ServiceDeps } from './deps.ts';
 
 /** The lifecycle actor of a person's call: the signed-in principal, never a name from the request. */
 export function actorOf(by: AuditActor | undefined): Actor {
   if (by?.person) return { kind: 'user', id: by.person.email };
   throw new DomainError('FORBIDDEN', 'a lifecycle change needs a signed-in person or a named platform actor');
 }
-import { wallClock, type ServiceDeps } from './deps.ts';
 
 export interface SampleRequestInput {
   /** Creator id (CRT-000001) or handle; the creator must exist (its address is needed to ship). */
