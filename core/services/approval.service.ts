@@ -1,6 +1,7 @@
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { mayDecide, approvalLimitOf, type Approver } from '../domain/sample/approval-authority.ts';
 import type { Pool } from '../storage/database.ts';
+import type { Sql } from '../storage/sql.ts';
 import { ApprovalRepository, type PendingApprovalRow } from '../storage/repositories/approval.repository.ts';
 import { UserRepository } from '../storage/repositories/user.repository.ts';
 import type { PolicySource } from './policy.service.ts';
@@ -24,6 +25,18 @@ export interface ApprovalQueue {
  * needs, and for each whether the caller holds the authority. The check itself is the
  * lifecycle's (SampleLifecycleService.checkAuthority); this only says it in advance.
  */
+/**
+ * The caller as an approver: their role in force (a token's scope; an integration token is
+ * no person's approval) and the limit an admin set on them. The platform's own jobs have no
+ * person and come out as a viewer, who decides nothing.
+ */
+export async function approverOf(sql: Sql, by: AuditActor): Promise<Approver> {
+  if (!by.person) return { id: '', role: 'viewer', approvalLimitCents: null };
+  const user = await new UserRepository(sql).get(by.person.userId);
+  const role = by.person.role === 'integration' ? 'viewer' : by.person.role;
+  return { id: by.person.email, role, approvalLimitCents: user?.approvalLimitCents ?? null };
+}
+
 export class ApprovalService {
   private readonly pool: Pool;
   private readonly policy: PolicySource;
@@ -34,17 +47,11 @@ export class ApprovalService {
   }
 
   async queue(by: AuditActor, page: { limit: number; offset: number }): Promise<ApprovalQueue> {
-    const [{ rows, total }, { approval }, user] = await Promise.all([
+    const [{ rows, total }, { approval }, approver] = await Promise.all([
       new ApprovalRepository(this.pool).pending(page),
       this.policy.inForce(),
-      by.person ? new UserRepository(this.pool).get(by.person.userId) : undefined,
+      approverOf(this.pool, by),
     ]);
-    const role = !by.person || by.person.role === 'integration' ? 'viewer' : by.person.role;
-    const approver: Approver = {
-      id: by.person?.email ?? '',
-      role,
-      approvalLimitCents: user?.approvalLimitCents ?? null,
-    };
     return {
       approvals: rows.map((row) => {
         const verdict = mayDecide(

@@ -4,14 +4,9 @@ import { parseCsv } from '../domain/csv.ts';
 import { DomainError } from '../domain/errors.ts';
 import { REQUEST_SOURCES } from '../domain/sample/sample-state.ts';
 import type { Pool } from '../storage/database.ts';
-import { withTransaction } from '../storage/transaction.ts';
+import { inRolledBackTransaction, withTransaction } from '../storage/transaction.ts';
 import type { Sql } from '../storage/sql.ts';
-import {
-  inRolledBackTransaction,
-  previewIds,
-  type SampleLifecycleService,
-  type SampleRequestInput,
-} from './sample-lifecycle.service.ts';
+import { previewIds, type SampleLifecycleService, type SampleRequestInput } from './sample-lifecycle.service.ts';
 import type { ServiceDeps } from './deps.ts';
 
 export const IMPORT_COLUMNS = ['creator', 'sku', 'campaign', 'source', 'variant', 'quantity'] as const;

@@ -18,7 +18,7 @@ import type { CreatorRow } from '../storage/repositories/creator.repository.ts';
 import type { ProductRow } from '../storage/repositories/product.repository.ts';
 import type { SampleExtras, SampleRow } from '../storage/repositories/sample.repository.ts';
 import type { TransitionRow } from '../storage/repositories/sample-transition.repository.ts';
-import { isUniqueViolation, withTransaction } from '../storage/transaction.ts';
+import { inRolledBackTransaction, isUniqueViolation, withTransaction } from '../storage/transaction.ts';
 import type { SampleProgramConfig } from './sample-program.config.ts';
 import { PolicyService } from './policy.service.ts';
 import { systemActor, type AuditActor } from '../domain/auth/principal.ts';
@@ -32,8 +32,8 @@ import {
   type LifecycleRepos,
 } from './sample-state.store.ts';
 import { DeviceRepository } from '../storage/repositories/device.repository.ts';
-import { UserRepository } from '../storage/repositories/user.repository.ts';
 import { approvalLimitOf, mayDecide } from '../domain/sample/approval-authority.ts';
+import { approverOf } from './approval.service.ts';
 import { wallClock, type ServiceDeps } from './deps.ts';
 
 /** The lifecycle actor of a person's call: the signed-in principal, never a name from the request. */
@@ -63,26 +63,6 @@ export interface RequestOptions {
    * run, not the sample sequence, so a preview never leaves a gap in the real numbering.
    */
   previewIds?: () => string;
-}
-
-/** Thrown to roll a preview's transaction back; never leaves the service. */
-class PreviewRollback<T> extends Error {
-  constructor(readonly result: T) {
-    super('preview rolled back');
-  }
-}
-
-/** Runs `work` in a transaction that is always rolled back, and returns what it computed. */
-export async function inRolledBackTransaction<T>(pool: Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
-  try {
-    await withTransaction(pool, async (tx) => {
-      throw new PreviewRollback(await work(tx));
-    });
-  } catch (err) {
-    if (err instanceof PreviewRollback) return err.result as T;
-    throw err;
-  }
-  throw new Error('unreachable: a preview transaction committed');
 }
 
 /** Ids of a dry run: PREVIEW-1, PREVIEW-2, … */
@@ -436,10 +416,7 @@ export class SampleLifecycleService {
       throw new DomainError('FORBIDDEN', 'approving or rejecting a send needs a signed-in approver', { decision });
     }
     const r = lifecycleRepos(tx);
-    const user = await new UserRepository(tx).get(by.person.userId);
-    // A token decides with its scope; an integration token is no person's approval.
-    const role = by.person.role === 'integration' ? 'viewer' : by.person.role;
-    const approver = { id: by.person.email, role, approvalLimitCents: user?.approvalLimitCents ?? null };
+    const approver = await approverOf(tx, by);
     const { approval } = await this.policy.inForce(r.policies);
     const product = await r.products.get(row.sku);
     const verdict = mayDecide(

@@ -29,6 +29,26 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: Sql) => Promise<T>
   }
 }
 
+/** Thrown to roll a preview's transaction back; never leaves inRolledBackTransaction. */
+class PreviewRollback<T> extends Error {
+  constructor(readonly result: T) {
+    super('preview rolled back');
+  }
+}
+
+/** Runs `work` in a transaction that is always rolled back, and returns what it computed. */
+export async function inRolledBackTransaction<T>(pool: Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
+  try {
+    await withTransaction(pool, async (tx) => {
+      throw new PreviewRollback(await work(tx));
+    });
+  } catch (err) {
+    if (err instanceof PreviewRollback) return err.result as T;
+    throw err;
+  }
+  throw new Error('unreachable: a preview transaction committed');
+}
+
 /** PostgreSQL unique_violation, optionally on one constraint or index. */
 /**
  * A PostgreSQL "data exception" (SQLSTATE class 22: a value out of a column's range, text
