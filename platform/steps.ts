@@ -79,6 +79,11 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
     },
     alerting: { publicUrl: env.PUBLIC_URL, escalateAfterMs: env.ALERT_ESCALATE_AFTER_MIN * 60_000 },
     auth: { sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000 },
+    creatorLinks: {
+      publicUrl: env.PUBLIC_URL,
+      ttlDays: env.CREATOR_LINK_TTL_DAYS,
+      ...(env.CREATOR_LINK_KEY ? { key: env.CREATOR_LINK_KEY } : {}),
+    },
   });
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     // Only while no user exists: a leftover variable never resets anyone's password.

@@ -107,6 +107,43 @@ export const EnvSchema = z
     OUTBOX_MAX_ATTEMPTS: int(20).pipe(z.number().min(1)),
 
     /**
+     * Mail to creators (briefs, reminders with their link) goes through this SMTP server:
+     * smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. Unset: email
+     * messages stay queued (visible on the sample) until it is set.
+     */
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    /** The From of mail to creators, e.g. "Glow Samples <samples@brand.example>". */
+    SMTP_FROM: z.string().trim().min(3).default('Sampletrack <samples@localhost>'),
+    /** Failed attempts (4xx, no connection) after which an email is given up (status failed); a 5xx refusal is `bounced` at once. */
+    SMTP_MAX_ATTEMPTS: int(8).pipe(z.number().min(1)),
+    /** How often queued emails are looked for, ms. */
+    SMTP_POLL_MS: int(1000).pipe(z.number().min(10)),
+
+    /** HMAC key of the creators' links (at least 32 characters); unset: a key the platform makes once and keeps in the database. */
+    CREATOR_LINK_KEY: z.string().min(32, 'CREATOR_LINK_KEY needs at least 32 characters').optional(),
+    /** A creator link opens for this many days from issue (it must outlast delivery, the posting window and the extension). */
+    CREATOR_LINK_TTL_DAYS: int(90).pipe(z.number().min(1).max(730)),
+    /** Requests per minute one creator link may make (page views, forms, photos); also per source IP ×5. */
+    CREATOR_LINK_REQUESTS_PER_MIN: int(30).pipe(z.number().min(1)),
+
+    /** Largest photo a creator may upload, bytes (images only: JPEG, PNG, WebP, GIF). */
+    PHOTO_MAX_BYTES: int(8 * 1024 * 1024).pipe(
+      z
+        .number()
+        .min(1024)
+        .max(50 * 1024 * 1024),
+    ),
+    /**
+     * Where photos are kept: unset, under DATA_DIR/photos; or an S3-compatible bucket,
+     * s3://bucket/prefix with PHOTO_S3_ENDPOINT, PHOTO_S3_REGION and the key pair.
+     */
+    PHOTO_STORE_URL: z.url({ protocol: /^s3$/ }).optional(),
+    PHOTO_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    PHOTO_S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    PHOTO_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    PHOTO_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+
+    /**
      * The origin warehouse as "lat,lon" (e.g. 34.02,-118.2): a sample labelled or dispatched
      * without explicit geofences gets it as its origin geofence. Unset: no origin is derived.
      */
@@ -162,7 +199,18 @@ export const EnvSchema = z
   .refine((e) => e.OUTBOX_WEBHOOK_URL === undefined || e.OUTBOX_WEBHOOK_SECRET !== undefined, {
     message: 'OUTBOX_WEBHOOK_URL needs OUTBOX_WEBHOOK_SECRET',
     path: ['OUTBOX_WEBHOOK_SECRET'],
-  });
+  })
+  .refine(
+    (e) =>
+      e.PHOTO_STORE_URL === undefined ||
+      (e.PHOTO_S3_ENDPOINT !== undefined &&
+        e.PHOTO_S3_ACCESS_KEY_ID !== undefined &&
+        e.PHOTO_S3_SECRET_ACCESS_KEY !== undefined),
+    {
+      message: 'PHOTO_STORE_URL needs PHOTO_S3_ENDPOINT, PHOTO_S3_ACCESS_KEY_ID and PHOTO_S3_SECRET_ACCESS_KEY',
+      path: ['PHOTO_STORE_URL'],
+    },
+  );
 
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -22,6 +22,7 @@ import { ClaimService } from './claim.service.ts';
 import { ApprovalService } from './approval.service.ts';
 import { CreatorImportService } from './creator-import.service.ts';
 import { FollowUpTaskService } from './follow-up-task.service.ts';
+import { CreatorLinkService, type CreatorLinkConfig } from './creator-link.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -33,12 +34,14 @@ export function createServices({
   program = DEFAULT_PROGRAM_CONFIG,
   alerting = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
   auth = { sessionTtlMs: 12 * 3600_000 },
+  creatorLinks = { publicUrl: alerting.publicUrl, ttlDays: 90 },
 }: {
   pool: Pool;
   now?: () => Date;
   program?: SampleProgramConfig;
   alerting?: AlertingConfig;
   auth?: AuthConfig;
+  creatorLinks?: CreatorLinkConfig;
 }) {
   const base = { pool, ...(now ? { now } : {}) };
   const lifecycle = new SampleLifecycleService({ ...base, program });
@@ -68,6 +71,7 @@ export function createServices({
     sampleCondition: new SampleConditionService(base),
     policy,
     approvals: new ApprovalService({ ...base, policy }),
+    creatorLinks: new CreatorLinkService(base, creatorLinks),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor, ActorKind, SampleState, SampleStatus } from './sample-state.ts';
+import { RECEIPT_CONDITIONS, type Actor, type ActorKind, type SampleState, type SampleStatus } from './sample-state.ts';
 
 /**
  * The lifecycle's events: for each, the statuses it may leave, the status it enters, who
@@ -33,6 +33,8 @@ export interface EventContext {
    */
   effectiveAt: number;
   actor: Actor;
+  /** The event's reason, trimmed (required where `reasonRequired`). */
+  reason?: string;
 }
 
 /** An event whose resulting status depends on the record (e.g. delivered or not). */
@@ -202,7 +204,8 @@ export const EVENTS = {
       targets: ['delivered', 'damaged'],
       pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'delivered'),
     },
-    actors: ['carrier', 'tracker', 'user'],
+    // `creator`: the creator says it arrived before the carrier did (their page).
+    actors: ['carrier', 'tracker', 'user', 'creator'],
     data: z.object({
       /** When it actually arrived; the content clock starts here, not at `at`. */
       receivedAt: epochMs,
@@ -220,8 +223,8 @@ export const EVENTS = {
       targets: ['content_due', 'damaged'],
       pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'content_due'),
     },
-    actors: ['user'],
-    data: z.object({ receivedAt: epochMs.optional() }),
+    actors: ['user', 'creator'],
+    data: z.object({ receivedAt: epochMs.optional(), condition: z.enum(RECEIPT_CONDITIONS).optional() }),
     precondition: (s) => (s.receiptConfirmedAt !== undefined ? 'receipt was already confirmed' : undefined),
     guard: (s, d) =>
       !s.delivery && d.receivedAt === undefined
@@ -232,6 +235,7 @@ export const EVENTS = {
       // A recorded delivery stands: the receipt shown is not rewritten.
       delivery: s.delivery ?? { receivedAt: d.receivedAt!, evidence: 'creator' },
       receiptConfirmedAt: effectiveAt,
+      ...(d.condition ? { receiptCondition: d.condition } : {}),
     }),
   }),
   // Damage is found on receipt (a person reports it, and it pauses the content clock) or
@@ -241,17 +245,29 @@ export const EVENTS = {
   report_damage: defineEvent({
     from: [...WITH_CARRIER, ...AWAITING_CONTENT],
     to: 'damaged',
-    actors: ['user', 'tracker'],
+    actors: ['user', 'tracker', 'creator'],
     data: z.object({
       note: text,
       photoUrls: z.array(httpUrl).default([]),
+      /** Photos uploaded to the platform (the creator's page): sample_photos ids. */
+      photoIds: z.array(text).max(20).default([]),
+      /** Found on receipt: a damaged item (default), the wrong item, parts missing. */
+      condition: z.enum(['damaged', 'wrong_item', 'missing_parts']).default('damaged'),
       suspectedCause: z.enum(['transit', 'packaging', 'unknown']).default('unknown'),
     }),
     reduce: (s, d, { at, effectiveAt }) => ({
       ...s,
       exceptions: [
         ...s.exceptions,
-        { kind: 'damaged', at, detail: d.note, photoUrls: d.photoUrls, suspectedCause: d.suspectedCause },
+        {
+          kind: 'damaged',
+          at,
+          detail: d.note,
+          photoUrls: d.photoUrls,
+          ...(d.photoIds.length ? { photoIds: d.photoIds } : {}),
+          ...(d.condition !== 'damaged' ? { condition: d.condition } : {}),
+          suspectedCause: d.suspectedCause,
+        },
       ],
       contentClock: { ...s.contentClock, pausedSince: effectiveAt },
       damageReview: { since: effectiveAt, from: s.status },
@@ -275,11 +291,30 @@ export const EVENTS = {
       return { ...rest, contentClock: { ...clock, pausedMs: clock.pausedMs + paused } };
     },
   }),
+  // The creator asks for the one extension, saying why. Whether it is granted at once (by
+  // the campaign's rule, actor `policy`) or by a manager is the service's call.
+  request_extension: defineEvent({
+    from: ['content_due'],
+    to: 'content_due',
+    actors: ['creator', 'user'],
+    reasonRequired: true,
+    data: z.object({}),
+    precondition: (s) =>
+      s.contentClock.extensionGranted
+        ? 'the one extension was already granted'
+        : s.contentClock.extensionRequested
+          ? 'the extension was already requested'
+          : undefined,
+    reduce: (s, _d, { effectiveAt, reason }) => ({
+      ...s,
+      contentClock: { ...s.contentClock, extensionRequested: { at: effectiveAt, reason: reason ?? '' } },
+    }),
+  }),
   // TikTok Shop allows one extension; its length is a policy setting (follow-up.ts).
   grant_extension: defineEvent({
     from: ['content_due'],
     to: 'content_due',
-    actors: ['user'],
+    actors: ['user', 'policy'],
     reasonRequired: true,
     data: z.object({}),
     precondition: (s) => (s.contentClock.extensionGranted ? 'the one extension was already granted' : undefined),
@@ -290,16 +325,25 @@ export const EVENTS = {
   post: defineEvent({
     from: ['delivered', 'content_due', 'no_post'],
     to: 'posted',
-    actors: ['user', 'scheduler'],
-    data: z.object({ postUrl: httpUrl, publishedAt: epochMs, usableForAds: z.boolean() }),
+    actors: ['user', 'scheduler', 'creator'],
+    data: z.object({
+      postUrl: httpUrl,
+      publishedAt: epochMs,
+      usableForAds: z.boolean(),
+      /** Further deliverables' URLs (a second video, a LIVE replay). */
+      otherUrls: z.array(httpUrl).max(10).optional(),
+    }),
     reduce: (s, d) => ({ ...s, post: d }),
   }),
+  // `creator`: the creator says they cannot post (their reason is the transition's).
   mark_no_post: defineEvent({
     from: AWAITING_CONTENT,
     to: 'no_post',
-    actors: ['scheduler', 'user'],
+    actors: ['scheduler', 'user', 'creator'],
     reasonRequired: true,
     data: z.object({}),
+    reduce: (s, _d, { actor, effectiveAt, reason }) =>
+      actor.kind === 'creator' ? { ...s, declined: { at: effectiveAt, reason: reason ?? '' } } : s,
   }),
   record_outcome: defineEvent({
     from: ['posted'],

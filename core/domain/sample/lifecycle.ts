@@ -155,7 +155,12 @@ export function applyEvent(current: SampleState, event: SampleEvent): { next: Sa
   const late = event.at < current.statusSince;
   const effectiveAt = late ? Math.max(current.statusSince, event.recordedAt ?? current.statusSince) : event.at;
 
-  const folded = spec.fold(current, event.data, { at: event.at, effectiveAt, actor: event.actor });
+  const folded = spec.fold(current, event.data, {
+    at: event.at,
+    effectiveAt,
+    actor: event.actor,
+    ...(reason ? { reason } : {}),
+  });
   if (!folded.ok && folded.kind === 'invalid_data') {
     throw new DomainError('VALIDATION_FAILED', `invalid data for "${event.type}": ${folded.issues.join('; ')}`, {
       event: event.type,

@@ -26,8 +26,12 @@ export const SAMPLE_STATUSES = [
 ] as const;
 export type SampleStatus = (typeof SAMPLE_STATUSES)[number];
 
-/** Who or what caused a change. `id` names the person, policy rule, carrier, tracker or job. */
-export const ACTOR_KINDS = ['user', 'policy', 'carrier', 'tracker', 'scheduler'] as const;
+/**
+ * Who or what caused a change. `id` names the person, policy rule, carrier, tracker or job;
+ * for `creator` it is the creator link the creator acted through (`link:<id>`), since the
+ * creator has no account: the link is their only authority, and it names one sample.
+ */
+export const ACTOR_KINDS = ['user', 'policy', 'carrier', 'tracker', 'scheduler', 'creator'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 export interface Actor {
   kind: ActorKind;
@@ -65,10 +69,18 @@ export interface ApprovalRecord {
   override?: { by: string; reason: string };
 }
 
+/** What the creator found on opening the parcel (the creator's page, or ops for them). */
+export const RECEIPT_CONDITIONS = ['fine', 'damaged', 'wrong_item', 'missing_parts'] as const;
+export type ReceiptCondition = (typeof RECEIPT_CONDITIONS)[number];
+
 export interface ExceptionRecord {
   kind: ExceptionKind;
   at: number;
   detail?: string;
+  /** Damage reported on receipt: what was wrong (a damaged item, the wrong item, parts missing). */
+  condition?: Exclude<ReceiptCondition, 'fine'>;
+  /** Photos uploaded to the platform (sample_photos ids), beside any links. */
+  photoIds?: string[];
   /** Damage only: photo links; transit/packaging cause flags ops review, never the creator. */
   photoUrls?: string[];
   suspectedCause?: 'transit' | 'packaging' | 'unknown';
@@ -81,6 +93,8 @@ export interface ExceptionRecord {
  */
 export interface ContentClock {
   extensionGranted: boolean;
+  /** The creator asked for the extension (with why); granted at once or by a manager, per the campaign. */
+  extensionRequested?: { at: number; reason: string };
   /** Total time spent paused (damage) after receipt, added to the due date. */
   pausedMs: number;
   /**
@@ -117,11 +131,16 @@ export interface SampleState {
   delivery?: { receivedAt: number; evidence: DeliveryEvidence; note?: string };
   /** When a person confirmed receipt (`confirm_receipt`), also during a damage review. */
   receiptConfirmedAt?: number;
+  /** What the receipt found, when it was said (the creator's page asks). */
+  receiptCondition?: ReceiptCondition;
   contentClock: ContentClock;
   /** Set while damage is under review (status `damaged`). */
   damageReview?: DamageReview;
   exceptions: ExceptionRecord[];
-  post?: { postUrl: string; publishedAt: number; usableForAds: boolean };
+  /** `postUrl` is the main post; `otherUrls` further deliverables (a second video, a LIVE replay). */
+  post?: { postUrl: string; publishedAt: number; usableForAds: boolean; otherUrls?: string[] };
+  /** The creator said they cannot post (and why); the no-post itself is the `mark_no_post` transition. */
+  declined?: { at: number; reason: string };
   outcome?: { orders: number; gmvCents: number; classification: OutcomeClassification };
   /** Set on an original that was replaced: the reship's sample id. */
   reshippedAs?: string;

@@ -42,6 +42,7 @@ const DATA: { [K in EventType]: EventData<K> } = {
   confirm_receipt: {},
   report_damage: { note: 'cap cracked', photoUrls: ['https://img.example/1.jpg'], suspectedCause: 'transit' },
   resolve_damage: {},
+  request_extension: {},
   grant_extension: {},
   post: { postUrl: 'https://www.tiktok.com/@ana/video/1', publishedAt: day(9), usableForAds: true },
   mark_no_post: {},
