@@ -46,7 +46,7 @@ async function submit(path: string, action: string, fields: Record<string, strin
   const form = new FormData();
   form.set('csrf', csrf);
   for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) form.append(k, one);
-  for (const f of files) form.append('photos', new Blob([f]), 'photo.png');
+  for (const f of files) form.append('photos', new Blob([new Uint8Array(f)]), 'photo.png');
   return fetch(`${p.httpUrl}${path}/${action}`, {
     method: 'POST',
     body: form,

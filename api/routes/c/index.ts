@@ -43,26 +43,35 @@ interface Form {
 }
 
 export default function creatorPageRoutes(app: FastifyInstance, { services }: ApiDeps): void {
-  const page = services.creatorPage;
-  const { photoMaxBytes, maxPhotos, requestsPerMinute } = page.limits;
-  const perLink = new RateLimiter(requestsPerMinute);
-  const perIp = new RateLimiter(requestsPerMinute * 5);
+  // Services are read on the first request, not when routes are declared: the OpenAPI
+  // generator declares them without services (these pages are not in the API document).
+  let state: { perLink: RateLimiter; perIp: RateLimiter; photoMaxBytes: number; maxPhotos: number } | undefined;
+  const limits = () => {
+    const l = services.creatorPage.limits;
+    state ??= {
+      perLink: new RateLimiter(l.requestsPerMinute),
+      perIp: new RateLimiter(l.requestsPerMinute * 5),
+      photoMaxBytes: l.photoMaxBytes,
+      maxPhotos: l.maxPhotos,
+    };
+    return state;
+  };
+  const page = () => services.creatorPage;
 
   void app.register(async (scope) => {
-    await scope.register(fastifyMultipart, {
-      limits: { fileSize: photoMaxBytes, files: maxPhotos, fields: 20, fieldSize: 4000, parts: 30 },
-    });
+    await scope.register(fastifyMultipart);
     const config = { access: 'public' as const };
 
     /** The link of the request, after the rate limits; or a refusal page sent. */
     const open = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
       const now = Date.now();
+      const { perIp, perLink } = limits();
       if (perIp.take(req.ip, now) > 0 || perLink.take(req.params.token.split('.')[0] ?? '', now) > 0) {
         void send(reply.header('retry-after', '60'), 429, refusedPage('rate_limited'));
         return undefined;
       }
       try {
-        return await page.open(req.params.token);
+        return await page().open(req.params.token);
       } catch (err) {
         if (!(err instanceof CreatorLinkRefused)) throw err;
         const status = { invalid: 404, expired: 410, revoked: 410 }[err.reason];
@@ -80,7 +89,7 @@ export default function creatorPageRoutes(app: FastifyInstance, { services }: Ap
     ) => {
       const token = (req.params as { token: string }).token;
       const done = (req.query as { done?: unknown }).done;
-      const html = creatorPage(await page.view(link), {
+      const html = creatorPage(await page().view(link), {
         base: `/c/${encodeURIComponent(token)}`,
         csrf: await services.creatorLinks.formToken(link.id),
         ...(typeof done === 'string' && status === 200 ? { done } : {}),
@@ -101,7 +110,7 @@ export default function creatorPageRoutes(app: FastifyInstance, { services }: Ap
         const link = await open(req, reply);
         if (!link) return reply;
         try {
-          const { row, bytes } = await page.photoOfLink(link, req.params.photoId);
+          const { row, bytes } = await page().photoOfLink(link, req.params.photoId);
           return reply
             .headers({ ...HEADERS, 'cache-control': 'private, max-age=3600', 'content-type': row.contentType })
             .send(bytes);
@@ -122,9 +131,10 @@ export default function creatorPageRoutes(app: FastifyInstance, { services }: Ap
         if (!sameOrigin(req)) {
           return show(link, req, reply, 403, 'This form must be sent from this page. Reload the page and try again.');
         }
+        const { photoMaxBytes, maxPhotos } = limits();
         let form: Form;
         try {
-          form = await readForm(req);
+          form = await readForm(req, photoMaxBytes, maxPhotos);
         } catch (err) {
           return show(link, req, reply, formErrorStatus(err), formError(err, photoMaxBytes, maxPhotos));
         }
@@ -146,18 +156,18 @@ export default function creatorPageRoutes(app: FastifyInstance, { services }: Ap
         throw new DomainError('VALIDATION_FAILED', 'choose how it arrived');
       }
       const note = form.fields.note?.[0]?.trim();
-      return page.confirmReceipt(
+      return page().confirmReceipt(
         link,
         { condition: condition as ReceiptCondition, ...(note ? { note } : {}), photos: form.photos },
         req.ip,
       );
     });
     action('extension', (link, form, req) =>
-      page.requestExtension(link, required(form, 'reason', 'say why you need more time'), req.ip),
+      page().requestExtension(link, required(form, 'reason', 'say why you need more time'), req.ip),
     );
-    action('posts', (link, form, req) => page.submitPosts(link, postUrls(form), req.ip));
+    action('posts', (link, form, req) => page().submitPosts(link, postUrls(form), req.ip));
     action('cannot-post', (link, form, req) =>
-      page.cannotPost(link, required(form, 'reason', 'say why you cannot post'), req.ip),
+      page().cannotPost(link, required(form, 'reason', 'say why you cannot post'), req.ip),
     );
   });
 }
@@ -182,11 +192,12 @@ function sameOrigin(req: FastifyRequest): boolean {
   }
 }
 
-async function readForm(req: FastifyRequest): Promise<Form> {
+async function readForm(req: FastifyRequest, fileSize: number, files: number): Promise<Form> {
   if (!req.isMultipart()) throw new DomainError('VALIDATION_FAILED', 'send the form from the page');
   const fields: Record<string, string[]> = {};
   const photos: UploadedPhoto[] = [];
-  for await (const part of req.parts()) {
+  const parts = req.parts({ limits: { fileSize, files, fields: 20, fieldSize: 4000, parts: 30 } });
+  for await (const part of parts) {
     if (part.type === 'file') {
       const bytes = await part.toBuffer();
       // An empty file input still sends a part with no bytes: nothing was chosen.
