@@ -23,6 +23,7 @@ import { ApprovalService } from './approval.service.ts';
 import { CreatorImportService } from './creator-import.service.ts';
 import { FollowUpTaskService } from './follow-up-task.service.ts';
 import { CreatorLinkService, type CreatorLinkConfig } from './creator-link.service.ts';
+import { CampaignService } from './campaign.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -72,6 +73,7 @@ export function createServices({
     policy,
     approvals: new ApprovalService({ ...base, policy }),
     creatorLinks: new CreatorLinkService(base, creatorLinks),
+    campaigns: new CampaignService(base),
   };
 }
 
