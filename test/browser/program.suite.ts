@@ -183,7 +183,7 @@ export function programSuite(): void {
         await page.getByLabel('Creator').fill(handle);
         await page.getByLabel('SKU').fill(sku);
         await page.locator('select[name="campaign"]').selectOption({ label: 'Other key…' });
-        await page.getByLabel('Other key').fill('Spring drop');
+        await page.locator('input[name="campaign-key"]').fill('Spring drop');
         const verdict = page.locator('[data-verdict]');
         await verdict.waitFor();
         expect(await verdict.getAttribute('data-verdict')).toBe('needs_approver');
@@ -261,7 +261,7 @@ export function programSuite(): void {
         await page.getByLabel('Creator').fill(handle);
         await page.getByLabel('SKU').fill(sku);
         await page.locator('select[name="campaign"]').selectOption({ label: 'Other key…' });
-        await page.getByLabel('Other key').fill('Spring drop');
+        await page.locator('input[name="campaign-key"]').fill('Spring drop');
         const verdict = page.locator('[data-verdict]');
         await expect.poll(() => verdict.getAttribute('data-rule')).toBe('restricted_creator');
         expect(await verdict.getAttribute('data-verdict')).toBe('rejected');
