@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign } from '../../dashboard/src/lib/campaign-api.ts';
-import { draftOf, emptyDeliverable, patchOf } from '../../dashboard/src/lib/campaign-draft.ts';
+import { draftOf, emptyDeliverable, patchOf, type CampaignLike } from '../../dashboard/src/lib/campaign-draft.ts';
 
-const campaign: Campaign = {
-  id: 'glow',
+const campaign: CampaignLike = {
   name: 'Glow',
   startsOn: null,
   endsOn: null,
@@ -17,9 +15,6 @@ const campaign: Campaign = {
   usageRights: { organicRepost: true, paidUsage: false, whitelisting: false, durationDays: null },
   bucket: 'gifting',
   approvalPolicy: { reshipNeedsApprover: false },
-  archivedAt: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
 describe('the campaign edit form', () => {

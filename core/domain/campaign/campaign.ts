@@ -79,9 +79,11 @@ const FIELDS = {
   postingWindowDays: Days.nullable().describe("Days from receipt to post; null: the program's"),
   extensionDays: Days.nullable().describe("Length of the one extension; null: the program's"),
   extensionRule: z.enum(EXTENSION_RULES),
-  usageRights: UsageRightsSchema,
+  usageRights: UsageRightsSchema.describe('Replaced whole by a PATCH: fields left out take their defaults'),
   bucket: z.enum(CAMPAIGN_BUCKETS),
-  approvalPolicy: CampaignApprovalPatchSchema,
+  approvalPolicy: CampaignApprovalPatchSchema.describe(
+    "Changes to the program's approval policy for this campaign; replaced whole by a PATCH ({}: none)",
+  ),
 };
 
 export const CampaignCreateSchema = z

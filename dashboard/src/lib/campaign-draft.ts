@@ -1,4 +1,42 @@
-import type { Campaign, CampaignPatch, Deliverable, DeliverableKind } from './campaign-api';
+// The wire types written out, not imported from campaign-api.ts: this module stays free of
+// imports, so the unit tests (test/dashboard) load it as it is. Schemas['Campaign'] fits.
+export type DeliverableKind = 'video' | 'live' | 'photo' | 'story' | 'raw_footage';
+export interface Deliverable {
+  kind: DeliverableKind;
+  count: number;
+  keepUpDays?: number;
+  minMinutes?: number;
+  note?: string;
+}
+interface ApprovalChanges {
+  autoApproveUnitCostUnderCents?: number;
+  maxSendsPerCreatorPerPeriod?: number;
+  duplicateSkuWindowDays?: number;
+  [other: string]: unknown;
+}
+export interface CampaignLike {
+  name: string;
+  startsOn: string | null;
+  endsOn: string | null;
+  skus: string[];
+  briefMd: string;
+  guidelinesMd: string;
+  deliverables: Deliverable[];
+  postingWindowDays: number | null;
+  extensionDays: number | null;
+  extensionRule: 'none' | 'on_request' | 'approval';
+  usageRights: {
+    organicRepost: boolean;
+    paidUsage: boolean;
+    whitelisting: boolean;
+    durationDays: number | null;
+    notes?: string;
+  };
+  bucket: 'gifting' | 'affiliate' | 'paid' | 'retainer';
+  approvalPolicy: ApprovalChanges;
+}
+/** The fields of a PATCH /api/campaigns/:id. */
+export type CampaignFields = Omit<CampaignLike, 'approvalPolicy'> & { approvalPolicy: Record<string, unknown> };
 
 /**
  * A campaign as its edit form holds it: numbers as typed (strings), money in dollars, blank
@@ -22,8 +60,8 @@ export interface CampaignDraft {
   deliverables: DeliverableDraft[];
   postingWindowDays: string;
   extensionDays: string;
-  extensionRule: Campaign['extensionRule'];
-  bucket: Campaign['bucket'];
+  extensionRule: CampaignLike['extensionRule'];
+  bucket: CampaignLike['bucket'];
   organicRepost: boolean;
   paidUsage: boolean;
   whitelisting: boolean;
@@ -34,7 +72,7 @@ export interface CampaignDraft {
   maxSends: string;
   duplicateWindowDays: string;
   /** The approval changes this form does not edit (set through the API): kept as they are. */
-  otherApproval: Campaign['approvalPolicy'];
+  otherApproval: Record<string, unknown>;
 }
 
 const str = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
@@ -49,7 +87,7 @@ export const emptyDeliverable = (): DeliverableDraft => ({
 
 const EDITED = ['autoApproveUnitCostUnderCents', 'maxSendsPerCreatorPerPeriod', 'duplicateSkuWindowDays'];
 
-export function draftOf(c: Campaign): CampaignDraft {
+export function draftOf(c: CampaignLike): CampaignDraft {
   const a = c.approvalPolicy;
   return {
     name: c.name,
@@ -103,7 +141,7 @@ function deliverableOf(d: DeliverableDraft): Deliverable {
 }
 
 /** The draft as the API's fields. */
-export function fieldsOf(d: CampaignDraft): Required<CampaignPatch> {
+export function fieldsOf(d: CampaignDraft): CampaignFields {
   const approval: Record<string, unknown> = { ...d.otherApproval };
   const auto = num(d.autoApproveUnder, 100);
   const max = num(d.maxSends);
@@ -135,11 +173,11 @@ export function fieldsOf(d: CampaignDraft): Required<CampaignPatch> {
 }
 
 /** Only the fields the draft changed from `c`. */
-export function patchOf(c: Campaign, d: CampaignDraft): CampaignPatch {
+export function patchOf(c: CampaignLike, d: CampaignDraft): Partial<CampaignFields> {
   const was = fieldsOf(draftOf(c));
   const now = fieldsOf(d);
   const patch: Record<string, unknown> = {};
-  for (const k of Object.keys(now) as (keyof typeof now)[])
+  for (const k of Object.keys(now) as (keyof CampaignFields)[])
     if (JSON.stringify(now[k]) !== JSON.stringify(was[k])) patch[k] = now[k];
-  return patch as CampaignPatch;
+  return patch as Partial<CampaignFields>;
 }

@@ -6590,6 +6590,7 @@ export interface paths {
                          */
                         extensionRule?: "none" | "on_request" | "approval";
                         /**
+                         * @description Replaced whole by a PATCH: fields left out take their defaults
                          * @default {
                          *       "organicRepost": false,
                          *       "paidUsage": false,
@@ -6616,7 +6617,10 @@ export interface paths {
                          * @enum {string}
                          */
                         bucket?: "gifting" | "affiliate" | "paid" | "retainer";
-                        /** @default {} */
+                        /**
+                         * @description Changes to the program's approval policy for this campaign; replaced whole by a PATCH ({}: none)
+                         * @default {}
+                         */
                         approvalPolicy?: {
                             autoApproveUnitCostUnderCents?: number;
                             maxSendsPerCreatorPerPeriod?: number;
@@ -6788,6 +6792,7 @@ export interface paths {
                         extensionDays?: number | null;
                         /** @enum {string} */
                         extensionRule?: "none" | "on_request" | "approval";
+                        /** @description Replaced whole by a PATCH: fields left out take their defaults */
                         usageRights?: {
                             /** @default false */
                             organicRepost?: boolean;
@@ -6804,6 +6809,7 @@ export interface paths {
                         };
                         /** @enum {string} */
                         bucket?: "gifting" | "affiliate" | "paid" | "retainer";
+                        /** @description Changes to the program's approval policy for this campaign; replaced whole by a PATCH ({}: none) */
                         approvalPolicy?: {
                             autoApproveUnitCostUnderCents?: number;
                             maxSendsPerCreatorPerPeriod?: number;
