@@ -35,6 +35,7 @@ import userRoutes from './routes/api/users/index.ts';
 import policyRoutes from './routes/api/policy/index.ts';
 import approvalRoutes from './routes/api/approvals/index.ts';
 import creatorPageRoutes from './routes/c/index.ts';
+import campaignRoutes from './routes/api/campaigns/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -106,6 +107,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     auditRoutes,
     approvalRoutes,
     creatorPageRoutes,
+    campaignRoutes,
   ]) {
     register(app, deps);
   }

@@ -79,7 +79,16 @@ export interface PlannedSample {
   reship?: { at: number; requestedBy: string; steps: PlannedStep[] };
 }
 
+/** A campaign of the history: its key, name and the days it ran (YYYY-MM-DD). */
+export interface PlannedCampaign {
+  id: string;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+}
+
 export interface DemoHistoryPlan {
+  campaigns: PlannedCampaign[];
   creators: PlannedCreator[];
   products: PlannedProduct[];
   samples: PlannedSample[];
@@ -139,11 +148,12 @@ const GAP_MAX: Partial<Record<Fate, number>> = {
   lost_open: 5 * D,
 };
 
-const CAMPAIGNS: readonly { name: string; fromDay: number; toDay: number; weight: number }[] = [
-  { name: 'Always-on seeding', fromDay: 90, toDay: 0, weight: 1 },
-  { name: 'Spring glow launch', fromDay: 90, toDay: 45, weight: 2 },
-  { name: 'Snack season', fromDay: 60, toDay: 15, weight: 2 },
-  { name: 'Holiday gadget drop', fromDay: 30, toDay: 0, weight: 2.5 },
+// `id` is the key samples carry; the record's brief and terms are in demo-campaigns.ts.
+const CAMPAIGNS: readonly { id: string; name: string; fromDay: number; toDay: number; weight: number }[] = [
+  { id: 'always-on', name: 'Always-on seeding', fromDay: 90, toDay: 0, weight: 1 },
+  { id: 'spring-glow', name: 'Spring glow launch', fromDay: 90, toDay: 45, weight: 2 },
+  { id: 'snack-season', name: 'Snack season', fromDay: 60, toDay: 15, weight: 2 },
+  { id: 'holiday-gadget-drop', name: 'Holiday gadget drop', fromDay: 30, toDay: 0, weight: 2.5 },
 ];
 
 const EXTRA_PRODUCTS: readonly Omit<PlannedProduct, 'demo'>[] = [
@@ -446,8 +456,8 @@ function campaignAt(rng: Rng, now: number, at: number): string {
     0,
     open.reduce((s, c) => s + c.weight, 0),
   );
-  for (const c of open) if ((w -= c.weight) < 0) return c.name;
-  return CAMPAIGNS[0]!.name;
+  for (const c of open) if ((w -= c.weight) < 0) return c.id;
+  return CAMPAIGNS[0]!.id;
 }
 
 /** The whole plan. `days` scales the number of samples (90 days: about 300). */
@@ -580,5 +590,7 @@ export function planDemoHistory(seed: number, now: number, days: number): DemoHi
     s.steps = s.steps.filter((e) => e.at.getTime() < now);
     if (s.reship) s.reship.steps = s.reship.steps.filter((e) => e.at.getTime() < now);
   }
-  return { creators, products, samples };
+  const day = (d: number) => new Date(now - d * D).toISOString().slice(0, 10);
+  const campaigns = CAMPAIGNS.map((c) => ({ id: c.id, name: c.name, startsOn: day(c.fromDay), endsOn: day(c.toDay) }));
+  return { campaigns, creators, products, samples };
 }

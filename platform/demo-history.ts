@@ -3,6 +3,8 @@ import { DomainError } from '../core/domain/errors.ts';
 import { CreatorService } from '../core/services/creator.service.ts';
 import { FollowUpScheduler } from '../workers/follow-up.scheduler.ts';
 import { PolicyService } from '../core/services/policy.service.ts';
+import { CampaignService } from '../core/services/campaign.service.ts';
+import { DEMO_CAMPAIGN_TERMS } from './demo-campaigns.ts';
 import { ProductService } from '../core/services/product.service.ts';
 import { SampleLifecycleService } from '../core/services/sample-lifecycle.service.ts';
 import { DEFAULT_PROGRAM_CONFIG, type SampleProgramConfig } from '../core/services/sample-program.config.ts';
@@ -102,6 +104,15 @@ export async function seedDemoHistory(
         BY,
       )
       .catch(existing);
+  }
+
+  // The campaigns as records before any sample names them (the trigger would make bare ones).
+  const campaigns = new CampaignService({ pool, now: at });
+  const catalogue = new Set(plan.products.map((p) => p.sku));
+  for (const c of plan.campaigns) {
+    clock = Date.parse(c.startsOn) - 14 * 86_400_000;
+    const terms = DEMO_CAMPAIGN_TERMS[c.id]!;
+    await campaigns.create({ ...terms, ...c, skus: terms.skus.filter((s) => catalogue.has(s)) }, BY).catch(existing);
   }
 
   // Requests in time order, on one clock: ids and the policy's decisions follow the history.

@@ -4,6 +4,8 @@ import type { Pool } from '../storage/database.ts';
 import type { Sql } from '../storage/sql.ts';
 import { ApprovalRepository, type PendingApprovalRow } from '../storage/repositories/approval.repository.ts';
 import { UserRepository } from '../storage/repositories/user.repository.ts';
+import { CampaignRepository, type CampaignRow } from '../storage/repositories/campaign.repository.ts';
+import { campaignApprovalPolicy } from '../domain/campaign/policy.ts';
 import type { PolicySource } from './policy.service.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -52,6 +54,12 @@ export class ApprovalService {
       this.policy.inForce(),
       approverOf(this.pool, by),
     ]);
+    // Each request under its campaign's policy, as the approving transaction will judge it.
+    const campaigns = new CampaignRepository(this.pool);
+    const ids = [...new Set(rows.flatMap((r) => (r.campaign ? [r.campaign] : [])))];
+    const byId = new Map<string, CampaignRow | undefined>(
+      await Promise.all(ids.map(async (id) => [id, await campaigns.get(id)] as const)),
+    );
     return {
       approvals: rows.map((row) => {
         const verdict = mayDecide(
@@ -62,7 +70,7 @@ export class ApprovalService {
             unitCostCents: row.unitCostCents,
             requestedBy: row.requestedBy ?? '',
           },
-          approval,
+          campaignApprovalPolicy(approval, row.campaign ? byId.get(row.campaign) : undefined),
         );
         return { ...row, mayApprove: verdict.ok, whyNot: verdict.ok ? null : verdict.reason };
       }),

@@ -26,6 +26,7 @@ import { CreatorLinkService, type CreatorLinkConfig } from './creator-link.servi
 import { CreatorPageService, type CreatorPageLimits } from './creator-page.service.ts';
 import type { PhotoStore } from '../storage/photos/photo-store.ts';
 import { FilePhotoStore } from '../storage/photos/file-photo-store.ts';
+import { CampaignService } from './campaign.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -81,6 +82,7 @@ export function createServices({
     approvals: new ApprovalService({ ...base, policy }),
     creatorLinks: links,
     creatorPage: new CreatorPageService(base, { links, lifecycle, policy, photos, limits: creatorPage }),
+    campaigns: new CampaignService(base),
   };
 }
 

@@ -35,6 +35,7 @@ import { DeviceRepository } from '../storage/repositories/device.repository.ts';
 import { approvalLimitOf, mayDecide } from '../domain/sample/approval-authority.ts';
 import { approverOf } from './approval.service.ts';
 import { wallClock, type ServiceDeps } from './deps.ts';
+import { campaignApprovalPolicy, campaignFollowUpPolicy } from '../domain/campaign/policy.ts';
 
 /** The lifecycle actor of a person's call: the signed-in principal, never a name from the request. */
 export function actorOf(by: AuditActor | undefined): Actor {
@@ -379,7 +380,9 @@ export class SampleLifecycleService {
     const stored = await r.samples.load(sampleId);
     if (!stored) throw notFound('sample', sampleId);
     const state = stored.state ?? legacyState(stored.row);
-    const { followUp } = await this.policy.inForce(r.policies);
+    // The campaign's posting window, as the sample's own contentDueAt (sample.repository.ts).
+    const { followUp: program } = await this.policy.inForce(r.policies);
+    const followUp = campaignFollowUpPolicy(program, await r.campaigns.get(state.request.campaignId));
     const due = contentDueAt(state, followUp);
     const clock =
       state.contentClock.pausedSince !== undefined
@@ -417,7 +420,8 @@ export class SampleLifecycleService {
     }
     const r = lifecycleRepos(tx);
     const approver = await approverOf(tx, by);
-    const { approval } = await this.policy.inForce(r.policies);
+    const { approval: program } = await this.policy.inForce(r.policies);
+    const approval = campaignApprovalPolicy(program, row.campaign ? await r.campaigns.get(row.campaign) : undefined);
     const product = await r.products.get(row.sku);
     const verdict = mayDecide(
       approver,
@@ -451,8 +455,10 @@ export class SampleLifecycleService {
   ): Promise<RequestResult> {
     const req = state.request;
     const lastSend = await r.samples.lastSendOfSku(creator.id, req.skuId, state.id);
-    // The policy in force at decision time, read in this transaction (an admin may have just changed it).
-    const { approval } = await this.policy.inForce(r.policies);
+    // The policy in force at decision time, read in this transaction (an admin may have just
+    // changed it), with the changes of the request's campaign (issue 12).
+    const { approval: program } = await this.policy.inForce(r.policies);
+    const approval = campaignApprovalPolicy(program, await r.campaigns.get(req.campaignId));
     const decision = decideApproval(
       { quantity: req.quantity, requestedAt: at.getTime(), ...(req.reshipOf ? { reshipOf: req.reshipOf } : {}) },
       {

@@ -12,6 +12,7 @@ import { SampleRepository, type SampleRow } from '../storage/repositories/sample
 import { SampleTransitionRepository } from '../storage/repositories/sample-transition.repository.ts';
 import { SampleConditionRepository } from '../storage/repositories/sample-condition.repository.ts';
 import { PolicyRepository } from '../storage/repositories/policy.repository.ts';
+import { CampaignRepository } from '../storage/repositories/campaign.repository.ts';
 
 /** The repositories a lifecycle change touches, over one transaction. */
 export function lifecycleRepos(sql: Sql) {
@@ -23,6 +24,7 @@ export function lifecycleRepos(sql: Sql) {
     products: new ProductRepository(sql),
     conditions: new SampleConditionRepository(sql),
     policies: new PolicyRepository(sql),
+    campaigns: new CampaignRepository(sql),
   };
 }
 export type LifecycleRepos = ReturnType<typeof lifecycleRepos>;

@@ -182,7 +182,8 @@ export function programSuite(): void {
         const { page, errors } = await openPath('/samples/new', { as: await ops(), ready: 'form [name="creator"]' });
         await page.getByLabel('Creator').fill(handle);
         await page.getByLabel('SKU').fill(sku);
-        await page.getByLabel('Campaign').fill('Spring drop');
+        await page.locator('select[name="campaign"]').selectOption({ label: 'Other key…' });
+        await page.locator('input[name="campaign-key"]').fill('Spring drop');
         const verdict = page.locator('[data-verdict]');
         await verdict.waitFor();
         expect(await verdict.getAttribute('data-verdict')).toBe('needs_approver');
@@ -259,7 +260,8 @@ export function programSuite(): void {
         const { page, errors } = await openPath('/samples/new', { as: await ops(), ready: 'form [name="creator"]' });
         await page.getByLabel('Creator').fill(handle);
         await page.getByLabel('SKU').fill(sku);
-        await page.getByLabel('Campaign').fill('Spring drop');
+        await page.locator('select[name="campaign"]').selectOption({ label: 'Other key…' });
+        await page.locator('input[name="campaign-key"]').fill('Spring drop');
         const verdict = page.locator('[data-verdict]');
         await expect.poll(() => verdict.getAttribute('data-rule')).toBe('restricted_creator');
         expect(await verdict.getAttribute('data-verdict')).toBe('rejected');

@@ -126,6 +126,21 @@ describe('demo history', () => {
     expect(standings).toContain('active');
   });
 
+  it('makes its four campaigns records with a brief and terms, every sample in one of them', async () => {
+    const { campaigns } = (
+      await p.api<{
+        campaigns: { id: string; briefMd: string; deliverables: unknown[]; sampleCounts: { samples: number } }[];
+      }>('/api/campaigns')
+    ).body;
+    const demo = campaigns.filter((c) => c.id !== 'unassigned');
+    expect(demo.map((c) => c.id).sort()).toEqual(['always-on', 'holiday-gadget-drop', 'snack-season', 'spring-glow']);
+    for (const c of demo) {
+      expect(c.briefMd).not.toBe('');
+      expect(c.deliverables.length).toBeGreaterThan(0);
+    }
+    expect(demo.reduce((n, c) => n + c.sampleCounts.samples, 0)).toBe(samples.length);
+  });
+
   it('does not seed again on a second start', async () => {
     expect(await seedDemoHistory(p, { now: NOW })).toBeUndefined();
     const again = (await p.api<{ samples: Sample[] }>('/api/samples?limit=1000')).body.samples;

@@ -50,15 +50,18 @@ export type SampleSort = 'created' | 'contentDue';
 
 // contentDueAt (core/domain/sample/content-clock.ts) in SQL, so the list can sort by it: the
 // receipt + the posting window (+ the extension if granted) + the time paused for damage,
-// under the stored policy (program_policy, migration 017; the code's defaults when unset).
+// under the sample's campaign's window when it sets one (campaignFollowUpPolicy, migration 029),
+// else the stored policy (program_policy, migration 017; the code's defaults when unset).
 const CLOCK = `s.state->'contentClock'`;
 const EXTENDED = `coalesce((${CLOCK}->>'extensionGranted')::boolean, false)`;
 const CONTENT_DUE_AT = `case when s.status in ('delivered', 'content_due') and s.received_at is not null
     and ${CLOCK}->>'pausedSince' is null
   then s.received_at
-    + (coalesce((pp.follow_up->>'postingWindowDays')::float8, ${DEFAULT_FOLLOW_UP_POLICY.postingWindowDays})
+    + (coalesce(cp.posting_window_days, (pp.follow_up->>'postingWindowDays')::float8,
+         ${DEFAULT_FOLLOW_UP_POLICY.postingWindowDays})
        + case when ${EXTENDED}
-           then coalesce((pp.follow_up->>'extensionDays')::float8, ${DEFAULT_FOLLOW_UP_POLICY.extensionDays}) else 0 end)
+           then coalesce(cp.extension_days, (pp.follow_up->>'extensionDays')::float8,
+             ${DEFAULT_FOLLOW_UP_POLICY.extensionDays}) else 0 end)
       * interval '1 day'
     + coalesce((${CLOCK}->>'pausedMs')::float8, 0) * interval '1 millisecond'
   end`;
@@ -74,7 +77,7 @@ const SELECT = `select s.id, s.creator, s.sku, s.campaign, s.status, s.created_a
   s.shipping_cost_cents as "shippingCostCents", s.tracker_cost_share_cents as "trackerCostShareCents",
   ${CONTENT_DUE_AT} as "contentDueAt", ${EXTENDED} as "extensionGranted"
   from samples s left join shipment_trackers st on st.sample_id = s.id and st.detached_at is null
-  left join program_policy pp on true`;
+  left join program_policy pp on true left join campaigns cp on cp.id = s.campaign`;
 
 /** A stored sample as the domain needs it: the state, and the row fields the state does not carry. */
 export interface StoredSample {

@@ -6810,6 +6810,546 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns by name with their sample counts; archived ones only with archived=true */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    archived?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: components["schemas"]["CampaignListItem"][];
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign: brief, guidelines, deliverables, terms and its policy changes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @default null */
+                        startsOn?: string | null;
+                        /** @default null */
+                        endsOn?: string | null;
+                        skus?: string[];
+                        /** @default  */
+                        briefMd?: string;
+                        /** @default  */
+                        guidelinesMd?: string;
+                        /** @default [] */
+                        deliverables?: {
+                            /** @enum {string} */
+                            kind: "video" | "live" | "photo" | "story" | "raw_footage";
+                            count: number;
+                            /** @description A video kept up at least this many days */
+                            keepUpDays?: number;
+                            /** @description A LIVE of at least this many minutes */
+                            minMinutes?: number;
+                            note?: string;
+                        }[];
+                        /**
+                         * @description Days from receipt to post; null: the program's
+                         * @default null
+                         */
+                        postingWindowDays?: number | null;
+                        /**
+                         * @description Length of the one extension; null: the program's
+                         * @default null
+                         */
+                        extensionDays?: number | null;
+                        /**
+                         * @default on_request
+                         * @enum {string}
+                         */
+                        extensionRule?: "none" | "on_request" | "approval";
+                        /**
+                         * @description Replaced whole by a PATCH: fields left out take their defaults
+                         * @default {
+                         *       "organicRepost": false,
+                         *       "paidUsage": false,
+                         *       "whitelisting": false,
+                         *       "durationDays": null
+                         *     }
+                         */
+                        usageRights?: {
+                            /** @default false */
+                            organicRepost?: boolean;
+                            /** @default false */
+                            paidUsage?: boolean;
+                            /** @default false */
+                            whitelisting?: boolean;
+                            /**
+                             * @description null: no end set
+                             * @default null
+                             */
+                            durationDays?: number | null;
+                            notes?: string;
+                        };
+                        /**
+                         * @default gifting
+                         * @enum {string}
+                         */
+                        bucket?: "gifting" | "affiliate" | "paid" | "retainer";
+                        /**
+                         * @description Changes to the program's approval policy for this campaign; replaced whole by a PATCH ({}: none)
+                         * @default {}
+                         */
+                        approvalPolicy?: {
+                            autoApproveUnitCostUnderCents?: number;
+                            maxSendsPerCreatorPerPeriod?: number;
+                            duplicateSkuWindowDays?: number;
+                            reshipNeedsApprover?: boolean;
+                            defaultApprovalLimitCents?: number;
+                            forbidSelfApproval?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ALREADY_EXISTS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change some fields of a campaign (never its id) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        startsOn?: string | null;
+                        endsOn?: string | null;
+                        skus?: string[];
+                        briefMd?: string;
+                        guidelinesMd?: string;
+                        deliverables?: {
+                            /** @enum {string} */
+                            kind: "video" | "live" | "photo" | "story" | "raw_footage";
+                            count: number;
+                            /** @description A video kept up at least this many days */
+                            keepUpDays?: number;
+                            /** @description A LIVE of at least this many minutes */
+                            minMinutes?: number;
+                            note?: string;
+                        }[];
+                        /** @description Days from receipt to post; null: the program's */
+                        postingWindowDays?: number | null;
+                        /** @description Length of the one extension; null: the program's */
+                        extensionDays?: number | null;
+                        /** @enum {string} */
+                        extensionRule?: "none" | "on_request" | "approval";
+                        /** @description Replaced whole by a PATCH: fields left out take their defaults */
+                        usageRights?: {
+                            /** @default false */
+                            organicRepost?: boolean;
+                            /** @default false */
+                            paidUsage?: boolean;
+                            /** @default false */
+                            whitelisting?: boolean;
+                            /**
+                             * @description null: no end set
+                             * @default null
+                             */
+                            durationDays?: number | null;
+                            notes?: string;
+                        };
+                        /** @enum {string} */
+                        bucket?: "gifting" | "affiliate" | "paid" | "retainer";
+                        /** @description Changes to the program's approval policy for this campaign; replaced whole by a PATCH ({}: none) */
+                        approvalPolicy?: {
+                            autoApproveUnitCostUnderCents?: number;
+                            maxSendsPerCreatorPerPeriod?: number;
+                            duplicateSkuWindowDays?: number;
+                            reshipNeedsApprover?: boolean;
+                            defaultApprovalLimitCents?: number;
+                            forbidSelfApproval?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/campaigns/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a campaign: out of the list and the new-sample choices; its samples keep it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring an archived campaign back */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy": {
         parameters: {
             query?: never;
@@ -7803,6 +8343,119 @@ export interface components {
             /** @description Whether the signed-in person holds the authority to approve it */
             mayApprove: boolean;
             whyNot: string | null;
+        };
+        CampaignListItem: {
+            /** @description The key samples carry in `campaign`; legacy keys may hold spaces */
+            id: string;
+            name: string;
+            /** @description YYYY-MM-DD */
+            startsOn: string | null;
+            /** @description YYYY-MM-DD */
+            endsOn: string | null;
+            skus: string[];
+            /** @description Markdown */
+            briefMd: string;
+            /** @description Brand guidelines, Markdown */
+            guidelinesMd: string;
+            deliverables: {
+                /** @enum {string} */
+                kind: "video" | "live" | "photo" | "story" | "raw_footage";
+                count: number;
+                /** @description A video kept up at least this many days */
+                keepUpDays?: number;
+                /** @description A LIVE of at least this many minutes */
+                minMinutes?: number;
+                note?: string;
+            }[];
+            /** @description null: the program's posting window */
+            postingWindowDays: number | null;
+            /** @description null: the program's extension length */
+            extensionDays: number | null;
+            /** @enum {string} */
+            extensionRule: "none" | "on_request" | "approval";
+            usageRights: {
+                organicRepost: boolean;
+                paidUsage: boolean;
+                whitelisting: boolean;
+                durationDays: number | null;
+                notes?: string;
+            };
+            /** @enum {string} */
+            bucket: "gifting" | "affiliate" | "paid" | "retainer";
+            /** @description This campaign's changes to the program's approval policy */
+            approvalPolicy: {
+                autoApproveUnitCostUnderCents?: number;
+                maxSendsPerCreatorPerPeriod?: number;
+                duplicateSkuWindowDays?: number;
+                reshipNeedsApprover?: boolean;
+                defaultApprovalLimitCents?: number;
+                forbidSelfApproval?: boolean;
+            };
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            sampleCounts: {
+                samples: number;
+                /** @description Dispatched or shipped */
+                sent: number;
+                /** @description Content published */
+                posted: number;
+            };
+        };
+        Campaign: {
+            /** @description The key samples carry in `campaign`; legacy keys may hold spaces */
+            id: string;
+            name: string;
+            /** @description YYYY-MM-DD */
+            startsOn: string | null;
+            /** @description YYYY-MM-DD */
+            endsOn: string | null;
+            skus: string[];
+            /** @description Markdown */
+            briefMd: string;
+            /** @description Brand guidelines, Markdown */
+            guidelinesMd: string;
+            deliverables: {
+                /** @enum {string} */
+                kind: "video" | "live" | "photo" | "story" | "raw_footage";
+                count: number;
+                /** @description A video kept up at least this many days */
+                keepUpDays?: number;
+                /** @description A LIVE of at least this many minutes */
+                minMinutes?: number;
+                note?: string;
+            }[];
+            /** @description null: the program's posting window */
+            postingWindowDays: number | null;
+            /** @description null: the program's extension length */
+            extensionDays: number | null;
+            /** @enum {string} */
+            extensionRule: "none" | "on_request" | "approval";
+            usageRights: {
+                organicRepost: boolean;
+                paidUsage: boolean;
+                whitelisting: boolean;
+                durationDays: number | null;
+                notes?: string;
+            };
+            /** @enum {string} */
+            bucket: "gifting" | "affiliate" | "paid" | "retainer";
+            /** @description This campaign's changes to the program's approval policy */
+            approvalPolicy: {
+                autoApproveUnitCostUnderCents?: number;
+                maxSendsPerCreatorPerPeriod?: number;
+                duplicateSkuWindowDays?: number;
+                reshipNeedsApprover?: boolean;
+                defaultApprovalLimitCents?: number;
+                forbidSelfApproval?: boolean;
+            };
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: never;

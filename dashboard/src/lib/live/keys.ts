@@ -30,6 +30,7 @@ export const DEPENDS = {
   admin: 'app:admin',
   products: 'app:products',
   approvals: 'app:approvals',
+  campaigns: 'app:campaigns',
 } as const;
 
 export type DependsKey = (typeof DEPENDS)[keyof typeof DEPENDS];
