@@ -249,8 +249,23 @@ export const CreatorSchema = CreatorSummarySchema.extend({
     postedOnTime: z.number().int(),
     noPosts: z.number().int(),
     damagedInTransit: z.number().int(),
+    usableForAds: z.number().int().describe('Posts the brand may use in ads'),
+    receivedUndamaged: z.number().int().describe('Sends received with no damage recorded'),
     gmvCents: z.number().int(),
+    lastContactAt: isoDate
+      .nullable()
+      .describe(
+        'Latest message to the creator sent, or step the creator took through their link; a person confirming for them is not contact',
+      ),
   }),
+  rollup: z
+    .object({
+      postsPerSend: z.number().nullable().describe('posted / samplesSent'),
+      onTimeRate: z.number().nullable().describe('postedOnTime / (posted + noPosts): of the known outcomes'),
+      usableForAdsRate: z.number().nullable().describe('usableForAds / posted'),
+      damageFreeRate: z.number().nullable().describe('receivedUndamaged / samplesReceived'),
+    })
+    .describe('Rates over the history counts, 0–1; null when the base is zero'),
   alreadySampled: z.boolean(),
   skus: z.array(SkuHistorySchema),
 }).meta({ id: 'Creator' });
