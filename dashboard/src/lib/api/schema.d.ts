@@ -704,7 +704,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        type: "approve" | "reject" | "cancel" | "create_label" | "dispatch" | "mark_in_transit" | "report_exception" | "return_to_sender" | "mark_lost" | "deliver" | "confirm_receipt" | "report_damage" | "resolve_damage" | "grant_extension" | "post" | "mark_no_post" | "record_outcome" | "reship" | "write_off";
+                        type: "approve" | "reject" | "cancel" | "create_label" | "dispatch" | "mark_in_transit" | "report_exception" | "return_to_sender" | "mark_lost" | "deliver" | "confirm_receipt" | "report_damage" | "resolve_damage" | "request_extension" | "grant_extension" | "post" | "mark_no_post" | "record_outcome" | "reship" | "write_off";
                         /** @description A note kept on the transition */
                         reason?: string;
                         /**
@@ -6532,8 +6532,10 @@ export interface paths {
                                 noPostAfterFinalReminderDays: number;
                                 /** @default 30 */
                                 outcomeAfterPostDays: number;
-                                /** @default 1 */
-                                restrictAfterNoPosts: number;
+                                /** @default 2 */
+                                noPostPatternMisses: number;
+                                /** @default 180 */
+                                noPostPatternDays: number;
                             };
                             /** @description Counts saved changes; 0: the code defaults, never edited */
                             version: number;
@@ -6595,7 +6597,8 @@ export interface paths {
                             nudgeBeforeDueDays?: number;
                             noPostAfterFinalReminderDays?: number;
                             outcomeAfterPostDays?: number;
-                            restrictAfterNoPosts?: number;
+                            noPostPatternMisses?: number;
+                            noPostPatternDays?: number;
                         };
                         /** @description The version the change was made over (GET /api/policy) */
                         expectedVersion?: number;
@@ -6639,8 +6642,10 @@ export interface paths {
                                 noPostAfterFinalReminderDays: number;
                                 /** @default 30 */
                                 outcomeAfterPostDays: number;
-                                /** @default 1 */
-                                restrictAfterNoPosts: number;
+                                /** @default 2 */
+                                noPostPatternMisses: number;
+                                /** @default 180 */
+                                noPostPatternDays: number;
                             };
                             /** @description Counts saved changes; 0: the code defaults, never edited */
                             version: number;
@@ -7213,7 +7218,24 @@ export interface components {
                 postedOnTime: number;
                 noPosts: number;
                 damagedInTransit: number;
+                /** @description Posts the brand may use in ads */
+                usableForAds: number;
+                /** @description Sends received with no damage recorded */
+                receivedUndamaged: number;
                 gmvCents: number;
+                /** @description Latest message to the creator sent, or step the creator took through their link; a person confirming for them is not contact */
+                lastContactAt: string | null;
+            };
+            /** @description Rates over the history counts, 0–1; null when the base is zero */
+            rollup: {
+                /** @description posted / samplesSent */
+                postsPerSend: number | null;
+                /** @description postedOnTime / (posted + noPosts): of the known outcomes */
+                onTimeRate: number | null;
+                /** @description usableForAds / posted */
+                usableForAdsRate: number | null;
+                /** @description receivedUndamaged / samplesReceived */
+                damageFreeRate: number | null;
             };
             alreadySampled: boolean;
             skus: components["schemas"]["SkuHistory"][];
