@@ -34,6 +34,7 @@ import tokenRoutes from './routes/api/tokens/index.ts';
 import userRoutes from './routes/api/users/index.ts';
 import policyRoutes from './routes/api/policy/index.ts';
 import approvalRoutes from './routes/api/approvals/index.ts';
+import creatorPageRoutes from './routes/c/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -104,6 +105,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     tokenRoutes,
     auditRoutes,
     approvalRoutes,
+    creatorPageRoutes,
   ]) {
     register(app, deps);
   }

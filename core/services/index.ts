@@ -23,6 +23,9 @@ import { ApprovalService } from './approval.service.ts';
 import { CreatorImportService } from './creator-import.service.ts';
 import { FollowUpTaskService } from './follow-up-task.service.ts';
 import { CreatorLinkService, type CreatorLinkConfig } from './creator-link.service.ts';
+import { CreatorPageService, type CreatorPageLimits } from './creator-page.service.ts';
+import type { PhotoStore } from '../storage/photos/photo-store.ts';
+import { FilePhotoStore } from '../storage/photos/file-photo-store.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -35,6 +38,8 @@ export function createServices({
   alerting = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
   auth = { sessionTtlMs: 12 * 3600_000 },
   creatorLinks = { publicUrl: alerting.publicUrl, ttlDays: 90 },
+  photos = new FilePhotoStore('./data/photos'),
+  creatorPage = { photoMaxBytes: 8 * 1024 * 1024, maxPhotos: 6, requestsPerMinute: 30 },
 }: {
   pool: Pool;
   now?: () => Date;
@@ -42,11 +47,14 @@ export function createServices({
   alerting?: AlertingConfig;
   auth?: AuthConfig;
   creatorLinks?: CreatorLinkConfig;
+  photos?: PhotoStore;
+  creatorPage?: CreatorPageLimits;
 }) {
   const base = { pool, ...(now ? { now } : {}) };
   const lifecycle = new SampleLifecycleService({ ...base, program });
   const policy = new PolicyService({ ...base, pinned: program });
   const claims = new ClaimService(base);
+  const links = new CreatorLinkService(base, creatorLinks);
   return {
     devices: new DeviceService(base),
     samples: new SampleService({ ...base, lifecycle, program }),
@@ -71,7 +79,8 @@ export function createServices({
     sampleCondition: new SampleConditionService(base),
     policy,
     approvals: new ApprovalService({ ...base, policy }),
-    creatorLinks: new CreatorLinkService(base, creatorLinks),
+    creatorLinks: links,
+    creatorPage: new CreatorPageService(base, { links, lifecycle, policy, photos, limits: creatorPage }),
   };
 }
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Principal } from '../../core/domain/auth/principal.ts';
 import { systemActor } from '../../core/domain/auth/principal.ts';
@@ -47,6 +50,8 @@ export interface TestPlatform extends Platform {
  */
 export async function startTestPlatform(extraEnv: Record<string, string> = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
+  // Its own data folder (photos): a test never writes into the checkout.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sampletrack-test-'));
   const external = process.env.TEST_MQTT_URL;
   // Own ingest client id and share group per test platform: a shared broker must not hand
   // this platform's messages to another test's (or an old run's) persistent session.
@@ -55,6 +60,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   const platform = await startPlatform({
     env: {
       DATABASE_URL: db.url,
+      DATA_DIR: dataDir,
       HTTP_PORT: '0',
       MQTT_PORT: '0',
       MQTT_WS_PORT: '0',
@@ -170,6 +176,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
       await platform.stop();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
       if (external) {
         // Ends the persistent session on the shared broker (3.1.1: connect once with clean session).
         const c = await mqtt.connectAsync(external, { clientId: ingestId, clean: true, reconnectPeriod: 0 });

@@ -57,7 +57,9 @@ export type FollowUpAction =
   | 'downgrade_creator'
   | 'log_post'
   | 'request_outcome'
-  | 'review_exception';
+  | 'review_exception'
+  /** The creator asked for the extension and the campaign wants a manager to decide. */
+  | 'review_extension_request';
 
 export type FollowUpAudience = 'creator' | 'manager' | 'ops' | 'fulfilment' | 'system';
 

@@ -224,7 +224,12 @@ export const EVENTS = {
       pick: (_next, before) => (before.status === 'damaged' ? 'damaged' : 'content_due'),
     },
     actors: ['user', 'creator'],
-    data: z.object({ receivedAt: epochMs.optional(), condition: z.enum(RECEIPT_CONDITIONS).optional() }),
+    data: z.object({
+      receivedAt: epochMs.optional(),
+      condition: z.enum(RECEIPT_CONDITIONS).optional(),
+      /** Photos of the parcel as received (sample_photos ids). */
+      photoIds: z.array(text).max(20).optional(),
+    }),
     precondition: (s) => (s.receiptConfirmedAt !== undefined ? 'receipt was already confirmed' : undefined),
     guard: (s, d) =>
       !s.delivery && d.receivedAt === undefined

@@ -135,3 +135,8 @@ create table platform_keys (
   value       text not null,
   created_at  timestamptz not null default now()
 );
+
+-- The creator acts on their sample through their link (actor kind `creator`, id `link:<id>`).
+alter table sample_transitions drop constraint sample_transitions_actor_kind_check;
+alter table sample_transitions add constraint sample_transitions_actor_kind_check
+  check (actor_kind in ('user', 'policy', 'carrier', 'tracker', 'scheduler', 'creator'));

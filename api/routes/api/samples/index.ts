@@ -11,6 +11,7 @@ import {
 } from '../../../http/schemas.ts';
 import type { ApiDeps } from '../../../app.ts';
 import { sampleLabelRoutes } from './labels.ts';
+import { creatorLinkRoutes } from './creator-link.ts';
 import { sampleClaimRoutes } from './claims.ts';
 import { followUpRoutes, sampleExportRoutes, sampleImportRoutes, sampleLifecycleRoutes } from './lifecycle.ts';
 import { OPS, READERS, seesCreatorPii } from '../../../../core/domain/auth/roles.ts';
@@ -76,6 +77,7 @@ export default function sampleRoutes(app: FastifyInstance, deps: ApiDeps): void 
   sampleImportRoutes(app, deps);
   followUpRoutes(app, deps);
   sampleLabelRoutes(app, deps);
+  creatorLinkRoutes(app, deps);
   sampleClaimRoutes(app, deps);
 
   route(app, routes, {
