@@ -248,6 +248,7 @@ export const CreatorSchema = CreatorSummarySchema.extend({
     posted: z.number().int(),
     postedOnTime: z.number().int(),
     noPosts: z.number().int(),
+    outcomesKnown: z.number().int().describe('Sends posted or recorded as no post, each once'),
     damagedInTransit: z.number().int(),
     usableForAds: z.number().int().describe('Posts the brand may use in ads'),
     receivedUndamaged: z.number().int().describe('Sends received with no damage recorded'),
@@ -261,7 +262,7 @@ export const CreatorSchema = CreatorSummarySchema.extend({
   rollup: z
     .object({
       postsPerSend: z.number().nullable().describe('posted / samplesSent'),
-      onTimeRate: z.number().nullable().describe('postedOnTime / (posted + noPosts): of the known outcomes'),
+      onTimeRate: z.number().nullable().describe('postedOnTime / outcomesKnown'),
       usableForAdsRate: z.number().nullable().describe('usableForAds / posted'),
       damageFreeRate: z.number().nullable().describe('receivedUndamaged / samplesReceived'),
     })

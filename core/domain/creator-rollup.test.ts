@@ -6,7 +6,7 @@ const none = {
   samplesReceived: 0,
   posted: 0,
   postedOnTime: 0,
-  noPosts: 0,
+  outcomesKnown: 0,
   usableForAds: 0,
   receivedUndamaged: 0,
 };
@@ -27,7 +27,7 @@ describe('creator roll-up', () => {
       samplesReceived: 4,
       posted: 2,
       postedOnTime: 1,
-      noPosts: 2,
+      outcomesKnown: 4,
       usableForAds: 1,
       receivedUndamaged: 3,
     });

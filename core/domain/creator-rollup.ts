@@ -9,7 +9,8 @@ export interface RollupCounts {
   samplesReceived: number;
   posted: number;
   postedOnTime: number;
-  noPosts: number;
+  /** Sends posted or recorded as no post (a late post after a no post counts once). */
+  outcomesKnown: number;
   usableForAds: number;
   receivedUndamaged: number;
 }
@@ -30,7 +31,7 @@ const rate = (n: number, of: number): number | null => (of > 0 ? n / of : null);
 export function creatorRollup(c: RollupCounts): CreatorRollup {
   return {
     postsPerSend: rate(c.posted, c.samplesSent),
-    onTimeRate: rate(c.postedOnTime, c.posted + c.noPosts),
+    onTimeRate: rate(c.postedOnTime, c.outcomesKnown),
     usableForAdsRate: rate(c.usableForAds, c.posted),
     damageFreeRate: rate(c.receivedUndamaged, c.samplesReceived),
   };

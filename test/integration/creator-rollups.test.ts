@@ -80,13 +80,14 @@ describe('the creator record rolls up the outcome', () => {
       posted: 2,
       postedOnTime: 1,
       noPosts: 1,
+      outcomesKnown: 3,
       usableForAds: 1,
       receivedUndamaged: 3,
       gmvCents: 12_300,
     });
     expect(rollup).toEqual({
       postsPerSend: 2 / 4,
-      onTimeRate: 1 / 3, // of posted + missed
+      onTimeRate: 1 / 3, // of the posted or missed
       usableForAdsRate: 1 / 2,
       damageFreeRate: 3 / 4,
     });

@@ -55,6 +55,8 @@ export interface CreatorHistory {
   posted: number;
   postedOnTime: number;
   noPosts: number;
+  /** Sends posted or recorded as no post, each once (a late post follows a no post). */
+  outcomesKnown: number;
   damagedInTransit: number;
   /** Posts the brand may use in ads. */
   usableForAds: number;
@@ -246,6 +248,7 @@ export class CreatorRepository {
            + ($2::float8 + case when (state->'contentClock'->>'extensionGranted')::boolean then $3::float8 else 0 end) * interval '1 day'
            + coalesce((state->'contentClock'->>'pausedMs')::bigint, 0) * interval '1 millisecond')::int as "postedOnTime",
          count(*) filter (where no_post_at is not null)::int as "noPosts",
+         count(*) filter (where published_at is not null or no_post_at is not null)::int as "outcomesKnown",
          count(*) filter (where damaged_at is not null)::int as "damagedInTransit",
          count(*) filter (where published_at is not null and usable_for_ads)::int as "usableForAds",
          count(*) filter (where received_at is not null and damaged_at is null)::int as "receivedUndamaged",
