@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Aedes } from 'aedes';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -16,7 +15,7 @@ import { registerOpsMetrics, type Metrics } from '../core/observability/metrics.
 import { createServices, type Services } from '../core/services/index.ts';
 import { DEFAULT_PROGRAM_CONFIG } from '../core/services/sample-program.config.ts';
 import { ChangeListener } from '../core/storage/change-listener.ts';
-import { FilePhotoStore } from '../core/storage/photos/file-photo-store.ts';
+import { createPhotoStore } from '../core/storage/photos/index.ts';
 import { createPool, type Pool } from '../core/storage/database.ts';
 import { migrate } from '../core/storage/migrate.ts';
 import { OpsMetricsRepository } from '../core/storage/repositories/ops-metrics.repository.ts';
@@ -86,7 +85,7 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
       ttlDays: env.CREATOR_LINK_TTL_DAYS,
       ...(env.CREATOR_LINK_KEY ? { key: env.CREATOR_LINK_KEY } : {}),
     },
-    photos: new FilePhotoStore(join(env.DATA_DIR, 'photos')),
+    photos: createPhotoStore(env),
     creatorPage: {
       photoMaxBytes: env.PHOTO_MAX_BYTES,
       maxPhotos: 6,

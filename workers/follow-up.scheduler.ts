@@ -59,7 +59,13 @@ export class FollowUpScheduler {
     const fired: FollowUp[] = [];
     let state = stored.state;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const priorNoPosts = stored.row.creatorId ? await r.samples.noPostsOfCreator(stored.row.creatorId, id) : 0;
+      const priorNoPosts = stored.row.creatorId
+        ? await r.samples.noPostsOfCreator(
+            stored.row.creatorId,
+            id,
+            new Date(now.getTime() - policy.noPostPatternDays * 86_400_000),
+          )
+        : 0;
       let changed = false;
       for (const f of dueFollowUps(state, policy, now.getTime(), { priorNoPosts })) {
         if (!(await followUps.insert(f, now))) continue;

@@ -248,9 +248,25 @@ export const CreatorSchema = CreatorSummarySchema.extend({
     posted: z.number().int(),
     postedOnTime: z.number().int(),
     noPosts: z.number().int(),
+    outcomesKnown: z.number().int().describe('Sends posted or recorded as no post, each once'),
     damagedInTransit: z.number().int(),
+    usableForAds: z.number().int().describe('Posts the brand may use in ads'),
+    receivedUndamaged: z.number().int().describe('Sends received with no damage recorded'),
     gmvCents: z.number().int(),
+    lastContactAt: isoDate
+      .nullable()
+      .describe(
+        'Latest message to the creator sent, or step the creator took through their link; a person confirming for them is not contact',
+      ),
   }),
+  rollup: z
+    .object({
+      postsPerSend: z.number().nullable().describe('posted / samplesSent'),
+      onTimeRate: z.number().nullable().describe('postedOnTime / outcomesKnown'),
+      usableForAdsRate: z.number().nullable().describe('usableForAds / posted'),
+      damageFreeRate: z.number().nullable().describe('receivedUndamaged / samplesReceived'),
+    })
+    .describe('Rates over the history counts, 0–1; null when the base is zero'),
   alreadySampled: z.boolean(),
   skus: z.array(SkuHistorySchema),
 }).meta({ id: 'Creator' });

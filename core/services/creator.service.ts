@@ -1,3 +1,4 @@
+import { creatorRollup, type CreatorRollup } from '../domain/creator-rollup.ts';
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { mergeCreators } from '../domain/creator-merge.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
@@ -19,6 +20,8 @@ export type CreatorInput = Partial<CreatorFields> & { handle: string };
 
 export interface CreatorRecord extends CreatorRow {
   history: CreatorHistory;
+  /** What the sends came to, as rates (docs/kpis.md, Creator roll-ups). */
+  rollup: CreatorRollup;
   /** Has this creator been sent (or approved to be sent) any sample? */
   alreadySampled: boolean;
   skus: SkuHistory[];
@@ -202,7 +205,7 @@ export class CreatorService {
       this.creators.history(row.id, followUp),
       this.creators.skuHistory(row.id),
     ]);
-    return { ...row, history, alreadySampled: skus.length > 0, skus };
+    return { ...row, history, rollup: creatorRollup(history), alreadySampled: skus.length > 0, skus };
   }
 }
 

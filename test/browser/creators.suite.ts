@@ -73,6 +73,13 @@ export function creatorsSuite(): void {
       expect(await shownText(page.locator('[data-field="standing"]'))).toBe('Active');
       expect(await shownText(page.locator('[data-tile="sent"] dd').first())).toBe('1');
       expect(await shownText(page.locator('[data-tile="posted"] dd').first())).toBe('1');
+      // The roll-up: one send, posted on time and usable; ops recorded it all, so no contact yet.
+      const tile = (key: string) => shownText(page.locator(`[data-tile="${key}"] dd`).first());
+      expect(await tile('postsPerSend')).toBe('1.00');
+      expect(await tile('onTimeRate')).toBe('100 %');
+      expect(await tile('usableForAds')).toBe('1');
+      expect(await tile('damageFreeRate')).toBe('100 %');
+      expect(await tile('lastContact')).toBe('—');
       expect(await shownText(page.locator(`tr[data-sku-row="${sku}"]`))).toContain('Posted');
       expect(await page.locator(`tr[data-sample-row="${sample.id}"]`).count()).toBe(1);
       await screenshot(page, 'creator-page');

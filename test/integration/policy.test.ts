@@ -179,4 +179,25 @@ describe('the program policy, edited by an admin at run time', () => {
     expect(pinned.followUp).toMatchObject({ postingWindowDays: 20, reminderAfterDeliveryDays: 5 });
     expect(pinned.approval).toMatchObject({ autoApproveUnitCostUnderCents: 1000, duplicateSkuWindowDays: 0 });
   });
+
+  it('reads a follow-up policy stored before the non-posting pattern (restrictAfterNoPosts), and saves over it', async () => {
+    const store = (restrictAfterNoPosts: number) =>
+      p.db.pool.query(
+        `update program_policy set follow_up = (follow_up - 'noPostPatternMisses' - 'noPostPatternDays')
+           || jsonb_build_object('restrictAfterNoPosts', $1::int)`,
+        [restrictAfterNoPosts],
+      );
+    await store(3);
+    expect((await policy()).followUp).toMatchObject({ noPostPatternMisses: 3, noPostPatternDays: 180 });
+    expect((await policy()).followUp).not.toHaveProperty('restrictAfterNoPosts');
+    await store(1);
+    expect((await policy()).followUp).toMatchObject({ noPostPatternMisses: 2 });
+    // An edit saves the new fields; the old one is gone from the row.
+    expect((await patch({ followUp: { noPostPatternDays: 90 } })).status).toBe(200);
+    const { rows } = await p.db.pool.query<{ f: Record<string, unknown> }>('select follow_up as f from program_policy');
+    expect(rows[0]?.f).toMatchObject({ noPostPatternMisses: 2, noPostPatternDays: 90 });
+    expect(rows[0]?.f).not.toHaveProperty('restrictAfterNoPosts');
+    // The old name is not accepted in a patch: unknown fields are refused.
+    expect((await patch({ followUp: { restrictAfterNoPosts: 2 } })).status).toBe(400);
+  });
 });

@@ -174,14 +174,31 @@ describe('the sample program through the API', () => {
     expect(approved.transitions[0]?.data).toMatchObject({ rule: 'named_approver', override });
   });
 
-  it('no post after the final reminder → no_post, creator restricted', async () => {
+  it('no post after the final reminder → no_post, creator on watch; a second miss within the window restricts', async () => {
     await api.product('NOPOST-1');
+    await api.product('NOPOST-2');
     const t0 = Date.now();
     const { id, creatorId } = await deliveredSample('@silent', 'NOPOST-1', t0);
     await new FollowUpScheduler(p.db.pool).runOnce(new Date(t0 + 18 * DAY));
     expect((await sample(id)).status).toBe('no_post');
     const noPost = (await timeline(id)).find((t) => t.event === 'mark_no_post');
     expect(noPost).toMatchObject({ actor: { kind: 'scheduler' }, reason: 'no post after the final reminder' });
+    expect(await creator(creatorId)).toMatchObject({ standing: 'watch' });
+
+    // The second miss, recorded 18 days after the first (well inside 180): a pattern.
+    const second = await api.request({ creator: '@silent', sku: 'NOPOST-2', campaign: 'later' });
+    if (second.sample.status === 'requested') await api.event(second.sample.id, { type: 'approve' }, 200, LEAD);
+    await api.event(second.sample.id, label('TRK-@silent-2'));
+    await api.event(second.sample.id, dispatch);
+    const t1 = t0 + 18 * DAY;
+    await api.call(
+      'POST',
+      '/api/carrier-events',
+      { trackingId: 'TRK-@silent-2', event: 'delivered', at: iso(t1) },
+      200,
+    );
+    await new FollowUpScheduler(p.db.pool).runOnce(new Date(t1 + 18 * DAY));
+    expect((await sample(second.sample.id)).status).toBe('no_post');
     expect(await creator(creatorId)).toMatchObject({ standing: 'restricted' });
     expect((await api.request({ creator: '@silent', sku: 'NOPOST-1', campaign: 'later' })).decision.rule).toBe(
       'restricted_creator',

@@ -4,6 +4,7 @@ import {
   FollowUpPolicySchema,
   dueFollowUps,
   isHumanFollowUp,
+  noPostPatternSince,
   type FollowUp,
 } from './follow-up.ts';
 import { applyEvent } from './lifecycle.ts';
@@ -144,7 +145,7 @@ describe('the no-post sequence', () => {
         }).next
       : s;
 
-  it('reminder, nudge, final reminder, then no post and the creator restricted: each once', () => {
+  it('reminder, nudge, final reminder, then no post and the creator on watch (a first miss): each once', () => {
     const { fired, sample } = runScheduler(sampleIn('delivered'), day(5), day(40), markNoPost);
     expect(fired.map((f) => [f.key.replace(`${id}:`, ''), (f.dueAt - day(0)) / (24 * HOUR)])).toEqual([
       ['brief', 3],
@@ -157,7 +158,7 @@ describe('the no-post sequence', () => {
       ['downgrade_creator', 21],
     ]);
     expect(sample.status).toBe('no_post');
-    expect(fired.at(-1)).toMatchObject({ action: 'downgrade_creator', data: { toStanding: 'restricted', misses: 1 } });
+    expect(fired.at(-1)).toMatchObject({ action: 'downgrade_creator', data: { toStanding: 'watch', misses: 1 } });
   });
 
   it('is stable: the same state and time give the same keys, so nothing fires twice', () => {
@@ -222,13 +223,39 @@ describe('the no-post sequence', () => {
     expect(due(sampleIn('content_due'), day(22))).toEqual(['brief', 'no_post:e0']);
   });
 
-  it('tracks the pattern when asked to: watch first, restricted on the repeat', () => {
-    const patient = FollowUpPolicySchema.parse({ restrictAfterNoPosts: 2 });
+  describe('non-posting is a pattern, not one miss', () => {
     const noPost = sampleIn('no_post');
-    const downgrade = (priorNoPosts: number) =>
-      dueFollowUps(noPost, patient, day(8), { priorNoPosts }).find((f) => f.action === 'downgrade_creator')?.data;
-    expect(downgrade(0)).toEqual({ toStanding: 'watch', misses: 1 });
-    expect(downgrade(1)).toEqual({ toStanding: 'restricted', misses: 2 });
+    const downgrade = (priorNoPosts: number, policy = DEFAULT_FOLLOW_UP_POLICY) =>
+      dueFollowUps(noPost, policy, day(8), { priorNoPosts }).find((f) => f.action === 'downgrade_creator')?.data;
+    // What the scheduler's query counts: earlier misses from the window's start on.
+    const inWindow = (missesAt: number[], now: number) =>
+      missesAt.filter((at) => at >= noPostPatternSince(DEFAULT_FOLLOW_UP_POLICY, now)).length;
+
+    it('defaults: 2 misses within 180 days', () => {
+      expect(DEFAULT_FOLLOW_UP_POLICY).toMatchObject({ noPostPatternMisses: 2, noPostPatternDays: 180 });
+    });
+
+    it('one miss puts the creator on watch', () => {
+      expect(downgrade(0)).toEqual({ toStanding: 'watch', misses: 1 });
+    });
+
+    it('a second miss within 180 days restricts', () => {
+      const now = day(400);
+      expect(downgrade(inWindow([day(400 - 179)], now))).toEqual({ toStanding: 'restricted', misses: 2 });
+    });
+
+    it('two misses 200 days apart: the earlier is out of the window, so watch again', () => {
+      const now = day(400);
+      expect(inWindow([day(200)], now)).toBe(0);
+      expect(downgrade(inWindow([day(200)], now))).toEqual({ toStanding: 'watch', misses: 1 });
+    });
+
+    it('the count is configurable', () => {
+      const patient = FollowUpPolicySchema.parse({ noPostPatternMisses: 3 });
+      expect(downgrade(1, patient)).toEqual({ toStanding: 'watch', misses: 2 });
+      expect(downgrade(2, patient)).toEqual({ toStanding: 'restricted', misses: 3 });
+      expect(FollowUpPolicySchema.safeParse({ noPostPatternMisses: 1 }).success).toBe(false);
+    });
   });
 
   it('a late post stops the downgrade if it had not fired yet', () => {

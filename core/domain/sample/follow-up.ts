@@ -32,8 +32,13 @@ export const FollowUpPolicySchema = z.object({
   noPostAfterFinalReminderDays: days().default(3),
   /** Ask for orders and GMV this long after publication. */
   outcomeAfterPostDays: days().default(30),
-  /** Missed posts (this one included) that make a creator restricted; fewer put them on watch. */
-  restrictAfterNoPosts: z.number().int().positive().default(1),
+  /**
+   * Non-posting is a pattern, not one miss: the first miss puts a creator on watch, this
+   * many within `noPostPatternDays` (this one included) restrict them.
+   */
+  noPostPatternMisses: z.number().int().min(2).max(100).default(2),
+  /** How far back a miss still counts towards the pattern. */
+  noPostPatternDays: days().default(180),
 });
 export type FollowUpPolicy = z.output<typeof FollowUpPolicySchema>;
 export const DEFAULT_FOLLOW_UP_POLICY: FollowUpPolicy = FollowUpPolicySchema.parse({});
@@ -70,9 +75,13 @@ export interface FollowUp {
 
 /** What the follow-ups need to know beyond the sample. */
 export interface CreatorHistory {
-  /** Samples this creator did not post for before this one. */
+  /** Other samples this creator did not post for within the pattern window (noPostPatternSince). */
   priorNoPosts: number;
 }
+
+/** Where the pattern window starts: misses recorded before this no longer count. */
+export const noPostPatternSince = (policy: FollowUpPolicy, now: number): number =>
+  now - policy.noPostPatternDays * DAY_MS;
 
 interface Candidate {
   trigger: string;
@@ -212,7 +221,7 @@ function candidates(sample: SampleState, policy: FollowUpPolicy, creator: Creato
   }
   if (is('no_post')) {
     const misses = creator.priorNoPosts + 1;
-    const toStanding = misses >= policy.restrictAfterNoPosts ? 'restricted' : 'watch';
+    const toStanding = misses >= policy.noPostPatternMisses ? 'restricted' : 'watch';
     const data = { toStanding, misses };
     out.push({
       trigger: 'downgrade_creator',

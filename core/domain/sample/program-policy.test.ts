@@ -41,6 +41,17 @@ describe('program policy', () => {
     });
   });
 
+  it('reads a follow-up policy saved before the non-posting pattern: a deliberate count carries over, the old default drops', () => {
+    const approval = DEFAULT_PROGRAM_POLICY.approval;
+    const old = (restrictAfterNoPosts: number) =>
+      readStoredPolicy({ approval, followUp: { postingWindowDays: 10, restrictAfterNoPosts } }).followUp;
+    expect(old(3)).toEqual({ ...DEFAULT_PROGRAM_POLICY.followUp, postingWindowDays: 10, noPostPatternMisses: 3 });
+    expect(old(1)).toEqual({ ...DEFAULT_PROGRAM_POLICY.followUp, postingWindowDays: 10 });
+    expect(old(1)).not.toHaveProperty('restrictAfterNoPosts');
+    const both = readStoredPolicy({ approval, followUp: { restrictAfterNoPosts: 5, noPostPatternMisses: 4 } });
+    expect(both.followUp.noPostPatternMisses).toBe(4);
+  });
+
   it('diffs only the fields that changed, before and after side by side', () => {
     const after = {
       approval: { ...DEFAULT_PROGRAM_POLICY.approval, reshipNeedsApprover: false },

@@ -92,7 +92,21 @@ function crossFieldIssues({ followUp: f }: ProgramPolicy): PolicyIssue[] {
  */
 export function readStoredPolicy(stored: { approval: unknown; followUp: unknown } | undefined): ProgramPolicy {
   if (!stored) return DEFAULT_PROGRAM_POLICY;
-  return { approval: readSection('approval', stored.approval), followUp: readSection('followUp', stored.followUp) };
+  return {
+    approval: readSection('approval', stored.approval),
+    followUp: readSection('followUp', upgradeFollowUp(stored.followUp)),
+  };
+}
+
+/**
+ * Policies saved before the non-posting pattern (issue 12) hold `restrictAfterNoPosts`:
+ * a deliberate count of 2 or more carries over as `noPostPatternMisses`; the old default
+ * of 1 (restrict on the first miss) is no longer allowed and takes the new default.
+ */
+function upgradeFollowUp(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || !('restrictAfterNoPosts' in raw)) return raw;
+  const { restrictAfterNoPosts, ...rest } = raw as Record<string, unknown>;
+  return 'noPostPatternMisses' in rest ? rest : { ...rest, noPostPatternMisses: restrictAfterNoPosts };
 }
 
 function readSection<K extends Section>(section: K, raw: unknown): ProgramPolicy[K] {

@@ -55,8 +55,20 @@ export interface CreatorHistory {
   posted: number;
   postedOnTime: number;
   noPosts: number;
+  /** Sends posted or recorded as no post, each once (a late post follows a no post). */
+  outcomesKnown: number;
   damagedInTransit: number;
+  /** Posts the brand may use in ads. */
+  usableForAds: number;
+  /** Sends received with no damage recorded. */
+  receivedUndamaged: number;
   gmvCents: number;
+  /**
+   * The latest contact with the creator: a message to them sent, or a step they took
+   * through their link (a transition by a `creator` actor). A person confirming on their
+   * behalf is not contact. Null: never.
+   */
+  lastContactAt: Date | null;
 }
 
 export interface SkuHistory {
@@ -236,8 +248,18 @@ export class CreatorRepository {
            + ($2::float8 + case when (state->'contentClock'->>'extensionGranted')::boolean then $3::float8 else 0 end) * interval '1 day'
            + coalesce((state->'contentClock'->>'pausedMs')::bigint, 0) * interval '1 millisecond')::int as "postedOnTime",
          count(*) filter (where no_post_at is not null)::int as "noPosts",
+         count(*) filter (where published_at is not null or no_post_at is not null)::int as "outcomesKnown",
          count(*) filter (where damaged_at is not null)::int as "damagedInTransit",
-         coalesce(sum(gmv_cents), 0)::bigint as "gmvCents"
+         count(*) filter (where published_at is not null and usable_for_ads)::int as "usableForAds",
+         count(*) filter (where received_at is not null and damaged_at is null)::int as "receivedUndamaged",
+         coalesce(sum(gmv_cents), 0)::bigint as "gmvCents",
+         -- Through the samples, not creator_messages.creator_id: a merge moves samples only.
+         greatest(
+           (select max(m.sent_at) from creator_messages m join samples ms on ms.id = m.sample_id
+             where ms.creator_id = $1 and m.status = 'sent'),
+           (select max(t.at) from sample_transitions t join samples ts on ts.id = t.sample_id
+             where ts.creator_id = $1 and t.actor_kind = 'creator')
+         ) as "lastContactAt"
        from samples where creator_id = $1`,
       [id, window.postingWindowDays, window.extensionDays],
     );

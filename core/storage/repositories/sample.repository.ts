@@ -260,11 +260,14 @@ export class SampleRepository {
     return rows[0]?.at ?? undefined;
   }
 
-  /** Samples of this creator that ended without a post, `exceptId` excluded. */
-  async noPostsOfCreator(creatorId: string, exceptId: string): Promise<number> {
+  /**
+   * Samples of this creator that ended without a post from `since` on (the non-posting
+   * pattern's window, noPostPatternSince), `exceptId` excluded.
+   */
+  async noPostsOfCreator(creatorId: string, exceptId: string, since: Date): Promise<number> {
     const { rows } = await this.sql.query<{ n: number }>(
-      'select count(*)::int as n from samples where creator_id = $1 and id <> $2 and no_post_at is not null',
-      [creatorId, exceptId],
+      'select count(*)::int as n from samples where creator_id = $1 and id <> $2 and no_post_at >= $3',
+      [creatorId, exceptId, since],
     );
     return rows[0]?.n ?? 0;
   }

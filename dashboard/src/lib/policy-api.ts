@@ -26,7 +26,8 @@ export interface FollowUpPolicy {
   nudgeBeforeDueDays: number;
   noPostAfterFinalReminderDays: number;
   outcomeAfterPostDays: number;
-  restrictAfterNoPosts: number;
+  noPostPatternMisses: number;
+  noPostPatternDays: number;
 }
 
 export interface Policy {
@@ -148,10 +149,17 @@ export const FIELDS: Field[] = [
   },
   {
     section: 'followUp',
-    key: 'restrictAfterNoPosts',
+    key: 'noPostPatternMisses',
     label: 'Restrict after missed posts',
     kind: 'count',
-    help: 'Missed posts that make a creator restricted; fewer put them on watch.',
+    help: 'A first missed post puts a creator on watch; this many within the pattern window restrict them (at least 2).',
+  },
+  {
+    section: 'followUp',
+    key: 'noPostPatternDays',
+    label: 'Missed-post pattern window',
+    kind: 'days',
+    help: 'Only missed posts this recent count towards restricting a creator.',
   },
 ];
 

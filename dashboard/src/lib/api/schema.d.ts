@@ -7403,8 +7403,10 @@ export interface paths {
                                 noPostAfterFinalReminderDays: number;
                                 /** @default 30 */
                                 outcomeAfterPostDays: number;
-                                /** @default 1 */
-                                restrictAfterNoPosts: number;
+                                /** @default 2 */
+                                noPostPatternMisses: number;
+                                /** @default 180 */
+                                noPostPatternDays: number;
                             };
                             /** @description Counts saved changes; 0: the code defaults, never edited */
                             version: number;
@@ -7466,7 +7468,8 @@ export interface paths {
                             nudgeBeforeDueDays?: number;
                             noPostAfterFinalReminderDays?: number;
                             outcomeAfterPostDays?: number;
-                            restrictAfterNoPosts?: number;
+                            noPostPatternMisses?: number;
+                            noPostPatternDays?: number;
                         };
                         /** @description The version the change was made over (GET /api/policy) */
                         expectedVersion?: number;
@@ -7510,8 +7513,10 @@ export interface paths {
                                 noPostAfterFinalReminderDays: number;
                                 /** @default 30 */
                                 outcomeAfterPostDays: number;
-                                /** @default 1 */
-                                restrictAfterNoPosts: number;
+                                /** @default 2 */
+                                noPostPatternMisses: number;
+                                /** @default 180 */
+                                noPostPatternDays: number;
                             };
                             /** @description Counts saved changes; 0: the code defaults, never edited */
                             version: number;
@@ -8114,8 +8119,27 @@ export interface components {
                 posted: number;
                 postedOnTime: number;
                 noPosts: number;
+                /** @description Sends posted or recorded as no post, each once */
+                outcomesKnown: number;
                 damagedInTransit: number;
+                /** @description Posts the brand may use in ads */
+                usableForAds: number;
+                /** @description Sends received with no damage recorded */
+                receivedUndamaged: number;
                 gmvCents: number;
+                /** @description Latest message to the creator sent, or step the creator took through their link; a person confirming for them is not contact */
+                lastContactAt: string | null;
+            };
+            /** @description Rates over the history counts, 0–1; null when the base is zero */
+            rollup: {
+                /** @description posted / samplesSent */
+                postsPerSend: number | null;
+                /** @description postedOnTime / outcomesKnown */
+                onTimeRate: number | null;
+                /** @description usableForAds / posted */
+                usableForAdsRate: number | null;
+                /** @description receivedUndamaged / samplesReceived */
+                damageFreeRate: number | null;
             };
             alreadySampled: boolean;
             skus: components["schemas"]["SkuHistory"][];
