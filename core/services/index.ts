@@ -23,6 +23,7 @@ import { ApprovalService } from './approval.service.ts';
 import { CreatorImportService } from './creator-import.service.ts';
 import { FollowUpTaskService } from './follow-up-task.service.ts';
 import { CreatorLinkService, type CreatorLinkConfig } from './creator-link.service.ts';
+import { MessageService } from './message.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -35,6 +36,7 @@ export function createServices({
   alerting = { publicUrl: 'http://127.0.0.1:3000', escalateAfterMs: 15 * 60_000 },
   auth = { sessionTtlMs: 12 * 3600_000 },
   creatorLinks = { publicUrl: alerting.publicUrl, ttlDays: 90 },
+  brand = 'our team',
 }: {
   pool: Pool;
   now?: () => Date;
@@ -42,11 +44,14 @@ export function createServices({
   alerting?: AlertingConfig;
   auth?: AuthConfig;
   creatorLinks?: CreatorLinkConfig;
+  /** Who messages to creators are from ({{brand}}): SMTP_FROM's display name. */
+  brand?: string;
 }) {
   const base = { pool, ...(now ? { now } : {}) };
   const lifecycle = new SampleLifecycleService({ ...base, program });
   const policy = new PolicyService({ ...base, pinned: program });
   const claims = new ClaimService(base);
+  const links = new CreatorLinkService(base, creatorLinks);
   return {
     devices: new DeviceService(base),
     samples: new SampleService({ ...base, lifecycle, program }),
@@ -71,7 +76,8 @@ export function createServices({
     sampleCondition: new SampleConditionService(base),
     policy,
     approvals: new ApprovalService({ ...base, policy }),
-    creatorLinks: new CreatorLinkService(base, creatorLinks),
+    creatorLinks: links,
+    messages: new MessageService({ ...base, policy, creatorLinks: links, brand, publicUrl: creatorLinks.publicUrl }),
   };
 }
 
