@@ -34,6 +34,9 @@ import tokenRoutes from './routes/api/tokens/index.ts';
 import userRoutes from './routes/api/users/index.ts';
 import policyRoutes from './routes/api/policy/index.ts';
 import approvalRoutes from './routes/api/approvals/index.ts';
+import messageTemplateRoutes from './routes/api/message-templates/index.ts';
+import creatorMessageRoutes from './routes/api/creator-messages/index.ts';
+import sampleMessageRoutes from './routes/api/samples/messages.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -104,6 +107,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     tokenRoutes,
     auditRoutes,
     approvalRoutes,
+    messageTemplateRoutes,
+    creatorMessageRoutes,
+    sampleMessageRoutes,
   ]) {
     register(app, deps);
   }

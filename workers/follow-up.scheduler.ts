@@ -102,7 +102,8 @@ export class FollowUpScheduler {
         const next = await this.effect(r, state, stored.row, f, now);
         if (next !== state) [state, changed] = [next, true];
         if (!STATE_ACTIONS.has(f.action)) {
-          const text = f.audience === 'creator' ? await this.creatorMessage(tx, state, f, campaign, policy, now) : undefined;
+          const text =
+            f.audience === 'creator' ? await this.creatorMessage(tx, state, f, campaign, policy, now) : undefined;
           await outbox.enqueue(message(stored.row, f, now, text));
         }
         // Work for a person also goes on the work queue, under the same key (once).

@@ -80,7 +80,8 @@ export class MessageService {
     if (campaignId !== null) await this.campaign(this.pool, campaignId);
     const stored = await new MessageTemplateRepository(this.pool).forCampaign(campaignId);
     return CREATOR_MESSAGE_ACTIONS.map((action) => {
-      const own = campaignId !== null ? stored.find((t) => t.campaignId === campaignId && t.action === action) : undefined;
+      const own =
+        campaignId !== null ? stored.find((t) => t.campaignId === campaignId && t.action === action) : undefined;
       const program = stored.find((t) => t.campaignId === null && t.action === action);
       const row = own ?? program;
       return {

@@ -28,9 +28,9 @@ const facts = (over: Partial<MessageFacts> = {}): MessageFacts => ({
 
 describe('the template renderer', () => {
   it('replaces known variables, with or without spaces, and renders a missing value empty', () => {
-    expect(renderTemplate('Hi {{creator.name}}, {{ link }}!{{product.variant}}', { 'creator.name': 'Ava', link: 'L' })).toBe(
-      'Hi Ava, L!',
-    );
+    expect(
+      renderTemplate('Hi {{creator.name}}, {{ link }}!{{product.variant}}', { 'creator.name': 'Ava', link: 'L' }),
+    ).toBe('Hi Ava, L!');
   });
 
   it('lists the unknown variables a template names, once each', () => {
@@ -58,7 +58,9 @@ describe('the values of a message', () => {
   });
 
   it('gives the due date as a date, or the posting window before delivery', () => {
-    expect(messageValues(facts({ dueAt: new Date('2026-12-12T15:00:00Z') })).dueDate).toBe('Saturday, December 12, 2026');
+    expect(messageValues(facts({ dueAt: new Date('2026-12-12T15:00:00Z') })).dueDate).toBe(
+      'Saturday, December 12, 2026',
+    );
     expect(messageValues(facts()).dueDate).toBe('14 days after it arrives');
   });
 
