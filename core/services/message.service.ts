@@ -75,6 +75,11 @@ export class MessageService {
     return MESSAGE_VARIABLES;
   }
 
+  /** The live campaigns, for the template editor's picker. */
+  campaigns(): Promise<{ id: string; name: string }[]> {
+    return new MessageTemplateRepository(this.pool).campaigns();
+  }
+
   /** Every creator action's template in force for the campaign (or the program's when none). */
   async templates(campaignId: string | null): Promise<EffectiveTemplate[]> {
     if (campaignId !== null) await this.campaign(this.pool, campaignId);

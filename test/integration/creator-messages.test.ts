@@ -260,12 +260,17 @@ describe('message templates', () => {
     });
     expect(saved.status).toBe(200);
     expect(saved.body.source).toBe('campaign');
-    const list = await p.api<{ templates: { action: string; source: string }[]; variables: { name: string }[] }>(
+    const list = await p.api<{
+      templates: { action: string; source: string }[];
+      variables: { name: string }[];
+      campaigns: { id: string; name: string }[];
+    }>(
       `/api/message-templates?campaign=${campaign}`,
     );
     expect(list.body.templates.find((t) => t.action === 'send_posting_reminder')?.source).toBe('campaign');
     expect(list.body.templates.find((t) => t.action === 'send_brief')?.source).toBe('default');
     expect(list.body.variables.map((v) => v.name)).toContain('campaign.deliverables');
+    expect(list.body.campaigns).toContainEqual({ id: campaign, name: 'Spring Glow' });
 
     const preview = await p.api<{ subject: string; text: string; unknown: string[] }>(
       '/api/message-templates/preview',

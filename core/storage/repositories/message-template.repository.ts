@@ -54,6 +54,14 @@ export class MessageTemplateRepository {
     return rows[0]!;
   }
 
+  /** The campaigns a template may be saved for (live ones), for the editor's picker. */
+  async campaigns(): Promise<{ id: string; name: string }[]> {
+    const { rows } = await this.sql.query<{ id: string; name: string }>(
+      `select id, name from campaigns where archived_at is null order by lower(name), id limit 1000`,
+    );
+    return rows;
+  }
+
   /** Removes an override; the one it removed, if any. */
   async delete(campaignId: string | null, action: string): Promise<MessageTemplateRow | undefined> {
     const { rows } = await this.sql.query<MessageTemplateRow>(

@@ -47,7 +47,11 @@ export const messageApi = {
   templates(
     fetchFn: Fetch,
     campaign: string | null,
-  ): Promise<{ templates: MessageTemplate[]; variables: MessageVariable[] }> {
+  ): Promise<{
+    templates: MessageTemplate[];
+    variables: MessageVariable[];
+    campaigns: { id: string; name: string }[];
+  }> {
     return http.get(fetchFn, `/api/message-templates${campaignQuery(campaign)}`);
   },
   saveTemplate(

@@ -35,11 +35,18 @@ export default function messageTemplateRoutes(app: FastifyInstance, { services, 
     access: READERS,
     summary: "The templates in force (campaign's, else the program's, else built-in) and the variables they may name",
     query: CampaignQuery,
-    responses: { 200: z.object({ templates: z.array(Template), variables: z.array(Variable) }) },
+    responses: {
+      200: z.object({
+        templates: z.array(Template),
+        variables: z.array(Variable),
+        campaigns: z.array(z.object({ id: z.string(), name: z.string() })).describe('Live campaigns, to pick from'),
+      }),
+    },
     errors: ['NOT_FOUND'],
     handler: async ({ query }) => ({
       templates: await services.messages.templates(query.campaign ?? null),
       variables: [...services.messages.variables()],
+      campaigns: await services.messages.campaigns(),
     }),
   });
 
