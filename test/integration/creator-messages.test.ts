@@ -91,7 +91,7 @@ afterAll(async () => {
 const BRIEF = 'Film your morning routine with the serum in natural light.';
 
 /** A dispatched sample of a creator with this contact, in a campaign with a brief. */
-async function dispatched(handle: string, contact: Record<string, string>) {
+async function dispatched(handle: string, contact: Record<string, string>, windowDays: number | null = null) {
   const api = programApi(p);
   const sku = `MSG-${handle.replace(/\W/g, '').toUpperCase()}`;
   await api.creator(handle, { contact });
@@ -100,9 +100,9 @@ async function dispatched(handle: string, contact: Record<string, string>) {
   const { sample } = await api.request({ creator: handle, sku, campaign });
   // The campaign API is another part's; its row is written here as that API would.
   await p.pool.query(
-    `update campaigns set name = 'Spring Glow', brief_md = $2,
+    `update campaigns set name = 'Spring Glow', brief_md = $2, posting_window_days = $3,
        deliverables = '[{"kind":"video","count":2,"keepUpDays":30}]' where id = $1`,
-    [campaign, BRIEF],
+    [campaign, BRIEF, windowDays],
   );
   await api.event(sample.id, label(`TRK-${sku}`));
   await api.event(sample.id, dispatch);
@@ -157,12 +157,14 @@ describe('messages to creators', () => {
   });
 
   it('a creator without an email gets a DM that a person copies and marks sent', async () => {
-    const { sample } = await dispatched('@msg.bo', {});
+    // This campaign's own posting window (10 days) is the one the brief announces.
+    const { sample } = await dispatched('@msg.bo', {}, 10);
     const queued = (await p.api<{ messages: Message[] }>('/api/creator-messages?status=queued&channel=dm')).body
       .messages;
     const dm = queued.find((m) => m.key.startsWith(sample.id) && m.action === 'send_brief');
     expect(dm).toMatchObject({ channel: 'dm', recipient: '@msg.bo', status: 'queued' });
     expect(dm!.body).toContain(BRIEF);
+    expect(dm!.body).toContain('Please post by 10 days after it arrives.');
 
     const res = await p.api<Message>(`/api/creator-messages/${dm!.id}/sent`, { method: 'POST', as: MIA });
     expect(res.status).toBe(200);
@@ -264,9 +266,7 @@ describe('message templates', () => {
       templates: { action: string; source: string }[];
       variables: { name: string }[];
       campaigns: { id: string; name: string }[];
-    }>(
-      `/api/message-templates?campaign=${campaign}`,
-    );
+    }>(`/api/message-templates?campaign=${campaign}`);
     expect(list.body.templates.find((t) => t.action === 'send_posting_reminder')?.source).toBe('campaign');
     expect(list.body.templates.find((t) => t.action === 'send_brief')?.source).toBe('default');
     expect(list.body.variables.map((v) => v.name)).toContain('campaign.deliverables');
