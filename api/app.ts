@@ -36,6 +36,9 @@ import policyRoutes from './routes/api/policy/index.ts';
 import approvalRoutes from './routes/api/approvals/index.ts';
 import creatorPageRoutes from './routes/c/index.ts';
 import campaignRoutes from './routes/api/campaigns/index.ts';
+import messageTemplateRoutes from './routes/api/message-templates/index.ts';
+import creatorMessageRoutes from './routes/api/creator-messages/index.ts';
+import sampleMessageRoutes from './routes/api/samples/messages.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -108,6 +111,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     approvalRoutes,
     creatorPageRoutes,
     campaignRoutes,
+    messageTemplateRoutes,
+    creatorMessageRoutes,
+    sampleMessageRoutes,
   ]) {
     register(app, deps);
   }

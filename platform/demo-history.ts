@@ -177,7 +177,8 @@ export async function seedDemoHistory(
 
   mark('reships');
   // What the follow-up scheduler would have done by now (creators who missed a post are downgraded).
-  await new FollowUpScheduler(pool, program).runOnce(new Date(now));
+  const { creatorLinks, messages } = platform.services;
+  await new FollowUpScheduler(pool, program, { creatorLinks, messages }).runOnce(new Date(now));
   mark('followUps');
 
   const report = {

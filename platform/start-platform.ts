@@ -63,7 +63,7 @@ export async function startPlatform(opts: { env?: Record<string, string | undefi
     const db = await steps.run(startDatabase(env, log));
     const { pool } = await steps.run(startPool(db.url, metrics, log));
     const { services } = await steps.run(startServices(env, pool, log));
-    await steps.run(startWorkers(env, pool, log));
+    await steps.run(startWorkers(env, pool, log, services));
     const { monitor } = await steps.run(startRules(pool, services, env, log));
     const input = await steps.run(startTrackerInput(env, { pool, services, monitor, metrics, log, tls }));
     await steps.run(startExternalConfigs(env, services, log));

@@ -24,6 +24,8 @@ import type { IngestService } from '../ingest/ingest.service.ts';
 import { ConditionMonitor } from '../rules/condition-monitor.ts';
 import { startFollowUpScheduler } from '../workers/follow-up.scheduler.ts';
 import { OutboxDelivery } from '../workers/outbox-delivery.ts';
+import { EmailDelivery } from '../workers/email-delivery.ts';
+import { brandOf } from '../core/domain/messages/values.ts';
 import { WebhookDispatcher } from '../workers/webhook-dispatcher.ts';
 import { openDatabase } from './database.ts';
 import type { Stoppable } from './step-runner.ts';
@@ -91,6 +93,7 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
       maxPhotos: 6,
       requestsPerMinute: env.CREATOR_LINK_REQUESTS_PER_MIN,
     },
+    brand: brandOf(env.SMTP_FROM),
   });
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     // Only while no user exists: a leftover variable never resets anyone's password.
@@ -103,8 +106,8 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
   return { services, stop: nothing };
 }
 
-/** The background workers: alert webhooks, the follow-up outbox (when configured) and the follow-up scheduler. */
-export async function startWorkers(env: Env, pool: Pool, log: Logger): Promise<Stoppable> {
+/** The background workers: alert webhooks, the follow-up outbox and creator emails (when configured), the follow-up scheduler. */
+export async function startWorkers(env: Env, pool: Pool, log: Logger, services?: Services): Promise<Stoppable> {
   const stops: (() => Promise<void>)[] = [];
   const dispatcher = new WebhookDispatcher({
     pool,
@@ -126,11 +129,24 @@ export async function startWorkers(env: Env, pool: Pool, log: Logger): Promise<S
     outbox.start(env.WEBHOOK_POLL_MS);
     stops.push(() => outbox.stop());
   }
+  if (env.SMTP_URL) {
+    const email = new EmailDelivery({
+      pool,
+      log: log.child({ part: 'email' }),
+      smtpUrl: env.SMTP_URL,
+      from: env.SMTP_FROM,
+      maxAttempts: env.SMTP_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    });
+    email.start(env.SMTP_POLL_MS);
+    stops.push(() => email.stop());
+  }
   if (env.FOLLOW_UP_INTERVAL_S > 0) {
     const followUps = startFollowUpScheduler({
       pool,
       log: log.child({ part: 'follow-ups' }),
       intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000,
+      ...(services ? { services: { creatorLinks: services.creatorLinks, messages: services.messages } } : {}),
     });
     stops.push(() => followUps.stop());
   }

@@ -27,6 +27,7 @@ import { CreatorPageService, type CreatorPageLimits } from './creator-page.servi
 import type { PhotoStore } from '../storage/photos/photo-store.ts';
 import { FilePhotoStore } from '../storage/photos/file-photo-store.ts';
 import { CampaignService } from './campaign.service.ts';
+import { MessageService } from './message.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -41,6 +42,7 @@ export function createServices({
   creatorLinks = { publicUrl: alerting.publicUrl, ttlDays: 90 },
   photos = new FilePhotoStore('./data/photos'),
   creatorPage = { photoMaxBytes: 8 * 1024 * 1024, maxPhotos: 6, requestsPerMinute: 30 },
+  brand = 'our team',
 }: {
   pool: Pool;
   now?: () => Date;
@@ -50,6 +52,8 @@ export function createServices({
   creatorLinks?: CreatorLinkConfig;
   photos?: PhotoStore;
   creatorPage?: CreatorPageLimits;
+  /** Who messages to creators are from ({{brand}}): SMTP_FROM's display name. */
+  brand?: string;
 }) {
   const base = { pool, ...(now ? { now } : {}) };
   const lifecycle = new SampleLifecycleService({ ...base, program });
@@ -83,6 +87,7 @@ export function createServices({
     creatorLinks: links,
     creatorPage: new CreatorPageService(base, { links, lifecycle, policy, photos, limits: creatorPage }),
     campaigns: new CampaignService(base),
+    messages: new MessageService({ ...base, policy, creatorLinks: links, brand, publicUrl: creatorLinks.publicUrl }),
   };
 }
 

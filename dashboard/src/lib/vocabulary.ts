@@ -80,6 +80,13 @@ const VOCABULARY = {
     delivered: t('Delivered', 'ok'),
     failed: t('Failed', 'crit', 'Given up after the last attempt; may be retried'),
   },
+  /** A message to a creator (workers/email-delivery.ts sends email; a person sends a DM). */
+  creatorMessage: {
+    queued: t('Queued', 'active', 'Waiting to be sent: by the mail worker, or by a person for a DM'),
+    sent: t('Sent', 'ok'),
+    failed: t('Failed', 'crit', 'Given up after the last attempt; may be retried'),
+    bounced: t('Bounced', 'crit', "Refused by the creator's mail server; check the address, then retry"),
+  },
 } as const satisfies Record<string, Record<string, Term>>;
 
 export type Domain = keyof typeof VOCABULARY;

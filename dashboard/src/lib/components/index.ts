@@ -2,6 +2,7 @@
  * The dashboard's shared component layer: pages build from these, so a state, a time, an
  * id or a table looks and behaves the same everywhere.
  */
+export { default as CreatorMessages } from './CreatorMessages.svelte';
 export { default as CsvImport } from './CsvImport.svelte';
 export { default as DataTable } from './DataTable.svelte';
 export { default as DateTime } from './DateTime.svelte';
