@@ -74,7 +74,7 @@ describe('the creator page', () => {
     await api.event(s.id, { type: 'resolve_damage', reason: 'still fine to use', data: {} });
     const res = await get(s.path);
     expect(res.status).toBe(200);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
     expect(html).toContain(`@${s.handle}`);

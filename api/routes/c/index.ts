@@ -21,7 +21,9 @@ import { creatorPage, layout, refusedPage } from './page.ts';
 const HEADERS = {
   'cache-control': 'no-store',
   // The token is in the URL: it must not leak to a post URL or an image host as a Referer.
-  'referrer-policy': 'no-referrer',
+  // `same-origin`, not `no-referrer`: with no-referrer a browser sends `Origin: null` on the
+  // page's own form posts, and the Origin check below could no longer tell them apart.
+  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'x-robots-tag': 'noindex',
   'content-security-policy':
@@ -185,6 +187,8 @@ function sameOrigin(req: FastifyRequest): boolean {
   if (site && site !== 'same-origin' && site !== 'none') return false;
   const origin = req.headers.origin;
   if (!origin) return true;
+  // An opaque origin (a sandboxed frame, a privacy setting) counts only when the browser vouches the post is same-origin.
+  if (origin === 'null') return site === 'same-origin';
   try {
     return new URL(origin).host === req.headers.host;
   } catch {

@@ -48,7 +48,7 @@ const CONDITIONS = [
 const DONE: Record<string, string> = {
   receipt: 'Thanks — your receipt is recorded.',
   extension: 'Your extension request is recorded.',
-  post: 'Thanks — your post is recorded.',
+  posts: 'Thanks — your post is recorded.',
   'cannot-post': 'Understood — we have noted that you cannot post.',
 };
 

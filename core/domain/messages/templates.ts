@@ -68,7 +68,9 @@ Guidelines:
 
 Please post by {{dueDate}}.
 
-Everything about this sample, and where you share your post:
+Your parcel: {{tracking.carrier}} {{tracking.number}}
+
+Everything about this sample (tracking, this brief, your due date), where you confirm it arrived and share your post:
 {{link}}
 
 Thanks,
