@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../../workers/follow-up.scheduler.ts';
 import { launchChromium } from '../browser/chromium.ts';
+import { screenshotPage } from '../browser/screenshot.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { dispatch, label, LEAD, programApi } from '../integration/sample-program.support.ts';
@@ -130,9 +131,10 @@ describe('the creator loop, end to end', () => {
         buffer: PNG,
       });
       await page.getByRole('button', { name: 'Confirm receipt' }).click();
-    await page.waitForURL(/done=receipt/);
+      await page.waitForURL(/done=receipt/);
       expect(await page.getByRole('status').textContent()).toContain('receipt is recorded');
       expect(await page.locator('.photos img').count()).toBe(1);
+      if (process.env.SCREENSHOTS) await screenshotPage(page, 'creator-page-390', true);
 
       // The sample shows the receipt by the creator's link and the photo.
       const timeline = async () =>

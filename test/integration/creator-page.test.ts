@@ -189,6 +189,35 @@ describe('the creator page', () => {
     expect(glow.kpis.samplesPosted).toBe(1);
   });
 
+  it('an extension the campaign leaves to a manager waits on the work queue; a campaign without one refuses it', async () => {
+    await p.pool.query(
+      `insert into campaigns (id, name, extension_rule) values ('ask', 'Ask first', 'approval'), ('strict', 'No extension', 'none')`,
+    );
+    const asked = await dispatchedSample('ask');
+    await submit(asked.path, 'receipt', { condition: 'fine' });
+    expect((await submit(asked.path, 'extension', { reason: 'sick this week' })).status).toBe(303);
+    const t = await timeline(asked.id);
+    expect(t.transitions.at(-1)).toMatchObject({ event: 'request_extension', actor: { kind: 'creator' } });
+    expect(t.transitions.some((x) => x.event === 'grant_extension')).toBe(false);
+    const tasks = await p.api<{ tasks: { sampleId: string; action: string }[] }>(
+      '/api/follow-up-tasks?status=open&limit=1000',
+    );
+    expect(tasks.body.tasks.filter((x) => x.sampleId === asked.id).map((x) => x.action)).toEqual([
+      'review_extension_request',
+    ]);
+    expect(await (await get(asked.path)).text()).toContain('waiting for a decision');
+    // The manager grants it from the sample.
+    await api.event(asked.id, { type: 'grant_extension', reason: 'fair', data: {} });
+    expect(await (await get(asked.path)).text()).toContain('Your extension was granted.');
+
+    const strict = await dispatchedSample('strict');
+    await submit(strict.path, 'receipt', { condition: 'fine' });
+    expect(await (await get(strict.path)).text()).not.toContain('Need more time?');
+    const refused = await submit(strict.path, 'extension', { reason: 'please' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('allows no extension');
+  });
+
   it('says it cannot post: no_post by the creator with their reason', async () => {
     const s = await dispatchedSample();
     await submit(s.path, 'receipt', { condition: 'fine' });

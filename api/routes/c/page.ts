@@ -13,7 +13,7 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin:0; font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:#f6f6f8; }
 main { max-width:40rem; margin:0 auto; padding:1rem; }
-h1 { font-size:1.4rem; margin:.5rem 0 1rem; } h2 { font-size:1.15rem; margin:0 0 .5rem; }
+h1 { font-size:1.4rem; margin:.5rem 0 1rem; } h2 { font-size:1.15rem; margin:0 0 .5rem; } h3, h4, h5 { font-size:1rem; margin:.75rem 0 .25rem; }
 section { background:#fff; border:1px solid var(--line); border-radius:12px; padding:1rem; margin:0 0 1rem; }
 dl { display:grid; grid-template-columns:max-content 1fr; gap:.25rem 1rem; margin:0; } dt { color:var(--muted); } dd { margin:0; overflow-wrap:anywhere; }
 label { display:block; margin:.5rem 0 .25rem; font-weight:600; }
