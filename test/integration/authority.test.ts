@@ -70,6 +70,11 @@ const NEITHER = [
   'DELETE /api/samples/{id}/tracker',
   'POST /api/exceptions/{id}/acknowledge',
   'POST /api/exceptions/acknowledge',
+  // The creator's link: issuing or revoking it changes no sample. What the creator does through
+  // it (/c/<token>, an HTML page outside the API document) advances the sample through the
+  // same state machine as the creator actor: test/integration/creator-page.test.ts.
+  'POST /api/samples/{id}/creator-link',
+  'DELETE /api/samples/{id}/creator-link',
 ];
 
 interface OpenApi {
