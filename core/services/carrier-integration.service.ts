@@ -44,7 +44,11 @@ export interface TestSendResult {
 
 const OUTCOMES: WebhookOutcome[] = ['applied', 'no_op', 'stale', 'unknown_status', 'unknown_tracking'];
 /** The status "send a test" uses unless told: in transit, in the vendor's words. */
-const TEST_STATUS: Record<CarrierVendor, string> = { aftership: 'InTransit', easypost: 'in_transit', shippo: 'TRANSIT' };
+const TEST_STATUS: Record<CarrierVendor, string> = {
+  aftership: 'InTransit',
+  easypost: 'in_transit',
+  shippo: 'TRANSIT',
+};
 
 /**
  * The aggregator webhooks (AfterShip, EasyPost, Shippo): checks the vendor's signature with

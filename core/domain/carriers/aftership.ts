@@ -46,7 +46,9 @@ export function signAftership(rawBody: string | Buffer, secret: string): string 
 export function verifyAftership(req: SignedRequest, secret: string): SignatureCheck {
   const given = header(req, AFTERSHIP_HEADER);
   if (!given) return { ok: false, reason: 'missing_signature' };
-  return safeEqual(given.trim(), signAftership(req.rawBody, secret)) ? { ok: true } : { ok: false, reason: 'bad_signature' };
+  return safeEqual(given.trim(), signAftership(req.rawBody, secret))
+    ? { ok: true }
+    : { ok: false, reason: 'bad_signature' };
 }
 
 export function parseAftership(payload: unknown): ParsedWebhook {

@@ -6,7 +6,11 @@ import { SHIPPO_STATUSES, parseShippo, verifyShippo } from './shippo.ts';
 import { VENDOR_ADAPTERS } from './index.ts';
 import type { SignedRequest } from './vendor.ts';
 
-const req = (body: string, headers: Record<string, string> = {}, query: Record<string, unknown> = {}): SignedRequest => ({
+const req = (
+  body: string,
+  headers: Record<string, string> = {},
+  query: Record<string, unknown> = {},
+): SignedRequest => ({
   rawBody: Buffer.from(body),
   headers,
   query,

@@ -47,7 +47,9 @@ export function signEasypost(rawBody: string | Buffer, secret: string): string {
 export function verifyEasypost(req: SignedRequest, secret: string): SignatureCheck {
   const given = header(req, EASYPOST_HEADER);
   if (!given) return { ok: false, reason: 'missing_signature' };
-  return safeEqual(given.trim(), signEasypost(req.rawBody, secret)) ? { ok: true } : { ok: false, reason: 'bad_signature' };
+  return safeEqual(given.trim(), signEasypost(req.rawBody, secret))
+    ? { ok: true }
+    : { ok: false, reason: 'bad_signature' };
 }
 
 const TRACKER_EVENTS = new Set(['tracker.created', 'tracker.updated']);

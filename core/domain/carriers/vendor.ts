@@ -29,7 +29,8 @@ export interface SignedRequest {
   query: Record<string, unknown>;
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'expired_signature' };
+export type SignatureCheck =
+  { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'expired_signature' };
 
 export interface VendorAdapter {
   vendor: CarrierVendor;
@@ -38,7 +39,11 @@ export interface VendorAdapter {
   parse(payload: unknown): ParsedWebhook;
   verify(req: SignedRequest, secret: string, nowMs: number): SignatureCheck;
   /** Signs a body as the vendor does: the headers (and query) to send it with. */
-  sign(rawBody: string, secret: string, nowMs: number): { headers: Record<string, string>; query: Record<string, string> };
+  sign(
+    rawBody: string,
+    secret: string,
+    nowMs: number,
+  ): { headers: Record<string, string>; query: Record<string, string> };
   /** A documented-shape tracking update, for "send a test". */
   example(e: { trackingId: string; status: string; occurredAt: number; eventId: string }): unknown;
 }

@@ -55,13 +55,20 @@ export class CarrierIntegrationRepository {
     return rows;
   }
 
-  /** Sets enabled, and the secret when given (null keeps the stored one). */
+  /** Sets enabled, and the secret when given (null keeps the stored one: there must be one). */
   async upsert(vendor: CarrierVendor, enabled: boolean, secret: string | null, by: string): Promise<void> {
+    if (secret === null) {
+      await this.sql.query(
+        'update carrier_integrations set enabled = $2, updated_at = now(), updated_by = $3 where vendor = $1',
+        [vendor, enabled, by],
+      );
+      return;
+    }
     await this.sql.query(
       `insert into carrier_integrations (vendor, enabled, secret, updated_by) values ($1, $2, $3, $4)
-       on conflict (vendor) do update set enabled = excluded.enabled,
-         secret = coalesce($5, carrier_integrations.secret), updated_at = now(), updated_by = excluded.updated_by`,
-      [vendor, enabled, secret ?? '', by, secret],
+       on conflict (vendor) do update set enabled = excluded.enabled, secret = excluded.secret,
+         updated_at = now(), updated_by = excluded.updated_by`,
+      [vendor, enabled, secret, by],
     );
   }
 

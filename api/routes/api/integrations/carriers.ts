@@ -111,7 +111,8 @@ export default function carrierIntegrationRoutes(app: FastifyInstance, deps: Api
     url: '/api/integrations/carriers',
     tags: ['carrier'],
     access: OPS,
-    summary: 'AfterShip, EasyPost and Shippo: enabled, webhook URL, whether a secret is set, last event, counts by outcome',
+    summary:
+      'AfterShip, EasyPost and Shippo: enabled, webhook URL, whether a secret is set, last event, counts by outcome',
     responses: { 200: z.object({ integrations: z.array(IntegrationSchema) }) },
     handler: async () => ({ integrations: await services.carrierIntegrations.list() }),
   });
@@ -153,12 +154,12 @@ export default function carrierIntegrationRoutes(app: FastifyInstance, deps: Api
     tags: ['carrier'],
     access: ADMIN,
     summary:
-      "Send a test: a documented-shape event for the tracking id, signed with the stored secret, posted to our own webhook over HTTP; it moves the sample like a real one",
+      'Send a test: a documented-shape event for the tracking id, signed with the stored secret, posted to our own webhook over HTTP; it moves the sample like a real one',
     params: z.object({ vendor: Vendor }),
     body: z
       .object({
         trackingId: z.string().trim().min(1).max(128),
-        status: z.string().trim().min(1).max(100).optional().describe("a vendor status word (default: in transit)"),
+        status: z.string().trim().min(1).max(100).optional().describe('a vendor status word (default: in transit)'),
       })
       .strict(),
     responses: {
