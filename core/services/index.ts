@@ -28,6 +28,7 @@ import type { PhotoStore } from '../storage/photos/photo-store.ts';
 import { FilePhotoStore } from '../storage/photos/file-photo-store.ts';
 import { CampaignService } from './campaign.service.ts';
 import { MessageService } from './message.service.ts';
+import { CarrierIntegrationService } from './carrier-integration.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -60,6 +61,7 @@ export function createServices({
   const policy = new PolicyService({ ...base, pinned: program });
   const claims = new ClaimService(base);
   const links = new CreatorLinkService(base, creatorLinks);
+  const carrierEvents = new CarrierEventService(base);
   return {
     devices: new DeviceService(base),
     samples: new SampleService({ ...base, lifecycle, program }),
@@ -67,7 +69,8 @@ export function createServices({
     creators: new CreatorService({ ...base, policy }),
     creatorImport: new CreatorImportService(base),
     products: new ProductService(base),
-    carrierEvents: new CarrierEventService(base),
+    carrierEvents,
+    carrierIntegrations: new CarrierIntegrationService({ ...base, carrierEvents, publicUrl: alerting.publicUrl }),
     sampleImport: new SampleImportService({ ...base, lifecycle }),
     followUps: new FollowUpService(base),
     followUpTasks: new FollowUpTaskService(base),

@@ -7970,6 +7970,514 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/carriers/aftership/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** aftership tracking webhook: signed by aftership (see docs/integrations.md); 401 on a bad signature, 404 when not set up or disabled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CarrierWebhookResult"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/carriers/easypost/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** easypost tracking webhook: signed by easypost (see docs/integrations.md); 401 on a bad signature, 404 when not set up or disabled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CarrierWebhookResult"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/carriers/shippo/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** shippo tracking webhook: signed by shippo (see docs/integrations.md); 401 on a bad signature, 404 when not set up or disabled */
+        post: {
+            parameters: {
+                query?: {
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CarrierWebhookResult"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/carriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AfterShip, EasyPost and Shippo: enabled, webhook URL, whether a secret is set, last event, counts by outcome */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            integrations: components["schemas"]["CarrierIntegration"][];
+                        };
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/carriers/{vendor}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enable or disable a vendor and set the secret it signs with (omitted: kept; none yet: one is generated). The secret is answered this once */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    vendor: "aftership" | "easypost" | "shippo";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        secret?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            vendor: "aftership" | "easypost" | "shippo";
+                            enabled: boolean;
+                            secretSet: boolean;
+                            /** @description PUBLIC_URL + path: paste into the vendor's dashboard */
+                            webhookUrl: string;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                            lastEventAt: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            /** @description the secret just set or generated; null when it was kept */
+                            secret: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/carriers/{vendor}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent webhook events of a vendor, newest first, with the vendor status and what became of it */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    vendor: "aftership" | "easypost" | "shippo";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: components["schemas"]["CarrierWebhookEvent"][];
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/carriers/{vendor}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test: a documented-shape event for the tracking id, signed with the stored secret, posted to our own webhook over HTTP; it moves the sample like a real one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    vendor: "aftership" | "easypost" | "shippo";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        trackingId: string;
+                        /** @description a vendor status word (default: in transit) */
+                        status?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                            httpStatus: number | null;
+                            result: components["schemas"]["CarrierWebhookResult"] | null;
+                            error: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy": {
         parameters: {
             query?: never;
@@ -9145,6 +9653,48 @@ export interface components {
             sentAt: string | null;
             /** @description Who sent a DM (their email); null for email */
             sentBy: string | null;
+        };
+        CarrierWebhookResult: {
+            /**
+             * @description ignored: signed, but not a tracking update
+             * @enum {string}
+             */
+            outcome: "applied" | "no_op" | "stale" | "unknown_status" | "unknown_tracking" | "ignored";
+            /** @description a resend of an event id already kept: nothing changed */
+            duplicate: boolean;
+            eventId: string | null;
+            sampleId: string | null;
+            reason: string | null;
+        };
+        CarrierIntegration: {
+            /** @enum {string} */
+            vendor: "aftership" | "easypost" | "shippo";
+            enabled: boolean;
+            secretSet: boolean;
+            /** @description PUBLIC_URL + path: paste into the vendor's dashboard */
+            webhookUrl: string;
+            updatedAt: string | null;
+            updatedBy: string | null;
+            lastEventAt: string | null;
+            counts: {
+                [key: string]: number;
+            };
+        };
+        CarrierWebhookEvent: {
+            id: number;
+            /** @enum {string} */
+            vendor: "aftership" | "easypost" | "shippo";
+            eventId: string;
+            receivedAt: string;
+            occurredAt: string;
+            trackingId: string;
+            /** @description the vendor's status word, as sent (unknown ones too) */
+            vendorStatus: string;
+            mappedEvent: string | null;
+            /** @enum {string} */
+            outcome: "applied" | "no_op" | "stale" | "unknown_status" | "unknown_tracking";
+            reason: string | null;
+            sampleId: string | null;
         };
     };
     responses: never;
