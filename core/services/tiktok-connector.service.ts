@@ -221,9 +221,13 @@ export class TikTokConnectorService {
     const skipped = { ...emptyResult(), outcome: 'skipped' as const };
     if (c.paused) {
       if (!opts.manual) return skipped;
-      throw new DomainError('CONFLICT', `the TikTok connector is paused (${c.pausedReason ?? 'admin'}): resume it first`, {
-        reason: 'paused',
-      });
+      throw new DomainError(
+        'CONFLICT',
+        `the TikTok connector is paused (${c.pausedReason ?? 'admin'}): resume it first`,
+        {
+          reason: 'paused',
+        },
+      );
     }
     if (!configured(c)) {
       if (!opts.manual) return skipped;
@@ -245,7 +249,13 @@ export class TikTokConnectorService {
     const repo = new TikTokConnectorRepository(this.pool);
     const result = emptyResult();
     const client = new TikTokShopClient(
-      { baseUrl: c.baseUrl, appKey: c.appKey!, appSecret: c.appSecret!, accessToken: c.accessToken!, shopCipher: c.shopCipher! },
+      {
+        baseUrl: c.baseUrl,
+        appKey: c.appKey!,
+        appSecret: c.appSecret!,
+        accessToken: c.accessToken!,
+        shopCipher: c.shopCipher!,
+      },
       this.retry,
       this.now,
     );
@@ -337,7 +347,11 @@ export class TikTokConnectorService {
     for (const link of await repo.linkedSamples()) {
       const sampleId = link.sampleId!;
       if (c.writeBack && !link.decisionSent && link.status === TIKTOK_PENDING) {
-        const review = reviewFor({ status: link.sampleStatus, approvedAt: link.approvedAt, policyRule: link.policyRule });
+        const review = reviewFor({
+          status: link.sampleStatus,
+          approvedAt: link.approvedAt,
+          policyRule: link.policyRule,
+        });
         if (review) {
           const sent = await this.tolerate(link.applicationId, () => client.review(link.applicationId, review));
           if (sent) {
@@ -419,8 +433,7 @@ export class TikTokConnectorService {
       await step();
       return true;
     } catch (err) {
-      const perLink =
-        err instanceof DomainError || (err instanceof TikTokCallError && err.outcome.kind === 'error');
+      const perLink = err instanceof DomainError || (err instanceof TikTokCallError && err.outcome.kind === 'error');
       if (!perLink) throw err;
       await new TikTokConnectorRepository(this.pool).setLinkError(applicationId, (err as Error).message);
       return false;

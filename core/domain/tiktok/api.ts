@@ -85,7 +85,9 @@ export type FulfillmentContent = z.infer<typeof FulfillmentContent>;
 
 export const FulfillmentsData = z.object({
   fulfillments: z
-    .array(z.object({ content: FulfillmentContent.optional(), product: z.object({ id: idString }).partial().optional() }))
+    .array(
+      z.object({ content: FulfillmentContent.optional(), product: z.object({ id: idString }).partial().optional() }),
+    )
     .default([]),
 });
 

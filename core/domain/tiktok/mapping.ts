@@ -139,7 +139,10 @@ export function reviewFor(sample: {
   policyRule: string | null;
 }): ReviewBody | undefined {
   if (sample.status === 'rejected') {
-    return { review_result: 'REJECT', reject_reason: sample.policyRule === 'out_of_stock' ? 'OUT_OF_STOCK' : 'NOT_MATCH' };
+    return {
+      review_result: 'REJECT',
+      reject_reason: sample.policyRule === 'out_of_stock' ? 'OUT_OF_STOCK' : 'NOT_MATCH',
+    };
   }
   if (sample.approvedAt) return { review_result: 'APPROVE' };
   return undefined;

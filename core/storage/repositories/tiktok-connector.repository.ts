@@ -237,7 +237,13 @@ export class TikTokConnectorRepository {
     return rows;
   }
 
-  async counts(): Promise<{ applications: number; samples: number; unmapped: number; posted: number; decisionsSent: number }> {
+  async counts(): Promise<{
+    applications: number;
+    samples: number;
+    unmapped: number;
+    posted: number;
+    decisionsSent: number;
+  }> {
     const { rows } = await this.sql.query<{
       applications: number;
       samples: number;
