@@ -7970,6 +7970,296 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/tiktok": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The TikTok Shop connector: settings (no secrets), status, last success and error, counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TikTokConnector"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Change the connector settings; fields left out keep their value, secrets are write-only */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled?: boolean;
+                        appKey?: string | null;
+                        appSecret?: string | null;
+                        accessToken?: string | null;
+                        shopCipher?: string | null;
+                        /** Format: uri */
+                        baseUrl?: string;
+                        defaultCampaign?: string;
+                        skuMap?: {
+                            [key: string]: string;
+                        };
+                        writeBack?: boolean;
+                        pollIntervalS?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TikTokConnector"];
+                    };
+                };
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/tiktok/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll TikTok now; answers the poll's counts (a failed poll says why in outcome and error) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TikTokPollResult"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/tiktok/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause the connector: no polls until resumed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TikTokConnector"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/tiktok/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused connector */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TikTokConnector"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy": {
         parameters: {
             query?: never;
@@ -9145,6 +9435,69 @@ export interface components {
             sentAt: string | null;
             /** @description Who sent a DM (their email); null for email */
             sentBy: string | null;
+        };
+        TikTokConnector: {
+            enabled: boolean;
+            appKey: string | null;
+            /** @description The app secret is write-only */
+            appSecretSet: boolean;
+            /** @description The access token is write-only */
+            accessTokenSet: boolean;
+            shopCipher: string | null;
+            baseUrl: string;
+            /** @description The campaign key TikTok requests are filed under */
+            defaultCampaign: string;
+            /** @description TikTok sku_id (or product id) → catalogue SKU */
+            skuMap: {
+                [key: string]: string;
+            };
+            /** @description Our approve/reject decision is sent to TikTok's review endpoint, once */
+            writeBack: boolean;
+            pollIntervalS: number;
+            /** @enum {string} */
+            status: "disabled" | "not_configured" | "paused" | "failing" | "ok" | "never_polled";
+            paused: boolean;
+            /** @description admin, or token_expired */
+            pausedReason: string | null;
+            lastSuccessAt: string | null;
+            lastError: string | null;
+            lastErrorAt: string | null;
+            /** @description After a rate limit, scheduled polls wait until then */
+            backoffUntil: string | null;
+            /** @description The last successful poll's counts */
+            lastPoll: {
+                [key: string]: unknown;
+            } | null;
+            counts: {
+                applications: number;
+                samples: number;
+                unmapped: number;
+                posted: number;
+                decisionsSent: number;
+            };
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string | null;
+        };
+        TikTokPollResult: {
+            /** @enum {string} */
+            outcome: "ok" | "rate_limited" | "token_expired" | "error" | "skipped";
+            error: string | null;
+            pages: number;
+            applications: number;
+            /** @description New sample requests (decided by the approval policy) */
+            created: number;
+            known: number;
+            /** @description Applications TikTok had already settled (not PENDING) */
+            ignored: number;
+            /** @description Applications that could not become a request (SKU unknown) */
+            unmapped: number;
+            shipments: number;
+            posts: number;
+            contentUpdated: number;
+            decisionsSent: number;
+            /** @description Answers of 429 seen (each retried after a doubling wait) */
+            rateLimited: number;
         };
     };
     responses: never;
