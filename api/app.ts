@@ -40,6 +40,7 @@ import messageTemplateRoutes from './routes/api/message-templates/index.ts';
 import creatorMessageRoutes from './routes/api/creator-messages/index.ts';
 import sampleMessageRoutes from './routes/api/samples/messages.ts';
 import carrierIntegrationRoutes from './routes/api/integrations/carriers.ts';
+import tiktokIntegrationRoutes from './routes/api/integrations/tiktok/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -116,6 +117,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     creatorMessageRoutes,
     sampleMessageRoutes,
     carrierIntegrationRoutes,
+    tiktokIntegrationRoutes,
   ]) {
     register(app, deps);
   }

@@ -27,6 +27,7 @@ import { OutboxDelivery } from '../workers/outbox-delivery.ts';
 import { EmailDelivery } from '../workers/email-delivery.ts';
 import { brandOf } from '../core/domain/messages/values.ts';
 import { WebhookDispatcher } from '../workers/webhook-dispatcher.ts';
+import { startTikTokPoller } from '../workers/tiktok-poller.ts';
 import { openDatabase } from './database.ts';
 import type { Stoppable } from './step-runner.ts';
 
@@ -149,6 +150,11 @@ export async function startWorkers(env: Env, pool: Pool, log: Logger, services?:
       ...(services ? { services: { creatorLinks: services.creatorLinks, messages: services.messages } } : {}),
     });
     stops.push(() => followUps.stop());
+  }
+  // Polls only while the connector row says enabled (and not paused), at its own interval.
+  if (services) {
+    const tiktok = startTikTokPoller({ pool, service: services.tiktok, log: log.child({ part: 'tiktok' }) });
+    stops.push(() => tiktok.stop());
   }
   return {
     stop: async () => {

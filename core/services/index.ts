@@ -29,6 +29,7 @@ import { FilePhotoStore } from '../storage/photos/file-photo-store.ts';
 import { CampaignService } from './campaign.service.ts';
 import { MessageService } from './message.service.ts';
 import { CarrierIntegrationService } from './carrier-integration.service.ts';
+import { TikTokConnectorService } from './tiktok-connector.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -91,6 +92,7 @@ export function createServices({
     creatorPage: new CreatorPageService(base, { links, lifecycle, policy, photos, limits: creatorPage }),
     campaigns: new CampaignService(base),
     messages: new MessageService({ ...base, policy, creatorLinks: links, brand, publicUrl: creatorLinks.publicUrl }),
+    tiktok: new TikTokConnectorService({ ...base, lifecycle }),
   };
 }
 

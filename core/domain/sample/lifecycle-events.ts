@@ -337,6 +337,15 @@ export const EVENTS = {
       usableForAds: z.boolean(),
       /** Further deliverables' URLs (a second video, a LIVE replay). */
       otherUrls: z.array(httpUrl).max(10).optional(),
+      /** The platform's figures when it reports the post (TikTok Shop: views, paid orders). */
+      metrics: z
+        .object({
+          source: text,
+          views: z.number().int().nonnegative(),
+          paidOrders: z.number().int().nonnegative(),
+          gmvCents: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
     }),
     reduce: (s, d) => ({ ...s, post: d }),
   }),

@@ -138,7 +138,14 @@ export interface SampleState {
   damageReview?: DamageReview;
   exceptions: ExceptionRecord[];
   /** `postUrl` is the main post; `otherUrls` further deliverables (a second video, a LIVE replay). */
-  post?: { postUrl: string; publishedAt: number; usableForAds: boolean; otherUrls?: string[] };
+  post?: {
+    postUrl: string;
+    publishedAt: number;
+    usableForAds: boolean;
+    otherUrls?: string[];
+    /** As the platform reported them at the post (a connector's views and paid orders). */
+    metrics?: { source: string; views: number; paidOrders: number; gmvCents?: number };
+  };
   /** The creator said they cannot post (and why); the no-post itself is the `mark_no_post` transition. */
   declined?: { at: number; reason: string };
   outcome?: { orders: number; gmvCents: number; classification: OutcomeClassification };

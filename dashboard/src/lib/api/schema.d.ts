@@ -7970,223 +7970,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/integrations/carriers/aftership/webhook": {
+    "/api/integrations/tiktok": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** aftership tracking webhook: signed by aftership (see docs/integrations.md); 401 on a bad signature, 404 when not set up or disabled */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CarrierWebhookResult"];
-                    };
-                };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description UNAUTHENTICATED */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description NOT_FOUND */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/integrations/carriers/easypost/webhook": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** easypost tracking webhook: signed by easypost (see docs/integrations.md); 401 on a bad signature, 404 when not set up or disabled */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CarrierWebhookResult"];
-                    };
-                };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description UNAUTHENTICATED */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description NOT_FOUND */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/integrations/carriers/shippo/webhook": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** shippo tracking webhook: signed by shippo (see docs/integrations.md); 401 on a bad signature, 404 when not set up or disabled */
-        post: {
-            parameters: {
-                query?: {
-                    token?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CarrierWebhookResult"];
-                    };
-                };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description UNAUTHENTICATED */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description NOT_FOUND */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/integrations/carriers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** AfterShip, EasyPost and Shippo: enabled, webhook URL, whether a secret is set, last event, counts by outcome */
+        /** The TikTok Shop connector: settings (no secrets), status, last success and error, counts */
         get: {
             parameters: {
                 query?: never;
@@ -8202,9 +7993,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            integrations: components["schemas"]["CarrierIntegration"][];
-                        };
+                        "application/json": components["schemas"]["TikTokConnector"];
                     };
                 };
                 /** @description UNAUTHENTICATED */
@@ -8227,37 +8016,30 @@ export interface paths {
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/integrations/carriers/{vendor}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Enable or disable a vendor and set the secret it signs with (omitted: kept; none yet: one is generated). The secret is answered this once */
+        /** Change the connector settings; fields left out keep their value, secrets are write-only */
         put: {
             parameters: {
                 query?: never;
                 header?: never;
-                path: {
-                    vendor: "aftership" | "easypost" | "shippo";
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "application/json": {
-                        enabled: boolean;
-                        secret?: string;
+                        enabled?: boolean;
+                        appKey?: string | null;
+                        appSecret?: string | null;
+                        accessToken?: string | null;
+                        shopCipher?: string | null;
+                        /** Format: uri */
+                        baseUrl?: string;
+                        defaultCampaign?: string;
+                        skuMap?: {
+                            [key: string]: string;
+                        };
+                        writeBack?: boolean;
+                        pollIntervalS?: number;
                     };
                 };
             };
@@ -8268,25 +8050,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            vendor: "aftership" | "easypost" | "shippo";
-                            enabled: boolean;
-                            secretSet: boolean;
-                            /** @description PUBLIC_URL + path: paste into the vendor's dashboard */
-                            webhookUrl: string;
-                            updatedAt: string | null;
-                            updatedBy: string | null;
-                            lastEventAt: string | null;
-                            counts: {
-                                [key: string]: number;
-                            };
-                            /** @description the secret just set or generated; null when it was kept */
-                            secret: string | null;
-                        };
+                        "application/json": components["schemas"]["TikTokConnector"];
                     };
                 };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
+                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON), VALIDATION_FAILED */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8322,23 +8089,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/integrations/carriers/{vendor}/events": {
+    "/api/integrations/tiktok/poll": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Recent webhook events of a vendor, newest first, with the vendor status and what became of it */
-        get: {
+        get?: never;
+        put?: never;
+        /** Poll TikTok now; answers the poll's counts (a failed poll says why in outcome and error) */
+        post: {
             parameters: {
-                query?: {
-                    limit?: number;
-                };
+                query?: never;
                 header?: never;
-                path: {
-                    vendor: "aftership" | "easypost" | "shippo";
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -8349,18 +8114,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            events: components["schemas"]["CarrierWebhookEvent"][];
-                        };
-                    };
-                };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["TikTokPollResult"];
                     };
                 };
                 /** @description UNAUTHENTICATED */
@@ -8381,17 +8135,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/integrations/carriers/{vendor}/test": {
+    "/api/integrations/tiktok/pause": {
         parameters: {
             query?: never;
             header?: never;
@@ -8400,25 +8161,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a test: a documented-shape event for the tracking id, signed with the stored secret, posted to our own webhook over HTTP; it moves the sample like a real one */
+        /** Pause the connector: no polls until resumed */
         post: {
             parameters: {
                 query?: never;
                 header?: never;
-                path: {
-                    vendor: "aftership" | "easypost" | "shippo";
-                };
+                path?: never;
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        trackingId: string;
-                        /** @description a vendor status word (default: in transit) */
-                        status?: string;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description OK */
                 200: {
@@ -8426,21 +8177,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            url: string;
-                            httpStatus: number | null;
-                            result: components["schemas"]["CarrierWebhookResult"] | null;
-                            error: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (VALIDATION_FAILED, INVALID_JSON) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["TikTokConnector"];
                     };
                 };
                 /** @description UNAUTHENTICATED */
@@ -8461,8 +8198,53 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description NOT_FOUND */
-                404: {
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/tiktok/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused connector */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TikTokConnector"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9654,47 +9436,68 @@ export interface components {
             /** @description Who sent a DM (their email); null for email */
             sentBy: string | null;
         };
-        CarrierWebhookResult: {
-            /**
-             * @description ignored: signed, but not a tracking update
-             * @enum {string}
-             */
-            outcome: "applied" | "no_op" | "stale" | "unknown_status" | "unknown_tracking" | "ignored";
-            /** @description a resend of an event id already kept: nothing changed */
-            duplicate: boolean;
-            eventId: string | null;
-            sampleId: string | null;
-            reason: string | null;
-        };
-        CarrierIntegration: {
-            /** @enum {string} */
-            vendor: "aftership" | "easypost" | "shippo";
+        TikTokConnector: {
             enabled: boolean;
-            secretSet: boolean;
-            /** @description PUBLIC_URL + path: paste into the vendor's dashboard */
-            webhookUrl: string;
-            updatedAt: string | null;
-            updatedBy: string | null;
-            lastEventAt: string | null;
-            counts: {
-                [key: string]: number;
+            appKey: string | null;
+            /** @description The app secret is write-only */
+            appSecretSet: boolean;
+            /** @description The access token is write-only */
+            accessTokenSet: boolean;
+            shopCipher: string | null;
+            baseUrl: string;
+            /** @description The campaign key TikTok requests are filed under */
+            defaultCampaign: string;
+            /** @description TikTok sku_id (or product id) → catalogue SKU */
+            skuMap: {
+                [key: string]: string;
             };
+            /** @description Our approve/reject decision is sent to TikTok's review endpoint, once */
+            writeBack: boolean;
+            pollIntervalS: number;
+            /** @enum {string} */
+            status: "disabled" | "not_configured" | "paused" | "failing" | "ok" | "never_polled";
+            paused: boolean;
+            /** @description admin, or token_expired */
+            pausedReason: string | null;
+            lastSuccessAt: string | null;
+            lastError: string | null;
+            lastErrorAt: string | null;
+            /** @description After a rate limit, scheduled polls wait until then */
+            backoffUntil: string | null;
+            /** @description The last successful poll's counts */
+            lastPoll: {
+                [key: string]: unknown;
+            } | null;
+            counts: {
+                applications: number;
+                samples: number;
+                unmapped: number;
+                posted: number;
+                decisionsSent: number;
+            };
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string | null;
         };
-        CarrierWebhookEvent: {
-            id: number;
+        TikTokPollResult: {
             /** @enum {string} */
-            vendor: "aftership" | "easypost" | "shippo";
-            eventId: string;
-            receivedAt: string;
-            occurredAt: string;
-            trackingId: string;
-            /** @description the vendor's status word, as sent (unknown ones too) */
-            vendorStatus: string;
-            mappedEvent: string | null;
-            /** @enum {string} */
-            outcome: "applied" | "no_op" | "stale" | "unknown_status" | "unknown_tracking";
-            reason: string | null;
-            sampleId: string | null;
+            outcome: "ok" | "rate_limited" | "token_expired" | "error" | "skipped";
+            error: string | null;
+            pages: number;
+            applications: number;
+            /** @description New sample requests (decided by the approval policy) */
+            created: number;
+            known: number;
+            /** @description Applications TikTok had already settled (not PENDING) */
+            ignored: number;
+            /** @description Applications that could not become a request (SKU unknown) */
+            unmapped: number;
+            shipments: number;
+            posts: number;
+            contentUpdated: number;
+            decisionsSent: number;
+            /** @description Answers of 429 seen (each retried after a doubling wait) */
+            rateLimited: number;
         };
     };
     responses: never;
