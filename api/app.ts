@@ -39,6 +39,7 @@ import campaignRoutes from './routes/api/campaigns/index.ts';
 import messageTemplateRoutes from './routes/api/message-templates/index.ts';
 import creatorMessageRoutes from './routes/api/creator-messages/index.ts';
 import sampleMessageRoutes from './routes/api/samples/messages.ts';
+import notificationRoutes from './routes/api/notifications/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -114,6 +115,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     messageTemplateRoutes,
     creatorMessageRoutes,
     sampleMessageRoutes,
+    notificationRoutes,
   ]) {
     register(app, deps);
   }

@@ -28,6 +28,7 @@ import type { PhotoStore } from '../storage/photos/photo-store.ts';
 import { FilePhotoStore } from '../storage/photos/file-photo-store.ts';
 import { CampaignService } from './campaign.service.ts';
 import { MessageService } from './message.service.ts';
+import { NotificationService } from './notification.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -87,6 +88,7 @@ export function createServices({
     creatorLinks: links,
     creatorPage: new CreatorPageService(base, { links, lifecycle, policy, photos, limits: creatorPage }),
     campaigns: new CampaignService(base),
+    notifications: new NotificationService({ ...base, ...alerting }),
     messages: new MessageService({ ...base, policy, creatorLinks: links, brand, publicUrl: creatorLinks.publicUrl }),
   };
 }
