@@ -72,14 +72,21 @@ export class NotificationDelivery implements NoticeSender {
     const first = group[0]!;
     const ids = group.map((d) => d.id);
     try {
-      await this.sendNow(first.kind, first.target, group.length === 1 ? first.payload : digestOf(group.map((d) => d.payload)));
+      await this.sendNow(
+        first.kind,
+        first.target,
+        group.length === 1 ? first.payload : digestOf(group.map((d) => d.payload)),
+      );
       await this.repo.markSent(ids, new Date());
     } catch (err) {
       const attempts = Math.max(...group.map((d) => d.attempts)) + 1;
       const dead = attempts >= this.o.maxAttempts;
       const next = new Date(Date.now() + retryDelayMs(attempts, this.o.retryBaseMs));
       await this.repo.markFailed(ids, (err as Error).message, next, dead);
-      this.o.log.warn({ notices: ids, kind: first.kind, attempts, dead, err: (err as Error).message }, 'notice not sent');
+      this.o.log.warn(
+        { notices: ids, kind: first.kind, attempts, dead, err: (err as Error).message },
+        'notice not sent',
+      );
     }
   }
 
@@ -108,7 +115,13 @@ export class NotificationDelivery implements NoticeSender {
 
 /** Started by platform/steps.ts startWorkers; "send a test" goes through it. Returns its stop. */
 export function startNotificationDelivery(
-  env: { SMTP_URL?: string | undefined; SMTP_FROM: string; WEBHOOK_MAX_ATTEMPTS: number; WEBHOOK_RETRY_BASE_MS: number; WEBHOOK_POLL_MS: number },
+  env: {
+    SMTP_URL?: string | undefined;
+    SMTP_FROM: string;
+    WEBHOOK_MAX_ATTEMPTS: number;
+    WEBHOOK_RETRY_BASE_MS: number;
+    WEBHOOK_POLL_MS: number;
+  },
   pool: Pool,
   log: Logger,
   services?: { notifications: { attachSender(s: NoticeSender | undefined): void } },

@@ -39,9 +39,7 @@ export class NotificationService {
   private readonly repo: NotificationRepository;
   private sender: NoticeSender | undefined;
 
-  constructor(
-    private readonly d: ServiceDeps & { publicUrl: string; escalateAfterMs: number },
-  ) {
+  constructor(private readonly d: ServiceDeps & { publicUrl: string; escalateAfterMs: number }) {
     this.repo = new NotificationRepository(d.pool);
   }
 
@@ -119,7 +117,8 @@ export class NotificationService {
 
   private async ownChannel(id: number, who: Who): Promise<ChannelRow> {
     const c = await this.repo.channel(id);
-    if (!c || (who.role !== 'admin' && c.ownerUserId !== who.userId)) throw notFound('notification channel', String(id));
+    if (!c || (who.role !== 'admin' && c.ownerUserId !== who.userId))
+      throw notFound('notification channel', String(id));
     return c;
   }
 
@@ -187,7 +186,7 @@ export class NotificationService {
     await this.ownChannel(s.channelId, who);
     const tz = s.tz ?? 'UTC';
     if (!validTimeZone(tz)) throw new DomainError('VALIDATION_FAILED', `unknown time zone ${tz}`, { tz });
-    if ((s.quietStart ?? null) === null !== ((s.quietEnd ?? null) === null))
+    if (((s.quietStart ?? null) === null) !== ((s.quietEnd ?? null) === null))
       throw new DomainError('VALIDATION_FAILED', 'quiet hours need both a start and an end');
     return {
       userId,
@@ -224,7 +223,8 @@ export class NotificationService {
 
   private async ownSubscription(id: number, who: Who): Promise<SubscriptionRow> {
     const s = await this.repo.subscription(id);
-    if (!s || (who.role !== 'admin' && s.userId !== who.userId)) throw notFound('notification subscription', String(id));
+    if (!s || (who.role !== 'admin' && s.userId !== who.userId))
+      throw notFound('notification subscription', String(id));
     return s;
   }
 

@@ -17,11 +17,7 @@ export interface Notice {
   campaign: string | null;
 }
 
-export function noticeOf(
-  f: AlertFacts & { campaign: string | null },
-  tier: number,
-  publicUrl: string,
-): Notice {
+export function noticeOf(f: AlertFacts & { campaign: string | null }, tier: number, publicUrl: string): Notice {
   const m = alertMessage(tier > 1 ? { ...f, kind: 'escalated' } : f, publicUrl);
   const escalated = tier > 1 ? `Escalated to tier ${tier}: nobody has acknowledged it yet. ` : '';
   const campaign = f.campaign ? ` Campaign ${f.campaign}.` : '';

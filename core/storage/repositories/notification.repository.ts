@@ -96,7 +96,7 @@ export class NotificationRepository {
     return rows[0]?.campaign ?? null;
   }
 
-  /** One notice per (alert, subscription, tier); false when it was there already. */
+  /** One notice per (alert, subscription, tier); false when it was there already. A queued one is due now. */
   async enqueue(n: {
     alertId: number;
     exceptionId: number;
@@ -111,7 +111,7 @@ export class NotificationRepository {
   }): Promise<boolean> {
     const { rows } = await this.sql.query(
       `insert into notifications (alert_id, exception_id, subscription_id, channel_id, kind, tier, status, held_for, next_attempt_at, payload)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (alert_id, subscription_id, tier) do nothing returning id`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, case when $7 = 'queued' then now() else $9 end, $10) on conflict (alert_id, subscription_id, tier) do nothing returning id`,
       [n.alertId, n.exceptionId, n.subscriptionId, n.channelId, n.kind, n.tier, n.status, n.heldFor, n.at, n.payload],
     );
     return rows.length === 1;
@@ -190,9 +190,10 @@ export class NotificationRepository {
   }
 
   async channel(id: number): Promise<ChannelRow | undefined> {
-    const { rows } = await this.sql.query<ChannelRow>(`select ${CHANNEL} from notification_channels c where c.id = $1`, [
-      id,
-    ]);
+    const { rows } = await this.sql.query<ChannelRow>(
+      `select ${CHANNEL} from notification_channels c where c.id = $1`,
+      [id],
+    );
     return rows[0];
   }
 

@@ -118,7 +118,8 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     url: '/api/notifications/subscriptions',
     tags: ['notifications'],
     access: READERS,
-    summary: 'Subscribe a channel to exceptions by severity, type, campaign and stage, with quiet hours, digest and tier',
+    summary:
+      'Subscribe a channel to exceptions by severity, type, campaign and stage, with quiet hours, digest and tier',
     body: SubscriptionInputSchema,
     responses: { 201: NotificationSubscriptionSchema },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND'],

@@ -58,7 +58,10 @@ export const SubscriptionInputSchema = z
     minSeverity: Severity.optional(),
     exceptionTypes: Names.optional().describe('Empty: every type'),
     campaigns: Names.optional().describe('Empty: every campaign'),
-    stages: z.array(z.enum(['origin', 'in_transit', 'destination'])).optional().describe('Empty: every stage'),
+    stages: z
+      .array(z.enum(['origin', 'in_transit', 'destination']))
+      .optional()
+      .describe('Empty: every stage'),
     digest: z.enum(['none', 'hourly', 'daily']).optional(),
     quietStart: Time.nullable().optional(),
     quietEnd: Time.nullable().optional(),
