@@ -21,7 +21,6 @@ const IdParam = z.object({ id: z.coerce.number().int().positive() });
  * Teams channels. Ownership is checked in NotificationService on the principal.
  */
 export default function notificationRoutes(app: FastifyInstance, { services, routes }: ApiDeps): void {
-  const n = services.notifications;
   const who = (req: Parameters<typeof principalOf>[0]) => {
     const p = principalOf(req);
     return { userId: p.userId, email: p.email, role: p.role };
@@ -38,7 +37,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
     responses: { 200: z.object({ notifications: z.array(NotificationSchema) }) },
-    handler: async ({ query, req }) => ({ notifications: await n.list(who(req), query) }),
+    handler: async ({ query, req }) => ({ notifications: await services.notifications.list(who(req), query) }),
   });
 
   route(app, routes, {
@@ -48,7 +47,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     access: READERS,
     summary: 'Notification channels (your own; an admin sees all); webhook URLs show their host only',
     responses: { 200: z.object({ channels: z.array(NotificationChannelSchema) }) },
-    handler: async ({ req }) => ({ channels: await n.channels(who(req)) }),
+    handler: async ({ req }) => ({ channels: await services.notifications.channels(who(req)) }),
   });
 
   route(app, routes, {
@@ -60,7 +59,8 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     body: ChannelCreateSchema,
     responses: { 201: NotificationChannelSchema.describe('The one answer that shows the webhook URL in full') },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN'],
-    handler: async ({ body, req, reply }) => reply.status(201).send(await n.createChannel(body, auditActor(req))),
+    handler: async ({ body, req, reply }) =>
+      reply.status(201).send(await services.notifications.createChannel(body, auditActor(req))),
   });
 
   route(app, routes, {
@@ -73,7 +73,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     body: ChannelPatchSchema,
     responses: { 200: NotificationChannelSchema },
     errors: ['NOT_FOUND'],
-    handler: async ({ params, body, req }) => n.updateChannel(params.id, body, auditActor(req)),
+    handler: async ({ params, body, req }) => services.notifications.updateChannel(params.id, body, auditActor(req)),
   });
 
   route(app, routes, {
@@ -86,7 +86,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     responses: { 204: null },
     errors: ['NOT_FOUND'],
     handler: async ({ params, req, reply }) => {
-      await n.removeChannel(params.id, auditActor(req));
+      await services.notifications.removeChannel(params.id, auditActor(req));
       return reply.status(204).send();
     },
   });
@@ -100,7 +100,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     params: IdParam,
     responses: { 200: z.object({ ok: z.boolean(), error: z.string().nullable() }) },
     errors: ['NOT_FOUND', 'CONFLICT'],
-    handler: async ({ params, req }) => n.testChannel(params.id, auditActor(req)),
+    handler: async ({ params, req }) => services.notifications.testChannel(params.id, auditActor(req)),
   });
 
   route(app, routes, {
@@ -110,7 +110,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     access: READERS,
     summary: 'Subscriptions (your own; an admin sees all)',
     responses: { 200: z.object({ subscriptions: z.array(NotificationSubscriptionSchema) }) },
-    handler: async ({ req }) => ({ subscriptions: await n.subscriptions(who(req)) }),
+    handler: async ({ req }) => ({ subscriptions: await services.notifications.subscriptions(who(req)) }),
   });
 
   route(app, routes, {
@@ -124,7 +124,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     responses: { 201: NotificationSubscriptionSchema },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND'],
     handler: async ({ body, req, reply }) =>
-      reply.status(201).send(await n.createSubscription(strip(body), auditActor(req))),
+      reply.status(201).send(await services.notifications.createSubscription(strip(body), auditActor(req))),
   });
 
   route(app, routes, {
@@ -137,7 +137,8 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     body: SubscriptionInputSchema,
     responses: { 200: NotificationSubscriptionSchema },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND'],
-    handler: async ({ params, body, req }) => n.updateSubscription(params.id, strip(body), auditActor(req)),
+    handler: async ({ params, body, req }) =>
+      services.notifications.updateSubscription(params.id, strip(body), auditActor(req)),
   });
 
   route(app, routes, {
@@ -150,7 +151,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     responses: { 204: null },
     errors: ['NOT_FOUND'],
     handler: async ({ params, req, reply }) => {
-      await n.removeSubscription(params.id, auditActor(req));
+      await services.notifications.removeSubscription(params.id, auditActor(req));
       return reply.status(204).send();
     },
   });
