@@ -41,6 +41,7 @@ import creatorMessageRoutes from './routes/api/creator-messages/index.ts';
 import sampleMessageRoutes from './routes/api/samples/messages.ts';
 import carrierIntegrationRoutes from './routes/api/integrations/carriers.ts';
 import tiktokIntegrationRoutes from './routes/api/integrations/tiktok/index.ts';
+import notificationRoutes from './routes/api/notifications/index.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -118,6 +119,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     sampleMessageRoutes,
     carrierIntegrationRoutes,
     tiktokIntegrationRoutes,
+    notificationRoutes,
   ]) {
     register(app, deps);
   }

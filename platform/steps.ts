@@ -28,6 +28,7 @@ import { EmailDelivery } from '../workers/email-delivery.ts';
 import { brandOf } from '../core/domain/messages/values.ts';
 import { WebhookDispatcher } from '../workers/webhook-dispatcher.ts';
 import { startTikTokPoller } from '../workers/tiktok-poller.ts';
+import { startNotificationDelivery } from '../workers/notification-delivery.ts';
 import { openDatabase } from './database.ts';
 import type { Stoppable } from './step-runner.ts';
 
@@ -142,6 +143,7 @@ export async function startWorkers(env: Env, pool: Pool, log: Logger, services?:
     email.start(env.SMTP_POLL_MS);
     stops.push(() => email.stop());
   }
+  stops.push(startNotificationDelivery(env, pool, log, services));
   if (env.FOLLOW_UP_INTERVAL_S > 0) {
     const followUps = startFollowUpScheduler({
       pool,
@@ -177,6 +179,7 @@ export async function startRules(pool: Pool, services: Services, env: Env, log: 
   const ticker = setInterval(() => {
     void monitor.tick();
     services.alerts.escalate().catch((err: unknown) => log.error({ err }, 'escalation check failed'));
+    services.notifications.escalate().catch((err: unknown) => log.error({ err }, 'notification escalation failed'));
   }, 30_000);
   return {
     monitor,

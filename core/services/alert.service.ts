@@ -9,6 +9,7 @@ import { withTransaction } from '../storage/transaction.ts';
 import type { AuditActor } from '../domain/auth/principal.ts';
 import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import type { ServiceDeps } from './deps.ts';
+import { fanOutNotices } from './notification-fanout.ts';
 
 /**
  * Raises alerts inside the caller's transaction: one inbox row per (exception, kind) and
@@ -39,6 +40,8 @@ export async function raiseAlerts(sql: Sql, events: readonly ExceptionEvent[], p
     for (const s of subs)
       if (subscriptionMatches(s, { kind: ev.kind, severity: facts.severity }))
         await repo.enqueueDelivery(alertId, s.id);
+    // People's own channels hear of an opening at tier 1; later tiers come from NotificationService.escalate.
+    if (ev.kind === 'opened') await fanOutNotices(sql, { alertId, facts, tiers: [1, 1], publicUrl, now: new Date() });
   }
   await repo.notifyCreated(created);
   return created;

@@ -30,6 +30,7 @@ import { CampaignService } from './campaign.service.ts';
 import { MessageService } from './message.service.ts';
 import { CarrierIntegrationService } from './carrier-integration.service.ts';
 import { TikTokConnectorService } from './tiktok-connector.service.ts';
+import { NotificationService } from './notification.service.ts';
 
 /**
  * Builds every service the one way: a deps object (./deps.ts) with the pool, the clock when
@@ -91,6 +92,7 @@ export function createServices({
     creatorLinks: links,
     creatorPage: new CreatorPageService(base, { links, lifecycle, policy, photos, limits: creatorPage }),
     campaigns: new CampaignService(base),
+    notifications: new NotificationService({ ...base, ...alerting }),
     messages: new MessageService({ ...base, policy, creatorLinks: links, brand, publicUrl: creatorLinks.publicUrl }),
     tiktok: new TikTokConnectorService({ ...base, lifecycle }),
   };
