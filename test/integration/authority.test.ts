@@ -59,8 +59,18 @@ const CREATES = [
   'POST /api/samples/{id}/reship',
   'POST /api/exceptions/{id}/resolve',
   'POST /api/exceptions/resolve',
+  // TikTok Shop applications become requests through the policy (test/integration/tiktok-connector.test.ts).
+  'POST /api/integrations/tiktok/poll',
 ];
-const ADVANCES = ['POST /api/samples/{id}/events', 'POST /api/carrier-events'];
+const ADVANCES = [
+  'POST /api/samples/{id}/events',
+  'POST /api/carrier-events',
+  // The aggregators' webhooks, signed by the vendor, through the same carrier-event rules.
+  'POST /api/integrations/carriers/aftership/webhook',
+  'POST /api/integrations/carriers/easypost/webhook',
+  'POST /api/integrations/carriers/shippo/webhook',
+  'POST /api/integrations/carriers/{vendor}/test',
+];
 const NEITHER = [
   'POST /api/sample-requests/preview',
   'POST /api/samples/{id}/claims',
@@ -75,6 +85,10 @@ const NEITHER = [
   // same state machine as the creator actor: test/integration/creator-page.test.ts.
   'POST /api/samples/{id}/creator-link',
   'DELETE /api/samples/{id}/creator-link',
+  'PUT /api/integrations/carriers/{vendor}',
+  'PUT /api/integrations/tiktok',
+  'POST /api/integrations/tiktok/pause',
+  'POST /api/integrations/tiktok/resume',
 ];
 
 interface OpenApi {
@@ -125,7 +139,9 @@ describe('authority on the server', () => {
         .filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))
         .map((m) => `${m.toUpperCase()} ${path}`),
     );
-    const program = writes.filter((w) => /^\w+ \/api\/(samples|sample-requests|exceptions|carrier-events)/.test(w));
+    const program = writes.filter((w) =>
+      /^\w+ \/api\/(samples|sample-requests|exceptions|carrier-events|integrations)/.test(w),
+    );
     const known = new Set([...CREATES, ...ADVANCES, ...NEITHER]);
     expect(program.filter((w) => !known.has(w))).toEqual([]);
     expect([...known].filter((k) => !program.includes(k))).toEqual([]);
