@@ -124,7 +124,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     responses: { 201: NotificationSubscriptionSchema },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND'],
     handler: async ({ body, req, reply }) =>
-      reply.status(201).send(await services.notifications.createSubscription(strip(body), auditActor(req))),
+      reply.status(201).send(await services.notifications.createSubscription(asInput(body), auditActor(req))),
   });
 
   route(app, routes, {
@@ -138,7 +138,7 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
     responses: { 200: NotificationSubscriptionSchema },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND'],
     handler: async ({ params, body, req }) =>
-      services.notifications.updateSubscription(params.id, strip(body), auditActor(req)),
+      services.notifications.updateSubscription(params.id, asInput(body), auditActor(req)),
   });
 
   route(app, routes, {
@@ -158,6 +158,11 @@ export default function notificationRoutes(app: FastifyInstance, { services, rou
 }
 
 /** Optional fields the client left out stay out (exactOptionalPropertyTypes). */
+/** The body as the service takes it: whose subscription it is under the service's name. */
+function asInput({ subscriberUserId, ...rest }: z.output<typeof SubscriptionInputSchema>) {
+  return strip({ ...rest, ...(subscriberUserId !== undefined ? { userId: subscriberUserId } : {}) });
+}
+
 function strip<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }

@@ -53,7 +53,13 @@ export const NotificationSubscriptionSchema = z
 export const SubscriptionInputSchema = z
   .object({
     channelId: z.number().int().positive(),
-    userId: z.number().int().positive().nullable().optional().describe('Admins only: another person'),
+    subscriberUserId: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .optional()
+      .describe("Admins only: whose subscription it is (another person's user id); never who acts"),
     team: z.string().trim().min(1).max(100).nullable().optional().describe('Admins only: a team'),
     minSeverity: Severity.optional(),
     exceptionTypes: Names.optional().describe('Empty: every type'),

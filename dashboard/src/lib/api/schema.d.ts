@@ -9235,8 +9235,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         channelId: number;
-                        /** @description Admins only: another person */
-                        userId?: number | null;
+                        /** @description Admins only: whose subscription it is (another person's user id); never who acts */
+                        subscriberUserId?: number | null;
                         /** @description Admins only: a team */
                         team?: string | null;
                         /** @enum {string} */
@@ -9334,8 +9334,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         channelId: number;
-                        /** @description Admins only: another person */
-                        userId?: number | null;
+                        /** @description Admins only: whose subscription it is (another person's user id); never who acts */
+                        subscriberUserId?: number | null;
                         /** @description Admins only: a team */
                         team?: string | null;
                         /** @enum {string} */
