@@ -58,7 +58,8 @@ export function campaignsSuite(): void {
         approvalPolicy: { autoApproveUnitCostUnderCents: 500 },
       });
       await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-      expect(await shownText(page.locator('.summary'))).toContain('1 LIVE (10+ min)');
+      // The summary shows the saved record once the page has reloaded it (it may lag the "Saved").
+      await expect.poll(() => shownText(page.locator('.summary')), { timeout: 10_000 }).toContain('1 LIVE (10+ min)');
       expect(await shownText(page.locator('.summary'))).toContain('auto-approve under $5.00');
       await screenshot(page, 'campaign-edit');
       expect(errors).toEqual([]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../core/storage/embedded-postgres.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort, serverPort } from '../support/free-port.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { PlatformProcess, trackerFleet } from './support.ts';
 
@@ -25,7 +25,7 @@ const startDb = () => startEmbeddedPostgres({ dir: join(dir, 'db'), port: pgPort
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sampletrack-outage-'));
   await chmod(dir, 0o777);
-  pgPort = await freePort();
+  pgPort = await serverPort();
   db = await startDb();
   const [http, mqttPort, ws] = [await freePort(), await freePort(), await freePort()];
   mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stopOrphan } from '../../core/storage/embedded-postgres-lock.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort, serverPort } from '../support/free-port.ts';
 import { PlatformProcess } from './support.ts';
 
 /**
@@ -21,7 +21,7 @@ let dataDir: string;
 const started: PlatformProcess[] = [];
 
 async function envOn(dir: string): Promise<Record<string, string>> {
-  const [http, mqtt, ws, pg] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [http, mqtt, ws, pg] = [await freePort(), await freePort(), await freePort(), await serverPort()];
   return {
     DATA_DIR: dir,
     EMBEDDED_PG_PORT: String(pg),
