@@ -296,6 +296,8 @@ async function runBench(): Promise<void> {
       connectLatencyMs: summary.connectMs,
       platformCpuSecondsToConnectAll: Number((cpuMs(connectCpu) / 1000).toFixed(1)),
       platformCpuMsPerSignIn: Number((cpuMs(connectCpu) / Math.max(1, summary.connected)).toFixed(2)),
+      // Still connected after the idle period, as the broker counts them (drops would show here).
+      brokerConnectedAfterIdle: platform.broker?.connectedClients,
       platformRssMbIdle: rssMb,
       platformHeapUsedMb: Math.round(mem.heapUsed / 2 ** 20),
       idleCpuPercentOfOneCore: Number(((cpuMs(idleCpu) / idleWallMs) * 100).toFixed(1)),

@@ -9,6 +9,8 @@ import {
   verifyDeviceSecret,
   verifySecret,
 } from '../../core/domain/device-secret.ts';
+import { DeviceService } from '../../core/services/device.service.ts';
+import { DeviceRepository } from '../../core/storage/repositories/device.repository.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -87,9 +89,23 @@ describe.skipIf(Boolean(process.env.TEST_MQTT_URL))('keyed device-secret hashes'
     // As if the scrypt check had read `legacy`, then a rotation committed, then the rewrite ran.
     const rotated = hashDeviceSecret(newDeviceSecret(), await platformKey());
     await p.pool.query('update devices set secret_hash = $2 where id = $1', [id, rotated]);
-    const { DeviceRepository } = await import('../../core/storage/repositories/device.repository.ts');
     expect(await new DeviceRepository(p.pool).replaceSecretHash(id, legacy, 'hmac-sha256$x$y')).toBe(false);
     expect(await storedHash(id)).toBe(rotated);
+  });
+
+  it('with DEVICE_SECRET_KEY set later, hashes under the platform key still verify and move to the new key', async () => {
+    const { id, secret } = await p.provisionDevice(newId('envkey'));
+    const envKey = 'k'.repeat(40);
+    const withKey = new DeviceService({ pool: p.pool }, { key: envKey });
+    expect(await withKey.authenticate(id, `${secret}x`)).toEqual({ ok: false, reason: 'bad_secret' });
+    expect(await withKey.authenticate(id, secret)).toEqual({ ok: true });
+    expect(await storedHash(id)).toBe(hashDeviceSecret(secret, deviceSecretKey(envKey)));
+    // A hash under a key that is no longer configured is refused like a wrong secret.
+    expect(await p.services.devices.authenticate(id, secret)).toEqual({ ok: false, reason: 'bad_secret' });
+    // Rotating the key: the old one kept in DEVICE_SECRET_KEY_PREVIOUS still lets it in, and the hash moves to the new key.
+    const nextKey = new DeviceService({ pool: p.pool }, { key: 'n'.repeat(40), previousKeys: [envKey] });
+    expect(await nextKey.authenticate(id, secret)).toEqual({ ok: true });
+    expect(await storedHash(id)).toBe(hashDeviceSecret(secret, deviceSecretKey('n'.repeat(40))));
   });
 
   it('prints the CPU per sign-in check, scrypt (before) and HMAC (after)', async () => {
