@@ -2,7 +2,7 @@ import type { Aedes, Client } from 'aedes';
 import type { DeviceSessions } from '../core/services/device.service.ts';
 import type { Logger } from '../core/observability/logger.ts';
 
-// A verified secret is remembered this long, so scrypt runs once per device, not per reconnect.
+// A verified secret is remembered this long, so a reconnect needs no database lookup.
 const CACHE_TTL_MS = 10 * 60_000;
 
 /**

@@ -96,6 +96,10 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
       requestsPerMinute: env.CREATOR_LINK_REQUESTS_PER_MIN,
     },
     brand: brandOf(env.SMTP_FROM),
+    deviceSecrets: {
+      ...(env.DEVICE_SECRET_KEY ? { key: env.DEVICE_SECRET_KEY } : {}),
+      previousKeys: env.DEVICE_SECRET_KEY_PREVIOUS,
+    },
   });
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     // Only while no user exists: a leftover variable never resets anyone's password.

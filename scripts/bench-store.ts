@@ -35,7 +35,7 @@ const { chmod } = await import('node:fs/promises');
 await chmod(dir, 0o777);
 const env = loadEnv({
   DATA_DIR: dir,
-  EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+  EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 12000)),
   DEMO_FLEET: '0',
 });
 const silent = {

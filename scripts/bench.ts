@@ -343,7 +343,7 @@ const platform = await startPlatform({
     HTTP_PORT: '0',
     MQTT_PORT: '0',
     MQTT_WS_PORT: '0',
-    EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 12000)),
     DEMO_FLEET: '0',
     LOG_LEVEL: 'warn',
   },

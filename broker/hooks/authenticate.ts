@@ -32,9 +32,8 @@ function remoteAddress(client: Client): string {
  *
  * Rate limits (docs/SECURITY.md): every CONNECT counts against its device id (a tracker in
  * a reconnect loop, or two trackers cloned with one id kicking each other out), and every
- * failed sign-in counts against its source IP (guessing secrets, and the scrypt CPU each
- * guess costs). Successful connects do not count per IP, because a fleet behind a carrier
- * NAT shares a few addresses. Once an IP is over its budget, only devices whose secret
+ * failed sign-in counts against its source IP (guessing secrets). Successful connects do
+ * not count per IP, because a fleet behind a carrier NAT shares a few addresses. Once an IP is over its budget, only devices whose secret
  * is still in the verified cache get in from it, so a neighbour's guessing does not lock
  * out the trackers that recently connected.
  */

@@ -50,6 +50,24 @@ describe('loadEnv', () => {
     expect(loadEnv({ MQTT_MAX_PACKET_BYTES: String(256 * 1024 + 4096) }).MQTT_MAX_PACKET_BYTES).toBe(266_240);
   });
 
+  it('keeps the embedded PostgreSQL below the ephemeral port range by default', () => {
+    expect(loadEnv({}).EMBEDDED_PG_PORT).toBe(25432);
+    expect(loadEnv({}).EMBEDDED_PG_PORT).toBeLessThan(32768);
+  });
+
+  it('takes DEVICE_SECRET_KEY of at least 32 characters and earlier keys comma-separated', () => {
+    expect(loadEnv({}).DEVICE_SECRET_KEY).toBeUndefined();
+    expect(loadEnv({}).DEVICE_SECRET_KEY_PREVIOUS).toEqual([]);
+    expect(() => loadEnv({ DEVICE_SECRET_KEY: 'short' })).toThrow(/DEVICE_SECRET_KEY/);
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadEnv({ DEVICE_SECRET_KEY: a, DEVICE_SECRET_KEY_PREVIOUS: ` ${a}, ${b} ` })).toMatchObject({
+      DEVICE_SECRET_KEY: a,
+      DEVICE_SECRET_KEY_PREVIOUS: [a, b],
+    });
+    expect(() => loadEnv({ DEVICE_SECRET_KEY_PREVIOUS: `${a},short` })).toThrow(/DEVICE_SECRET_KEY_PREVIOUS/);
+  });
+
   it('refuses an outbox webhook URL without its signing secret', () => {
     expect(() => loadEnv({ OUTBOX_WEBHOOK_URL: 'https://relay.example.com/outbox' })).toThrow(/OUTBOX_WEBHOOK_SECRET/);
     expect(

@@ -70,9 +70,26 @@ export const EnvSchema = z
     MQTT_CONNECTS_PER_DEVICE_PER_MIN: int(10),
     /** Failed device sign-ins per source IP per minute (also the burst); 0: no limit. */
     MQTT_AUTH_FAILURES_PER_IP_PER_MIN: int(30),
+    /**
+     * HMAC key of the stored device-secret hashes (at least 32 characters, random); unset: a
+     * key the platform makes once and keeps in the database.
+     */
+    DEVICE_SECRET_KEY: z.string().min(32, 'DEVICE_SECRET_KEY needs at least 32 characters').optional(),
+    /** Earlier DEVICE_SECRET_KEYs, comma-separated, still accepted while trackers sign in and their hashes are rewritten. */
+    DEVICE_SECRET_KEY_PREVIOUS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().min(32, 'each DEVICE_SECRET_KEY_PREVIOUS key needs at least 32 characters'))),
 
     DATA_DIR: z.string().default('./data'),
-    EMBEDDED_PG_PORT: int(54329).pipe(z.number().max(65535)),
+    /** Below 32768, outside Linux's ephemeral range, so a load test's client ports never take it. */
+    EMBEDDED_PG_PORT: int(25432).pipe(z.number().max(65535)),
 
     /** Simulated trackers started with the platform; 0 for none. */
     DEMO_FLEET: int(12),

@@ -4,7 +4,15 @@ import { AuditRepository } from '../storage/repositories/audit.repository.ts';
 import { withTransaction } from '../storage/transaction.ts';
 import { DEVICE_ID_PATTERN, type TrackerConfig, type TrackerStatus } from '../protocol/tracker-protocol.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import { hashSecret, newDeviceSecret, verifySecret } from '../domain/device-secret.ts';
+import { randomBytes } from 'node:crypto';
+import {
+  deviceSecretKey,
+  hashDeviceSecret,
+  newDeviceSecret,
+  verifyDeviceSecret,
+  type DeviceSecretKey,
+} from '../domain/device-secret.ts';
+import { platformKey } from '../storage/repositories/creator-link.repository.ts';
 import { DeviceRepository, type DeviceRow } from '../storage/repositories/device.repository.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -33,6 +41,17 @@ const PUBLISH_WAIT_MS = 5000;
 
 export type AuthResult = { ok: true } | { ok: false; reason: 'unknown_device' | 'bad_secret' | 'disabled' | 'bad_id' };
 
+/** How device secrets are hashed (docs/SECURITY.md, "Device secrets"). */
+export interface DeviceSecretConfig {
+  /** DEVICE_SECRET_KEY; unset: a key the platform makes once and keeps in the database. */
+  key?: string;
+  /** DEVICE_SECRET_KEY_PREVIOUS: earlier keys, still accepted; their hashes are rewritten under the current key. */
+  previousKeys?: readonly string[];
+}
+
+/** The name of the platform's own device-secret key in platform_keys. */
+const PLATFORM_KEY_NAME = 'device_secret';
+
 export class DeviceService {
   private sessions: DeviceSessions | undefined;
   private publisher: ConfigPublisher | undefined;
@@ -42,9 +61,41 @@ export class DeviceService {
   private readonly devices: DeviceRepository;
   private readonly pool: Pool | undefined;
 
-  constructor({ pool }: ServiceDeps) {
+  private readonly secretConfig: DeviceSecretConfig;
+  private keysPromise: Promise<DeviceSecretKey[]> | undefined;
+
+  constructor({ pool }: ServiceDeps, secrets: DeviceSecretConfig = {}) {
     this.devices = new DeviceRepository(pool);
     this.pool = pool;
+    this.secretConfig = secrets;
+  }
+
+  /**
+   * The keys of device-secret hashes, current first: the configured one, or the platform's
+   * own (made once, shared by every process). With a configured key, the platform's own, if
+   * one was ever made, stays accepted, so setting DEVICE_SECRET_KEY later locks out no one.
+   */
+  private keys(): Promise<DeviceSecretKey[]> {
+    this.keysPromise ??= this.loadKeys().catch((err: unknown) => {
+      this.keysPromise = undefined; // a database hiccup at start is not remembered
+      throw err;
+    });
+    return this.keysPromise;
+  }
+
+  private async loadKeys(): Promise<DeviceSecretKey[]> {
+    const { key, previousKeys = [] } = this.secretConfig;
+    const earlier = previousKeys.map(deviceSecretKey);
+    if (!key) {
+      const own = await platformKey(this.requirePool(), PLATFORM_KEY_NAME, () => randomBytes(32).toString('base64url'));
+      return [deviceSecretKey(own), ...earlier];
+    }
+    const own = this.pool ? await this.devices.platformKeyIfAny(PLATFORM_KEY_NAME) : undefined;
+    return [deviceSecretKey(key), ...earlier, ...(own ? [deviceSecretKey(own)] : [])];
+  }
+
+  private async hash(secret: string): Promise<string> {
+    return hashDeviceSecret(secret, (await this.keys())[0]!);
   }
 
   /** The broker's handle on live connections (one per process; the last one registered wins). */
@@ -120,7 +171,7 @@ export class DeviceService {
     by: AuditActor = systemActor('api'),
   ): Promise<{ id: string; secret: string }> {
     const secret = newDeviceSecret();
-    const hash = await hashSecret(secret);
+    const hash = await this.hash(secret);
     if (input.id !== undefined && !DEVICE_ID_PATTERN.test(input.id)) {
       throw new DomainError('VALIDATION_FAILED', 'device id must match ^[a-z0-9][a-z0-9-]{2,63}$', { id: input.id });
     }
@@ -157,7 +208,17 @@ export class DeviceService {
     const creds = await this.devices.credentials(id);
     if (!creds) return { ok: false, reason: 'unknown_device' };
     // The secret is judged first: only a caller who holds it learns that the device is disabled.
-    if (!(await verifySecret(secret, creds.secretHash))) return { ok: false, reason: 'bad_secret' };
+    const keys = await this.keys();
+    const check = await verifyDeviceSecret(secret, creds.secretHash, keys);
+    if (!check.ok) return { ok: false, reason: 'bad_secret' };
+    if (check.rehash) {
+      // Stored as scrypt (before the keyed hash) or under an earlier key: rewritten now, so the
+      // next sign-in is cheap. Only if the hash is still the one checked (a rotation that
+      // committed meanwhile wins). Best effort: the sign-in stands, the next one tries again.
+      await this.devices
+        .replaceSecretHash(id, creds.secretHash, hashDeviceSecret(secret, keys[0]!))
+        .catch(() => undefined);
+    }
     return creds.disabled ? { ok: false, reason: 'disabled' } : { ok: true };
   }
 
@@ -168,7 +229,7 @@ export class DeviceService {
    */
   async rotateSecret(id: string, by: AuditActor): Promise<{ id: string; secret: string }> {
     const secret = newDeviceSecret();
-    const hash = await hashSecret(secret);
+    const hash = await this.hash(secret);
     await withTransaction(this.requirePool(), async (tx) => {
       if (!(await new DeviceRepository(tx).setSecretHash(id, hash))) throw notFound('device', id);
       await new AuditRepository(tx).record(by, { action: 'device.rotate_secret', entityType: 'device', entityId: id });

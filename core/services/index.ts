@@ -1,5 +1,5 @@
 import type { Pool } from '../storage/database.ts';
-import { DeviceService } from './device.service.ts';
+import { DeviceService, type DeviceSecretConfig } from './device.service.ts';
 import { AlertService, type AlertingConfig } from './alert.service.ts';
 import { ExceptionService } from './exception.service.ts';
 import { DeadLetterService, ParcelService } from './parcel.service.ts';
@@ -46,6 +46,7 @@ export function createServices({
   photos = new FilePhotoStore('./data/photos'),
   creatorPage = { photoMaxBytes: 8 * 1024 * 1024, maxPhotos: 6, requestsPerMinute: 30 },
   brand = 'our team',
+  deviceSecrets = {},
 }: {
   pool: Pool;
   now?: () => Date;
@@ -57,6 +58,7 @@ export function createServices({
   creatorPage?: CreatorPageLimits;
   /** Who messages to creators are from ({{brand}}): SMTP_FROM's display name. */
   brand?: string;
+  deviceSecrets?: DeviceSecretConfig;
 }) {
   const base = { pool, ...(now ? { now } : {}) };
   const lifecycle = new SampleLifecycleService({ ...base, program });
@@ -65,7 +67,7 @@ export function createServices({
   const links = new CreatorLinkService(base, creatorLinks);
   const carrierEvents = new CarrierEventService(base);
   return {
-    devices: new DeviceService(base),
+    devices: new DeviceService(base, deviceSecrets),
     samples: new SampleService({ ...base, lifecycle, program }),
     lifecycle,
     creators: new CreatorService({ ...base, policy }),

@@ -62,6 +62,21 @@ export class DeviceRepository {
     return rowCount === 1;
   }
 
+  /** Replaces the secret's hash only while it is still `current`; false otherwise. */
+  async replaceSecretHash(id: string, current: string, next: string): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      'update devices set secret_hash = $3 where id = $1 and secret_hash = $2',
+      [id, current, next],
+    );
+    return rowCount === 1;
+  }
+
+  /** A key in platform_keys, without making one (an earlier device-secret key). */
+  async platformKeyIfAny(name: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ value: string }>('select value from platform_keys where name = $1', [name]);
+    return rows[0]?.value;
+  }
+
   /**
    * Disables (keeping the first disabled_at) or enables a device; the row as it was before,
    * or undefined when there is no such device. Locks the row for the rest of the transaction.
