@@ -27,4 +27,16 @@ export interface ConnectLimits {
   authFailuresPerIpPerMin: number;
 }
 
-export type PersistHook = (deviceId: string, topic: string, payload: Buffer, done: (err?: Error) => void) => void;
+/** Holds a client's connection while its publish waits for room in ingest. */
+export interface ClientFlow {
+  pause(): void;
+  resume(): void;
+}
+
+export type PersistHook = (
+  deviceId: string,
+  topic: string,
+  payload: Buffer,
+  done: (err?: Error) => void,
+  flow?: ClientFlow,
+) => void;
