@@ -31,6 +31,8 @@ export interface ConnectLimits {
 export interface ClientFlow {
   pause(): void;
   resume(): void;
+  /** Calls `listener` if the connection closes; returns the function that removes it. */
+  onClose(listener: () => void): () => void;
 }
 
 export type PersistHook = (

@@ -119,6 +119,14 @@ export class BatchWriter {
     return false;
   }
 
+  /** Takes back a message still waiting in `admit` (its connection closed); true if it was. */
+  withdraw(enter: () => void): boolean {
+    const i = this.admissions.indexOf(enter);
+    if (i < 0) return false;
+    this.admissions.splice(i, 1);
+    return true;
+  }
+
   private hasRoom(): boolean {
     const max = this.opts.maxPending;
     if (max === undefined || this.closed) return true;

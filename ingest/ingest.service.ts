@@ -26,6 +26,13 @@ export type Ack = (err?: Error) => void;
 export interface Flow {
   pause(): void;
   resume(): void;
+  /**
+   * Called once if the client's connection closes while its message waits: the message is
+   * then dropped unacknowledged (the tracker resends it on its next connection), so a
+   * reconnecting tracker does not queue a second copy behind the first. Returns the
+   * function that removes the listener (called on admission).
+   */
+  onClose?(listener: () => void): () => void;
 }
 
 export interface IngestEvents {
@@ -89,14 +96,20 @@ export class IngestService extends EventEmitter<IngestEvents> {
    */
   handle(msg: IncomingMessage, ack: Ack, flow?: Flow): void {
     let held = false;
-    const admittedNow = this.writer.admit(() => {
-      if (held) flow?.resume();
+    const enter = () => {
+      if (held) {
+        forget?.();
+        flow?.resume();
+      }
       this.route(msg, ack);
+    };
+    if (this.writer.admit(enter)) return;
+    held = true;
+    flow?.pause();
+    // Declared after `enter`, which reads it only once held, so always after this line.
+    const forget = flow?.onClose?.(() => {
+      if (this.writer.withdraw(enter)) ack(new Error('connection closed while waiting for room'));
     });
-    if (!admittedNow) {
-      held = true;
-      flow?.pause();
-    }
   }
 
   private route(msg: IncomingMessage, ack: Ack): void {

@@ -65,7 +65,18 @@ export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceS
  * count as finished packets), so a waiting hook does not stop a client that keeps sending.
  */
 function connectionFlow(client: Client): ClientFlow | undefined {
-  const conn = client.conn as unknown as Partial<Pick<PacketSizeGuard, 'hold' | 'release'>>;
+  const conn = client.conn as unknown as PacketSizeGuard;
   if (typeof conn.hold !== 'function' || typeof conn.release !== 'function') return undefined;
-  return { pause: () => conn.hold!(), resume: () => conn.release!() };
+  return {
+    pause: () => conn.hold(),
+    resume: () => conn.release(),
+    onClose: (listener) => {
+      if (conn.destroyed) {
+        listener();
+        return () => {};
+      }
+      conn.once('close', listener);
+      return () => void conn.off('close', listener);
+    },
+  };
 }

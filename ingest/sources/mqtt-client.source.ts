@@ -103,6 +103,8 @@ export async function startMqttClientSource(
     ingest.handle(
       msg,
       (err) => {
+        // Dropped with its connection while waiting for room: the broker redelivers it.
+        if (h.generation !== generation) return;
         if (err) {
           // Never acknowledged: the broker redelivers after the reconnect.
           o.log.error({ err, topic: packet.topic }, 'ingest refused a message; reconnecting for redelivery');
@@ -120,6 +122,10 @@ export async function startMqttClientSource(
         // would go out on the new link for a message id that may mean another message there.
         resume: () => {
           if (h.generation === generation) callback();
+        },
+        onClose: (listener) => {
+          client.once('close', listener);
+          return () => void client.off('close', listener);
         },
       },
     );
