@@ -60,8 +60,13 @@ try {
   const baseline = process.memoryUsage().rss;
   let peakRss = baseline;
   let peakPending = 0;
+  let peakHeap = 0;
+  let peakBuffers = 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakBuffers = Math.max(peakBuffers, m.arrayBuffers);
     peakPending = Math.max(peakPending, platform.ingest.writer.pending);
   }, 100);
   const started = performance.now();
@@ -96,6 +101,8 @@ try {
         readingsPerS: Math.round(load.readingsAcked / seconds),
         rssBeforeLoad: mb(baseline),
         peakRss: mb(peakRss),
+        peakHeapUsed: mb(peakHeap),
+        peakArrayBuffers: mb(peakBuffers),
         peakPendingSampled: peakPending,
       },
       null,
