@@ -89,7 +89,7 @@ export const EnvSchema = z
      * Readings held unacknowledged (received, not yet committed) at most; past it ingest
      * stops reading trackers' connections until half is stored, so memory stays bounded.
      */
-    INGEST_MAX_PENDING_READINGS: int(50_000).pipe(z.number().min(1)),
+    INGEST_MAX_PENDING_READINGS: int(10_000).pipe(z.number().min(1)),
     /** Raw payload bytes kept with a dead letter. */
     DEAD_LETTER_MAX_BYTES: int(16384),
 
