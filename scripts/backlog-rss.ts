@@ -14,7 +14,7 @@ import { startPlatform } from '../platform/start-platform.ts';
  * readings are sampled every 100 ms. Prints peak RSS, peak pending and the throughput.
  *
  *   tsx scripts/backlog-rss.ts --server postgres://postgres@127.0.0.1:5432/postgres \
- *     [--trackers 100] [--messages 20] [--max-pending 50000]
+ *     [--trackers 100] [--messages 20] [--max-pending 10000]
  *
  * A database of its own is created on `--server` and dropped afterwards. Run it with
  * --max-pending 100000000 to see the figure without a bound.
@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
     server: { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     trackers: { type: 'string', default: '100' },
     messages: { type: 'string', default: '20' },
-    'max-pending': { type: 'string', default: '50000' },
+    'max-pending': { type: 'string', default: '10000' },
     window: { type: 'string', default: '64' },
   },
 });
