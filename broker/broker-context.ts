@@ -27,4 +27,18 @@ export interface ConnectLimits {
   authFailuresPerIpPerMin: number;
 }
 
-export type PersistHook = (deviceId: string, topic: string, payload: Buffer, done: (err?: Error) => void) => void;
+/** Holds a client's connection while its publish waits for room in ingest. */
+export interface ClientFlow {
+  pause(): void;
+  resume(): void;
+  /** Calls `listener` if the connection closes; returns the function that removes it. */
+  onClose(listener: () => void): () => void;
+}
+
+export type PersistHook = (
+  deviceId: string,
+  topic: string,
+  payload: Buffer,
+  done: (err?: Error) => void,
+  flow?: ClientFlow,
+) => void;

@@ -16,6 +16,7 @@ export type Refusal = Exclude<ScanResult, { ok: true }>;
 export class PacketSizeGuard extends Duplex {
   readonly remoteAddress: string | undefined;
   private readonly scanner: MqttPacketSizeScanner;
+  private holds = 0;
 
   constructor(
     private readonly inner: Duplex,
@@ -41,8 +42,22 @@ export class PacketSizeGuard extends Duplex {
     inner.on('close', () => this.destroy());
   }
 
+  /**
+   * Stops reading the connection until every hold is released (ingest is full): what the
+   * device sends stays in the kernel's buffers, TCP's window closes and the device waits.
+   * aedes may still read what this stream already buffered (at most its highWaterMark).
+   */
+  hold(): void {
+    this.holds++;
+    this.inner.pause();
+  }
+
+  release(): void {
+    if (this.holds > 0 && --this.holds === 0) this.inner.resume();
+  }
+
   override _read(): void {
-    this.inner.resume();
+    if (this.holds === 0) this.inner.resume();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {

@@ -117,4 +117,65 @@ describe('BatchWriter', () => {
     w.add([reading(2)], [], (err) => (refused = err));
     expect(refused?.message).toMatch(/shutting down/);
   });
+
+  it('admits a message only while pending is under maxPending, then again from half of it, in arrival order', async () => {
+    const releases: (() => void)[] = [];
+    const w = new BatchWriter({
+      store: async (b) => {
+        await new Promise<void>((r) => releases.push(r));
+        return ok(b);
+      },
+      maxBatch: 3,
+      lingerMs: 0,
+      maxInFlight: 10,
+      maxPending: 6,
+    });
+    const admitted: number[] = [];
+    const acked: number[] = [];
+    let maxSeen = 0;
+    const send = (i: number) =>
+      w.admit(() => {
+        admitted.push(i);
+        w.add([reading(i * 3), reading(i * 3 + 1), reading(i * 3 + 2)], [], () => acked.push(i));
+        maxSeen = Math.max(maxSeen, w.pending);
+      });
+    const now = [0, 1, 2, 3, 4].map(send);
+    // 0 and 1 fill it to 6: the rest wait, and nothing overtakes a waiting message.
+    expect(now).toEqual([true, true, false, false, false]);
+    expect(w.waiting).toBe(3);
+    await new Promise((r) => setTimeout(r, 5));
+    releases.shift()!(); // message 0 stored: pending 3 = half, so 2 comes in and fills it again
+    await new Promise((r) => setTimeout(r, 5));
+    expect(admitted).toEqual([0, 1, 2]);
+    while (acked.length < 5) {
+      releases.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await w.drain();
+    expect(admitted).toEqual([0, 1, 2, 3, 4]);
+    expect(acked).toEqual([0, 1, 2, 3, 4]);
+    expect(maxSeen).toBeLessThanOrEqual(6 - 1 + 3);
+  });
+
+  it('lets waiting messages in on close, refused like any arrival after it', async () => {
+    let release!: () => void;
+    const w = new BatchWriter({
+      store: async (b) => {
+        await new Promise<void>((r) => (release = r));
+        return ok(b);
+      },
+      maxBatch: 10,
+      lingerMs: 0,
+      maxPending: 1,
+    });
+    const acks: (string | undefined)[] = [];
+    w.admit(() => w.add([reading(1)], [], (err) => acks.push(err?.message)));
+    w.admit(() => w.add([reading(2)], [], (err) => acks.push(err?.message)));
+    await new Promise((r) => setTimeout(r, 5));
+    const closed = w.close();
+    expect(acks).toEqual(['ingest is shutting down']);
+    release();
+    await closed;
+    expect(acks).toEqual(['ingest is shutting down', undefined]);
+  });
 });

@@ -32,6 +32,13 @@ export interface BatchWriterOptions {
   maxBackoffMs?: number;
   /** Batches written at once (default 2); acknowledgements stay in arrival order. */
   maxInFlight?: number;
+  /**
+   * Readings held unacknowledged at most (INGEST_MAX_PENDING_READINGS; default: no bound).
+   * At the bound `admit` queues new messages until pending falls to half of it; a message is
+   * admitted only while pending is under the bound, so pending never exceeds
+   * maxPending - 1 + the readings of one message.
+   */
+  maxPending?: number;
 }
 
 interface Entry {
@@ -72,6 +79,9 @@ export class BatchWriter {
   private failures = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  /** Messages waiting for room, strictly first come first admitted (PUBACK order). */
+  private admissions: (() => void)[] = [];
+  private gateOpen = true;
 
   constructor(private readonly opts: BatchWriterOptions) {}
 
@@ -85,8 +95,50 @@ export class BatchWriter {
     return this.flights[0]?.entries[0]?.receivedAt ?? this.queue[0]?.receivedAt;
   }
 
+  /** Messages waiting in `admit` for pending to fall. */
+  get waiting(): number {
+    return this.admissions.length;
+  }
+
   get healthy(): boolean {
     return this.failures === 0;
+  }
+
+  /**
+   * Runs `enter` (which parses a message and `add`s it, synchronously) now if there is room,
+   * otherwise once pending has fallen to the low-water mark; true when it ran now. Entries
+   * run in the order they came, so one client's messages keep their order. A source holds
+   * the client meanwhile (its next packets are not read), which is the back-pressure.
+   */
+  admit(enter: () => void): boolean {
+    if (this.admissions.length === 0 && this.hasRoom()) {
+      enter();
+      return true;
+    }
+    this.admissions.push(enter);
+    return false;
+  }
+
+  /** Takes back a message still waiting in `admit` (its connection closed); true if it was. */
+  withdraw(enter: () => void): boolean {
+    const i = this.admissions.indexOf(enter);
+    if (i < 0) return false;
+    this.admissions.splice(i, 1);
+    return true;
+  }
+
+  private hasRoom(): boolean {
+    const max = this.opts.maxPending;
+    if (max === undefined || this.closed) return true;
+    // Hysteresis: once full, stay closed until half is written, so admission and the
+    // socket pauses it causes come in bursts rather than one message at a time.
+    if (this.gateOpen && this.pending >= max) this.gateOpen = false;
+    else if (!this.gateOpen && this.pending <= Math.floor(max / 2)) this.gateOpen = true;
+    return this.gateOpen;
+  }
+
+  private admitWaiting(): void {
+    while (this.admissions.length > 0 && this.hasRoom()) this.admissions.shift()!();
   }
 
   add(readings: Reading[], deadLetters: DeadLetter[], ack: (err?: Error) => void, receivedAt = Date.now()): void {
@@ -159,6 +211,7 @@ export class BatchWriter {
     }
     if (this.failures > 0 && this.flights.every((f) => f === flight || f.result)) this.failures = 0;
     this.release();
+    this.admitWaiting();
     if (this.queue.length) this.schedule();
     else if (this.flights.length === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
@@ -189,6 +242,8 @@ export class BatchWriter {
   /** Stops taking new input and stores what was accepted (graceful shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    // Waiting messages are let in and refused like any new arrival: no PUBACK, the tracker resends.
+    this.admitWaiting();
     await this.drain();
   }
 }

@@ -18,6 +18,23 @@ export interface IncomingMessage {
 /** Calls back when the message is durably handled (then its PUBACK may go out). */
 export type Ack = (err?: Error) => void;
 
+/**
+ * How a source holds one client while its message waits for room (INGEST_MAX_PENDING_READINGS):
+ * `pause` when the message has to wait, `resume` right before it is admitted. Not called
+ * when there is room at once.
+ */
+export interface Flow {
+  pause(): void;
+  resume(): void;
+  /**
+   * Called once if the client's connection closes while its message waits: the message is
+   * then dropped unacknowledged (the tracker resends it on its next connection), so a
+   * reconnecting tracker does not queue a second copy behind the first. Returns the
+   * function that removes the listener (called on admission).
+   */
+  onClose?(listener: () => void): () => void;
+}
+
 export interface IngestEvents {
   stored: [readings: Reading[]];
 }
@@ -30,6 +47,8 @@ export interface IngestOptions {
   maxBatch: number;
   lingerMs: number;
   deadLetterMaxBytes: number;
+  /** Unacknowledged readings at most (INGEST_MAX_PENDING_READINGS); see BatchWriter.admit. */
+  maxPending?: number;
 }
 
 /**
@@ -46,6 +65,7 @@ export class IngestService extends EventEmitter<IngestEvents> {
       store: o.store,
       maxBatch: o.maxBatch,
       lingerMs: o.lingerMs,
+      ...(o.maxPending !== undefined ? { maxPending: o.maxPending } : {}),
       onFlushed: (result, batch, ms) => {
         const committedAt = Date.now();
         for (const r of batch.readings)
@@ -69,7 +89,30 @@ export class IngestService extends EventEmitter<IngestEvents> {
     o.metrics.ingestProbe = () => ({ pending: this.writer.pending, oldestAt: this.writer.oldestPendingAt });
   }
 
-  handle(msg: IncomingMessage, ack: Ack): void {
+  /**
+   * Takes one message, at once if fewer than maxPending readings wait for their commit,
+   * otherwise after `flow.pause()`, once enough are stored. Memory is then bounded by the
+   * configuration, not by how much the trackers send.
+   */
+  handle(msg: IncomingMessage, ack: Ack, flow?: Flow): void {
+    let held = false;
+    const enter = () => {
+      if (held) {
+        forget?.();
+        flow?.resume();
+      }
+      this.route(msg, ack);
+    };
+    if (this.writer.admit(enter)) return;
+    held = true;
+    flow?.pause();
+    // Declared after `enter`, which reads it only once held, so always after this line.
+    const forget = flow?.onClose?.(() => {
+      if (this.writer.withdraw(enter)) ack(new Error('connection closed while waiting for room'));
+    });
+  }
+
+  private route(msg: IncomingMessage, ack: Ack): void {
     const route = parseTopic(msg.topic);
     if (route?.kind === 'telemetry') return this.telemetry(route.deviceId, msg, ack);
     if (route?.kind === 'status') return void this.status(route.deviceId, msg, ack);

@@ -35,6 +35,8 @@ export interface IngestPipelineOptions {
   maxBatch: number;
   lingerMs: number;
   deadLetterMaxBytes: number;
+  /** Unacknowledged readings at most; past it sources stop reading (INGEST_MAX_PENDING_READINGS). */
+  maxPending?: number;
   /** Subscribed before the source starts, so no stored reading is missed. */
   onStored(readings: Reading[]): void;
   source: SourceChoice;
@@ -60,6 +62,7 @@ export async function startIngestPipeline(o: IngestPipelineOptions): Promise<Ing
     maxBatch: o.maxBatch,
     lingerMs: o.lingerMs,
     deadLetterMaxBytes: o.deadLetterMaxBytes,
+    ...(o.maxPending !== undefined ? { maxPending: o.maxPending } : {}),
   });
   ingest.on('stored', (readings) => o.onStored(readings));
   let source: StartedSource;

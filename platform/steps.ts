@@ -220,6 +220,7 @@ export async function startTrackerInput(
     log: log.child({ part: 'ingest' }),
     maxBatch: env.INGEST_BATCH_MAX,
     lingerMs: env.INGEST_FLUSH_MS,
+    maxPending: env.INGEST_MAX_PENDING_READINGS,
     deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES,
     onStored: (readings) => void o.monitor.judge(readings),
     source: env.MQTT_URL

@@ -1,6 +1,7 @@
 import type { Client, PublishPacket } from 'aedes';
 import { MAX_PAYLOAD_BYTES } from '../../core/protocol/tracker-protocol.ts';
-import type { BrokerContext } from '../broker-context.ts';
+import type { BrokerContext, ClientFlow } from '../broker-context.ts';
+import type { PacketSizeGuard } from '../packet-size-guard.ts';
 import type { BrokerDeviceSessions } from '../device-sessions.ts';
 
 /**
@@ -54,6 +55,28 @@ export function authorizePublishHook(ctx: BrokerContext, sessions: BrokerDeviceS
     // it goes out only after the reading is committed. An error here closes the connection
     // without a PUBACK, and the device resends the message on its persistent session.
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    ctx.persist(client.id, topic, payload, (err) => done(err ?? null));
+    ctx.persist(client.id, topic, payload, (err) => done(err ?? null), connectionFlow(client));
+  };
+}
+
+/**
+ * While ingest is full, stop reading this client's connection. aedes alone would not: it
+ * reads the next chunk before every packet of the last one is done (its `readable` events
+ * count as finished packets), so a waiting hook does not stop a client that keeps sending.
+ */
+function connectionFlow(client: Client): ClientFlow | undefined {
+  const conn = client.conn as unknown as PacketSizeGuard;
+  if (typeof conn.hold !== 'function' || typeof conn.release !== 'function') return undefined;
+  return {
+    pause: () => conn.hold(),
+    resume: () => conn.release(),
+    onClose: (listener) => {
+      if (conn.destroyed) {
+        listener();
+        return () => {};
+      }
+      conn.once('close', listener);
+      return () => void conn.off('close', listener);
+    },
   };
 }

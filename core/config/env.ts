@@ -102,6 +102,11 @@ export const EnvSchema = z
     INGEST_BATCH_MAX: int(2000).pipe(z.number().min(1)),
     /** …or this many milliseconds after the first buffered one. */
     INGEST_FLUSH_MS: int(10),
+    /**
+     * Readings held unacknowledged (received, not yet committed) at most; past it ingest
+     * stops reading trackers' connections until half is stored, so memory stays bounded.
+     */
+    INGEST_MAX_PENDING_READINGS: int(10_000).pipe(z.number().min(1)),
     /** Raw payload bytes kept with a dead letter. */
     DEAD_LETTER_MAX_BYTES: int(16384),
 

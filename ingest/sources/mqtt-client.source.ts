@@ -31,6 +31,10 @@ type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void;
  * arrival order ([MQTT-4.6.0-2]). mqtt.js would otherwise either ack at once (a crash
  * before the write loses the reading) or, if its callback were delayed, process one
  * message at a time. So acks are taken out of mqtt.js' send path and queued here.
+ *
+ * Memory: the broker's in-flight window for this client (mosquitto max_inflight_messages,
+ * an MQTT 5 Receive Maximum) already bounds the unacknowledged messages, but a broker may
+ * allow an unlimited one; INGEST_MAX_PENDING_READINGS bounds it here whatever the broker does.
  */
 export async function startMqttClientSource(
   ingest: IngestService,
@@ -92,17 +96,40 @@ export async function startMqttClientSource(
     };
     held.push(h);
     byId.set(messageId, h);
-    ingest.handle(msg, (err) => {
-      if (err) {
-        // Never acknowledged: the broker redelivers after the reconnect.
-        o.log.error({ err, topic: packet.topic }, 'ingest refused a message; reconnecting for redelivery');
-        client.stream.destroy();
-        return;
-      }
-      h.stored = true;
-      release();
-    });
-    callback();
+    // mqtt.js handles the next packet only after `callback`; while ingest is full it is
+    // called on admission, so the client stops reading its socket and TCP pushes back on
+    // the broker, which keeps the rest queued in our persistent session.
+    let waiting = false;
+    ingest.handle(
+      msg,
+      (err) => {
+        // Dropped with its connection while waiting for room: the broker redelivers it.
+        if (h.generation !== generation) return;
+        if (err) {
+          // Never acknowledged: the broker redelivers after the reconnect.
+          o.log.error({ err, topic: packet.topic }, 'ingest refused a message; reconnecting for redelivery');
+          client.stream.destroy();
+          return;
+        }
+        h.stored = true;
+        release();
+      },
+      {
+        pause: () => {
+          waiting = true;
+        },
+        // Admitted after a reconnect: that connection's pump is gone, and mqtt.js' PUBACK
+        // would go out on the new link for a message id that may mean another message there.
+        resume: () => {
+          if (h.generation === generation) callback();
+        },
+        onClose: (listener) => {
+          client.once('close', listener);
+          return () => void client.off('close', listener);
+        },
+      },
+    );
+    if (!waiting) callback();
   };
 
   client.on('error', (err) => o.log.error({ err: err.message }, 'mqtt source error'));
