@@ -8,6 +8,7 @@ import type { Principal } from '../core/domain/auth/principal.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { CONDITION_PRESETS } from '../core/domain/condition/index.ts';
 import { startPlatform, type Platform } from '../platform/start-platform.ts';
+import { postmasterPid, processCpuUs, selfCpuUs, serverCpuUs } from './bench-cpu.ts';
 
 /**
  * npm run bench: starts the platform (embedded PostgreSQL, embedded broker, ingest),
@@ -24,6 +25,11 @@ import { startPlatform, type Platform } from '../platform/start-platform.ts';
  *    update on the live WebSocket (/api/live, read by a separate process like a browser).
  *
  *   npm run bench -- --phase latency --seconds 30 [--rate 1000] [--shock-every 50]
+ *
+ * Every phase also reports CPU µs per stored reading (from the start of the load to the
+ * rules catching up): the platform process (all threads), the database server (postmaster
+ * and its backends) and the load generator apart, and for bare aedes its broker process.
+ * Rates fall when the machine is busy; CPU per reading barely moves, so compare runs by it.
  */
 const { values: args } = parseArgs({
   options: {
@@ -56,6 +62,8 @@ interface LoadResult {
   ackLatencyMs: { p50: number; p90: number; p99: number; max: number };
   messagesPerS: number;
   readingsPerS: number;
+  /** The generator's own CPU over the run, µs. */
+  cpuUs: number;
 }
 interface RateResult extends LoadResult {
   offeredPerS: number;
@@ -105,6 +113,64 @@ const load = async (url: string, file: string, messages: number, batch: number, 
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+let postmaster = 0;
+interface Cpu {
+  platformUs: number;
+  databaseUs: number;
+}
+/** CPU the platform process and the database server spent while `fn` ran. */
+async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
+  const p0 = selfCpuUs();
+  const d0 = serverCpuUs(postmaster);
+  const result = await fn();
+  return { result, cpu: { platformUs: selfCpuUs() - p0, databaseUs: serverCpuUs(postmaster) - d0 } };
+}
+/** µs per reading, one decimal. */
+const per = (us: number, readings: number) => (readings ? Math.round((us / readings) * 10) / 10 : 0);
+const cpuPerReading = (cpu: Cpu, loadGenUs: number, readings: number) => ({
+  platform: per(cpu.platformUs, readings),
+  database: per(cpu.databaseUs, readings),
+  platformPlusDatabase: per(cpu.platformUs + cpu.databaseUs, readings),
+  loadGenerator: per(loadGenUs, readings),
+});
+
+interface Row {
+  phase: string;
+  readings: number;
+  perS: number;
+  ratio?: number;
+  latency: { p50: number; p90: number; p99: number; max: number };
+  lost?: number;
+  cpu: { platform: number; database?: number; loadGenerator: number };
+}
+const rows: Row[] = [];
+
+/** The figures side by side, after the JSON. */
+function printTable() {
+  const head = ['phase', 'readings', 'stored/s', 'x bare', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'lost'];
+  const cpuHead = ['platform µs/rd', 'db µs/rd', 'both µs/rd', 'loadgen µs/rd'];
+  const cells = rows.map((r) => [
+    r.phase,
+    fmt(r.readings),
+    fmt(r.perS),
+    r.ratio === undefined ? '' : r.ratio.toFixed(2),
+    ...[r.latency.p50, r.latency.p90, r.latency.p99, r.latency.max].map((v) => v.toFixed(1)),
+    r.lost === undefined ? '' : String(r.lost),
+    r.cpu.platform.toFixed(1),
+    r.cpu.database === undefined ? '' : r.cpu.database.toFixed(1),
+    r.cpu.database === undefined ? '' : (r.cpu.platform + r.cpu.database).toFixed(1),
+    r.cpu.loadGenerator.toFixed(1),
+  ]);
+  const all = [[...head, ...cpuHead], ...cells];
+  const width = all[0]!.map((_, i) => Math.max(...all.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(width[i]!) : v.padStart(width[i]!))).join('  ');
+  console.log(`\n${line(all[0]!)}\n${width.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const c of cells) console.log(line(c));
+  console.log(
+    '\nlatency: publish → PUBACK (after the commit); bare aedes row: platform µs/rd is the bare broker process',
+  );
+}
+
 /** Trackers, each packed in a sample of `sku`, written to a devices file for the load generator. */
 async function provision(
   platform: Platform,
@@ -143,7 +209,9 @@ async function throughputPhase(platform: Platform, dir: string) {
   barePort = await new Promise<number>((resolve) =>
     bare.stdout.once('data', (d: Buffer) => resolve(JSON.parse(String(d)).port)),
   );
+  const bare0 = processCpuUs(bare.pid!);
   const baseline = await load(`mqtt://127.0.0.1:${barePort}`, file, singles, 1, 0);
+  const bareUs = processCpuUs(bare.pid!) - bare0;
   bare.kill('SIGTERM');
 
   const countStored = async (from: number, to: number) =>
@@ -155,17 +223,24 @@ async function throughputPhase(platform: Platform, dir: string) {
     ).rows[0]!.n;
 
   console.log('single-reading messages…');
-  const single = await load(platform.mqttUrl, file, singles, 1, 0);
-  let t = performance.now();
-  await platform.conditions.drain();
+  let t = 0;
+  const { result: single, cpu: singleCpu } = await measured(async () => {
+    const r = await load(platform.mqttUrl, file, singles, 1, 0);
+    t = performance.now();
+    await platform.conditions.drain();
+    return r;
+  });
   const singleRulesLagMs = performance.now() - t;
   const singleStored = await countStored(0, singles);
 
   console.log('backlog batches of 500…');
   const batchFirst = 1_000_000;
-  const backlog = await load(platform.mqttUrl, file, batches, 500, batchFirst);
-  t = performance.now();
-  await platform.conditions.drain();
+  const { result: backlog, cpu: backlogCpu } = await measured(async () => {
+    const r = await load(platform.mqttUrl, file, batches, 500, batchFirst);
+    t = performance.now();
+    await platform.conditions.drain();
+    return r;
+  });
   const backlogRulesLagMs = performance.now() - t;
   const backlogStored = await countStored(batchFirst, batchFirst + batches * 500);
 
@@ -176,6 +251,10 @@ async function throughputPhase(platform: Platform, dir: string) {
       messagesPerS: fmt(baseline.messagesPerS),
       ackP50ms: baseline.ackLatencyMs.p50,
       ackP99ms: baseline.ackLatencyMs.p99,
+      cpuUsPerReading: {
+        broker: per(bareUs, baseline.readingsAcked),
+        loadGenerator: per(baseline.cpuUs, baseline.readingsAcked),
+      },
     },
     singleReadings: {
       sent: single.readingsSent,
@@ -186,6 +265,7 @@ async function throughputPhase(platform: Platform, dir: string) {
       rulesCaughtUpAfterMs: Math.round(singleRulesLagMs),
       ratioToBareAedes: (single.messagesPerS / baseline.messagesPerS).toFixed(2),
       publishToStoredMs: single.ackLatencyMs,
+      cpuUsPerReading: cpuPerReading(singleCpu, single.cpuUs, singleStored),
     },
     backlogBatches: {
       sent: backlog.readingsSent,
@@ -194,8 +274,39 @@ async function throughputPhase(platform: Platform, dir: string) {
       storedPerS: fmt(backlogStored / (backlog.durationMs / 1000)),
       rulesCaughtUpAfterMs: Math.round(backlogRulesLagMs),
       publishToStoredMs: backlog.ackLatencyMs,
+      cpuUsPerReading: cpuPerReading(backlogCpu, backlog.cpuUs, backlogStored),
     },
   };
+  const bareRow = report.bareAedes.cpuUsPerReading;
+  rows.push(
+    {
+      phase: 'bare aedes, single',
+      readings: baseline.readingsAcked,
+      perS: baseline.readingsPerS,
+      ratio: 1,
+      latency: baseline.ackLatencyMs,
+      lost: baseline.readingsSent - baseline.readingsAcked,
+      cpu: { platform: bareRow.broker, loadGenerator: bareRow.loadGenerator },
+    },
+    {
+      phase: 'platform, single',
+      readings: singleStored,
+      perS: singleStored / (single.durationMs / 1000),
+      ratio: single.messagesPerS / baseline.messagesPerS,
+      latency: single.ackLatencyMs,
+      lost: report.singleReadings.lost,
+      cpu: report.singleReadings.cpuUsPerReading,
+    },
+    {
+      phase: 'platform, batches of 500',
+      readings: backlogStored,
+      perS: backlogStored / (backlog.durationMs / 1000),
+      ratio: backlog.readingsPerS / baseline.readingsPerS,
+      latency: backlog.ackLatencyMs,
+      lost: report.backlogBatches.lost,
+      cpu: report.backlogBatches.cpuUsPerReading,
+    },
+  );
   if (report.singleReadings.lost !== 0 || report.backlogBatches.lost !== 0) process.exitCode = 1;
   return report;
 }
@@ -272,8 +383,9 @@ async function latencyPhase(platform: Platform, dir: string) {
   await nextLine(); // {"ready":true}
 
   console.log(`latency: offering ${fmt(rate)} readings/s for ${seconds} s, a shock every ${shockEvery} readings…`);
-  const result = JSON.parse(
-    await run([
+  let t = 0;
+  const { result: out, cpu } = await measured(async () => {
+    const r = await run([
       'device-sim/load.ts',
       '--url',
       platform.mqttUrl,
@@ -290,10 +402,12 @@ async function latencyPhase(platform: Platform, dir: string) {
     ]).catch((err: unknown) => {
       listener.kill('SIGKILL');
       throw err;
-    }),
-  ) as RateResult;
-  const t = performance.now();
-  await platform.conditions.drain();
+    });
+    t = performance.now();
+    await platform.conditions.drain();
+    return r;
+  });
+  const result = JSON.parse(out) as RateResult;
   const rulesCaughtUpAfterMs = Math.round(performance.now() - t);
   await new Promise((r) => setTimeout(r, 1000)); // the live hub's coalescing window and the socket
   listener.kill('SIGTERM');
@@ -325,11 +439,20 @@ async function latencyPhase(platform: Platform, dir: string) {
     exceptionEventsSeenLive: live.exceptionEventMs.n,
     rulesCaughtUpAfterMs,
     publishToStoredMs: result.ackLatencyMs,
+    cpuUsPerReading: cpuPerReading(cpu, result.cpuUs, stored),
     publishToExceptionEventMs: live.exceptionEventMs,
     publishToParcelUpdateMs: live.parcelUpdateMs,
     targetP99Ms: 1000,
     metTarget: live.exceptionEventMs.n > 0 && live.exceptionEventMs.p99 <= 1000,
   };
+  rows.push({
+    phase: `platform, ${fmt(result.offeredPerS)}/s offered`,
+    readings: stored,
+    perS: stored / (result.durationMs / 1000),
+    latency: result.ackLatencyMs,
+    lost: report.lost,
+    cpu: report.cpuUsPerReading,
+  });
   if (report.lost !== 0 || raised !== result.shocks) process.exitCode = 1;
   return report;
 }
@@ -349,6 +472,7 @@ const platform = await startPlatform({
   },
 });
 try {
+  postmaster = await postmasterPid((sql) => platform.pool.query<{ pid: number }>(sql));
   const report: Record<string, unknown> = {
     machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
     trackers: devices,
@@ -356,6 +480,7 @@ try {
   if (args.phase !== 'latency') report.throughput = await throughputPhase(platform, dir);
   if (args.phase !== 'throughput') report.latency = await latencyPhase(platform, dir);
   console.log(JSON.stringify(report, null, 2));
+  printTable();
 } finally {
   await platform.stop();
   await rm(dir, { recursive: true, force: true });
