@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuthenticateError, Client } from 'aedes';
 import type { AuthResult } from '../../core/services/device.service.ts';
 import type { BrokerContext } from '../broker-context.ts';
-import { ConnectLimiter } from '../connect-limiter.ts';
+import { ConnectLimiter } from '../../core/domain/connect-limiter.ts';
 import type { BrokerDeviceSessions } from '../device-sessions.ts';
 
 // MQTT 3.1.1 CONNACK return code 4 / MQTT 5 reason 0x86: bad user name or password.

@@ -1,7 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../core/domain/errors.ts';
-import { RateLimiter } from '../../../core/domain/rate-limit.ts';
+import { ConnectLimiter } from '../../../core/domain/connect-limiter.ts';
 import { RECEIPT_CONDITIONS, type ReceiptCondition } from '../../../core/domain/sample/sample-state.ts';
 import { unstorableJson } from '../../../core/protocol/json-limits.ts';
 import { CreatorLinkRefused } from '../../../core/services/creator-link.service.ts';
@@ -47,12 +47,12 @@ interface Form {
 export default function creatorPageRoutes(app: FastifyInstance, { services }: ApiDeps): void {
   // Services are read on the first request, not when routes are declared: the OpenAPI
   // generator declares them without services (these pages are not in the API document).
-  let state: { perLink: RateLimiter; perIp: RateLimiter; photoMaxBytes: number; maxPhotos: number } | undefined;
+  let state: { perLink: ConnectLimiter; perIp: ConnectLimiter; photoMaxBytes: number; maxPhotos: number } | undefined;
   const limits = () => {
     const l = services.creatorPage.limits;
     state ??= {
-      perLink: new RateLimiter(l.requestsPerMinute),
-      perIp: new RateLimiter(l.requestsPerMinute * 5),
+      perLink: new ConnectLimiter(l.requestsPerMinute),
+      perIp: new ConnectLimiter(l.requestsPerMinute * 5),
       photoMaxBytes: l.photoMaxBytes,
       maxPhotos: l.maxPhotos,
     };
@@ -68,7 +68,7 @@ export default function creatorPageRoutes(app: FastifyInstance, { services }: Ap
     const open = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
       const now = Date.now();
       const { perIp, perLink } = limits();
-      if (perIp.take(req.ip, now) > 0 || perLink.take(req.params.token.split('.')[0] ?? '', now) > 0) {
+      if (!perIp.take(req.ip, now) || !perLink.take(req.params.token.split('.')[0] ?? '', now)) {
         void send(reply.header('retry-after', '60'), 429, refusedPage('rate_limited'));
         return undefined;
       }

@@ -8,7 +8,7 @@ import {
   place,
   safeEqual,
   text,
-  trackingEvent,
+  trackingUpdate,
   type ParsedWebhook,
   type SignatureCheck,
   type SignedRequest,
@@ -72,17 +72,7 @@ export function parseAftership(payload: unknown): ParsedWebhook {
   const location = text(last?.location, 200) ?? place(last?.city, last?.state, last?.country_iso3);
   const detail = text(msg.subtag_message, 1000) ?? text(last?.message, 1000);
   const eventId = text(payload.event_id, 300) ?? derivedEventId(trackingId, status, occurredAt);
-  return {
-    kind: 'tracking',
-    event: trackingEvent(AFTERSHIP_STATUSES, {
-      eventId,
-      trackingId,
-      occurredAt,
-      status,
-      ...(location ? { location } : {}),
-      ...(detail ? { detail } : {}),
-    }),
-  };
+  return trackingUpdate(AFTERSHIP_STATUSES, { eventId, trackingId, occurredAt, status, location, detail });
 }
 
 export const aftership: VendorAdapter = {

@@ -8,7 +8,7 @@ import {
   place,
   safeEqual,
   text,
-  trackingEvent,
+  trackingUpdate,
   type ParsedWebhook,
   type SignatureCheck,
   type SignedRequest,
@@ -74,17 +74,7 @@ export function parseEasypost(payload: unknown): ParsedWebhook {
   const location = place(where.city, where.state, where.country);
   const detail = text(last?.message, 1000) ?? text(result.status_detail, 1000);
   const eventId = text(payload.id, 300) ?? derivedEventId(trackingId, status, occurredAt);
-  return {
-    kind: 'tracking',
-    event: trackingEvent(EASYPOST_STATUSES, {
-      eventId,
-      trackingId,
-      occurredAt,
-      status,
-      ...(location ? { location } : {}),
-      ...(detail ? { detail } : {}),
-    }),
-  };
+  return trackingUpdate(EASYPOST_STATUSES, { eventId, trackingId, occurredAt, status, location, detail });
 }
 
 export const easypost: VendorAdapter = {

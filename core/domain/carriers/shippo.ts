@@ -8,7 +8,7 @@ import {
   place,
   safeEqual,
   text,
-  trackingEvent,
+  trackingUpdate,
   type ParsedWebhook,
   type SignatureCheck,
   type SignedRequest,
@@ -80,17 +80,7 @@ export function parseShippo(payload: unknown): ParsedWebhook {
   const detail = text(status.status_details, 1000);
   // Shippo sends no event id; each tracking status object has its own id, the same on a resend.
   const eventId = text(status.object_id, 300) ?? derivedEventId(trackingId, word, occurredAt);
-  return {
-    kind: 'tracking',
-    event: trackingEvent(SHIPPO_STATUSES, {
-      eventId,
-      trackingId,
-      occurredAt,
-      status: word,
-      ...(location ? { location } : {}),
-      ...(detail ? { detail } : {}),
-    }),
-  };
+  return trackingUpdate(SHIPPO_STATUSES, { eventId, trackingId, occurredAt, status: word, location, detail });
 }
 
 export const shippo: VendorAdapter = {

@@ -101,8 +101,24 @@ export function place(...parts: unknown[]): string | undefined {
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * A vendor's parsed tracking update, once its fields are read: an absent location or detail
+ * is left out, and the status is mapped through the vendor's table.
+ */
+export function trackingUpdate(
+  statuses: Readonly<Record<string, CarrierEventType | null>>,
+  fields: Omit<VendorTrackingEvent, 'mapped' | 'location' | 'detail'> & {
+    location?: string | undefined;
+    detail?: string | undefined;
+  },
+): ParsedWebhook {
+  const { location, detail, ...rest } = fields;
+  const e = { ...rest, ...(location ? { location } : {}), ...(detail ? { detail } : {}) };
+  return { kind: 'tracking', event: trackingEvent(statuses, e) };
+}
+
 /** The tracking event once the vendor's fields are read: maps the status through the table. */
-export function trackingEvent(
+function trackingEvent(
   statuses: Readonly<Record<string, CarrierEventType | null>>,
   e: Omit<VendorTrackingEvent, 'mapped'>,
 ): VendorTrackingEvent {
