@@ -42,6 +42,7 @@ import sampleMessageRoutes from './routes/api/samples/messages.ts';
 import carrierIntegrationRoutes from './routes/api/integrations/carriers.ts';
 import tiktokIntegrationRoutes from './routes/api/integrations/tiktok/index.ts';
 import notificationRoutes from './routes/api/notifications/index.ts';
+import engineAuthRoutes from './routes/internal/engine-auth.ts';
 
 export type ReadinessCheck = { ok: boolean; detail?: string };
 
@@ -62,6 +63,8 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'routes'> {
   https?: { cert: Buffer; key: Buffer };
   /** Serve the built dashboard at / (default true). */
   dashboard?: boolean;
+  /** ENGINE_AUTH_TOKEN: serve the engine's HTTP auth hook under /internal/engine-auth/<token>. */
+  engineAuthToken?: string;
   /** What to do with a response that does not match its schema (default: log it). */
   responseValidation?: ResponseValidation;
 }
@@ -124,6 +127,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     register(app, deps);
   }
   policyRoutes(app, deps);
+  engineAuthRoutes(app, deps, opts.engineAuthToken);
   const openapi = buildOpenApi(deps.routes, { version: '1' });
   app.get('/openapi.json', async () => openapi);
   await registerApiDocs(app, openapi);

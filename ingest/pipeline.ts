@@ -5,6 +5,8 @@ import type { DeviceService } from '../core/services/device.service.ts';
 import type { Pool } from '../core/storage/database.ts';
 import { IngestService } from './ingest.service.ts';
 import { embeddedBrokerSource } from './sources/embedded-broker.source.ts';
+import { IngestPartitionRepository } from '../core/storage/repositories/ingest-partition.repository.ts';
+import { startAmqpSource, type AmqpSourceOptions } from './sources/amqp.source.ts';
 import { startMqttClientSource, type MqttSourceOptions } from './sources/mqtt-client.source.ts';
 import { createTelemetryStore } from './telemetry-store.ts';
 
@@ -12,10 +14,14 @@ import { createTelemetryStore } from './telemetry-store.ts';
 export interface StartedSource {
   /** For /readyz: the broker is up, or the client is connected. */
   ready(): boolean;
+  /** Stops taking new messages while what was taken is still stored and acknowledged. */
+  quiesce?(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export type SourceChoice =
+  /** Consume the partitioned engine's queues over AMQP (AMQP_URL; docs/scale-out.md). */
+  | { kind: 'amqp'; options: Omit<AmqpSourceOptions, 'leases'> }
   /** Subscribe to an external broker (MQTT_URL) with an MQTT client. */
   | { kind: 'mqtt'; options: MqttSourceOptions }
   /**
@@ -67,7 +73,9 @@ export async function startIngestPipeline(o: IngestPipelineOptions): Promise<Ing
   ingest.on('stored', (readings) => o.onStored(readings));
   let source: StartedSource;
   try {
-    if (o.source.kind === 'mqtt') {
+    if (o.source.kind === 'amqp') {
+      source = await startAmqpSource(ingest, { ...o.source.options, leases: new IngestPartitionRepository(o.pool) });
+    } else if (o.source.kind === 'mqtt') {
       const client = await startMqttClientSource(ingest, o.source.options);
       source = { ready: () => client.client.connected, stop: () => client.stop() };
     } else {
@@ -83,6 +91,7 @@ export async function startIngestPipeline(o: IngestPipelineOptions): Promise<Ing
     // Ingest stores what it accepted while the devices' connections are still open to
     // carry the PUBACKs; only then does the source disconnect them.
     stop: async () => {
+      await source.quiesce?.();
       await ingest.close();
       await source.stop();
     },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Aedes } from 'aedes';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +8,7 @@ import { buildApp } from '../api/app.ts';
 import { LiveHub } from '../api/live-hub.ts';
 import { startMqttConfigPublisher } from '../broker/config-publisher.ts';
 import { startEmbeddedBroker } from '../broker/embedded.ts';
+import { engineSessions } from '../broker/engine-sessions.ts';
 import type { Env } from '../core/config/env.ts';
 import { systemActor } from '../core/domain/auth/principal.ts';
 import { CHANGE_CHANNELS } from '../core/events.ts';
@@ -223,40 +225,53 @@ export async function startTrackerInput(
     maxPending: env.INGEST_MAX_PENDING_READINGS,
     deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES,
     onStored: (readings) => void o.monitor.judge(readings),
-    source: env.MQTT_URL
+    source: env.AMQP_URL
       ? {
-          kind: 'mqtt',
+          kind: 'amqp',
           options: {
-            url: env.MQTT_URL,
-            clientId: env.INGEST_CLIENT_ID,
-            shareGroup: env.INGEST_SHARE_GROUP,
-            log: log.child({ part: 'mqtt-source' }),
-            ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
-            ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+            url: env.AMQP_URL,
+            partitions: env.INGEST_PARTITIONS,
+            workerId: env.INGEST_WORKER_ID ?? `${hostname()}-${process.pid}`,
+            leaseTtlS: env.INGEST_LEASE_TTL_S,
+            prefetch: env.INGEST_AMQP_PREFETCH,
+            log: log.child({ part: 'engine-source' }),
+            onRelease: (deviceIds) => o.monitor.forget(deviceIds),
           },
         }
-      : {
-          kind: 'embedded',
-          start: async (persist) =>
-            (embedded = await startEmbeddedBroker({
-              devices: services.devices,
-              metrics,
-              log: log.child({ part: 'broker' }),
-              persist,
-              limits: {
-                connectsPerDevicePerMin: env.MQTT_CONNECTS_PER_DEVICE_PER_MIN,
-                authFailuresPerIpPerMin: env.MQTT_AUTH_FAILURES_PER_IP_PER_MIN,
-              },
-              listen: {
-                host: env.MQTT_HOST,
-                port: env.MQTT_PORT,
-                tlsPort: env.MQTTS_PORT,
-                wsPort: env.MQTT_WS_PORT,
-                tls: o.tls,
-                maxPacketBytes: env.MQTT_MAX_PACKET_BYTES,
-              },
-            })),
-        },
+      : env.MQTT_URL
+        ? {
+            kind: 'mqtt',
+            options: {
+              url: env.MQTT_URL,
+              clientId: env.INGEST_CLIENT_ID,
+              shareGroup: env.INGEST_SHARE_GROUP,
+              log: log.child({ part: 'mqtt-source' }),
+              ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
+              ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+            },
+          }
+        : {
+            kind: 'embedded',
+            start: async (persist) =>
+              (embedded = await startEmbeddedBroker({
+                devices: services.devices,
+                metrics,
+                log: log.child({ part: 'broker' }),
+                persist,
+                limits: {
+                  connectsPerDevicePerMin: env.MQTT_CONNECTS_PER_DEVICE_PER_MIN,
+                  authFailuresPerIpPerMin: env.MQTT_AUTH_FAILURES_PER_IP_PER_MIN,
+                },
+                listen: {
+                  host: env.MQTT_HOST,
+                  port: env.MQTT_PORT,
+                  tlsPort: env.MQTTS_PORT,
+                  wsPort: env.MQTT_WS_PORT,
+                  tls: o.tls,
+                  maxPacketBytes: env.MQTT_MAX_PACKET_BYTES,
+                },
+              })),
+          },
   });
   return {
     ingest: pipeline.ingest,
@@ -280,11 +295,17 @@ export async function startExternalConfigs(env: Env, services: Services, log: Lo
     ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
   });
   services.devices.attachConfigPublisher(configs.publisher);
+  // On the partitioned engine a revoked device's open connection is closed there.
+  if (env.ENGINE_MANAGEMENT_URL)
+    services.devices.attachSessions(
+      engineSessions({ managementUrl: env.ENGINE_MANAGEMENT_URL, log: log.child({ part: 'engine-sessions' }) }),
+    );
   // The external broker may have lost its retained copies; this waits for no connection.
   services.devices.republishConfigs().catch((err: unknown) => log.error({ err }, 'republishing configs failed'));
   return {
     stop: async () => {
       services.devices.attachConfigPublisher(undefined);
+      if (env.ENGINE_MANAGEMENT_URL) services.devices.attachSessions(undefined);
       await configs.stop();
     },
   };
@@ -329,6 +350,7 @@ export async function startApi(
     logger: o.logger.child({ part: 'api' }, { level: 'warn' }),
     config: { mapTileUrl: env.MAP_TILE_URL ?? null, publicUrl: env.PUBLIC_URL },
     responseValidation: env.RESPONSE_VALIDATION,
+    ...(env.ENGINE_AUTH_TOKEN ? { engineAuthToken: env.ENGINE_AUTH_TOKEN } : {}),
     ...(tls ? { https: tls } : {}),
     readiness: async () => ({
       database: await pool.query('select 1').then(

@@ -113,6 +113,16 @@ export class ConditionMonitor {
   }
 
   /**
+   * Drops these devices' trips from memory once what was queued is judged: their partition
+   * went to another ingest worker, which judges them from now on. Should it come back, the
+   * trips are rebuilt from storage, never judged on what this worker last saw.
+   */
+  async forget(deviceIds: readonly string[]): Promise<void> {
+    await this.drain();
+    for (const id of deviceIds) this.trips.delete(id);
+  }
+
+  /**
    * Looks the trips up again at the next batch or tick (all of them, or these devices'):
    * for a change made elsewhere, e.g. a receipt and its trip end recorded by the lifecycle.
    */

@@ -40,6 +40,31 @@ export const EnvSchema = z
       .default('ingest')
       .transform((g) => (g === 'none' ? '' : g)),
 
+    /**
+     * The partitioned engine's AMQP endpoint (RabbitMQ with its MQTT plugin; docs/scale-out.md),
+     * as a service user. Set: ingest consumes its partition queues instead of MQTT_URL, and
+     * MQTT_URL names the engine's MQTT listener (trackers and tracker configs).
+     */
+    AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+    /** Telemetry partitions (queues) on the engine; fixed for a deployment (docs/operations.md). */
+    INGEST_PARTITIONS: int(8).pipe(z.number().min(1).max(256)),
+    /** This worker's name in the partition lease table. Unset: host name and process id. */
+    INGEST_WORKER_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
+      .optional(),
+    /** A worker that stops renewing loses its partitions after this long. */
+    INGEST_LEASE_TTL_S: int(10).pipe(z.number().min(2).max(300)),
+    /** Unacknowledged deliveries the engine hands this worker per partition. */
+    INGEST_AMQP_PREFETCH: int(250).pipe(z.number().min(1).max(10_000)),
+    /**
+     * Shared secret in the path of the engine's HTTP auth hook (/internal/engine-auth/<token>/…,
+     * docs/scale-out.md). Unset: the hook is not served.
+     */
+    ENGINE_AUTH_TOKEN: z.string().min(24).optional(),
+    /** The engine's management API (http://user:pass@host:15672): disabling a tracker closes its connection there. */
+    ENGINE_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
+
     HTTP_HOST: z.string().default('127.0.0.1'),
     HTTP_PORT: int(3000).pipe(z.number().max(65535)),
     MQTT_HOST: z.string().default('127.0.0.1'),
