@@ -24,6 +24,7 @@ import { OpsMetricsRepository } from '../core/storage/repositories/ops-metrics.r
 import { startIngestPipeline } from '../ingest/pipeline.ts';
 import type { IngestService } from '../ingest/ingest.service.ts';
 import { ConditionMonitor } from '../rules/condition-monitor.ts';
+import { judgeTrace } from '../rules/judge-trace.ts';
 import { startFollowUpScheduler } from '../workers/follow-up.scheduler.ts';
 import { OutboxDelivery } from '../workers/outbox-delivery.ts';
 import { EmailDelivery } from '../workers/email-delivery.ts';
@@ -215,6 +216,8 @@ export async function startTrackerInput(
 ): Promise<TrackerInput> {
   const { services, metrics, log } = o;
   let embedded: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
+  const workerId = env.INGEST_WORKER_ID ?? `${hostname()}-${process.pid}`;
+  const trace = env.INGEST_TRACE_FILE ? judgeTrace(env.INGEST_TRACE_FILE, workerId) : undefined;
   const pipeline = await startIngestPipeline({
     pool: o.pool,
     devices: services.devices,
@@ -224,14 +227,16 @@ export async function startTrackerInput(
     lingerMs: env.INGEST_FLUSH_MS,
     maxPending: env.INGEST_MAX_PENDING_READINGS,
     deadLetterMaxBytes: env.DEAD_LETTER_MAX_BYTES,
-    onStored: (readings) => void o.monitor.judge(readings),
+    onStored: trace
+      ? (readings) => void o.monitor.judge(readings).then(() => trace(readings))
+      : (readings) => void o.monitor.judge(readings),
     source: env.AMQP_URL
       ? {
           kind: 'amqp',
           options: {
             url: env.AMQP_URL,
             partitions: env.INGEST_PARTITIONS,
-            workerId: env.INGEST_WORKER_ID ?? `${hostname()}-${process.pid}`,
+            workerId,
             leaseTtlS: env.INGEST_LEASE_TTL_S,
             prefetch: env.INGEST_AMQP_PREFETCH,
             log: log.child({ part: 'engine-source' }),

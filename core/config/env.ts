@@ -62,6 +62,11 @@ export const EnvSchema = z
      * docs/scale-out.md). Unset: the hook is not served.
      */
     ENGINE_AUTH_TOKEN: z.string().min(24).optional(),
+    /**
+     * Diagnostics: append `worker device seq` for every reading the rules judged to this file,
+     * in judging order (the scale-out fault test reads it to show one worker at a time, in order).
+     */
+    INGEST_TRACE_FILE: z.string().optional(),
     /** The engine's management API (http://user:pass@host:15672): disabling a tracker closes its connection there. */
     ENGINE_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
 
