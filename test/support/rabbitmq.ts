@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverPort } from './free-port.ts';
@@ -14,6 +14,8 @@ export interface RabbitNode {
   mqttUrl: string;
   managementUrl: string;
   node: string;
+  /** The Erlang VM's OS process id (for CPU figures). */
+  pid(): number;
   /** SIGKILL: no clean shutdown, what was confirmed must survive on disk. */
   kill(): Promise<void>;
   /** Starts it again on the same data folder and ports. */
@@ -116,6 +118,7 @@ export async function startRabbit(o: { authHttpBase?: string } = {}): Promise<Ra
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     managementUrl: `http://sampletrack:sampletrack-secret@127.0.0.1:${mgmtPort}`,
     node,
+    pid: () => Number(readFileSync(join(dir, 'pid'), 'utf8').trim()),
     kill,
     start,
     close: async () => {
