@@ -183,6 +183,9 @@ export async function startRules(pool: Pool, services: Services, env: Env, log: 
     publicUrl: env.PUBLIC_URL,
     lifecycle: services.lifecycle,
   });
+  // Every trip on the road is watched from the start, silent ones included. On a partitioned
+  // engine each worker watches only its partitions' trackers (the source's onClaim).
+  if (!env.AMQP_URL) await monitor.watch();
   const ticker = setInterval(() => {
     void monitor.tick();
     services.alerts.escalate().catch((err: unknown) => log.error({ err }, 'escalation check failed'));
@@ -241,6 +244,7 @@ export async function startTrackerInput(
             prefetch: env.INGEST_AMQP_PREFETCH,
             log: log.child({ part: 'engine-source' }),
             onRelease: (deviceIds) => o.monitor.forget(deviceIds),
+            onClaim: (deviceIds) => o.monitor.watch(deviceIds),
           },
         }
       : env.MQTT_URL

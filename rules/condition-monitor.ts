@@ -113,6 +113,18 @@ export class ConditionMonitor {
   }
 
   /**
+   * Puts these devices' trips (or every trip on the road, without ids) under watch: the next
+   * tick looks them up, rebuilds them from storage and checks their silence. Called at start
+   * and when an ingest worker takes a partition, because a tracker that has gone quiet sends
+   * nothing that would bring its trip back into memory, and its no-signal alert is the one
+   * that matters after a restart.
+   */
+  async watch(deviceIds?: readonly string[]): Promise<void> {
+    const ids = deviceIds ?? (await this.tripsRepo.activeDeviceIds());
+    for (const id of ids) if (!this.trips.has(id)) this.trips.set(id, { none: true, checkAfter: 0 });
+  }
+
+  /**
    * Drops these devices' trips from memory once what was queued is judged: their partition
    * went to another ingest worker, which judges them from now on. Should it come back, the
    * trips are rebuilt from storage, never judged on what this worker last saw.

@@ -23,6 +23,11 @@ export interface AmqpSourceOptions {
    * are rebuilt from storage instead of judged on stale memory.
    */
   onRelease?(deviceIds: string[]): Promise<void>;
+  /**
+   * A partition was taken: the trackers last seen on it, so the rules watch their trips at
+   * once (a silent tracker sends nothing that would introduce it to this worker).
+   */
+  onClaim?(deviceIds: string[]): Promise<void>;
 }
 
 export interface AmqpSource {
@@ -42,6 +47,7 @@ interface Consumer {
   /** Closed with its connection: acks of its deliveries are moot (the engine redelivers). */
   dead: boolean;
   devices: Set<string>;
+  partition: number | undefined;
 }
 
 /**
@@ -63,11 +69,13 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
   const held = new Set<number>();
   const consumers = new Map<number, Consumer>();
   let status: Consumer | undefined;
+  /** Trackers seen on a partition for the first time by this worker, not yet recorded. */
+  const unrecorded = new Map<string, number>();
 
-  const consume = async (queue: string, prefetch: number): Promise<Consumer> => {
+  const consume = async (queue: string, prefetch: number, partition?: number): Promise<Consumer> => {
     const ch = await conn!.createChannel();
     await ch.prefetch(prefetch);
-    const c: Consumer = { ch, tag: '', inflight: 0, dead: false, devices: new Set() };
+    const c: Consumer = { ch, tag: '', inflight: 0, dead: false, devices: new Set(), partition };
     ch.on('close', () => {
       c.dead = true;
     });
@@ -80,7 +88,10 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
   const deliver = (c: Consumer, msg: ConsumeMessage) => {
     const topic = topicOf(msg.fields.routingKey);
     const deviceId = topic.split('/')[1];
-    if (deviceId) c.devices.add(deviceId);
+    if (deviceId && !c.devices.has(deviceId)) {
+      c.devices.add(deviceId);
+      if (c.partition !== undefined) unrecorded.set(deviceId, c.partition);
+    }
     c.inflight++;
     ingest.handle({ topic, payload: msg.content, receivedAt: Date.now() }, (err) => {
       c.inflight--;
@@ -99,7 +110,7 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
 
   const startPartition = async (p: number) => {
     if (!conn || quiesced || consumers.has(p)) return;
-    consumers.set(p, await consume(partitionQueue(p), o.prefetch));
+    consumers.set(p, await consume(partitionQueue(p), o.prefetch, p));
   };
 
   const drain = async (c: Consumer, deadlineMs: number) => {
@@ -155,6 +166,14 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
   };
 
   const balance = async () => {
+    if (unrecorded.size) {
+      const batch = new Map(unrecorded);
+      unrecorded.clear();
+      await o.leases.recordDevices(batch).catch((err: unknown) => {
+        for (const [d, p] of batch) if (!unrecorded.has(d)) unrecorded.set(d, p);
+        throw err;
+      });
+    }
     const view = await o.leases.renew(o.workerId, o.leaseTtlS);
     const plan = planPartitions({
       partitions: o.partitions,
@@ -180,6 +199,7 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
       if (await o.leases.claim(o.workerId, p, o.leaseTtlS)) {
         held.add(p);
         o.log.info({ partition: p }, 'partition taken');
+        await o.onClaim?.(await o.leases.devicesOf(p));
       }
     for (const p of held) await startPartition(p);
   };

@@ -65,6 +65,20 @@ describe.skipIf(!rabbitAvailable())('ingest from the partitioned engine', () => 
       'select partition, worker_id from ingest_partition_leases order by partition',
     );
     expect(leases.rows).toEqual([0, 1, 2, 3].map((partition) => ({ partition, worker_id: 'engine-test' })));
+    // Where it was seen is recorded, so a worker that takes that partition watches its trip.
+    const seenOn = await waitFor(
+      async () =>
+        (
+          await p.pool.query<{ partition: number }>(
+            'select partition from ingest_partition_devices where device_id = $1',
+            [id],
+          )
+        ).rows[0]?.partition,
+      15_000,
+      'the partition of the tracker recorded',
+    );
+    expect(seenOn).toBeGreaterThanOrEqual(0);
+    expect(seenOn).toBeLessThan(4);
     await c.endAsync();
   });
 

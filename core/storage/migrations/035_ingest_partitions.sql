@@ -14,3 +14,13 @@ create table if not exists ingest_partition_leases (
   expires_at timestamptz not null,
   acquired_at timestamptz not null default now()
 );
+
+-- Which partition a tracker's messages were last seen on: a worker that takes a partition
+-- watches these trackers' trips at once, so a tracker that has gone silent (and so sends
+-- nothing that would introduce it) still gets its no-signal check from the new owner.
+create table if not exists ingest_partition_devices (
+  device_id text primary key,
+  partition int not null,
+  seen_at timestamptz not null default now()
+);
+create index if not exists ingest_partition_devices_partition on ingest_partition_devices (partition);

@@ -69,4 +69,23 @@ export class IngestPartitionRepository {
     await this.sql.query(`delete from ingest_partition_leases where worker_id = $1`, [workerId]);
     await this.sql.query(`delete from ingest_workers where worker_id = $1`, [workerId]);
   }
+
+  /** Records where trackers were seen (first sight per worker, or a move after a re-layout). */
+  async recordDevices(seen: ReadonlyMap<string, number>): Promise<void> {
+    if (!seen.size) return;
+    await this.sql.query(
+      `insert into ingest_partition_devices (device_id, partition)
+       select * from unnest($1::text[], $2::int[])
+       on conflict (device_id) do update set partition = excluded.partition, seen_at = now()`,
+      [[...seen.keys()], [...seen.values()]],
+    );
+  }
+
+  async devicesOf(partition: number): Promise<string[]> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `select device_id as id from ingest_partition_devices where partition = $1`,
+      [partition],
+    );
+    return rows.map((r) => r.id);
+  }
 }

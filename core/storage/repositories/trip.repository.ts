@@ -41,6 +41,14 @@ interface TripRow {
 export class TripRepository {
   constructor(private readonly sql: Sql) {}
 
+  /** Devices on a trip now (attached to a sample, not detached). */
+  async activeDeviceIds(): Promise<string[]> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `select device_id as id from shipment_trackers where detached_at is null`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   async active(deviceIds: readonly string[]): Promise<ActiveTrip[]> {
     const { rows } = await this.sql.query<TripRow>(
       `select st.device_id as "deviceId", s.id as "sampleId", s.sku,
