@@ -122,3 +122,19 @@ describe.skipIf(!rabbitAvailable())('ingest from the partitioned engine', () => 
     await expect(connect(id, secret)).rejects.toBeDefined();
   });
 });
+
+describe.skipIf(!rabbitAvailable())('secret rotation on the partitioned engine', () => {
+  it('closes the open connection, refuses the old secret and takes the new one', async () => {
+    const { id, secret } = await p.provisionDevice(`trk-eng-${randomBytes(3).toString('hex')}`);
+    const c = await connect(id, secret);
+    const gone = closed(c);
+    const res = await p.api<{ secret: string }>(`/api/devices/${id}/rotate-secret`, { method: 'POST', as: 'ops' });
+    expect(res.status).toBe(200);
+    await gone;
+    await expect(connect(id, secret)).rejects.toBeDefined();
+    const fresh = await connect(id, res.body.secret);
+    await fresh.publishAsync(`trackers/${id}/telemetry`, reading(1), { qos: 1 });
+    await waitFor(async () => (await stored(id)).length === 1, 30_000, 'reading under the new secret stored');
+    await fresh.endAsync();
+  });
+});
