@@ -33,7 +33,11 @@ export const EnvSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .default('ingest-1'),
-    /** Shared-subscription group; ingest workers in one group split the load. `none`: a plain subscription (one worker). */
+    /**
+     * Shared-subscription group for the one ingest worker on an external MQTT broker. Not a
+     * scale-out path: Mosquitto's $share drops what exceeds max_queued_messages and splits a
+     * tracker across members (docs/scale-out.md; use AMQP_URL). `none`: a plain subscription.
+     */
     INGEST_SHARE_GROUP: z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/)
