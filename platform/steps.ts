@@ -33,6 +33,8 @@ import { WebhookDispatcher } from '../workers/webhook-dispatcher.ts';
 import { startTikTokPoller } from '../workers/tiktok-poller.ts';
 import { startNotificationDelivery } from '../workers/notification-delivery.ts';
 import { openDatabase } from './database.ts';
+import type { Leaders } from './leaders.ts';
+import { readinessOf } from './readiness.ts';
 import type { Stoppable } from './step-runner.ts';
 
 /*
@@ -77,8 +79,16 @@ export async function startPool(url: string, metrics: Metrics, log: Logger): Pro
   return { pool, stop };
 }
 
-/** Every service over the pool, and the first admin when the environment names one. */
-export async function startServices(env: Env, pool: Pool, log: Logger): Promise<{ services: Services } & Stoppable> {
+/**
+ * Every service over the pool, and the first admin when the environment names one (by the
+ * process with the API, so two processes starting together never race to make it).
+ */
+export async function startServices(
+  env: Env,
+  pool: Pool,
+  log: Logger,
+  o: { firstAdmin: boolean } = { firstAdmin: true },
+): Promise<{ services: Services } & Stoppable> {
   const services = createServices({
     pool,
     program: {
@@ -104,7 +114,7 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
       previousKeys: env.DEVICE_SECRET_KEY_PREVIOUS,
     },
   });
-  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+  if (o.firstAdmin && env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     // Only while no user exists: a leftover variable never resets anyone's password.
     const admin = await services.users.createFirstAdmin(
       { email: env.ADMIN_EMAIL, name: 'Admin', password: env.ADMIN_PASSWORD },
@@ -115,8 +125,20 @@ export async function startServices(env: Env, pool: Pool, log: Logger): Promise<
   return { services, stop: nothing };
 }
 
-/** The background workers: alert webhooks, the follow-up outbox and creator emails (when configured), the follow-up scheduler. */
-export async function startWorkers(env: Env, pool: Pool, log: Logger, services?: Services): Promise<Stoppable> {
+/**
+ * The background workers: alert webhooks, the follow-up outbox and creator emails (when
+ * configured), notices, the follow-up scheduler and the TikTok poll. The deliveries claim
+ * their rows (FOR UPDATE SKIP LOCKED, under a lease), so every `jobs` process runs them; the
+ * scheduler, digests and the poll run only while `leaders` says this process leads them.
+ */
+export async function startWorkers(
+  env: Env,
+  pool: Pool,
+  log: Logger,
+  services?: Services,
+  leaders?: Leaders,
+): Promise<Stoppable> {
+  const leads = (job: Parameters<Leaders['take']>[0]) => (leaders ? { runIf: () => leaders.take(job) } : {});
   const stops: (() => Promise<void>)[] = [];
   const dispatcher = new WebhookDispatcher({
     pool,
@@ -150,19 +172,27 @@ export async function startWorkers(env: Env, pool: Pool, log: Logger, services?:
     email.start(env.SMTP_POLL_MS);
     stops.push(() => email.stop());
   }
-  stops.push(startNotificationDelivery(env, pool, log, services));
+  stops.push(
+    startNotificationDelivery(env, pool, log, services, leaders ? { digests: () => leaders.take('digests') } : {}),
+  );
   if (env.FOLLOW_UP_INTERVAL_S > 0) {
     const followUps = startFollowUpScheduler({
       pool,
       log: log.child({ part: 'follow-ups' }),
       intervalMs: env.FOLLOW_UP_INTERVAL_S * 1000,
       ...(services ? { services: { creatorLinks: services.creatorLinks, messages: services.messages } } : {}),
+      ...leads('followUps'),
     });
     stops.push(() => followUps.stop());
   }
   // Polls only while the connector row says enabled (and not paused), at its own interval.
   if (services) {
-    const tiktok = startTikTokPoller({ pool, service: services.tiktok, log: log.child({ part: 'tiktok' }) });
+    const tiktok = startTikTokPoller({
+      pool,
+      service: services.tiktok,
+      log: log.child({ part: 'tiktok' }),
+      ...leads('tiktok'),
+    });
     stops.push(() => tiktok.stop());
   }
   return {
@@ -174,7 +204,10 @@ export async function startWorkers(env: Env, pool: Pool, log: Logger, services?:
 
 /**
  * The rules: stored readings are judged in commit order (the ingest step feeds `judge`);
- * the silence rule and the escalation of unacknowledged alerts run on a clock.
+ * the silence rule runs on a clock. Both belong to the process that judges (the ingest role):
+ * rule state lives in memory per trip, so each ingest worker ticks the trips it judges (no
+ * lock: one would leave the other workers' trips unchecked). Escalation runs in the jobs
+ * role (./leaders.ts startEscalation).
  */
 export async function startRules(pool: Pool, services: Services, env: Env, log: Logger) {
   const monitor = new ConditionMonitor({
@@ -186,11 +219,7 @@ export async function startRules(pool: Pool, services: Services, env: Env, log: 
   // Every trip on the road is watched from the start, silent ones included. On a partitioned
   // engine each worker watches only its partitions' trackers (the source's onClaim).
   if (!env.AMQP_URL) await monitor.watch();
-  const ticker = setInterval(() => {
-    void monitor.tick();
-    services.alerts.escalate().catch((err: unknown) => log.error({ err }, 'escalation check failed'));
-    services.notifications.escalate().catch((err: unknown) => log.error({ err }, 'notification escalation failed'));
-  }, 30_000);
+  const ticker = setInterval(() => void monitor.tick(), 30_000);
   return {
     monitor,
     stop: async () => {
@@ -341,7 +370,8 @@ export async function startApi(
   o: {
     services: Services;
     pool: Pool;
-    input: TrackerInput;
+    /** Tracker input in this process (the ingest role), whose health readiness reports. */
+    input: TrackerInput | undefined;
     listener: ChangeListener;
     live: LiveHub;
     metrics: Metrics;
@@ -349,8 +379,7 @@ export async function startApi(
     tls: Tls;
   },
 ): Promise<{ app: FastifyInstance; httpUrl: string } & Stoppable> {
-  const { pool, input, listener, tls } = o;
-  const { ingest } = input;
+  const { tls } = o;
   const app = await buildApp({
     services: o.services,
     live: o.live,
@@ -361,18 +390,7 @@ export async function startApi(
     responseValidation: env.RESPONSE_VALIDATION,
     ...(env.ENGINE_AUTH_TOKEN ? { engineAuthToken: env.ENGINE_AUTH_TOKEN } : {}),
     ...(tls ? { https: tls } : {}),
-    readiness: async () => ({
-      database: await pool.query('select 1').then(
-        () => ({ ok: true }),
-        (e: Error) => ({ ok: false, detail: e.message }),
-      ),
-      broker: input.ready() ? { ok: true } : { ok: false, detail: 'not connected' },
-      ingest:
-        ingest.writer.healthy && ingest.lagMs() < 30_000
-          ? { ok: true, detail: `lag ${ingest.lagMs()} ms` }
-          : { ok: false, detail: `lag ${ingest.lagMs()} ms, writes ${ingest.writer.healthy ? 'ok' : 'failing'}` },
-      live: listener.connected ? { ok: true } : { ok: false, detail: 'change listener reconnecting' },
-    }),
+    readiness: readinessOf({ pool: o.pool, input: o.input, listener: o.listener }),
   });
   // The live sockets are told first, so closing the server waits for none of them.
   const stop = async () => {

@@ -212,13 +212,17 @@ function message(row: SampleRow, f: FollowUp, at: Date, text?: OutboxText) {
   };
 }
 
-/** Runs the scheduler every `intervalMs` (runs never overlap) until stopped. */
+/**
+ * Runs the scheduler every `intervalMs` (runs never overlap) until stopped; with `runIf`,
+ * only the rounds it allows (platform/leaders.ts: the `jobs` process leading follow-ups).
+ */
 export function startFollowUpScheduler(opts: {
   pool: Pool;
   log: Logger;
   intervalMs?: number;
   config?: SampleProgramConfig;
   services?: FollowUpSchedulerOptions;
+  runIf?: () => boolean;
 }): { stop(): Promise<void> } {
   const scheduler = new FollowUpScheduler(opts.pool, opts.config, opts.services);
   const intervalMs = opts.intervalMs ?? 60_000;
@@ -226,8 +230,7 @@ export function startFollowUpScheduler(opts: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const tick = () => {
-    running = scheduler
-      .runOnce(new Date())
+    running = (opts.runIf && !opts.runIf() ? Promise.resolve({ fired: [] }) : scheduler.runOnce(new Date()))
       .then(
         ({ fired }) => {
           if (fired.length) opts.log.info({ fired: fired.length }, 'follow-ups fired');

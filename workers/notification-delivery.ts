@@ -25,6 +25,8 @@ export interface NotificationDeliveryOptions {
   leaseMs?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Asked each pass: does this process send digests now (it leads `digests`)? Default yes. */
+  digests?: () => boolean;
 }
 
 type Content = Pick<Notice, 'title' | 'text' | 'link'>;
@@ -57,7 +59,7 @@ export class NotificationDelivery implements NoticeSender {
 
   /** One pass: claims what is due and attempts each message once. Returns how many notices it attempted. */
   async runOnce(now = new Date()): Promise<number> {
-    const due = await this.repo.claimDue(now, this.o.leaseMs ?? 60_000, 50);
+    const due = await this.repo.claimDue(now, this.o.leaseMs ?? 60_000, 50, this.o.digests?.() ?? true);
     const digests = new Map<number, DueNotification[]>();
     const single: DueNotification[][] = [];
     for (const d of due) {
@@ -113,7 +115,10 @@ export class NotificationDelivery implements NoticeSender {
   }
 }
 
-/** Started by platform/steps.ts startWorkers; "send a test" goes through it. Returns its stop. */
+/**
+ * Started by platform/steps.ts startWorkers; "send a test" goes through it. Returns its stop.
+ * With `loop: false` (an `api` process without the jobs role) it only sends those tests.
+ */
 export function startNotificationDelivery(
   env: {
     SMTP_URL?: string | undefined;
@@ -125,6 +130,7 @@ export function startNotificationDelivery(
   pool: Pool,
   log: Logger,
   services?: { notifications: { attachSender(s: NoticeSender | undefined): void } },
+  o: { loop?: boolean; digests?: () => boolean } = {},
 ): () => Promise<void> {
   const delivery = new NotificationDelivery({
     pool,
@@ -133,8 +139,9 @@ export function startNotificationDelivery(
     from: env.SMTP_FROM,
     maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    ...(o.digests ? { digests: o.digests } : {}),
   });
-  delivery.start(env.WEBHOOK_POLL_MS);
+  if (o.loop !== false) delivery.start(env.WEBHOOK_POLL_MS);
   services?.notifications.attachSender(delivery);
   return async () => {
     services?.notifications.attachSender(undefined);

@@ -9,7 +9,13 @@ import type { Pool } from '../core/storage/database.ts';
  * connector is skipped by the service; a failed poll is on the row (last_error), so the
  * loop only logs it.
  */
-export function startTikTokPoller(opts: { pool: Pool; service: TikTokConnectorService; log: Logger }): {
+export function startTikTokPoller(opts: {
+  pool: Pool;
+  service: TikTokConnectorService;
+  log: Logger;
+  /** Asked each round: may this process poll now (it leads `tiktok`)? Default yes. */
+  runIf?: () => boolean;
+}): {
   stop(): Promise<void>;
 } {
   const repo = new TikTokConnectorRepository(opts.pool);
@@ -24,6 +30,10 @@ export function startTikTokPoller(opts: { pool: Pool; service: TikTokConnectorSe
     if (!stopped) timer = setTimeout(tick, intervalS * 1000);
   };
   const tick = () => {
+    if (opts.runIf && !opts.runIf()) {
+      running = schedule();
+      return;
+    }
     running = opts.service
       .poll()
       .then(

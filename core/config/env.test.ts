@@ -92,4 +92,15 @@ describe('loadEnv', () => {
       expect(() => loadEnv({ MAP_TILE_URL: bad }), bad).toThrow(/MAP_TILE_URL/);
     }
   });
+
+  it('ROLES: all by default; a comma list in a fixed order; an unknown role or one without DATABASE_URL named', () => {
+    const db = { DATABASE_URL: 'postgres://localhost/x' };
+    expect(loadEnv({}).ROLES).toEqual(['ingest', 'api', 'jobs']);
+    expect(loadEnv({ ...db, ROLES: 'jobs, api' }).ROLES).toEqual(['api', 'jobs']);
+    expect(() => loadEnv({ ...db, ROLES: 'api,worker' })).toThrow(/ROLES: unknown role worker/);
+    expect(() => loadEnv({ ...db, ROLES: 'all,api' })).toThrow(/ROLES: `all` goes alone/);
+    expect(() => loadEnv({ ROLES: 'ingest' })).toThrow(/DATABASE_URL: a process of some roles only/);
+    // Naming the three is `all`: it may run on the embedded database.
+    expect(loadEnv({ ROLES: 'ingest,api,jobs' }).ROLES).toEqual(['ingest', 'api', 'jobs']);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAllRoles, parseRoles } from './roles.ts';
 
 /**
  * The one configuration object. Every part reads its settings from here, parsed once,
@@ -22,6 +23,24 @@ export function isMapTileUrl(value: string): boolean {
 }
 export const EnvSchema = z
   .object({
+    /**
+     * What this process runs (core/config/roles.ts): `all` (default, everything in one
+     * process), or a comma list of `ingest`, `api`, `jobs`. `npm run start -- --role x` sets it.
+     */
+    ROLES: z
+      .string()
+      .default('all')
+      .transform((text, ctx) => {
+        const parsed = parseRoles(text);
+        if ('roles' in parsed) return parsed.roles;
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }),
+    /** The health listener of a process without the API role (GET /healthz, /readyz, /metrics). */
+    HEALTH_HOST: z.string().default('127.0.0.1'),
+    HEALTH_PORT: int(9464).pipe(z.number().max(65535)),
+    /** How often a standby `jobs` process tries to take a job's leader lock (and a leader checks it), seconds. */
+    LEADER_RETRY_S: z.coerce.number().positive().max(300).default(5),
     /** External PostgreSQL/TimescaleDB. Unset: an embedded PostgreSQL under DATA_DIR. */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** External MQTT broker for ingest. Unset: the in-process aedes broker. */
@@ -243,6 +262,12 @@ export const EnvSchema = z
     LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     /** A response that does not match its documented schema: `log` it, refuse it (`strict`, the tests), or `off`. */
     RESPONSE_VALIDATION: z.enum(['off', 'log', 'strict']).default('log'),
+  })
+  .refine((e) => e.DATABASE_URL !== undefined || isAllRoles(e.ROLES), {
+    // An embedded database lives inside one process; the roles' processes share one.
+    message:
+      'a process of some roles only (ROLES or --role) needs DATABASE_URL, the external database every role shares',
+    path: ['DATABASE_URL'],
   })
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',

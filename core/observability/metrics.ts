@@ -111,6 +111,19 @@ export function createMetrics() {
       help: 'Open /api/live WebSocket connections',
       registers: [registry],
     }),
+    // Per process: which once-only jobs this `jobs` process leads, and how often it ran each.
+    leader: new Gauge({
+      name: 'sampletrack_leader',
+      help: "This process holds the job's leader lock (1) or stands by (0)",
+      labelNames: ['job'] as const,
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'sampletrack_job_runs_total',
+      help: 'Runs of a once-only job in this process (only its leader runs it)',
+      labelNames: ['job'] as const,
+      registers: [registry],
+    }),
     /** Set by ingest: what is waiting to be stored right now. */
     ingestProbe: undefined as (() => { pending: number; oldestAt: number | undefined }) | undefined,
   };

@@ -1,5 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { ADVISORY_LOCKS } from './leader-lock.ts';
 import type { Sql } from './sql.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -23,16 +25,31 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   );
 }
 
-// Any constant works; it only has to be the same in every process of this platform.
-const MIGRATION_LOCK = 7_301_944;
+const MIGRATION_LOCK = ADVISORY_LOCKS.migrate;
 
 /**
  * Applies the numbered migrations not yet applied, in order, each in its own
- * transaction. An advisory lock makes concurrent starts (several ingest workers)
- * wait for each other instead of racing.
+ * transaction. An advisory lock makes concurrent starts (every role's process runs this)
+ * wait for each other instead of racing; the one that waited finds nothing left to apply.
+ * The lock and each `begin … commit` belong to one session, so a pool lends one client
+ * for the whole run (on a pool each query could land on another connection).
  */
 export async function migrate(sql: Sql, migrations?: Migration[]): Promise<{ applied: string[]; skipped: string[] }> {
   const all = migrations ?? (await loadMigrations());
+  if (!(sql instanceof pg.Pool)) return migrateOn(sql, all);
+  const client = await sql.connect();
+  try {
+    const result = await migrateOn(client, all);
+    client.release();
+    return result;
+  } catch (err) {
+    // Its session may still hold the lock or a transaction: closed, never lent again.
+    client.release(true);
+    throw err;
+  }
+}
+
+async function migrateOn(sql: Sql, all: Migration[]): Promise<{ applied: string[]; skipped: string[] }> {
   await sql.query(`select pg_advisory_lock(${MIGRATION_LOCK})`);
   try {
     await sql.query(`create table if not exists schema_migrations (

@@ -42,7 +42,6 @@ function startWorker(name: string): ChildProcess {
     cwd: ROOT,
     env: {
       ...process.env,
-      ROLES: 'ingest',
       DATABASE_URL: p!.databaseUrl,
       AMQP_URL: rabbit!.amqpUrl,
       MQTT_URL: rabbit!.mqttUrl,
@@ -54,6 +53,7 @@ function startWorker(name: string): ChildProcess {
       INGEST_LEASE_TTL_S: '4',
       INGEST_TRACE_FILE: traceFile,
       HTTP_PORT: '0',
+      HEALTH_PORT: '0',
       MQTT_PORT: '0',
       MQTT_WS_PORT: '0',
       DEMO_FLEET: '0',

@@ -7,7 +7,7 @@ export const MIA: As = { person: 'mia', role: 'ops' };
 export const LEAD: As = { person: 'lead-kim', role: 'ops', approvalLimitCents: 100_000 };
 
 /** API helpers shared by the sample-program tests: each call asserts its status. */
-export function programApi(p: TestPlatform) {
+export function programApi(p: Pick<TestPlatform, 'api'>) {
   async function call<T>(method: string, path: string, json: unknown, status: number, as?: As): Promise<T> {
     const res = await p.api<T>(path, { method, ...(json === undefined ? {} : { json }), ...(as ? { as } : {}) });
     if (res.status !== status)

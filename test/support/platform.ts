@@ -6,7 +6,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Principal } from '../../core/domain/auth/principal.ts';
 import { systemActor } from '../../core/domain/auth/principal.ts';
 import type { PersonRole, Role } from '../../core/domain/auth/roles.ts';
-import { startPlatform, type Platform } from '../../platform/start-platform.ts';
+import type { Role as ProcessRole } from '../../core/config/roles.ts';
+import { startPlatform, type Platform, type RolePlatform } from '../../platform/start-platform.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 /**
@@ -22,7 +23,12 @@ export interface Person {
   approvalLimitCents?: number | null;
 }
 
-export interface TestPlatform extends Platform {
+export interface TestPlatform extends Platform, TestHelpers {}
+
+/** A test process of some roles only (`roles`), e.g. the api beside `jobs` processes. */
+export interface TestRolePlatform extends RolePlatform, TestHelpers {}
+
+interface TestHelpers {
   db: TestDatabase;
   /** The first admin, created from ADMIN_EMAIL/ADMIN_PASSWORD like a real first start. */
   admin: { email: string; password: string };
@@ -46,10 +52,19 @@ export interface TestPlatform extends Platform {
 /**
  * The real platform on a fresh database and random ports. With TEST_MQTT_URL set
  * (CI's external pass: Mosquitto) ingest reads from that broker instead of the
- * embedded one, and trackers connect there.
+ * embedded one, and trackers connect there. With `roles`, only those roles run (on `db`
+ * when given: a database other processes of the test share; the test drops it).
  */
-export async function startTestPlatform(extraEnv: Record<string, string> = {}): Promise<TestPlatform> {
-  const db = await createTestDatabase();
+export function startTestPlatform(extraEnv?: Record<string, string>): Promise<TestPlatform>;
+export function startTestPlatform(
+  extraEnv: Record<string, string>,
+  opts: { roles: readonly ProcessRole[]; db?: TestDatabase },
+): Promise<TestRolePlatform>;
+export async function startTestPlatform(
+  extraEnv: Record<string, string> = {},
+  opts: { roles?: readonly ProcessRole[]; db?: TestDatabase } = {},
+): Promise<TestPlatform | TestRolePlatform> {
+  const db = opts.db ?? (await createTestDatabase());
   // Its own data folder (photos): a test never writes into the checkout.
   const dataDir = mkdtempSync(join(tmpdir(), 'sampletrack-test-'));
   const external = process.env.TEST_MQTT_URL;
@@ -57,7 +72,8 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   // this platform's messages to another test's (or an old run's) persistent session.
   const ingestId = `ingest-${randomBytes(6).toString('hex')}`;
   const admin = { email: 'admin@test.local', password: randomBytes(12).toString('base64url') };
-  const platform = await startPlatform({
+  const platform: RolePlatform = await startPlatform({
+    ...(opts.roles ? { roles: opts.roles } : {}),
     env: {
       DATABASE_URL: db.url,
       DATA_DIR: dataDir,
@@ -137,6 +153,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     admin,
     authHeaders,
     async connectTracker(id: string, secret: string, opts: mqtt.IClientOptions = {}) {
+      if (!platform.mqttUrl) throw new Error('this test platform runs no ingest role');
       const c = await mqtt.connectAsync(platform.mqttUrl, {
         clientId: id,
         username: id,
@@ -151,6 +168,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     },
     async api<T>(path: string, init: RequestInit & { json?: unknown; as?: As } = {}) {
       const { json, as, headers, ...rest } = init;
+      if (!platform.httpUrl) throw new Error('this test platform runs no api role');
       const res = await fetch(platform.httpUrl + path, {
         ...rest,
         headers: {
@@ -175,7 +193,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     async close() {
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
       await platform.stop();
-      await db.drop();
+      if (!opts.db) await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
       if (external) {
         // Ends the persistent session on the shared broker (3.1.1: connect once with clean session).

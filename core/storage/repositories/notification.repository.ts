@@ -129,17 +129,22 @@ export class NotificationRepository {
 
   // --- delivery ---
 
-  /** Claims due notices for one attempt, moving them a lease ahead (SKIP LOCKED: several workers may share). */
-  async claimDue(now: Date, leaseMs: number, limit: number): Promise<DueNotification[]> {
+  /**
+   * Claims due notices for one attempt, moving them a lease ahead (SKIP LOCKED: several
+   * workers may share). Notices held for a digest only with `digests`: the process that
+   * leads digests claims them, so one subscription's digest is never split between two.
+   */
+  async claimDue(now: Date, leaseMs: number, limit: number, digests = true): Promise<DueNotification[]> {
     const { rows } = await this.sql.query<DueNotification>(
       `with due as (
          select n.id from notifications n where n.status in ('queued', 'held') and n.next_attempt_at <= $1
+           and ($4 or n.held_for is distinct from 'digest')
          order by n.next_attempt_at limit $3 for update skip locked
        )
        update notifications n set next_attempt_at = $1::timestamptz + make_interval(secs => $2::float8 / 1000)
        from due, notification_channels c where n.id = due.id and c.id = n.channel_id
        returning n.id, n.subscription_id as "subscriptionId", n.kind, c.target, n.held_for as "heldFor", n.attempts, n.payload`,
-      [now, leaseMs, limit],
+      [now, leaseMs, limit, digests],
     );
     return rows.map((r) => ({ ...r, id: Number(r.id), subscriptionId: Number(r.subscriptionId) }));
   }
