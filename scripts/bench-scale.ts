@@ -117,12 +117,13 @@ async function phase(workerCount: number): Promise<Record<string, number | strin
         taken.push(p);
       }
     }
-    const postmaster = await postmasterPid((q) => pool.query(q));
+    // A database on another machine has no /proc here: its CPU is then not reported.
+    const postmaster = await postmasterPid((q) => pool.query(q)).catch(() => undefined);
     const stored = async () =>
       Number((await pool.query<{ n: string }>('select count(*) as n from telemetry')).rows[0]!.n);
     const cpu = () => ({
       workers: procs.reduce((s, p) => s + processCpuUs(p.pid!), 0),
-      db: serverCpuUs(postmaster),
+      db: postmaster === undefined ? Number.NaN : serverCpuUs(postmaster),
       engine: processCpuUs(beamPid),
       at: performance.now(),
     });
