@@ -282,8 +282,9 @@ export function exceptionsSuite(): void {
           expect(await page.locator('[data-selected]').count()).toBe(0); // done ones leave the selection
 
           // Resolve two rows of another group at once, with a disposition: they leave the open inbox.
-          const other = page.locator('[data-sample-group]').nth(1);
-          const otherId = (await other.getAttribute('data-sample-group'))!;
+          // By its sample id: a live reload may reorder the groups between two clicks.
+          const otherId = (await page.locator('[data-sample-group]').nth(1).getAttribute('data-sample-group'))!;
+          const other = page.locator(`[data-sample-group="${otherId}"]`);
           const picked = await other
             .locator('li[data-exception-id]')
             .evaluateAll((els) => els.slice(0, 2).map((el) => Number(el.getAttribute('data-exception-id'))));

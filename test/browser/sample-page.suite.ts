@@ -53,13 +53,14 @@ export function samplePageSuite(): void {
         const profile = page.locator('[data-field="condition-profile"]');
         expect(await shownText(profile)).toContain('defaults');
         await page.getByLabel('Condition profile of this sample').selectOption('fragile');
-        await expect.poll(() => shownText(profile)).toContain("fragile · this sample's own");
+        // A generous deadline (the default is 1 s): the page waits for the server's answer.
+        await expect.poll(() => shownText(profile), { timeout: 15_000 }).toContain("fragile · this sample's own");
         expect(
           (await harness.platform.api<{ condition: { source: string } }>(`/api/samples/${sample.id}`)).body.condition
             .source,
         ).toBe('sample');
         await page.getByLabel('Condition profile of this sample').selectOption('');
-        await expect.poll(() => shownText(profile)).toContain('defaults');
+        await expect.poll(() => shownText(profile), { timeout: 15_000 }).toContain('defaults');
         expect(await page.locator('a[data-print-label]').getAttribute('href')).toBe(
           `/api/samples/labels?ids=${sample.id}`,
         );
