@@ -78,6 +78,9 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
     const c: Consumer = { ch, tag: '', inflight: 0, dead: false, devices: new Set(), partition };
     ch.on('close', () => {
       c.dead = true;
+      // Closed under us (a refused delivery, a channel error): the next balancing round
+      // opens the partition again and the engine redelivers what was not acknowledged.
+      if (partition !== undefined && consumers.get(partition) === c) consumers.delete(partition);
     });
     ch.on('error', (err: Error) => o.log.warn({ err: err.message, queue }, 'engine channel error'));
     const { consumerTag } = await ch.consume(queue, (msg) => msg && deliver(c, msg), { noAck: false });
