@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'shock-every': { type: 'string', default: '50' },
     warmup: { type: 'string', default: '50' },
+    // A folder: a V8 CPU profile of the platform's main thread per phase, over the measured window.
+    profile: { type: 'string' },
   },
 });
 if (!['all', 'throughput', 'latency'].includes(args.phase!)) {
@@ -143,15 +146,41 @@ interface Cpu {
  * CPU the platform process and the database server spent while `fn` ran, from the moment
  * it calls `start` (every tracker connected) on.
  */
-async function measured<T>(fn: (start: () => void) => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
+async function measured<T>(phase: string, fn: (start: () => void) => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
   let p0 = selfCpuUs();
   let d0 = serverCpuUs(postmaster);
   const result = await fn(() => {
+    if (args.profile) profiler.start();
     p0 = selfCpuUs();
     d0 = serverCpuUs(postmaster);
   });
-  return { result, cpu: { platformUs: selfCpuUs() - p0, databaseUs: serverCpuUs(postmaster) - d0 } };
+  const cpu = { platformUs: selfCpuUs() - p0, databaseUs: serverCpuUs(postmaster) - d0 };
+  if (args.profile) await profiler.stop(join(args.profile, `${phase}.cpuprofile`));
+  return { result, cpu };
 }
+
+/** The inspector's sampling profiler on this (the platform's) main thread. */
+const profiler = (() => {
+  const session = new Session();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  let running = false;
+  return {
+    start() {
+      if (!running) session.connect();
+      running = true;
+      void post('Profiler.enable').then(() => post('Profiler.start'));
+    },
+    async stop(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      await mkdir(args.profile!, { recursive: true });
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`CPU profile: ${file} (node scripts/profile-summary.ts ${file})`);
+    },
+  };
+})();
 /** µs per reading, one decimal. */
 const per = (us: number, readings: number) => (readings ? Math.round((us / readings) * 10) / 10 : 0);
 const cpuPerReading = (cpu: Cpu, loadGenUs: number, readings: number) => ({
@@ -261,7 +290,7 @@ async function throughputPhase(platform: Platform, dir: string) {
 
   console.log('single-reading messages…');
   let t = 0;
-  const { result: single, cpu: singleCpu } = await measured(async (start) => {
+  const { result: single, cpu: singleCpu } = await measured('single', async (start) => {
     const r = await load(platform.mqttUrl, file, singles, 1, 0, start);
     t = performance.now();
     await platform.conditions.drain();
@@ -272,7 +301,7 @@ async function throughputPhase(platform: Platform, dir: string) {
 
   console.log('backlog batches of 500…');
   const batchFirst = 1_000_000;
-  const { result: backlog, cpu: backlogCpu } = await measured(async (start) => {
+  const { result: backlog, cpu: backlogCpu } = await measured('batches', async (start) => {
     const r = await load(platform.mqttUrl, file, batches, 500, batchFirst, start);
     t = performance.now();
     await platform.conditions.drain();
@@ -421,7 +450,7 @@ async function latencyPhase(platform: Platform, dir: string) {
 
   console.log(`latency: offering ${fmt(rate)} readings/s for ${seconds} s, a shock every ${shockEvery} readings…`);
   let t = 0;
-  const { result: out, cpu } = await measured(async (start) => {
+  const { result: out, cpu } = await measured('latency', async (start) => {
     const r = await run(
       [
         'device-sim/load.ts',
