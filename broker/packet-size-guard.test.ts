@@ -61,4 +61,17 @@ describe('PacketSizeGuard', () => {
     await tick();
     expect(Buffer.concat(out)).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x00]));
   });
+
+  it('sends the PUBACKs written in one tick in one socket write, in order', async () => {
+    const g = guarded(1000);
+    const writes: Buffer[] = [];
+    const write = g.socket.write.bind(g.socket);
+    g.socket.write = ((chunk: Buffer, ...rest: never[]) => {
+      writes.push(Buffer.from(chunk));
+      return write(chunk, ...rest);
+    }) as typeof g.socket.write;
+    for (const messageId of [1, 2, 3, 258]) mqttPacket.writeToStream({ cmd: 'puback', messageId }, g.guard);
+    await tick();
+    expect(writes).toEqual([Buffer.from([0x40, 2, 0, 1, 0x40, 2, 0, 2, 0x40, 2, 0, 3, 0x40, 2, 1, 2])]);
+  });
 });

@@ -61,6 +61,20 @@ export class PacketSizeGuard extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.send(chunk, done);
+  }
+
+  /**
+   * What is written while the stream is corked goes to the connection as one buffer.
+   * mqtt-packet corks around every packet it writes (a PUBACK is three writes) and uncorks
+   * on the next tick, so the PUBACKs one committed batch releases for this client, all
+   * called back in the same tick, leave in one socket write (one WebSocket frame), in order.
+   */
+  override _writev(chunks: { chunk: Buffer }[], done: (err?: Error | null) => void): void {
+    this.send(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), done);
+  }
+
+  private send(chunk: Buffer, done: (err?: Error | null) => void): void {
     if (this.inner.write(chunk)) done();
     else this.inner.once('drain', () => done());
   }

@@ -13,7 +13,7 @@
  *
  *   tsx device-sim/load.ts --url … --devices devices.json --rate 1000 --seconds 30 [--shock-every 50] [--shock-g 30]
  *
- * prints a JSON summary on stdout.
+ * prints `{"connected":true}` once every tracker is connected, then a JSON summary, on stdout.
  */
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   connectConcurrency?: number;
   mqttOptions?: Partial<IClientOptions>;
+  /** Called once every client is connected, right before the first publish. */
+  onConnected?: () => void;
   /** Per acknowledged message: for benchmarks that want more than the summary. */
   onAck?: (ack: { deviceId: string; firstSeq: number; readings: number; sentAtMs: number; ackMs: number }) => void;
 }
@@ -79,6 +81,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const window = o.concurrencyPerDevice ?? 64;
   const firstSeq = o.firstSeq ?? 0;
   const clients = await connectAll(o);
+  o.onConnected?.();
   const c: Counters = { sent: 0, acked: 0, errors: 0, readingsSent: 0, readingsAcked: 0, latencies: [] };
   const started = performance.now();
   let lastAck = started;
@@ -160,6 +163,7 @@ export interface RateOptions {
   /** After the last publish, wait this long for the outstanding PUBACKs. Default 30 000. */
   drainTimeoutMs?: number;
   mqttOptions?: Partial<IClientOptions>;
+  onConnected?: () => void;
 }
 
 export interface RateResult extends LoadResult {
@@ -183,6 +187,7 @@ export async function runRate(o: RateOptions): Promise<RateResult> {
     batchSize: 1,
     ...(o.mqttOptions ? { mqttOptions: o.mqttOptions } : {}),
   });
+  o.onConnected?.();
   const c: Counters = { sent: 0, acked: 0, errors: 0, readingsSent: 0, readingsAcked: 0, latencies: [] };
   const firstSeq = o.firstSeq ?? 0;
   const seqs = new Array<number>(clients.length).fill(firstSeq);
@@ -346,6 +351,8 @@ async function cli(): Promise<void> {
     const u = process.cpuUsage(cpuFrom);
     return u.user + u.system;
   };
+  // A line before the summary, so a benchmark can start its CPU window after the connects.
+  const onConnected = () => process.stdout.write('{"connected":true}\n');
   if (values.url && values.devices && values.rate) {
     const result = await runRate({
       url: values.url,
@@ -356,6 +363,7 @@ async function cli(): Promise<void> {
       shockG: Number(values['shock-g']),
       firstSeq: Number(values['first-seq']),
       drainTimeoutMs: Number(values.timeout) * 1000,
+      onConnected,
     });
     process.stdout.write(`${JSON.stringify({ ...result, cpuUs: cpuUs() })}\n`);
     return;
@@ -375,6 +383,7 @@ async function cli(): Promise<void> {
     concurrencyPerDevice: Number(values.window),
     firstSeq: Number(values['first-seq']),
     timeoutMs: Number(values.timeout) * 1000,
+    onConnected,
   });
   process.stdout.write(`${JSON.stringify({ ...result, cpuUs: cpuUs() })}\n`);
 }

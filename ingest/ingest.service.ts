@@ -67,10 +67,11 @@ export class IngestService extends EventEmitter<IngestEvents> {
       lingerMs: o.lingerMs,
       ...(o.maxPending !== undefined ? { maxPending: o.maxPending } : {}),
       onFlushed: (result, batch, ms) => {
+        // Per reading, exactly: these two histograms cost a few comparisons an observation.
         const committedAt = Date.now();
-        for (const r of batch.readings)
-          o.metrics.commitLatencySeconds.observe(Math.max(0, committedAt - r.receivedAt) / 1000);
-        for (const r of result.stored) o.metrics.eventLagSeconds.observe(Math.max(0, r.receivedAt - r.ts) / 1000);
+        const { commitLatencySeconds, eventLagSeconds } = o.metrics;
+        for (const r of batch.readings) commitLatencySeconds.observe(Math.max(0, committedAt - r.receivedAt) / 1000);
+        for (const r of result.stored) eventLagSeconds.observe(Math.max(0, r.receivedAt - r.ts) / 1000);
         if (result.unstorable) o.metrics.readingsRejected.inc({ reason: 'unstorable' }, result.unstorable);
         o.metrics.readingsIngested.inc(result.stored.length);
         o.metrics.readingsDuplicate.inc({ reason: 'same_ts' }, result.duplicatesByReason.sameTs);

@@ -87,7 +87,8 @@ try {
     child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load exited ${code}`))));
   });
   clearInterval(sampler);
-  const load = JSON.parse(out) as { readingsSent: number; readingsAcked: number };
+  // The last line is the summary (a `{"connected":true}` line comes first).
+  const load = JSON.parse(out.trim().split('\n').pop()!) as { readingsSent: number; readingsAcked: number };
   const seconds = (performance.now() - started) / 1000;
   const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
   console.log(

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,10 +27,14 @@ import { postmasterPid, processCpuUs, selfCpuUs, serverCpuUs } from './bench-cpu
  *
  *   npm run bench -- --phase latency --seconds 30 [--rate 1000] [--shock-every 50]
  *
- * Every phase also reports CPU µs per stored reading (from the start of the load to the
- * rules catching up): the platform process (all threads), the database server (postmaster
- * and its backends) and the load generator apart, and for bare aedes its broker process.
- * Rates fall when the machine is busy; CPU per reading barely moves, so compare runs by it.
+ * Every phase also reports CPU µs per stored reading (from the moment every tracker is
+ * connected to the rules catching up): the platform process (all threads), the database
+ * server (postmaster and its backends) and the load generator apart, and for bare aedes its
+ * broker process. Rates fall when the machine is busy; CPU per reading barely moves, so
+ * compare runs by it. The connects are left out (npm run bench:connections measures them),
+ * and so is a warm-up before the throughput phase (`--warmup` messages per tracker, single
+ * readings, then a tenth as many batches; 0: none): without it the first phase also paid
+ * for compiling the platform's hot paths, about a second of CPU.
  */
 const { values: args } = parseArgs({
   options: {
@@ -41,6 +46,9 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '30' },
     'shock-every': { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '50' },
+    // A folder: a V8 CPU profile of the platform's main thread per phase, over the measured window.
+    profile: { type: 'string' },
   },
 });
 if (!['all', 'throughput', 'latency'].includes(args.phase!)) {
@@ -78,6 +86,10 @@ interface Percentiles {
   max: number;
 }
 
+/** The last line a child printed (load.ts: its summary, after a `{"connected":true}` line). */
+const lastLine = (out: string) => out.trim().split('\n').pop()!;
+const isConnectedLine = (line: string) => line === '{"connected":true}';
+
 function run(cmd: string[], onLine?: (line: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...cmd], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -90,25 +102,37 @@ function run(cmd: string[], onLine?: (line: string) => void): Promise<string> {
   });
 }
 
-const load = async (url: string, file: string, messages: number, batch: number, firstSeq: number) =>
+const load = async (
+  url: string,
+  file: string,
+  messages: number,
+  batch: number,
+  firstSeq: number,
+  onConnected?: () => void,
+) =>
   JSON.parse(
-    await run([
-      'device-sim/load.ts',
-      '--url',
-      url,
-      '--devices',
-      file,
-      '--messages',
-      String(messages),
-      '--batch',
-      String(batch),
-      '--window',
-      args.window!,
-      '--first-seq',
-      String(firstSeq),
-      '--timeout',
-      '600',
-    ]),
+    lastLine(
+      await run(
+        [
+          'device-sim/load.ts',
+          '--url',
+          url,
+          '--devices',
+          file,
+          '--messages',
+          String(messages),
+          '--batch',
+          String(batch),
+          '--window',
+          args.window!,
+          '--first-seq',
+          String(firstSeq),
+          '--timeout',
+          '600',
+        ],
+        (line) => isConnectedLine(line) && onConnected?.(),
+      ),
+    ),
   ) as LoadResult;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -118,13 +142,45 @@ interface Cpu {
   platformUs: number;
   databaseUs: number;
 }
-/** CPU the platform process and the database server spent while `fn` ran. */
-async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
-  const p0 = selfCpuUs();
-  const d0 = serverCpuUs(postmaster);
-  const result = await fn();
-  return { result, cpu: { platformUs: selfCpuUs() - p0, databaseUs: serverCpuUs(postmaster) - d0 } };
+/**
+ * CPU the platform process and the database server spent while `fn` ran, from the moment
+ * it calls `start` (every tracker connected) on.
+ */
+async function measured<T>(phase: string, fn: (start: () => void) => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
+  let p0 = selfCpuUs();
+  let d0 = serverCpuUs(postmaster);
+  const result = await fn(() => {
+    if (args.profile) profiler.start();
+    p0 = selfCpuUs();
+    d0 = serverCpuUs(postmaster);
+  });
+  const cpu = { platformUs: selfCpuUs() - p0, databaseUs: serverCpuUs(postmaster) - d0 };
+  if (args.profile) await profiler.stop(join(args.profile, `${phase}.cpuprofile`));
+  return { result, cpu };
 }
+
+/** The inspector's sampling profiler on this (the platform's) main thread. */
+const profiler = (() => {
+  const session = new Session();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  let running = false;
+  return {
+    start() {
+      if (!running) session.connect();
+      running = true;
+      void post('Profiler.enable').then(() => post('Profiler.start'));
+    },
+    async stop(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      await mkdir(args.profile!, { recursive: true });
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`CPU profile: ${file} (node scripts/profile-summary.ts ${file})`);
+    },
+  };
+})();
 /** µs per reading, one decimal. */
 const per = (us: number, readings: number) => (readings ? Math.round((us / readings) * 10) / 10 : 0);
 const cpuPerReading = (cpu: Cpu, loadGenUs: number, readings: number) => ({
@@ -209,8 +265,10 @@ async function throughputPhase(platform: Platform, dir: string) {
   barePort = await new Promise<number>((resolve) =>
     bare.stdout.once('data', (d: Buffer) => resolve(JSON.parse(String(d)).port)),
   );
-  const bare0 = processCpuUs(bare.pid!);
-  const baseline = await load(`mqtt://127.0.0.1:${barePort}`, file, singles, 1, 0);
+  let bare0 = processCpuUs(bare.pid!);
+  const baseline = await load(`mqtt://127.0.0.1:${barePort}`, file, singles, 1, 0, () => {
+    bare0 = processCpuUs(bare.pid!);
+  });
   const bareUs = processCpuUs(bare.pid!) - bare0;
   bare.kill('SIGTERM');
 
@@ -222,10 +280,18 @@ async function throughputPhase(platform: Platform, dir: string) {
       )
     ).rows[0]!.n;
 
+  const warmup = Number(args.warmup);
+  if (warmup > 0) {
+    console.log('warm-up (not counted)…');
+    await load(platform.mqttUrl, file, warmup, 1, 2_000_000);
+    await load(platform.mqttUrl, file, Math.ceil(warmup / 10), 500, 3_000_000);
+    await platform.conditions.drain();
+  }
+
   console.log('single-reading messages…');
   let t = 0;
-  const { result: single, cpu: singleCpu } = await measured(async () => {
-    const r = await load(platform.mqttUrl, file, singles, 1, 0);
+  const { result: single, cpu: singleCpu } = await measured('single', async (start) => {
+    const r = await load(platform.mqttUrl, file, singles, 1, 0, start);
     t = performance.now();
     await platform.conditions.drain();
     return r;
@@ -235,8 +301,8 @@ async function throughputPhase(platform: Platform, dir: string) {
 
   console.log('backlog batches of 500…');
   const batchFirst = 1_000_000;
-  const { result: backlog, cpu: backlogCpu } = await measured(async () => {
-    const r = await load(platform.mqttUrl, file, batches, 500, batchFirst);
+  const { result: backlog, cpu: backlogCpu } = await measured('batches', async (start) => {
+    const r = await load(platform.mqttUrl, file, batches, 500, batchFirst, start);
     t = performance.now();
     await platform.conditions.drain();
     return r;
@@ -384,22 +450,25 @@ async function latencyPhase(platform: Platform, dir: string) {
 
   console.log(`latency: offering ${fmt(rate)} readings/s for ${seconds} s, a shock every ${shockEvery} readings…`);
   let t = 0;
-  const { result: out, cpu } = await measured(async () => {
-    const r = await run([
-      'device-sim/load.ts',
-      '--url',
-      platform.mqttUrl,
-      '--devices',
-      file,
-      '--rate',
-      String(rate),
-      '--seconds',
-      String(seconds),
-      '--shock-every',
-      String(shockEvery),
-      '--timeout',
-      '120',
-    ]).catch((err: unknown) => {
+  const { result: out, cpu } = await measured('latency', async (start) => {
+    const r = await run(
+      [
+        'device-sim/load.ts',
+        '--url',
+        platform.mqttUrl,
+        '--devices',
+        file,
+        '--rate',
+        String(rate),
+        '--seconds',
+        String(seconds),
+        '--shock-every',
+        String(shockEvery),
+        '--timeout',
+        '120',
+      ],
+      (line) => isConnectedLine(line) && start(),
+    ).catch((err: unknown) => {
       listener.kill('SIGKILL');
       throw err;
     });
@@ -407,7 +476,7 @@ async function latencyPhase(platform: Platform, dir: string) {
     await platform.conditions.drain();
     return r;
   });
-  const result = JSON.parse(out) as RateResult;
+  const result = JSON.parse(lastLine(out)) as RateResult;
   const rulesCaughtUpAfterMs = Math.round(performance.now() - t);
   await new Promise((r) => setTimeout(r, 1000)); // the live hub's coalescing window and the socket
   listener.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OpsSnapshot } from '../storage/repositories/ops-metrics.repository.ts';
+import { ReadingHistogram } from './reading-histogram.ts';
 
 /**
  * The platform's Prometheus metrics, one registry per platform instance (tests run
@@ -72,13 +73,13 @@ export function createMetrics() {
         if (probe) this.set(probe.oldestAt ? Math.max(0, Date.now() - probe.oldestAt) / 1000 : 0);
       },
     }),
-    commitLatencySeconds: new Histogram({
+    commitLatencySeconds: new ReadingHistogram({
       name: 'sampletrack_ingest_commit_latency_seconds',
       help: 'From receipt of a reading to its commit (then its PUBACK goes out)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
-    eventLagSeconds: new Histogram({
+    eventLagSeconds: new ReadingHistogram({
       name: 'sampletrack_ingest_event_lag_seconds',
       help: 'From measurement (ts) to receipt of each stored reading: how late trackers report',
       buckets: [1, 10, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600],

@@ -106,6 +106,9 @@ export function trackerFleet(url: string, creds: { id: string; secret: string }[
       protocolVersion: 4,
       reconnectPeriod: 250,
       connectTimeout: 5000,
+      // A refused CONNACK (3, server unavailable: the device database is away) is retried as
+      // firmware does; mqtt.js alone would stop reconnecting after it.
+      reconnectOnConnackError: true,
     });
     clients.push(client);
     client.on('error', () => {});
@@ -140,6 +143,7 @@ export function trackerFleet(url: string, creds: { id: string; secret: string }[
     acked,
     sent: () => creds.length * readingsEach,
     ackedCount: () => [...acked.values()].reduce((n, s) => n + s.size, 0),
+    connectedCount: () => clients.filter((c) => c.connected).length,
     finished: Promise.all(done),
     stop: () => Promise.all(clients.map((c) => c.endAsync(true).catch(() => {}))),
   };

@@ -1,6 +1,7 @@
 import type { Reading } from '../../protocol/tracker-protocol.ts';
 import { toStorableText } from '../../protocol/json-limits.ts';
 import type { Sql } from '../sql.ts';
+import { copyNewReadings } from './telemetry-copy.ts';
 
 export interface DeadLetter {
   deviceId: string | null;
@@ -52,6 +53,8 @@ const num = (v: number | undefined) => (v === undefined ? null : v);
 // real columns: rounded here, because PostgreSQL refuses a float8 text such as 1e-300
 // that underflows float4 instead of rounding it (one such reading would fail its batch).
 const real = (v: number | undefined) => (v === undefined ? null : Math.fround(v));
+/** From this many new readings in a flush on, COPY is cheaper than the statement (npm run bench). */
+const COPY_FROM_READINGS = 64;
 
 /**
  * The telemetry series. Writes go in one statement per flush: column arrays unnested
@@ -84,6 +87,21 @@ export class TelemetryRepository {
     const unique = [...first.values()].sort((a, b) =>
       a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.seq - b.seq,
     );
+    // A large batch of new readings goes by COPY (cheaper per reading, see telemetry-copy.ts);
+    // a small one, or one COPY turned away, by the statement below.
+    if (unique.length >= COPY_FROM_READINGS && (await copyNewReadings(this.sql, unique)))
+      return this.answer(unique, repeats, unique);
+    const { rows } = await this.insertByStatement(unique);
+    const keys = new Set(rows.map((r) => readingKey(r.d, r.s)));
+    return this.answer(
+      unique,
+      repeats,
+      unique.filter((r) => keys.has(readingKey(r.deviceId, r.seq))),
+    );
+  }
+
+  /** The unnest statement: stores the new ones of `unique`, returns their keys. */
+  private insertByStatement(unique: readonly Reading[]) {
     // Times travel as epoch-ms numbers and `extra` as one JSON array: PostgreSQL parses
     // float arrays and one JSON document far faster than thousands of timestamp strings.
     const n = unique.length;
@@ -113,7 +131,7 @@ export class TelemetryRepository {
     }
     // telemetry's own key (device_id, seq, ts) stays as it was; with the identity row
     // inserted first it only ever meets rows stored before migration 021.
-    const { rows } = await this.sql.query<{ d: string; s: number }>(
+    return this.sql.query<{ d: string; s: number }>(
       `with u as materialized (
          select * from unnest($1::text[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::real[],
            $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[], $14::real[])
@@ -133,20 +151,21 @@ export class TelemetryRepository {
        returning device_id as d, seq as s`,
       [device, seq, ts, rcv, ...cols, JSON.stringify(extra)],
     );
-    if (rows.length === n && repeats.length === 0) return { inserted: unique, duplicates: [] };
-    const keys = new Set(rows.map((r) => readingKey(r.d, r.s)));
-    const inserted: Reading[] = [];
+  }
+
+  /** What a batch stored and every duplicate with the ts of its stored copy. */
+  private async answer(
+    unique: readonly Reading[],
+    repeats: readonly Reading[],
+    inserted: readonly Reading[],
+  ): Promise<InsertedReadings> {
+    if (inserted.length === unique.length && repeats.length === 0) return { inserted: [...unique], duplicates: [] };
     const skipped: Reading[] = [];
     // The ts each duplicate's stored copy has: this batch's own for a repeat of a new
     // reading, otherwise the one in telemetry_ids (only looked up when there are duplicates).
     const storedTs = new Map<string, number>();
-    for (const r of unique) {
-      const key = readingKey(r.deviceId, r.seq);
-      if (keys.has(key)) {
-        inserted.push(r);
-        storedTs.set(key, r.ts);
-      } else skipped.push(r);
-    }
+    for (const r of inserted) storedTs.set(readingKey(r.deviceId, r.seq), r.ts);
+    for (const r of unique) if (!storedTs.has(readingKey(r.deviceId, r.seq))) skipped.push(r);
     const lookup = [...skipped, ...repeats.filter((r) => !storedTs.has(readingKey(r.deviceId, r.seq)))];
     if (lookup.length) {
       const found = await this.sql.query<{ d: string; s: number; t: number }>(
@@ -162,7 +181,7 @@ export class TelemetryRepository {
       // it does, the reading counts as a plain resend rather than as a conflict.
       storedTs: storedTs.get(readingKey(reading.deviceId, reading.seq)) ?? reading.ts,
     }));
-    return { inserted, duplicates };
+    return { inserted: [...inserted], duplicates };
   }
 
   async insertDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
