@@ -270,7 +270,7 @@ export async function startTrackerInput(
             partitions: env.INGEST_PARTITIONS,
             workerId,
             leaseTtlS: env.INGEST_LEASE_TTL_S,
-            prefetch: env.INGEST_AMQP_PREFETCH,
+            window: env.INGEST_AMQP_WINDOW,
             log: log.child({ part: 'engine-source' }),
             onRelease: (deviceIds) => o.monitor.forget(deviceIds),
             onClaim: (deviceIds) => o.monitor.watch(deviceIds),

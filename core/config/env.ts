@@ -78,8 +78,8 @@ export const EnvSchema = z
       .optional(),
     /** A worker that stops renewing loses its partitions after this long. */
     INGEST_LEASE_TTL_S: int(10).pipe(z.number().min(2).max(300)),
-    /** Unacknowledged deliveries the engine hands this worker per partition. */
-    INGEST_AMQP_PREFETCH: int(250).pipe(z.number().min(1).max(10_000)),
+    /** Unacknowledged deliveries the engine hands this worker, shared by the partitions it holds. */
+    INGEST_AMQP_WINDOW: int(2000).pipe(z.number().min(1).max(100_000)),
     /**
      * Shared secret in the path of the engine's HTTP auth hook (/internal/engine-auth/<token>/…,
      * docs/scale-out.md). Unset: the hook is not served.

@@ -13,8 +13,12 @@ export interface AmqpSourceOptions {
   /** Unique per running worker; the lease table names owners by it. */
   workerId: string;
   leaseTtlS: number;
-  /** Unacknowledged deliveries per partition the engine may hand this worker. */
-  prefetch: number;
+  /**
+   * Unacknowledged deliveries the engine may hand this worker, shared by the partitions it
+   * consumes: a worker's batches, and so its cost per reading, do not shrink as workers are
+   * added and each holds fewer partitions.
+   */
+  window: number;
   leases: IngestPartitionRepository;
   log: Logger;
   /**
@@ -113,7 +117,12 @@ export async function startAmqpSource(ingest: IngestService, o: AmqpSourceOption
 
   const startPartition = async (p: number) => {
     if (!conn || quiesced || consumers.has(p)) return;
-    consumers.set(p, await consume(partitionQueue(p), o.prefetch, p));
+    // An equal part of the window per partition held, fixed at subscribe: RabbitMQ applies a
+    // consumer's prefetch when it subscribes, and quorum queues refuse a channel-wide
+    // (global) one. A worker that takes more partitions over keeps its earlier consumers'
+    // larger parts until they reopen, so for a while it may hold more than the window (1.5×
+    // after taking over as many partitions again as it had).
+    consumers.set(p, await consume(partitionQueue(p), Math.max(1, Math.ceil(o.window / Math.max(1, held.size))), p));
   };
 
   const drain = async (c: Consumer, deadlineMs: number) => {
