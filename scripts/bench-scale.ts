@@ -201,10 +201,12 @@ async function phase(workerCount: number): Promise<Record<string, number | strin
       'db µs/reading': per(to.db - from.db),
       'engine µs/reading': per(to.engine - from.engine),
       // Each commit is one transaction: its id is every stored row's xmin.
-      'readings/commit': Number(
-        (await pool.query<{ r: string }>(`select count(*)::float / count(distinct xmin::text) as r from telemetry`))
-          .rows[0]!.r,
-      ).toFixed(0),
+      'readings/commit': Math.round(
+        Number(
+          (await pool.query<{ r: string }>(`select count(*)::float / count(distinct xmin::text) as r from telemetry`))
+            .rows[0]!.r,
+        ),
+      ),
       stored: await stored(),
     };
   } finally {
@@ -227,7 +229,7 @@ async function phase(workerCount: number): Promise<Record<string, number | strin
 
 async function shares(pool: pg.Pool, owners: { worker: string; partition: number }[]): Promise<string> {
   const { rows } = await pool.query<{ partition: number; n: string }>(
-    `select d.partition, count(*) as n from telemetry t join ingest_partition_devices d using (device_id) group by 1`,
+    `select d.partition, count(*) as n from telemetry join ingest_partition_devices d using (device_id) group by 1`,
   );
   const total = rows.reduce((s, r) => s + Number(r.n), 0);
   const by = new Map<string, number>();
@@ -283,9 +285,9 @@ function startWorker(id: string, url: string, dir: string): ChildProcess {
       DEMO_FLEET: '0',
       FOLLOW_UP_INTERVAL_S: '0',
       DATA_DIR: join(dir, id),
-      LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
+      LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', process.env.BENCH_WORKER_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
 

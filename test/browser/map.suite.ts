@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../support/platform.ts';
+import { isSoftwareRenderer } from '../../dashboard/src/lib/map/resolution.ts';
 import {
   ensureFleet,
   harness,
@@ -468,7 +469,7 @@ export function mapSuite(): void {
       expect(after.parcels + after.single).toBe(after.inView);
       // Software WebGL draws at a lower resolution while moving and at full resolution at rest
       // (dashboard/src/lib/map/resolution.ts); a GPU always draws at full resolution.
-      const software = /swiftshader|llvmpipe|software/i.test(renderer);
+      const software = isSoftwareRenderer(renderer);
       expect(await page.locator('[data-map]').getAttribute('data-map-resolution')).toBe(software ? 'adaptive' : 'full');
       const atRest = () =>
         inPage<{ width: number; css: number; dpr: number }>(

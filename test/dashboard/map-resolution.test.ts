@@ -16,7 +16,7 @@ describe('map resolution while moving (software WebGL)', () => {
   });
 
   it('keeps the device ratio for a canvas within the budget', () => {
-    expect(movingPixelRatio(960, 540, 1)).toBe(1);
+    expect(movingPixelRatio(600, 400, 1)).toBe(1);
     expect(movingPixelRatio(390, 300, 2)).toBe(2);
   });
 
