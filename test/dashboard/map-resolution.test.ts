@@ -17,7 +17,7 @@ describe('map resolution while moving (software WebGL)', () => {
 
   it('keeps the device ratio for a canvas within the budget', () => {
     expect(movingPixelRatio(600, 400, 1)).toBe(1);
-    expect(movingPixelRatio(390, 300, 2)).toBe(2);
+    expect(movingPixelRatio(300, 240, 2)).toBe(2);
   });
 
   it('brings a larger canvas within the budget, and no lower than a quarter', () => {
